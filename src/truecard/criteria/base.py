@@ -1,0 +1,71 @@
+"""What every criterion module provides, and the helpers they share.
+
+A criterion is a pure function of the evidence inventory: no I/O, no network, no clock.
+Each module documents its rubric (the exact conditions for 2, 1 and 0 points) in `RUBRIC`,
+next to the code that applies it; `docs/rubric.md` is generated from these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from truecard.evidence.inventory import Inventory
+from truecard.models import Evidence, Status
+
+
+@dataclass(frozen=True)
+class Rubric:
+    full: str  # 2 points
+    partial: str  # 1 point
+    none: str  # 0 points (unmet)
+    unknown: str  # no evidence either way
+    remediation: str  # what to publish to earn the points
+    notes: str = ""
+
+
+@dataclass
+class Assessment:
+    points: int
+    status: Status
+    rationale: str
+    evidence: list[Evidence] = field(default_factory=list)
+    remediation: str | None = None  # overrides the rubric's when more specific
+
+    @classmethod
+    def met(cls, rationale: str, evidence: list[Evidence]) -> Assessment:
+        return cls(2, Status.MET, rationale, evidence)
+
+    @classmethod
+    def partial(cls, rationale: str, evidence: list[Evidence], remediation: str | None = None) -> Assessment:
+        return cls(1, Status.PARTIAL, rationale, evidence, remediation)
+
+    @classmethod
+    def unmet(cls, rationale: str, evidence: list[Evidence] | None = None) -> Assessment:
+        return cls(0, Status.UNMET, rationale, evidence or [])
+
+    @classmethod
+    def unknown(cls, rationale: str, evidence: list[Evidence] | None = None) -> Assessment:
+        return cls(0, Status.UNKNOWN, rationale, evidence or [])
+
+
+class CriterionModule(Protocol):
+    ID: str
+    RUBRIC: Rubric
+
+    def evaluate(self, inv: Inventory) -> Assessment: ...
+
+
+def dedupe(evidence: list[Evidence], limit: int = 6) -> list[Evidence]:
+    """Drop repeated citations and keep the list short enough to read."""
+    seen: set[tuple[str | None, ...]] = set()
+    out: list[Evidence] = []
+    for e in evidence:
+        key = (e.kind, e.path, e.url, e.field, str(e.line_start))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(e)
+        if len(out) >= limit:
+            break
+    return out

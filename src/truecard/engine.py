@@ -1,0 +1,117 @@
+"""The scan pipeline: sources -> evidence inventory -> criteria -> frameworks -> Scorecard."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from truecard import __version__
+from truecard.evidence.claims import load_claims
+from truecard.evidence.collect import collect
+from truecard.evidence.inventory import Inventory
+from truecard.frameworks.true import evaluate_criteria
+from truecard.models import Scorecard, SpecRef, Subject
+from truecard.sources import Tree, open_source
+from truecard.spec import load_spec
+
+
+def build_inventory(
+    trees: Sequence[Tree],
+    *,
+    claims_file: str | os.PathLike[str] | None = None,
+    use_claims: bool = True,
+) -> Inventory:
+    inv = collect(trees)
+    if use_claims:
+        load_claims(inv, trees, claims_file)
+    return inv
+
+
+def scorecard_from_inventory(
+    inv: Inventory,
+    *,
+    name: str | None = None,
+    use_claims: bool = True,
+    started: float | None = None,
+) -> Scorecard:
+    spec = load_spec()
+    dims = evaluate_criteria(inv, use_claims=use_claims)
+    total = sum(d.score for d in dims)
+    total_detected = sum(c.detected_points for d in dims for c in d.criteria)
+    licenses: list[dict[str, Any]] = []
+    for f in inv.licenses:
+        licenses.append(
+            {
+                "scope": f.scope, "license_id": f.license_id, "class": f.license_class,
+                "osi_approved": f.osi_approved, "confidence": round(f.confidence, 3),
+                "how": f.how, "raw": f.raw[:200], "note": f.note,
+                "evidence": f.evidence.model_dump(exclude_none=True),
+            }
+        )
+    problems = [p for t in inv.trees for p in t.problems] + inv.problems
+    return Scorecard(
+        truecard_version=__version__,
+        spec=SpecRef(name=spec.name, version=spec.version),
+        subject=Subject(name=name or subject_name(inv), sources=[t.info for t in inv.trees]),
+        total=total,
+        max=spec.max,
+        tier=spec.tier_for(total).name,
+        total_detected=total_detected,
+        tier_detected=spec.tier_for(total_detected).name,
+        dimensions=dims,
+        scanned_at=datetime.now(UTC),
+        claims_used=use_claims and bool(inv.claims),
+        warnings=list(dict.fromkeys(inv.warnings)),
+        problems=problems,
+        licenses=licenses,
+        verification=inv.verification,
+        duration_seconds=round(time.perf_counter() - started, 4) if started else None,
+    )
+
+
+def subject_name(inv: Inventory) -> str:
+    """The model's name: card metadata `model_name`/`model-index`, else the source's name."""
+    md = inv.metadata
+    name = md.get("model_name")
+    if not name and isinstance(md.get("model-index"), list) and md["model-index"]:
+        first = md["model-index"][0]
+        if isinstance(first, dict):
+            name = first.get("name")
+    if isinstance(name, str) and name.strip():
+        return name.strip()[:200]
+    for t in inv.trees:
+        if t.info.kind == "local":
+            return Path(t.info.location).name
+        return t.info.location
+    return "unnamed"
+
+
+def scan(
+    *sources: str | os.PathLike[str] | Tree,
+    claims: str | os.PathLike[str] | None = None,
+    use_claims: bool = True,
+    name: str | None = None,
+    **source_options: Any,
+) -> Scorecard:
+    """Score one model from one or more sources (paths, `hf:ORG/NAME`, `gh:ORG/REPO`, ...).
+
+    Several sources are merged into one evaluation of one model. Raises
+    `truecard.sources.SourceError` for a source that cannot be opened.
+    """
+    if not sources:
+        raise ValueError("scan() needs at least one source")
+    started = time.perf_counter()
+    trees: list[Tree] = []
+    try:
+        for s in sources:
+            trees.append(s if isinstance(s, Tree) else open_source(os.fspath(s), **source_options))
+        inv = build_inventory(trees, claims_file=claims, use_claims=use_claims)
+        return scorecard_from_inventory(inv, name=name, use_claims=use_claims, started=started)
+    finally:
+        for t in trees:
+            if not isinstance(t, Tree) or t not in sources:
+                t.close()

@@ -1,0 +1,207 @@
+"""The evidence inventory: typed, located, hashed facts gathered from one or more sources.
+
+Collectors fill it; criteria only read it. Every fact carries an `Evidence` saying where it
+was read (source, revision, path, lines, field or URL) so that any point a criterion gives
+can cite it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from truecard.models import Evidence, Problem
+from truecard.sources.base import Tree
+
+FileKind = Literal[
+    "weights", "pickle", "config", "tokenizer", "code", "notebook", "doc", "license",
+    "data", "log", "environment", "image", "archive", "other",
+]
+
+
+@dataclass
+class FileRecord:
+    tree: Tree
+    path: str
+    size: int
+    kind: FileKind
+
+
+@dataclass
+class Section:
+    """A Markdown section of a card, by heading."""
+
+    title: str
+    level: int
+    line_start: int  # 1-based, heading line
+    line_end: int
+    text: str  # body without the heading
+    filled: bool  # False for empty or template placeholders ("[More Information Needed]")
+
+
+@dataclass
+class Card:
+    tree: Tree
+    path: str
+    metadata: dict[str, Any]
+    metadata_error: str | None
+    body: str  # text after the front matter, line endings normalised
+    body_offset: int  # number of lines before the body (front matter), for line numbers
+    lines: list[str]  # whole file's lines
+    sections: list[Section]
+    sha256: str | None
+    filled_chars: int  # characters of real (non-template) prose
+
+    def evidence(self, summary: str, kind: str = "card", **kw: Any) -> Evidence:
+        return Evidence(
+            kind=kind, summary=summary, source=self.tree.info.id,
+            revision=self.tree.info.revision, path=self.path, sha256=self.sha256,
+            sha256_scope="file", url=self.tree.url_for(self.path, kw.get("line_start")), **kw,
+        )
+
+
+@dataclass
+class LicenseFinding:
+    """A licence statement for one artifact scope, as read from one place."""
+
+    scope: Literal["model", "weights", "code", "data", "docs"]
+    raw: str  # what was written (id, name or text head)
+    license_id: str | None
+    license_class: str  # see truecard.licenses.LicenseClass
+    osi_approved: bool | None
+    confidence: float
+    how: Literal["metadata", "file", "prose", "link", "claim"]
+    evidence: Evidence
+    note: str = ""
+
+
+@dataclass
+class WeightFile:
+    path: str
+    format: str  # safetensors, gguf, onnx, pickle, keras, tflite, ...
+    size: int
+    tensors: int | None
+    parameters: int | None
+    dtypes: list[str]
+    error: str | None
+    evidence: Evidence
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.format != "pickle"
+
+
+@dataclass
+class ConfigFile:
+    path: str
+    role: Literal[
+        "model-config", "generation", "tokenizer", "training", "environment", "deepspeed",
+        "data-pipeline", "finetuning", "other",
+    ]
+    evidence: Evidence
+    keys: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CodeFile:
+    path: str
+    roles: set[str]  # inference, training, finetuning, evaluation, data
+    reasons: list[str]
+    evidence: Evidence
+    pretraining: bool = False  # builds a model from a config / trains from scratch
+
+
+@dataclass
+class DatasetRef:
+    name: str
+    how: Literal["metadata", "prose", "link", "datacard", "config", "claim"]
+    precise: bool  # named precisely enough to obtain (an id, a URL, a well-known name)
+    evidence: Evidence
+
+
+@dataclass
+class Disclosure:
+    """A training fact stated in prose, with the sentence quoted."""
+
+    topic: Literal["hardware", "compute", "time", "cost", "emissions", "tokens", "steps"]
+    detail: dict[str, Any]
+    evidence: Evidence
+
+
+@dataclass
+class LinkRef:
+    url: str
+    category: Literal[
+        "paper", "weights", "code", "data", "replication", "tracker", "docs", "demo", "other"
+    ]
+    evidence: Evidence
+    text: str = ""
+
+
+@dataclass
+class CheckpointRef:
+    kind: Literal["folder", "branch", "log", "tracker", "mention"]
+    available: bool
+    evidence: Evidence
+    name: str = ""
+
+
+@dataclass
+class Claim:
+    criterion: str
+    points: int
+    evidence_url: str | None
+    note: str
+    evidence: Evidence
+
+
+@dataclass
+class Inventory:
+    trees: list[Tree] = field(default_factory=list)
+    files: list[FileRecord] = field(default_factory=list)
+    cards: list[Card] = field(default_factory=list)
+    docs: list[Card] = field(default_factory=list)  # other Markdown docs parsed like cards
+    licenses: list[LicenseFinding] = field(default_factory=list)
+    weights: list[WeightFile] = field(default_factory=list)
+    configs: list[ConfigFile] = field(default_factory=list)
+    code: list[CodeFile] = field(default_factory=list)
+    datasets: list[DatasetRef] = field(default_factory=list)
+    disclosures: list[Disclosure] = field(default_factory=list)
+    links: list[LinkRef] = field(default_factory=list)
+    checkpoints: list[CheckpointRef] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    verification: dict[str, Any] | None = None  # truecard verify's result, when run
+
+    # convenience views used by several criteria
+    @property
+    def card(self) -> Card | None:
+        return self.cards[0] if self.cards else None
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for c in reversed(self.cards):
+            merged.update(c.metadata)
+        return merged
+
+    def files_of(self, *kinds: str) -> list[FileRecord]:
+        return [f for f in self.files if f.kind in kinds]
+
+    def disclosed(self, topic: str) -> list[Disclosure]:
+        return [d for d in self.disclosures if d.topic == topic]
+
+    def links_of(self, *categories: str) -> list[LinkRef]:
+        return [link for link in self.links if link.category in categories]
+
+    def code_with(self, role: str) -> list[CodeFile]:
+        return [c for c in self.code if role in c.roles]
+
+    def configs_of(self, *roles: str) -> list[ConfigFile]:
+        return [c for c in self.configs if c.role in roles]
+
+    def claims_for(self, criterion: str) -> list[Claim]:
+        return [c for c in self.claims if c.criterion == criterion]

@@ -1,0 +1,149 @@
+"""Weight files identified by their headers, never loaded whole and never unpickled.
+
+safetensors: the header is parsed from its first bytes (an 8-byte length and a JSON
+table). The `safetensors` library only opens local files, and a Hub source must read the
+same header through a ranged request, so the (tiny, documented) header format is read here,
+with every field checked against the file size so a truncated or lying header is reported,
+not trusted. GGUF: the `gguf` library's reader, on local files. Pickle formats are flagged.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import posixpath
+from typing import Any
+
+from truecard.evidence.inventory import FileRecord, WeightFile
+from truecard.models import Evidence
+
+SAFETENSORS_HEADER_MAX = 100 * 1024 * 1024  # the format's own limit
+DTYPE_BYTES = {
+    "F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1,
+    "U16": 2, "U32": 4, "U64": 8, "BOOL": 1, "F8_E4M3": 1, "F8_E5M2": 1, "F8_E8M0": 1,
+    "F4": 0.5, "F6_E2M3": 0.75, "F6_E3M2": 0.75, "E8M0": 1, "C64": 8,
+}
+
+
+class HeaderError(ValueError):
+    pass
+
+
+def parse_safetensors_header(head: bytes, file_size: int) -> dict[str, Any]:
+    """Validate and summarise a safetensors header.
+
+    Returns tensors, parameters, dtypes and the `__metadata__` mapping. Raises
+    `HeaderError` with a plain reason for anything inconsistent.
+    """
+    if file_size < 8 or len(head) < 8:
+        raise HeaderError("file shorter than the 8-byte header length")
+    n = int.from_bytes(head[:8], "little")
+    if n > SAFETENSORS_HEADER_MAX:
+        raise HeaderError(f"header length {n} exceeds the format's 100 MB limit")
+    if 8 + n > file_size:
+        raise HeaderError(f"header length {n} is larger than the file ({file_size} bytes)")
+    if len(head) < 8 + n:
+        raise HeaderError("header truncated")
+    try:
+        table = json.loads(head[8: 8 + n].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise HeaderError(f"header is not valid JSON ({type(exc).__name__})") from None
+    if not isinstance(table, dict):
+        raise HeaderError("header is not a JSON object")
+    data_size = file_size - 8 - n
+    metadata = table.pop("__metadata__", None) or {}
+    if not isinstance(metadata, dict):
+        raise HeaderError("__metadata__ is not an object")
+    params = 0
+    dtypes: dict[str, int] = {}
+    for name, t in table.items():
+        if not isinstance(t, dict):
+            raise HeaderError(f"tensor {name!r}: entry is not an object")
+        dtype, shape, offsets = t.get("dtype"), t.get("shape"), t.get("data_offsets")
+        if dtype not in DTYPE_BYTES:
+            raise HeaderError(f"tensor {name!r}: unknown dtype {dtype!r}")
+        if not isinstance(shape, list) or not all(isinstance(d, int) and d >= 0 for d in shape):
+            raise HeaderError(f"tensor {name!r}: invalid shape")
+        if (not isinstance(offsets, list) or len(offsets) != 2
+                or not all(isinstance(o, int) for o in offsets)):
+            raise HeaderError(f"tensor {name!r}: invalid data_offsets")
+        start, end = offsets
+        numel = math.prod(shape)
+        if not 0 <= start <= end <= data_size:
+            raise HeaderError(f"tensor {name!r}: data lies outside the file")
+        if numel * DTYPE_BYTES[dtype] != end - start:
+            raise HeaderError(f"tensor {name!r}: shape {shape} does not match its byte range")
+        params += numel
+        dtypes[dtype] = dtypes.get(dtype, 0) + numel
+    return {"tensors": len(table), "parameters": params, "dtypes": sorted(dtypes, key=lambda d: -dtypes[d]),
+            "metadata": {str(k): str(v)[:200] for k, v in list(metadata.items())[:50]}}
+
+
+def read_safetensors(rec: FileRecord, ev: Evidence) -> WeightFile:
+    try:
+        first = rec.tree.read_head(rec.path, 8)
+        n = int.from_bytes(first[:8], "little") if len(first) == 8 else 0
+        head = first
+        if len(first) == 8 and 0 < n <= SAFETENSORS_HEADER_MAX and 8 + n <= rec.size:
+            head = first + rec.tree.read_range(rec.path, 8, n)
+        info = parse_safetensors_header(head, rec.size)
+    except HeaderError as exc:
+        return WeightFile(rec.path, "safetensors", rec.size, None, None, [], str(exc), ev)
+    except OSError as exc:
+        return WeightFile(rec.path, "safetensors", rec.size, None, None, [], f"unreadable: {exc}", ev)
+    return WeightFile(rec.path, "safetensors", rec.size, info["tensors"], info["parameters"],
+                      info["dtypes"], None, ev, info["metadata"])
+
+
+GGUF_MAGIC = b"GGUF"
+
+
+def read_gguf(rec: FileRecord, ev: Evidence) -> WeightFile:
+    head = rec.tree.read_head(rec.path, 8)
+    if head[:4] != GGUF_MAGIC:
+        return WeightFile(rec.path, "gguf", rec.size, None, None, [], "not a GGUF file (bad magic)", ev)
+    local = rec.tree.local_path(rec.path)
+    if local is None:
+        return WeightFile(rec.path, "gguf", rec.size, None, None, [], None, ev,
+                          {"note": "remote GGUF: header magic checked only"})
+    try:
+        from gguf import GGUFReader
+
+        reader = GGUFReader(str(local), "r")
+        params = sum(int(t.n_elements) for t in reader.tensors)
+        dtypes = sorted({t.tensor_type.name for t in reader.tensors})
+        meta: dict[str, Any] = {}
+        for key in ("general.architecture", "general.name", "general.license", "general.base_model.0.repo_url"):
+            f = reader.fields.get(key)
+            if f is not None and f.types:
+                try:
+                    meta[key] = str(f.contents())[:200]
+                except Exception:  # noqa: BLE001 - a hostile field must not stop the scan
+                    continue
+        return WeightFile(rec.path, "gguf", rec.size, len(reader.tensors), params, dtypes, None, ev, meta)
+    except Exception as exc:  # noqa: BLE001 - the reader raises many types on bad files
+        return WeightFile(rec.path, "gguf", rec.size, None, None, [], f"GGUF reader: {type(exc).__name__}: {str(exc)[:120]}", ev)
+
+
+def read_weight(rec: FileRecord, ev: Evidence) -> WeightFile:
+    name = posixpath.basename(rec.path).lower()
+    ext = posixpath.splitext(name)[1]
+    if ext == ".safetensors":
+        return read_safetensors(rec, ev)
+    if ext == ".gguf":
+        return read_gguf(rec, ev)
+    if rec.kind == "pickle":
+        return WeightFile(rec.path, "pickle", rec.size, None, None, [], None, ev,
+                          {"note": "pickle-based format: flagged, never loaded"})
+    fmt = {".onnx": "onnx", ".tflite": "tflite", ".h5": "keras", ".keras": "keras",
+           ".msgpack": "flax", ".ggml": "ggml", ".mlmodel": "coreml", ".npz": "numpy", ".pte": "executorch"}.get(ext, ext.lstrip("."))
+    return WeightFile(rec.path, fmt, rec.size, None, None, [], None, ev)
+
+
+def read_index(data: dict[str, Any]) -> tuple[set[str], int | None]:
+    """Shards named by a `*.safetensors.index.json` and its declared total size."""
+    wm = data.get("weight_map")
+    shards = {v for v in wm.values() if isinstance(v, str)} if isinstance(wm, dict) else set()
+    md = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    total = md.get("total_size") if isinstance(md.get("total_size"), int) else None
+    return shards, total

@@ -1,0 +1,1 @@
+"""Frameworks: views over one evidence inventory (TRUE first; MOF, OSAID, OSAI, policies)."""

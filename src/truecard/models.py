@@ -1,0 +1,164 @@
+"""Typed public results of a scan: evidence, criterion results, dimensions, the scorecard.
+
+These pydantic models are the contract of every output (JSON, reports, the dashboard's
+store, later tools); `truecard schema` prints their JSON Schema. Field names are stable.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EXCERPT_MAX = 200
+
+
+class Origin(StrEnum):
+    """Whether truecard found a piece of evidence itself or a person asserted it."""
+
+    DETECTED = "detected"
+    CLAIMED = "claimed"
+
+
+class Status(StrEnum):
+    MET = "met"  # full points
+    PARTIAL = "partial"  # 1 point: "incomplete but indicative"
+    UNMET = "unmet"  # evidence says the criterion is not met
+    UNKNOWN = "unknown"  # no evidence either way: 0 points, said so
+
+
+class Evidence(BaseModel):
+    """One cited fact: where it was read, what it says, and a hash of what was read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(description="What sort of fact, e.g. 'license-file', 'weights', 'card-section'.")
+    summary: str = Field(description="One line saying what this evidence shows.")
+    source: str | None = Field(default=None, description="Source id the fact came from.")
+    revision: str | None = Field(default=None, description="Revision (commit sha) of that source.")
+    path: str | None = Field(default=None, description="File path relative to the source root.")
+    url: str | None = None
+    field: str | None = Field(default=None, description="Metadata field, e.g. 'card:license'.")
+    line_start: int | None = None
+    line_end: int | None = None
+    excerpt: str | None = Field(default=None, max_length=EXCERPT_MAX)
+    sha256: str | None = Field(default=None, description="SHA-256 of the cited content.")
+    sha256_scope: Literal["file", "header", "value"] | None = Field(
+        default=None,
+        description="What the hash covers: the whole file, a binary's header only, or the value.",
+    )
+    origin: Origin = Origin.DETECTED
+
+    def locator(self) -> str:
+        """A short human-readable pointer: path:lines, URL or field."""
+        if self.path:
+            loc = self.path
+            if self.line_start:
+                loc += f":{self.line_start}"
+                if self.line_end and self.line_end != self.line_start:
+                    loc += f"-{self.line_end}"
+            if self.field:
+                loc += f" [{self.field}]"
+            return loc
+        return self.url or self.field or self.kind
+
+
+def clip(text: str, limit: int = EXCERPT_MAX) -> str:
+    """Collapse whitespace and clip to the excerpt limit (with an ellipsis when cut)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class CriterionResult(BaseModel):
+    id: str
+    name: str
+    dimension: str
+    points: int = Field(ge=0, le=2)
+    max: int = 2
+    status: Status
+    rationale: str = Field(description="One line: why these points.")
+    evidence: list[Evidence] = Field(default_factory=list)
+    remediation: str | None = Field(default=None, description="What to publish to earn the rest.")
+    detected_points: int = Field(
+        ge=0, le=2, description="Points earned by detected evidence alone (claims excluded)."
+    )
+    basis: Origin = Field(
+        default=Origin.DETECTED, description="'claimed' when a claim raised the points."
+    )
+
+
+class DimensionResult(BaseModel):
+    id: str
+    name: str
+    score: int
+    max: int
+    criteria: list[CriterionResult]
+
+
+class SourceInfo(BaseModel):
+    """Where the evidence came from, with the exact revision so a scan can be repeated."""
+
+    id: str
+    kind: str = Field(description="local, git, hf, gh, mot, osai, ...")
+    location: str
+    revision: str | None = None
+    partial: bool = Field(default=False, description="True when not everything could be read.")
+    notes: list[str] = Field(default_factory=list)
+
+
+class Subject(BaseModel):
+    name: str
+    sources: list[SourceInfo]
+
+
+class SpecRef(BaseModel):
+    name: str
+    version: str
+
+
+class Problem(BaseModel):
+    """Something truecard could not read or had to skip, said plainly."""
+
+    path: str | None = None
+    source: str | None = None
+    message: str
+    severity: Literal["info", "warning", "error"] = "warning"
+
+
+class Scorecard(BaseModel):
+    truecard_version: str
+    spec: SpecRef
+    subject: Subject
+    total: int
+    max: int = 30
+    tier: str
+    total_detected: int = Field(description="Total from detected evidence alone, claims excluded.")
+    tier_detected: str
+    dimensions: list[DimensionResult]
+    scanned_at: datetime
+    claims_used: bool = False
+    warnings: list[str] = Field(default_factory=list)
+    problems: list[Problem] = Field(default_factory=list)
+    licenses: list[dict[str, Any]] = Field(
+        default_factory=list, description="Per-artifact licence findings."
+    )
+    frameworks: dict[str, Any] = Field(
+        default_factory=dict, description="Other frameworks' views over the same evidence."
+    )
+    verification: dict[str, Any] | None = Field(
+        default=None, description="Results of running the model (truecard verify), if requested."
+    )
+    duration_seconds: float | None = None
+
+    def criterion(self, criterion_id: str) -> CriterionResult:
+        for d in self.dimensions:
+            for c in d.criteria:
+                if c.id == criterion_id:
+                    return c
+        raise KeyError(criterion_id)
+
+    @property
+    def criteria(self) -> list[CriterionResult]:
+        return [c for d in self.dimensions for c in d.criteria]

@@ -1,0 +1,95 @@
+"""The source interface: a read-only tree of files at one revision.
+
+Every source (a local folder, a Hugging Face Hub repository, a git repository, a
+published self-report) presents its artifacts through this interface, and the evidence
+collectors read only through it. That keeps collectors ignorant of where bytes live, lets a
+remote source serve a safetensors header through a ranged read instead of a download, and
+keeps scoring out of sources entirely.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from truecard.models import Problem, SourceInfo
+
+# Files larger than this are never hashed or read whole by a scan; they are identified by
+# their headers. 64 MiB keeps a scan of an ordinary snapshot well under a second.
+HASH_LIMIT = 64 * 1024 * 1024
+
+
+class SourceError(Exception):
+    """A source that cannot be opened at all (missing path, unreachable host, ...).
+
+    Its message is shown to the user as is, so it must say what to do.
+    """
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str  # POSIX path relative to the tree root
+    size: int
+    sha256: str | None = None  # known without reading (e.g. the Hub's LFS metadata)
+    is_dir_marker: bool = False
+
+
+@dataclass
+class Tree(ABC):
+    """A read-only view of a source's files at one revision."""
+
+    info: SourceInfo
+    problems: list[Problem] = field(default_factory=list)
+
+    @abstractmethod
+    def entries(self) -> list[FileEntry]:
+        """All regular files, sorted by path."""
+
+    @abstractmethod
+    def read_range(self, path: str, offset: int, length: int) -> bytes:
+        """Bytes [offset, offset+length) of a file (fewer at its end)."""
+
+    def read_head(self, path: str, limit: int) -> bytes:
+        return self.read_range(path, 0, limit)
+
+    def local_path(self, path: str) -> Path | None:
+        """The file on local disk, for libraries that need a real file (None if remote)."""
+        return None
+
+    def refs(self) -> dict[str, str]:
+        """Branch and tag names mapped to commits, where the source has them."""
+        return {}
+
+    def url_for(self, path: str, line: int | None = None) -> str | None:
+        """A URL showing this file at this revision, where one exists."""
+        return None
+
+    def entry(self, path: str) -> FileEntry | None:
+        for e in self.entries():
+            if e.path == path:
+                return e
+        return None
+
+    def sha256(self, path: str) -> tuple[str | None, str | None]:
+        """(hash, scope) for a cited file: the whole file if small, else its first MiB."""
+        e = self.entry(path)
+        if e is None:
+            return None, None
+        if e.sha256:
+            return e.sha256, "file"
+        if e.size <= HASH_LIMIT:
+            h = hashlib.sha256()
+            offset = 0
+            while offset < e.size:
+                chunk = self.read_range(path, offset, min(8 << 20, e.size - offset))
+                if not chunk:
+                    break
+                h.update(chunk)
+                offset += len(chunk)
+            return h.hexdigest(), "file"
+        return hashlib.sha256(self.read_head(path, 1 << 20)).hexdigest(), "header"
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release anything the tree holds (temporary clones, sessions)."""
