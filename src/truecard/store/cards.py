@@ -1,0 +1,212 @@
+"""Scorecards as the store sees them: validation, model ids, leaderboard summary columns.
+
+Everything stored comes through `validate_scorecard`: a pushed or imported scorecard must be a
+valid `truecard.models.Scorecard` whose arithmetic agrees with the TRUE specification (each
+dimension the sum of its criteria, the total the sum of the dimensions, the tier the one the
+total falls in), so nobody can store "30/30 Platinum" over fifteen zeros.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from truecard.models import Scorecard
+from truecard.spec import load_spec
+
+MODEL_ID_MAX = 200
+# HF-style ids: `name` or `org/name`; letters, digits, '.', '_', '-'.
+MODEL_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9._-]+)?$")
+# Last path segments the web routes use after a model id (/models/ORG/NAME/diff ...).
+RESERVED_SEGMENTS = {"claims", "claim", "diff", "evaluations", "audit", "history", "badge"}
+SCORECARD_MAX_BYTES = 5_000_000
+
+LICENSE_CLASSES = (
+    "osi-permissive", "osi-copyleft", "open-data", "open-content",
+    "restricted", "non-commercial", "proprietary", "none", "unknown",
+)
+# When a model's weights carry several identified licences, the most restrictive governs
+# (the rule the licence criterion applies).
+_RESTRICTIVENESS = {
+    "proprietary": 0, "non-commercial": 1, "restricted": 2, "open-content": 3,
+    "open-data": 4, "osi-copyleft": 5, "osi-permissive": 6,
+}
+DIMENSIONS = ("transparent", "reproducible", "understandable", "executable")
+TIERS = ("Bronze", "Silver", "Gold", "Platinum")
+
+
+class InvalidEvaluation(ValueError):
+    """A scorecard the store refuses; the message says why."""
+
+
+class InvalidModelId(ValueError):
+    pass
+
+
+def canonical_json(doc: Any) -> str:
+    """Compact JSON, key order kept: the stored text and the export's, byte for byte."""
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+def fingerprint(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _errors(exc: ValidationError) -> str:
+    parts = []
+    for e in exc.errors()[:3]:
+        loc = ".".join(str(p) for p in e["loc"])
+        parts.append(f"{loc}: {e['msg']}" if loc else e["msg"])
+    more = f" (+{exc.error_count() - 3} more)" if exc.error_count() > 3 else ""
+    return "; ".join(parts) + more
+
+
+def validate_scorecard(doc: Any) -> Scorecard:
+    """Parse and check one scorecard (a dict as decoded from JSON)."""
+    if not isinstance(doc, dict):
+        raise InvalidEvaluation("a scorecard must be a JSON object")
+    try:
+        card = Scorecard.model_validate(doc)
+    except ValidationError as exc:
+        raise InvalidEvaluation(f"not a truecard scorecard: {_errors(exc)}") from None
+    spec = load_spec()
+    if card.spec.name != spec.name:
+        raise InvalidEvaluation(f"scorecard is for framework {card.spec.name!r}, not {spec.name!r}")
+    want_dims = [d.id for d in spec.dimensions]
+    got_dims = [d.id for d in card.dimensions]
+    if got_dims != want_dims:
+        raise InvalidEvaluation(f"dimensions must be {want_dims}, got {got_dims}")
+    total = detected = 0
+    for dspec, dim in zip(spec.dimensions, card.dimensions, strict=True):
+        want = [c.id for c in dspec.criteria]
+        got = [c.id for c in dim.criteria]
+        if got != want:
+            raise InvalidEvaluation(f"{dim.id}: criteria must be {want}, got {got}")
+        for cspec, c in zip(dspec.criteria, dim.criteria, strict=True):
+            if c.max != cspec.max or c.points > cspec.max:
+                raise InvalidEvaluation(f"{c.id}: points {c.points}/{c.max}, the criterion is worth {cspec.max}")
+            if c.detected_points > c.points:
+                raise InvalidEvaluation(f"{c.id}: detected_points {c.detected_points} above points {c.points}")
+        score = sum(c.points for c in dim.criteria)
+        if dim.score != score or dim.max != dspec.max:
+            raise InvalidEvaluation(
+                f"{dim.id}: score {dim.score}/{dim.max} disagrees with its criteria ({score}/{dspec.max})"
+            )
+        total += score
+        detected += sum(c.detected_points for c in dim.criteria)
+    if card.total != total or card.max != spec.max:
+        raise InvalidEvaluation(f"total {card.total}/{card.max} disagrees with the dimensions ({total}/{spec.max})")
+    if card.total_detected != detected:
+        raise InvalidEvaluation(f"total_detected {card.total_detected} disagrees with the criteria ({detected})")
+    if card.tier != spec.tier_for(total).name:
+        raise InvalidEvaluation(f"tier {card.tier!r} is wrong for {total}/30 ({spec.tier_for(total).name})")
+    if card.tier_detected != spec.tier_for(detected).name:
+        raise InvalidEvaluation(f"tier_detected {card.tier_detected!r} is wrong for {detected}/30")
+    if not card.subject.name.strip():
+        raise InvalidEvaluation("subject.name is empty")
+    return card
+
+
+def check_model_id(model_id: str) -> str:
+    mid = (model_id or "").strip()
+    if not mid or len(mid) > MODEL_ID_MAX or not MODEL_ID_RE.match(mid):
+        raise InvalidModelId(
+            f"invalid model id {model_id[:80]!r}: use NAME or ORG/NAME (letters, digits, '.', '_', '-'; "
+            f"at most {MODEL_ID_MAX} characters)"
+        )
+    segments = mid.split("/")
+    if any(s in (".", "..") or s.startswith("..") for s in segments):
+        raise InvalidModelId(f"invalid model id {mid!r}")
+    if len(segments) > 1 and segments[-1].lower() in RESERVED_SEGMENTS:
+        raise InvalidModelId(f"invalid model id {mid!r}: {segments[-1]!r} is reserved")
+    return mid
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^A-Za-z0-9._-]+", "-", text.strip()).strip("-._")
+    return s[:MODEL_ID_MAX] or "model"
+
+
+_HOST_PREFIXES = ("https://huggingface.co/", "http://huggingface.co/", "https://github.com/", "http://github.com/")
+
+
+def repo_path(location: str) -> str | None:
+    """`org/name` from `org/name`, `hf:org/name` or a Hugging Face / GitHub URL."""
+    loc = location.strip()
+    for p in ("hf:", "gh:", *_HOST_PREFIXES):
+        if loc.startswith(p):
+            loc = loc[len(p):]
+            break
+    parts = [p for p in loc.split("/") if p]
+    if len(parts) >= 2:
+        cand = f"{parts[0]}/{parts[1]}".removesuffix(".git")
+        if MODEL_ID_RE.match(cand):
+            return cand
+    return None
+
+
+def derive_model_id(card: Scorecard) -> str:
+    """The model's id: the Hugging Face (or GitHub) repository it was read from, else its name."""
+    for kind in ("hf", "gh", "git"):
+        for src in card.subject.sources:
+            if src.kind == kind:
+                rp = repo_path(src.location)
+                if rp and (kind != "git" or src.location.startswith(_HOST_PREFIXES)):
+                    try:
+                        return check_model_id(rp)
+                    except InvalidModelId:
+                        continue
+    try:
+        return check_model_id(card.subject.name)
+    except InvalidModelId:
+        return check_model_id(slug(card.subject.name))
+
+
+def organisation_of(model_id: str) -> str:
+    return model_id.split("/", 1)[0] if "/" in model_id else ""
+
+
+def weights_license_class(doc: dict[str, Any]) -> str:
+    """The weights' licence class from the scorecard's licence findings (most restrictive wins)."""
+    findings = [
+        f for f in doc.get("licenses") or []
+        if isinstance(f, dict) and f.get("scope") in ("weights", "model")
+    ]
+    if not findings:
+        return "none"
+    identified = [
+        str(f.get("class")) for f in findings
+        if f.get("class") in _RESTRICTIVENESS and float(f.get("confidence") or 0) >= 0.5
+    ]
+    if identified:
+        return min(identified, key=lambda c: _RESTRICTIVENESS[c])
+    classes = {str(f.get("class")) for f in findings}
+    return "none" if classes <= {"none"} else "unknown"
+
+
+def revision_of(card: Scorecard) -> str | None:
+    revs = [s.revision for s in card.subject.sources if s.revision]
+    if not revs:
+        return None
+    return ", ".join(dict.fromkeys(revs))[:200]
+
+
+def summary(card: Scorecard, doc: dict[str, Any]) -> dict[str, Any]:
+    """The indexed columns of one evaluation (and of its model, while it is the latest)."""
+    dims = {d.id: d.score for d in card.dimensions}
+    return {
+        "total": card.total,
+        "total_detected": card.total_detected,
+        "tier": card.tier,
+        **{d: dims[d] for d in DIMENSIONS},
+        "license_class": weights_license_class(doc),
+    }
+
+
+def scanned_at(card: Scorecard) -> datetime:
+    return card.scanned_at

@@ -1,0 +1,181 @@
+"""ORM tables of the store. Every schema change also needs an Alembic migration in
+`truecard/store/migrations/versions/` (the tests check the two agree).
+
+A model's leaderboard columns (total, tier, dimension scores, weights licence class, last
+scanned) are copies of its latest evaluation's, kept in step by `repo.save_evaluation`, so the
+leaderboard is one indexed query over `models` however many evaluations are stored.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (stored naive UTC, read back aware)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    """A person who can write: push evaluations, submit claims. Identified by API tokens."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ApiToken(Base):
+    """A bearer token; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie holds a random id, the table its SHA-256."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sid_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class Model(Base):
+    """One model (e.g. `org/name`) and its latest evaluation's leaderboard columns."""
+
+    __tablename__ = "models"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model_id: Mapped[str] = mapped_column(String(200), unique=True)
+    sort_key: Mapped[str] = mapped_column(String(200), index=True)  # lower-cased model_id
+    name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(100), index=True, default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    latest_evaluation_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    total: Mapped[int] = mapped_column(Integer, index=True, default=0)
+    total_detected: Mapped[int] = mapped_column(Integer, index=True, default=0)
+    tier: Mapped[str] = mapped_column(String(16), index=True, default="Bronze")
+    transparent: Mapped[int] = mapped_column(Integer, index=True, default=0)
+    reproducible: Mapped[int] = mapped_column(Integer, index=True, default=0)
+    understandable: Mapped[int] = mapped_column(Integer, index=True, default=0)
+    executable: Mapped[int] = mapped_column(Integer, index=True, default=0)
+    license_class: Mapped[str] = mapped_column(String(32), index=True, default="unknown")
+    last_scanned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True, nullable=True)
+    evaluations_count: Mapped[int] = mapped_column(Integer, default=0)
+    claims_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    owner: Mapped[User | None] = relationship(lazy="select")
+
+
+class Evaluation(Base):
+    """One stored scorecard: its full JSON, exactly as received, plus indexed summary columns."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (
+        UniqueConstraint("model_pk", "fingerprint", name="uq_evaluations_model_fingerprint"),
+        Index("ix_evaluations_model_scanned", "model_pk", "scanned_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model_pk: Mapped[int] = mapped_column(ForeignKey("models.id", ondelete="CASCADE"))
+    revision: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    scanned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    stored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    stored_by: Mapped[str] = mapped_column(String(100), default="")
+    total: Mapped[int] = mapped_column(Integer)
+    total_detected: Mapped[int] = mapped_column(Integer)
+    tier: Mapped[str] = mapped_column(String(16))
+    transparent: Mapped[int] = mapped_column(Integer)
+    reproducible: Mapped[int] = mapped_column(Integer)
+    understandable: Mapped[int] = mapped_column(Integer)
+    executable: Mapped[int] = mapped_column(Integer)
+    license_class: Mapped[str] = mapped_column(String(32))
+    truecard_version: Mapped[str] = mapped_column(String(40))
+    fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of `scorecard`
+    scorecard: Mapped[str] = mapped_column(Text)
+
+
+class Claim(Base):
+    """A maintainer's assertion about one criterion: shown as claimed, never as detected."""
+
+    __tablename__ = "claims"
+    __table_args__ = (Index("ix_claims_model_created", "model_pk", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model_pk: Mapped[int] = mapped_column(ForeignKey("models.id", ondelete="CASCADE"))
+    criterion: Mapped[str] = mapped_column(String(64))
+    evidence_url: Mapped[str] = mapped_column(String(2000))
+    note: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    evaluation_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class AuditEntry(Base):
+    """Who changed what, when: every write to the store leaves one."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    model_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("models.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    model_ref: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="{}")

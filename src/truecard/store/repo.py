@@ -1,0 +1,470 @@
+"""Repository functions: every read and write of the store, through the ORM only.
+
+Writers take a session from `Database.write()` (one transaction); readers one from
+`Database.read()`. Permission rules live here, next to the writes they guard:
+
+- reading is public;
+- a model belongs to the user who first pushed it (or to whom an admin gave it with
+  `truecard token create --owns`); only its owner or an admin may push evaluations to it or add
+  claims; a model with no owner (stored by `scan --save`, `import` or the demo) only an admin;
+- local commands with direct database access (`scan --save`, `import`) write as the operator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from truecard.spec import CRITERION_IDS
+from truecard.store import cards
+from truecard.store.orm import ApiToken, AuditEntry, Claim, Evaluation, Model, User, WebSession, utcnow
+from truecard.store.validate import check_evidence_url, check_note, check_user_name
+
+TOKEN_PREFIX = "tc_"
+SESSION_DAYS = 14
+
+
+class NotFound(LookupError):
+    pass
+
+
+class Forbidden(PermissionError):
+    pass
+
+
+# --------------------------------------------------------------------------------------- audit
+
+
+def audit(
+    s: Session, actor: str, action: str, model: Model | None = None, detail: dict[str, Any] | None = None
+) -> AuditEntry:
+    entry = AuditEntry(
+        at=utcnow(),
+        actor=actor[:100],
+        action=action,
+        model_pk=model.id if model is not None else None,
+        model_ref=model.model_id if model is not None else None,
+        detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
+    )
+    s.add(entry)
+    return entry
+
+
+def audit_for(s: Session, model: Model, limit: int = 100) -> list[AuditEntry]:
+    stmt = (
+        select(AuditEntry)
+        .where(AuditEntry.model_pk == model.id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(limit)
+    )
+    return list(s.scalars(stmt))
+
+
+def recent_audit(s: Session, limit: int = 200) -> list[AuditEntry]:
+    return list(s.scalars(select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)))
+
+
+# --------------------------------------------------------------------------------------- users
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def get_or_create_user(s: Session, name: str, *, admin: bool = False) -> tuple[User, bool]:
+    name = check_user_name(name)
+    user = s.scalar(select(User).where(User.name == name))
+    if user is not None:
+        if admin and not user.is_admin:
+            user.is_admin = True
+        return user, False
+    user = User(name=name, is_admin=admin, created_at=utcnow())
+    s.add(user)
+    s.flush()
+    return user, True
+
+
+def create_token(
+    s: Session, name: str, *, admin: bool = False, owns: Sequence[str] = (), actor: str = "cli"
+) -> tuple[User, str]:
+    """A new bearer token for user `name` (created if new). Returns the raw token: shown once."""
+    models = []
+    for mid in owns:
+        m = get_model(s, mid)
+        if m is None:
+            raise NotFound(f"no model {mid!r} in the store (push an evaluation of it first)")
+        models.append(m)
+    user, created = get_or_create_user(s, name, admin=admin)
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    s.add(ApiToken(user_id=user.id, token_hash=_hash(raw), prefix=raw[:10], created_at=utcnow()))
+    for m in models:
+        m.owner_id = user.id
+        audit(s, actor, "model.owner", m, {"owner": user.name})
+    audit(s, actor, "token.create", None, {"user": user.name, "admin": user.is_admin, "new_user": created})
+    return user, raw
+
+
+def user_for_token(s: Session, raw: str | None) -> User | None:
+    if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+        return None
+    tok = s.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(raw), ApiToken.revoked_at.is_(None)))
+    return tok.user if tok is not None else None
+
+
+def list_tokens(s: Session) -> list[ApiToken]:
+    return list(s.scalars(select(ApiToken).order_by(ApiToken.id)))
+
+
+def revoke_token(s: Session, prefix: str, *, actor: str = "cli") -> int:
+    n = 0
+    for tok in s.scalars(select(ApiToken).where(ApiToken.prefix == prefix, ApiToken.revoked_at.is_(None))):
+        tok.revoked_at = utcnow()
+        n += 1
+        audit(s, actor, "token.revoke", None, {"user": tok.user.name, "prefix": prefix})
+    return n
+
+
+def can_maintain(user: User | None, model: Model) -> bool:
+    return user is not None and (user.is_admin or (model.owner_id is not None and model.owner_id == user.id))
+
+
+# ------------------------------------------------------------------------------------ sessions
+
+
+def create_session(s: Session, user: User) -> str:
+    sid = secrets.token_urlsafe(32)
+    s.add(
+        WebSession(
+            sid_hash=_hash(sid),
+            user_id=user.id,
+            csrf=secrets.token_urlsafe(24),
+            created_at=utcnow(),
+            expires_at=utcnow() + timedelta(days=SESSION_DAYS),
+        )
+    )
+    return sid
+
+
+def session_for(s: Session, sid: str | None) -> WebSession | None:
+    if not sid or len(sid) > 100:
+        return None
+    ws = s.scalar(select(WebSession).where(WebSession.sid_hash == _hash(sid)))
+    if ws is None or ws.expires_at < utcnow():
+        return None
+    return ws
+
+
+def delete_session(s: Session, sid: str | None) -> None:
+    if sid:
+        for ws in s.scalars(select(WebSession).where(WebSession.sid_hash == _hash(sid))):
+            s.delete(ws)
+
+
+# -------------------------------------------------------------------------------------- models
+
+
+def get_model(s: Session, model_id: str) -> Model | None:
+    m = s.scalar(select(Model).where(Model.model_id == model_id))
+    if m is None and len(model_id) <= cards.MODEL_ID_MAX:
+        # Hub ids are case-insensitive: `Org/Name` finds `org/name` when unambiguous
+        found = list(s.scalars(select(Model).where(Model.sort_key == model_id.lower()).limit(2)))
+        m = found[0] if len(found) == 1 else None
+    return m
+
+
+def require_model(s: Session, model_id: str) -> Model:
+    m = get_model(s, model_id)
+    if m is None:
+        raise NotFound(f"no model {model_id!r}")
+    return m
+
+
+@dataclass
+class SaveResult:
+    model: Model
+    evaluation: Evaluation
+    created_model: bool
+    duplicate: bool
+
+
+def save_evaluation(
+    s: Session,
+    doc: dict[str, Any],
+    *,
+    actor: str,
+    model_id: str | None = None,
+    user: User | None = None,
+    enforce_owner: bool = False,
+    stored_at: datetime | None = None,
+    stored_by: str | None = None,
+    audit_action: str = "evaluation.add",
+) -> SaveResult:
+    """Store one scorecard as a new evaluation of its model (created on first sight).
+
+    An identical scorecard already stored for the model is not stored twice (`duplicate`).
+    With `enforce_owner` (the API), the user must maintain an existing model; a new model
+    becomes the user's.
+    """
+    card = cards.validate_scorecard(doc)
+    text = cards.canonical_json(doc)
+    if len(text.encode("utf-8")) > cards.SCORECARD_MAX_BYTES:
+        raise cards.InvalidEvaluation(f"scorecard larger than {cards.SCORECARD_MAX_BYTES} bytes")
+    fp = cards.fingerprint(text)
+    mid = cards.check_model_id(model_id) if model_id else cards.derive_model_id(card)
+    model = s.scalar(select(Model).where(Model.model_id == mid).with_for_update())
+    created = model is None
+    if model is None:
+        if enforce_owner and user is None:
+            raise Forbidden("a token is needed to add a model")
+        model = Model(
+            model_id=mid,
+            sort_key=mid.lower(),
+            name=card.subject.name.strip()[:200],
+            organisation=cards.organisation_of(mid)[:100],
+            owner_id=user.id if (enforce_owner and user is not None) else None,
+            created_at=utcnow(),
+            evaluations_count=0,
+            claims_count=0,
+        )
+        s.add(model)
+        s.flush()
+    elif enforce_owner and not can_maintain(user, model):
+        who = model.owner.name if model.owner is not None else "no one (an admin must assign it)"
+        raise Forbidden(f"model {mid!r} is maintained by {who}")
+    dup = s.scalar(select(Evaluation).where(Evaluation.model_pk == model.id, Evaluation.fingerprint == fp))
+    if dup is not None:
+        return SaveResult(model, dup, False, True)
+    summ = cards.summary(card, doc)
+    ev = Evaluation(
+        model_pk=model.id,
+        revision=cards.revision_of(card),
+        scanned_at=card.scanned_at,
+        stored_at=stored_at or utcnow(),
+        stored_by=(stored_by or actor)[:100],
+        truecard_version=card.truecard_version[:40],
+        fingerprint=fp,
+        scorecard=text,
+        **summ,
+    )
+    s.add(ev)
+    s.flush()
+    previous = model.total if not created else None
+    model.evaluations_count = Model.evaluations_count + 1
+    is_latest = model.last_scanned_at is None or ev.scanned_at >= model.last_scanned_at
+    if is_latest:
+        for k, v in summ.items():
+            setattr(model, k, v)
+        model.last_scanned_at = ev.scanned_at
+        model.latest_evaluation_id = ev.id
+        model.name = card.subject.name.strip()[:200]
+    audit(
+        s,
+        actor,
+        audit_action,
+        model,
+        {
+            "evaluation": ev.id,
+            "revision": ev.revision,
+            "total": ev.total,
+            "tier": ev.tier,
+            "previous_total": previous,
+            "latest": is_latest,
+        },
+    )
+    s.flush()
+    s.refresh(model)
+    return SaveResult(model, ev, created, False)
+
+
+# --------------------------------------------------------------------------------- leaderboard
+
+SORTS = {
+    "name": Model.sort_key,
+    "total": Model.total,
+    "detected": Model.total_detected,
+    "tier": Model.total,
+    "transparent": Model.transparent,
+    "reproducible": Model.reproducible,
+    "understandable": Model.understandable,
+    "executable": Model.executable,
+    "license": Model.license_class,
+    "org": Model.organisation,
+    "scanned": Model.last_scanned_at,
+}
+PER_PAGE_MAX = 200
+
+
+@dataclass
+class LeaderboardQuery:
+    sort: str = "total"
+    direction: str = "desc"
+    tier: str | None = None
+    org: str | None = None
+    license: str | None = None
+    min_score: int | None = None
+    q: str | None = None
+    page: int = 1
+    per_page: int = 50
+    problems: list[str] = field(default_factory=list)
+
+    def normalised(self) -> LeaderboardQuery:
+        """Clamp and correct every field (a bad value is dropped and noted, never an error page)."""
+        p: list[str] = []
+        sort = self.sort if self.sort in SORTS else "total"
+        if sort != self.sort:
+            p.append(f"unknown sort {self.sort!r}")
+        direction = self.direction if self.direction in ("asc", "desc") else "desc"
+        tier = None
+        if self.tier:
+            tier = next((t for t in cards.TIERS if t.lower() == self.tier.strip().lower()), None)
+            if tier is None:
+                p.append(f"unknown tier {self.tier!r}")
+        lic = None
+        if self.license:
+            lic = self.license.strip().lower()
+            if lic not in cards.LICENSE_CLASSES:
+                p.append(f"unknown licence class {self.license!r}")
+                lic = None
+        min_score = self.min_score
+        if min_score is not None and not 0 <= min_score <= 30:
+            min_score = max(0, min(30, min_score))
+        q = (self.q or "").strip()[:100] or None
+        org = (self.org or "").strip()[:100] or None
+        per_page = max(1, min(PER_PAGE_MAX, self.per_page))
+        return LeaderboardQuery(
+            sort, direction, tier, org, lic, min_score, q, max(1, min(self.page, 1_000_000)), per_page, p
+        )
+
+
+def list_models(s: Session, query: LeaderboardQuery) -> tuple[list[Model], int]:
+    """One page of the leaderboard and the number of models matching the filters."""
+    q = query.normalised()
+    conds = []
+    if q.tier:
+        conds.append(Model.tier == q.tier)
+    if q.org:
+        conds.append(Model.organisation == q.org)
+    if q.license:
+        conds.append(Model.license_class == q.license)
+    if q.min_score is not None:
+        conds.append(Model.total >= q.min_score)
+    if q.q:
+        conds.append(Model.sort_key.contains(q.q.lower(), autoescape=True))
+    col = SORTS[q.sort]
+    order = [col.asc() if q.direction == "asc" else col.desc()]
+    if q.sort in ("total", "tier"):
+        order.append(Model.total_detected.asc() if q.direction == "asc" else Model.total_detected.desc())
+    order.append(Model.sort_key.asc())
+    stmt = select(Model).where(*conds).order_by(*order).offset((q.page - 1) * q.per_page).limit(q.per_page)
+    rows = list(s.scalars(stmt))
+    count = s.scalar(select(func.count(Model.id)).where(*conds)) or 0
+    return rows, count
+
+
+# --------------------------------------------------------------------------------- evaluations
+
+
+def history(s: Session, model: Model) -> list[Evaluation]:
+    """All evaluations of a model, oldest first (without loading their scorecards' text)."""
+    from sqlalchemy.orm import defer
+
+    stmt = (
+        select(Evaluation)
+        .options(defer(Evaluation.scorecard))
+        .where(Evaluation.model_pk == model.id)
+        .order_by(Evaluation.scanned_at.asc(), Evaluation.id.asc())
+    )
+    return list(s.scalars(stmt))
+
+
+def get_evaluation(s: Session, model: Model, evaluation_id: int | None = None) -> Evaluation | None:
+    eid = evaluation_id if evaluation_id is not None else model.latest_evaluation_id
+    if eid is None:
+        return None
+    return s.scalar(select(Evaluation).where(Evaluation.id == eid, Evaluation.model_pk == model.id))
+
+
+def scorecard_doc(ev: Evaluation) -> dict[str, Any]:
+    return json.loads(ev.scorecard)  # type: ignore[no-any-return]
+
+
+# -------------------------------------------------------------------------------------- claims
+
+
+def add_claim(
+    s: Session,
+    model: Model,
+    user: User | None,
+    *,
+    criterion: str,
+    evidence_url: str,
+    note: str = "",
+    actor: str | None = None,
+    enforce_owner: bool = True,
+    created_at: datetime | None = None,
+    author: str | None = None,
+) -> Claim:
+    """Record a maintainer's claim on one criterion. Raises ValueError on bad input, Forbidden."""
+    if enforce_owner and not can_maintain(user, model):
+        if user is None:
+            raise Forbidden("sign in (or send a token) to add a claim")
+        raise Forbidden(f"{user.name} does not maintain {model.model_id}")
+    if criterion not in CRITERION_IDS:
+        raise ValueError(f"unknown criterion {str(criterion)[:64]!r}; one of: {', '.join(CRITERION_IDS)}")
+    url = check_evidence_url(evidence_url)
+    text = check_note(note)
+    name = author or (user.name if user else actor) or "unknown"
+    claim = Claim(
+        model_pk=model.id,
+        criterion=criterion,
+        evidence_url=url,
+        note=text,
+        author=name[:100],
+        user_id=user.id if user else None,
+        created_at=created_at or utcnow(),
+        evaluation_id=model.latest_evaluation_id,
+    )
+    s.add(claim)
+    s.flush()
+    model.claims_count = Model.claims_count + 1
+    audit(
+        s,
+        actor or name,
+        "claim.add",
+        model,
+        {"claim": claim.id, "criterion": criterion, "evidence_url": url, "note": text},
+    )
+    s.flush()
+    s.refresh(model)
+    return claim
+
+
+def claims_for(s: Session, model: Model) -> list[Claim]:
+    stmt = select(Claim).where(Claim.model_pk == model.id).order_by(Claim.created_at.asc(), Claim.id.asc())
+    return list(s.scalars(stmt))
+
+
+def models_by_ids(s: Session, model_ids: Sequence[str]) -> list[Model]:
+    out = []
+    for mid in model_ids:
+        m = get_model(s, mid)
+        if m is None:
+            raise NotFound(f"no model {mid!r}")
+        out.append(m)
+    return out
+
+
+def stats(s: Session) -> dict[str, int]:
+    return {
+        "models": s.scalar(select(func.count(Model.id))) or 0,
+        "evaluations": s.scalar(select(func.count(Evaluation.id))) or 0,
+        "claims": s.scalar(select(func.count(Claim.id))) or 0,
+    }
