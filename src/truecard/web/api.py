@@ -1,0 +1,466 @@
+"""The JSON API (documented at /openapi.json) and the badges.
+
+Reads are public. Writes take `Authorization: Bearer TOKEN` (`truecard token create`): no or
+a wrong token is 401, a model someone else maintains is 403, bad input 422, a body too large 413.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any, Literal, TypeVar
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from truecard.spec import CRITERION_IDS
+from truecard.store import cards, repo
+from truecard.store.diff import diff_scorecards
+from truecard.store.validate import NOTE_MAX, URL_MAX
+from truecard.web import svg, view
+
+router = APIRouter()
+T = TypeVar("T")
+
+LicenseClass = Literal[
+    "osi-permissive", "osi-copyleft", "open-data", "open-content", "restricted", "non-commercial",
+    "proprietary", "none", "unknown",
+]
+SortKey = Literal[
+    "total", "detected", "tier", "name", "transparent", "reproducible", "understandable",
+    "executable", "license", "org", "scanned",
+]
+
+
+# ------------------------------------------------------------------------------------ schemas
+
+
+class Dimensions(BaseModel):
+    transparent: int
+    reproducible: int
+    understandable: int
+    executable: int
+
+
+class ModelSummary(BaseModel):
+    model_id: str = Field(examples=["EleutherAI/pythia-1b"])
+    name: str
+    organisation: str | None
+    total: int = Field(description="TRUE total (0-30), claims in the scorecard included")
+    total_detected: int = Field(description="Total from detected evidence alone")
+    max: int = 30
+    tier: str
+    dimensions: Dimensions
+    license_class: str = Field(description="Licence class of the weights (most restrictive found)")
+    last_scanned_at: str | None
+    evaluations: int
+    claims: int
+    url: str
+    badge: str
+
+
+class ModelList(BaseModel):
+    total: int = Field(description="Models matching the filters")
+    page: int
+    per_page: int
+    items: list[ModelSummary]
+
+
+class EvaluationSummary(BaseModel):
+    evaluation_id: int
+    revision: str | None
+    scanned_at: str | None
+    stored_at: str | None
+    stored_by: str
+    total: int
+    total_detected: int
+    tier: str
+    dimensions: Dimensions
+    license_class: str
+    truecard_version: str
+
+
+class ClaimOut(BaseModel):
+    id: int
+    criterion: str
+    evidence_url: str
+    note: str
+    author: str
+    created_at: str | None
+    evaluation_id: int | None
+    origin: Literal["claimed"] = "claimed"
+
+
+class ClaimIn(BaseModel):
+    criterion: str = Field(max_length=64, description="A TRUE criterion id", examples=["reproducible.replication"])
+    evidence_url: str = Field(max_length=URL_MAX, description="http(s) URL of the evidence")
+    note: str = Field(default="", max_length=NOTE_MAX)
+
+
+class EvaluationIn(BaseModel):
+    model_id: str | None = Field(default=None, max_length=cards.MODEL_ID_MAX,
+                                 description="ORG/NAME; derived from the scorecard's sources when omitted")
+    scorecard: dict[str, Any] = Field(description="`truecard scan -f json` output")
+
+
+class PushResult(BaseModel):
+    model_id: str
+    evaluation_id: int
+    duplicate: bool
+    created_model: bool
+    url: str
+
+
+class AuditOut(BaseModel):
+    at: str | None
+    actor: str
+    action: str
+    model_id: str | None
+    detail: dict[str, Any]
+
+
+class ModelDetail(BaseModel):
+    model: ModelSummary
+    maintainer: str | None
+    evaluation: EvaluationSummary
+    criteria: list[dict[str, Any]] = Field(
+        description="Every criterion: points, status, basis (detected/claimed), reason, evidence "
+        "(with links at the exact revision), remediation, and web claims"
+    )
+    claims: list[ClaimOut]
+    history: list[EvaluationSummary]
+    scorecard: dict[str, Any] = Field(description="The full stored scorecard")
+
+
+class ShieldsEndpoint(BaseModel):
+    schemaVersion: int = 1  # noqa: N815 (shields.io's field name)
+    label: str
+    message: str
+    color: str
+    cacheSeconds: int = 3600  # noqa: N815
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No token, or a wrong or revoked one"},
+    403: {"description": "The token's user does not maintain this model"},
+    404: {"description": "No such model"},
+    413: {"description": "Request body too large"},
+    422: {"description": "Invalid input"},
+}
+
+
+def _body_schema(model: type[BaseModel]) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": model.model_json_schema()}},
+        }
+    }
+
+
+# ---------------------------------------------------------------------------------- plumbing
+
+
+def read_session(request: Request) -> Iterator[Session]:
+    with request.app.state.db.read() as s:
+        yield s
+
+
+def bearer_token(request: Request) -> str:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise HTTPException(401, "a bearer token is required", headers={"WWW-Authenticate": 'Bearer realm="truecard"'})
+    return token.strip()
+
+
+def authenticate(s: Session, token: str) -> Any:
+    user = repo.user_for_token(s, token)
+    if user is None:
+        raise HTTPException(
+            401, "invalid or revoked token", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
+        )
+    return user
+
+
+async def read_json(request: Request, limit: int) -> Any:
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise HTTPException(413, f"request body larger than {limit} bytes")
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise HTTPException(422, "the body is not valid JSON") from None
+
+
+def with_retry(fn: Callable[[], T], attempts: int = 3) -> T:
+    """Run a write transaction again when a concurrent writer won a race (new model, deadlock)."""
+    for i in range(attempts):
+        try:
+            return fn()
+        except (IntegrityError, OperationalError):
+            if i == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _model_or_404(s: Session, model_id: str) -> Any:
+    m = repo.get_model(s, model_id)
+    if m is None:
+        raise HTTPException(404, f"no model {model_id!r}")
+    return m
+
+
+# -------------------------------------------------------------------------------------- reads
+
+
+@router.get("/api/models", response_model=ModelList, tags=["models"], summary="The leaderboard")
+def list_models(
+    s: Session = Depends(read_session),
+    sort: SortKey = "total",
+    direction: Literal["asc", "desc"] = Query("desc", alias="dir"),
+    tier: Literal["Bronze", "Silver", "Gold", "Platinum"] | None = None,
+    org: str | None = Query(None, max_length=100, description="Organisation (exact)"),
+    license_class: LicenseClass | None = Query(None, alias="license", description="Weights licence class"),
+    min_score: int | None = Query(None, ge=0, le=30),
+    q: str | None = Query(None, max_length=100, description="Search in model ids"),
+    page: int = Query(1, ge=1, le=1_000_000),
+    per_page: int = Query(50, ge=1, le=repo.PER_PAGE_MAX),
+) -> dict[str, Any]:
+    query = repo.LeaderboardQuery(sort, direction, tier, org, license_class, min_score, q, page, per_page)
+    rows, count = repo.list_models(s, query)
+    return {"total": count, "page": page, "per_page": per_page, "items": [view.model_summary(m) for m in rows]}
+
+
+@router.get("/api/models/{model_id:path}/evaluations/{evaluation_id}", tags=["models"],
+            summary="One stored evaluation: the full scorecard", responses={404: ERRORS[404]})
+def get_evaluation(model_id: str, evaluation_id: int, s: Session = Depends(read_session)) -> Response:
+    m = _model_or_404(s, model_id)
+    ev = repo.get_evaluation(s, m, evaluation_id)
+    if ev is None:
+        raise HTTPException(404, f"no evaluation {evaluation_id} of {m.model_id}")
+    body = '{"evaluation":' + json.dumps(view.evaluation_summary(ev)) + ',"scorecard":' + ev.scorecard + "}"
+    return Response(body, media_type="application/json")
+
+
+@router.get("/api/models/{model_id:path}/evaluations", response_model=list[EvaluationSummary], tags=["models"],
+            summary="History: every evaluation, oldest first", responses={404: ERRORS[404]})
+def list_evaluations(model_id: str, s: Session = Depends(read_session)) -> list[dict[str, Any]]:
+    m = _model_or_404(s, model_id)
+    return [view.evaluation_summary(e) for e in repo.history(s, m)]
+
+
+@router.get("/api/models/{model_id:path}/diff", tags=["models"], responses={404: ERRORS[404]},
+            summary="What changed between two evaluations (default: the last two)")
+def diff(model_id: str, a: int | None = None, b: int | None = None,
+         s: Session = Depends(read_session)) -> dict[str, Any]:
+    m = _model_or_404(s, model_id)
+    old, new = pick_pair(s, m, a, b)
+    if old is None or new is None:
+        raise HTTPException(404, f"{m.model_id} has fewer than two evaluations")
+    out = diff_scorecards(repo.scorecard_doc(old), repo.scorecard_doc(new))
+    return {"a": view.evaluation_summary(old), "b": view.evaluation_summary(new), **out}
+
+
+def pick_pair(s: Session, m: Any, a: int | None, b: int | None) -> tuple[Any, Any]:
+    """Evaluations a (older) and b (newer); by default the latest and the one before it."""
+    if a is not None or b is not None:
+        ea = repo.get_evaluation(s, m, a) if a is not None else None
+        eb = repo.get_evaluation(s, m, b) if b is not None else repo.get_evaluation(s, m)
+        if (a is not None and ea is None) or eb is None:
+            raise HTTPException(404, "no such evaluation of this model")
+        if ea is None:
+            hist = [e for e in repo.history(s, m) if e.id != eb.id and e.scanned_at <= eb.scanned_at]
+            ea = repo.get_evaluation(s, m, hist[-1].id) if hist else None
+        return ea, eb
+    hist = repo.history(s, m)
+    if len(hist) < 2:
+        return None, None
+    latest = next((e for e in hist if e.id == m.latest_evaluation_id), hist[-1])
+    before = [e for e in hist if e.id != latest.id and e.scanned_at <= latest.scanned_at]
+    if not before:
+        return None, None
+    return repo.get_evaluation(s, m, before[-1].id), repo.get_evaluation(s, m, latest.id)
+
+
+@router.get("/api/models/{model_id:path}/claims", response_model=list[ClaimOut], tags=["claims"],
+            responses={404: ERRORS[404]}, summary="Claims on a model (all shown as claimed)")
+def list_claims(model_id: str, s: Session = Depends(read_session)) -> list[dict[str, Any]]:
+    m = _model_or_404(s, model_id)
+    return [view.claim_view(c) for c in repo.claims_for(s, m)]
+
+
+@router.get("/api/models/{model_id:path}/audit", response_model=list[AuditOut], tags=["audit"],
+            responses={404: ERRORS[404]}, summary="Audit log of one model: who changed what, when")
+def model_audit(model_id: str, limit: int = Query(100, ge=1, le=1000),
+                s: Session = Depends(read_session)) -> list[dict[str, Any]]:
+    m = _model_or_404(s, model_id)
+    return [view.audit_view(a) for a in repo.audit_for(s, m, limit)]
+
+
+@router.get("/api/audit", response_model=list[AuditOut], tags=["audit"], summary="Recent audit log entries")
+def audit_log(limit: int = Query(100, ge=1, le=1000), s: Session = Depends(read_session)) -> list[dict[str, Any]]:
+    return [view.audit_view(a) for a in repo.recent_audit(s, limit)]
+
+
+@router.get("/api/compare", tags=["models"], summary="Two to four models side by side, criterion by criterion",
+            responses={404: ERRORS[404], 422: ERRORS[422]})
+def compare(m: list[str] = Query(..., min_length=2, max_length=4, description="Model ids (2-4)"),
+            s: Session = Depends(read_session)) -> dict[str, Any]:
+    try:
+        models = repo.models_by_ids(s, m)
+    except repo.NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    return compare_data(s, models)
+
+
+def compare_data(s: Session, models: list[Any]) -> dict[str, Any]:
+    out_models, crit_rows = [], {cid: [] for cid in CRITERION_IDS}  # type: dict[str, list[Any]]
+    for m in models:
+        ev = repo.get_evaluation(s, m)
+        doc = repo.scorecard_doc(ev) if ev else {"dimensions": []}
+        out_models.append({**view.model_summary(m), "evaluation_id": ev.id if ev else None,
+                           "revision": ev.revision if ev else None})
+        crits = {c["id"]: c for d in doc.get("dimensions", []) for c in d.get("criteria", [])}
+        for cid in CRITERION_IDS:
+            c = crits.get(cid, {})
+            crit_rows[cid].append({
+                "points": c.get("points", 0), "max": c.get("max", 2), "status": c.get("status"),
+                "basis": c.get("basis"), "detected_points": c.get("detected_points", 0),
+                "rationale": c.get("rationale", ""), "name": c.get("name", cid),
+            })
+    return {
+        "models": out_models,
+        "criteria": [{"id": cid, "name": rows[0]["name"] if rows else cid, "cells": rows}
+                     for cid, rows in crit_rows.items()],
+    }
+
+
+@router.get("/api/models/{model_id:path}", response_model=ModelDetail, tags=["models"],
+            responses={404: ERRORS[404]}, summary="One model: latest scorecard with every criterion, history")
+def get_model(model_id: str, s: Session = Depends(read_session)) -> dict[str, Any]:
+    m = _model_or_404(s, model_id)
+    ev = repo.get_evaluation(s, m)
+    if ev is None:
+        raise HTTPException(404, f"{m.model_id} has no evaluation")
+    doc = repo.scorecard_doc(ev)
+    claims = repo.claims_for(s, m)
+    criteria = [c for d in view.dimensions_view(doc, claims) for c in d["criteria"]]
+    return {
+        "model": view.model_summary(m),
+        "maintainer": m.owner.name if m.owner else None,
+        "evaluation": view.evaluation_summary(ev),
+        "criteria": criteria,
+        "claims": [view.claim_view(c) for c in claims],
+        "history": [view.evaluation_summary(e) for e in repo.history(s, m)],
+        "scorecard": doc,
+    }
+
+
+# ------------------------------------------------------------------------------------- writes
+
+
+@router.post("/api/models/{model_id:path}/claims", status_code=201, response_model=ClaimOut, tags=["claims"],
+             summary="Add a claim (maintainer's bearer token)", openapi_extra=_body_schema(ClaimIn),
+             responses={k: v for k, v in ERRORS.items()})
+async def post_claim(model_id: str, request: Request) -> JSONResponse:
+    token = bearer_token(request)
+    body = await read_json(request, 64_000)
+    db = request.app.state.db
+
+    def work() -> dict[str, Any]:
+        with db.write() as s:
+            user = authenticate(s, token)
+            m = _model_or_404(s, model_id)
+            if not repo.can_maintain(user, m):
+                raise HTTPException(403, f"{user.name} does not maintain {m.model_id}")
+            try:
+                data = ClaimIn.model_validate(body)
+            except ValueError as exc:
+                raise HTTPException(422, _first_error(exc)) from None
+            try:
+                claim = repo.add_claim(s, m, user, criterion=data.criterion, evidence_url=data.evidence_url,
+                                       note=data.note, actor=user.name)
+            except repo.Forbidden as exc:
+                raise HTTPException(403, str(exc)) from None
+            except ValueError as exc:
+                raise HTTPException(422, str(exc)) from None
+            return view.claim_view(claim)
+
+    return JSONResponse(await run_in_threadpool(with_retry, work), 201)
+
+
+@router.post("/api/evaluations", response_model=PushResult, status_code=201, tags=["evaluations"],
+             summary="Store an evaluation (`truecard push`); a new model becomes the token user's",
+             openapi_extra=_body_schema(EvaluationIn), responses={k: v for k, v in ERRORS.items()})
+async def push_evaluation(request: Request) -> JSONResponse:
+    token = bearer_token(request)
+    body = await read_json(request, cards.SCORECARD_MAX_BYTES + 10_000)
+    db = request.app.state.db
+    if isinstance(body, dict) and "scorecard" not in body and "dimensions" in body:
+        body = {"scorecard": body}
+    try:
+        data = EvaluationIn.model_validate(body)
+    except ValueError as exc:
+        data = None
+        error = _first_error(exc)
+
+    def work() -> tuple[dict[str, Any], bool]:
+        with db.write() as s:
+            user = authenticate(s, token)
+            if data is None:
+                raise HTTPException(422, error)
+            try:
+                res = repo.save_evaluation(s, data.scorecard, actor=user.name, model_id=data.model_id,
+                                           user=user, enforce_owner=True)
+            except repo.Forbidden as exc:
+                raise HTTPException(403, str(exc)) from None
+            except (cards.InvalidEvaluation, cards.InvalidModelId) as exc:
+                raise HTTPException(422, str(exc)) from None
+            return {
+                "model_id": res.model.model_id, "evaluation_id": res.evaluation.id, "duplicate": res.duplicate,
+                "created_model": res.created_model, "url": f"/models/{res.model.model_id}",
+            }, res.duplicate
+
+    out, dup = await run_in_threadpool(with_retry, work)
+    return JSONResponse(out, 200 if dup else 201)
+
+
+def _first_error(exc: Exception) -> str:
+    errs = getattr(exc, "errors", None)
+    if callable(errs):
+        e = errs()[0]
+        return f"{'.'.join(str(x) for x in e.get('loc', ())) or 'body'}: {e.get('msg')}"
+    return str(exc)
+
+
+# ------------------------------------------------------------------------------------- badges
+
+
+def _badge_parts(s: Session, model_id: str) -> tuple[str, str, bool]:
+    m = repo.get_model(s, model_id)
+    if m is None:
+        return "not rated", svg.UNRATED, False
+    return f"{m.total}/30 {m.tier}", svg.TIER_COLOURS.get(m.tier, svg.UNRATED), True
+
+
+@router.get("/badge/{model_id:path}.svg", tags=["badges"], summary='SVG badge: "TRUE 24/30 Gold"',
+            response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}, 404: ERRORS[404]})
+def badge_svg(model_id: str, s: Session = Depends(read_session)) -> Response:
+    message, colour, found = _badge_parts(s, model_id)
+    return Response(svg.badge("TRUE", message, colour), 200 if found else 404, media_type="image/svg+xml",
+                    headers={"Cache-Control": "max-age=300"})
+
+
+@router.get("/badge/{model_id:path}.json", response_model=ShieldsEndpoint, tags=["badges"],
+            summary="shields.io endpoint JSON (https://img.shields.io/endpoint?url=...)")
+def badge_json(model_id: str, s: Session = Depends(read_session)) -> JSONResponse:
+    message, colour, found = _badge_parts(s, model_id)
+    body = {"schemaVersion": 1, "label": "TRUE", "message": message, "color": colour.lstrip("#"),
+            "cacheSeconds": 3600}
+    return JSONResponse(body, 200 if found else 404, headers={"Cache-Control": "max-age=300"})

@@ -1,0 +1,206 @@
+"""Charts and badges as SVG, drawn on the server: no JavaScript, no library, readable as is.
+
+Every text that comes from data is XML-escaped; hover details use SVG `<title>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from html import escape
+from typing import Any
+
+from markupsafe import Markup
+
+TIER_COLOURS = {
+    "Platinum": "#4a6f8a",
+    "Gold": "#a87900",
+    "Silver": "#6f7c88",
+    "Bronze": "#9a5a2c",
+}
+UNRATED = "#8a8a8a"
+DIM_COLOURS = {
+    "transparent": "#2f6db5",
+    "reproducible": "#7a4fb0",
+    "understandable": "#b07a12",
+    "executable": "#23875f",
+}
+TIER_BANDS = (("Bronze", 0, 10), ("Silver", 11, 20), ("Gold", 21, 27), ("Platinum", 28, 30))
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def dimension_chart(dims: Sequence[dict[str, Any]], *, chart_id: str = "dimension-chart") -> Markup:
+    """Horizontal bars, one per dimension: detected points solid, claimed points hatched."""
+    row, label_w, bar_w, top = 34, 130, 300, 8
+    height = top + row * len(dims) + 6
+    width = label_w + bar_w + 70
+    out = [
+        f'<svg id="{_e(chart_id)}" class="chart dimension-chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="Scores of the four TRUE dimensions">',
+        f'<defs><pattern id="{_e(chart_id)}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
+        '<rect width="3" height="6" fill="#d07a00"/></pattern></defs>',
+    ]
+    for i, d in enumerate(dims):
+        y = top + i * row
+        mx = max(int(d.get("max") or 1), 1)
+        score = int(d.get("score") or 0)
+        detected = min(int(d.get("detected", score)), score)
+        claimed = score - detected
+        colour = DIM_COLOURS.get(str(d.get("id")), "#555555")
+        w_det = round(bar_w * detected / mx, 1)
+        w_cl = round(bar_w * claimed / mx, 1)
+        title = f"{d.get('name')}: {score}/{mx}" + (f" ({claimed} claimed, unverified)" if claimed else "")
+        out.append(f'<g class="dimension" data-dimension="{_e(d.get("id"))}"><title>{_e(title)}</title>')
+        out.append(
+            f'<text x="0" y="{y + 19}" class="label" font-size="14" fill="#222222">{_e(d.get("name"))}</text>'
+        )
+        out.append(f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="20" rx="3" fill="#e8ecf0"/>')
+        out.append(
+            f'<rect class="bar" x="{label_w}" y="{y + 4}" width="{w_det}" height="20" rx="3" fill="{colour}"/>'
+        )
+        if w_cl:
+            out.append(
+                f'<rect class="bar-claimed" x="{label_w + w_det}" y="{y + 4}" width="{w_cl}" height="20" '
+                f'fill="url(#{_e(chart_id)}-hatch)" stroke="#d07a00"/>'
+            )
+        out.append(
+            f'<text x="{label_w + bar_w + 8}" y="{y + 19}" font-size="14" font-weight="bold" '
+            f'fill="#222222">{score}/{mx}</text></g>'
+        )
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def history_chart(
+    points: Sequence[dict[str, Any]],
+    href: Callable[[dict[str, Any]], str] | None = None,
+    *,
+    chart_id: str = "history-chart",
+) -> Markup:
+    """Totals across evaluations (solid) and detected totals (dashed), over the tier bands."""
+    width, height = 680, 230
+    left, right, top, bottom = 44, 16, 12, 48
+    pw, ph = width - left - right, height - top - bottom
+
+    def y(v: float) -> float:
+        return round(top + ph - ph * v / 30, 1)
+
+    n = len(points)
+
+    def x(i: int) -> float:
+        return round(left + (pw / 2 if n == 1 else pw * i / (n - 1)), 1)
+
+    out = [
+        f'<svg id="{_e(chart_id)}" class="chart history-chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="TRUE total across evaluations">'
+    ]
+    band_fill = {"Bronze": "#f6ede6", "Silver": "#eef1f3", "Gold": "#fbf3dc", "Platinum": "#e6eff5"}
+    for name, lo, hi in TIER_BANDS:
+        y0, y1 = y(hi + (0.5 if hi < 30 else 0)), y(lo - (0.5 if lo > 0 else 0))
+        out.append(
+            f'<rect x="{left}" y="{y0}" width="{pw}" height="{round(y1 - y0, 1)}" fill="{band_fill[name]}">'
+            f"<title>{name}: {lo}–{hi}</title></rect>"
+        )
+        out.append(
+            f'<text x="{left + pw - 4}" y="{y0 + 12}" font-size="10" text-anchor="end" fill="#777777">{name}</text>'
+        )
+    for v in (0, 10, 20, 30):
+        out.append(f'<line x1="{left}" x2="{left + pw}" y1="{y(v)}" y2="{y(v)}" stroke="#d5d9de"/>')
+        out.append(
+            f'<text x="{left - 6}" y="{y(v) + 4}" font-size="11" text-anchor="end" fill="#555555">{v}</text>'
+        )
+    if n > 1:
+        det = " ".join(f"{x(i)},{y(p['total_detected'])}" for i, p in enumerate(points))
+        tot = " ".join(f"{x(i)},{y(p['total'])}" for i, p in enumerate(points))
+        out.append(
+            f'<polyline class="line-detected" points="{det}" fill="none" stroke="#888888" '
+            'stroke-width="2" stroke-dasharray="5 4"/>'
+        )
+        out.append(f'<polyline class="line-total" points="{tot}" fill="none" stroke="#1f4e79" stroke-width="2.5"/>')
+    step = max(1, n // 8)
+    for i, p in enumerate(points):
+        title = (
+            f"{p.get('label')}: {p['total']}/30 {p.get('tier', '')}"
+            + (f", detected {p['total_detected']}" if p["total_detected"] != p["total"] else "")
+        )
+        dot = (
+            f'<circle class="point" cx="{x(i)}" cy="{y(p["total"])}" r="5" '
+            f'fill="{TIER_COLOURS.get(str(p.get("tier")), UNRATED)}" stroke="#ffffff" stroke-width="1.5">'
+            f"<title>{_e(title)}</title></circle>"
+        )
+        if href is not None:
+            dot = f'<a href="{_e(href(p))}">{dot}</a>'
+        out.append(dot)
+        if i % step == 0 or i == n - 1:
+            out.append(
+                f'<text x="{x(i)}" y="{height - bottom + 16}" font-size="10" text-anchor="middle" '
+                f'fill="#444444">{_e(p.get("label", ""))}</text>'
+            )
+            out.append(
+                f'<text x="{x(i)}" y="{height - bottom + 30}" font-size="10" text-anchor="middle" '
+                f'fill="#777777">{_e(p.get("date", ""))}</text>'
+            )
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def compare_chart(models: Sequence[dict[str, Any]], *, chart_id: str = "compare-chart") -> Markup:
+    """Grouped bars: each dimension's share of its maximum, one bar per model."""
+    palette = ("#1f4e79", "#c0504d", "#4f8a3c", "#8064a2")
+    dims = [(d["id"], d["name"], d["max"]) for d in models[0]["dimensions"]] if models else []
+    bar_h, label_w, bar_w = 13, 130, 320
+    height = 12 + len(dims) * (len(models) * (bar_h + 2) + 16) + 20 * len(models)
+    width = label_w + bar_w + 60
+    out = [
+        f'<svg id="{_e(chart_id)}" class="chart compare-chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="The four dimensions, model by model">'
+    ]
+    yy = 10
+    for did, dname, dmax in dims:
+        out.append(f'<text x="0" y="{yy + 11}" font-size="13" fill="#222222">{_e(dname)}</text>')
+        for j, m in enumerate(models):
+            d = next((x for x in m["dimensions"] if x["id"] == did), {"score": 0})
+            w = round(bar_w * d["score"] / max(dmax, 1), 1)
+            out.append(
+                f'<rect class="bar" x="{label_w}" y="{yy}" width="{w}" height="{bar_h}" fill="{palette[j % 4]}">'
+                f"<title>{_e(m['model_id'])}: {_e(dname)} {d['score']}/{dmax}</title></rect>"
+            )
+            out.append(
+                f'<text x="{label_w + w + 4}" y="{yy + 11}" font-size="11" fill="#333333">{d["score"]}/{dmax}</text>'
+            )
+            yy += bar_h + 2
+        yy += 12
+    for j, m in enumerate(models):
+        out.append(f'<rect x="0" y="{yy + 2}" width="12" height="12" fill="{palette[j % 4]}"/>')
+        out.append(f'<text x="18" y="{yy + 12}" font-size="12" fill="#222222">{_e(m["model_id"])}</text>')
+        yy += 20
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def _text_width(text: str) -> int:
+    wide = sum(1 for c in text if c in "MWmw@%")
+    narrow = sum(1 for c in text if c in "il.,:;|!' /")
+    return int(7 * len(text) + 2 * wide - 3 * narrow) + 12
+
+
+def badge(label: str, message: str, colour: str) -> str:
+    """A flat badge in the shields.io style, e.g. `TRUE | 24/30 Gold`."""
+    lw, mw = _text_width(label), _text_width(message)
+    w = lw + mw
+    lab, msg = _e(label), _e(message)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="20" role="img" '
+        f'aria-label="{lab}: {msg}"><title>{lab}: {msg}</title>'
+        '<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/>'
+        '<stop offset="1" stop-opacity=".1"/></linearGradient>'
+        f'<clipPath id="r"><rect width="{w}" height="20" rx="3" fill="#fff"/></clipPath>'
+        f'<g clip-path="url(#r)"><rect width="{lw}" height="20" fill="#444d56"/>'
+        f'<rect x="{lw}" width="{mw}" height="20" fill="{_e(colour)}"/>'
+        f'<rect width="{w}" height="20" fill="url(#s)"/></g>'
+        '<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">'
+        f'<text x="{lw / 2}" y="14">{lab}</text><text x="{lw + mw / 2}" y="14">{msg}</text></g></svg>'
+    )

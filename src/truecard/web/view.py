@@ -1,0 +1,133 @@
+"""Shape stored rows and scorecards for the pages and the API (one place for both)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from truecard.store.orm import AuditEntry, Claim, Evaluation, Model
+from truecard.web.links import evidence_link
+
+
+def iso(t: datetime | None) -> str | None:
+    return t.isoformat() if t else None
+
+
+def short_rev(rev: str | None) -> str:
+    if not rev:
+        return ""
+    return rev[:12] if all(c in "0123456789abcdef" for c in rev.lower()) else rev[:24]
+
+
+def model_summary(m: Model) -> dict[str, Any]:
+    return {
+        "model_id": m.model_id,
+        "name": m.name,
+        "organisation": m.organisation or None,
+        "total": m.total,
+        "total_detected": m.total_detected,
+        "max": 30,
+        "tier": m.tier,
+        "dimensions": {
+            "transparent": m.transparent,
+            "reproducible": m.reproducible,
+            "understandable": m.understandable,
+            "executable": m.executable,
+        },
+        "license_class": m.license_class,
+        "last_scanned_at": iso(m.last_scanned_at),
+        "evaluations": m.evaluations_count,
+        "claims": m.claims_count,
+        "url": f"/models/{m.model_id}",
+        "badge": f"/badge/{m.model_id}.svg",
+    }
+
+
+def evaluation_summary(ev: Evaluation) -> dict[str, Any]:
+    return {
+        "evaluation_id": ev.id,
+        "revision": ev.revision,
+        "scanned_at": iso(ev.scanned_at),
+        "stored_at": iso(ev.stored_at),
+        "stored_by": ev.stored_by,
+        "total": ev.total,
+        "total_detected": ev.total_detected,
+        "tier": ev.tier,
+        "dimensions": {
+            "transparent": ev.transparent,
+            "reproducible": ev.reproducible,
+            "understandable": ev.understandable,
+            "executable": ev.executable,
+        },
+        "license_class": ev.license_class,
+        "truecard_version": ev.truecard_version,
+    }
+
+
+def claim_view(c: Claim) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "criterion": c.criterion,
+        "evidence_url": c.evidence_url,
+        "note": c.note,
+        "author": c.author,
+        "created_at": iso(c.created_at),
+        "evaluation_id": c.evaluation_id,
+        "origin": "claimed",
+    }
+
+
+def audit_view(a: AuditEntry) -> dict[str, Any]:
+    import json
+
+    try:
+        detail = json.loads(a.detail)
+    except ValueError:
+        detail = {}
+    return {
+        "at": iso(a.at),
+        "actor": a.actor,
+        "action": a.action,
+        "model_id": a.model_ref,
+        "detail": detail,
+    }
+
+
+def sources_by_id(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {s.get("id"): s for s in doc.get("subject", {}).get("sources", []) if isinstance(s, dict)}
+
+
+def dimensions_view(doc: dict[str, Any], claims: list[Claim] | None = None) -> list[dict[str, Any]]:
+    """Dimensions with criteria, each evidence item with its link, and the web claims attached."""
+    sources = sources_by_id(doc)
+    by_crit: dict[str, list[dict[str, Any]]] = {}
+    for c in claims or []:
+        by_crit.setdefault(c.criterion, []).append(claim_view(c))
+    out = []
+    for d in doc.get("dimensions", []):
+        crits = []
+        detected = 0
+        for c in d.get("criteria", []):
+            evs = []
+            for e in c.get("evidence") or []:
+                evs.append({**e, "link": evidence_link(e, sources)})
+            detected += int(c.get("detected_points", 0))
+            crits.append({**c, "evidence": evs, "claims": by_crit.get(c.get("id"), [])})
+        out.append({**d, "criteria": crits, "detected": detected})
+    return out
+
+
+def history_points(evs: list[Evaluation]) -> list[dict[str, Any]]:
+    pts = []
+    for ev in evs:
+        pts.append(
+            {
+                "evaluation_id": ev.id,
+                "total": ev.total,
+                "total_detected": ev.total_detected,
+                "tier": ev.tier,
+                "label": short_rev(ev.revision)[:10] or f"#{ev.id}",
+                "date": ev.scanned_at.strftime("%Y-%m-%d"),
+            }
+        )
+    return pts
