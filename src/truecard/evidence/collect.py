@@ -664,7 +664,7 @@ def _mine_prose(inv: Inventory, card: Card) -> None:
                         card.evidence(f"dataset named: {n}", kind="prose", line_start=ln, excerpt=clip(sent)),
                     )
                 )
-        elif in_data and prose.VAGUE_DATA_RE.search(sent):
+        elif (in_data or re.search(r"\b(trained|pre-?trained|training data|corpus)\b", sent, re.I)) and prose.VAGUE_DATA_RE.search(sent):
             inv.datasets.append(
                 DatasetRef(
                     prose.VAGUE_DATA_RE.search(sent).group(0),
