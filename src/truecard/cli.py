@@ -28,7 +28,7 @@ app = typer.Typer(
 )
 
 # Extra command modules (each: `register(app: typer.Typer) -> None`). Add yours here.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["serve", "db", "token", "push", "export", "importing"]
 
 
 class UserError(Exception):
@@ -92,6 +92,15 @@ def scan(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="More evidence per criterion in the table.")
     ] = False,
+    save: Annotated[
+        bool, typer.Option("--save", help="Also store the evaluation in the dashboard's database (history kept).")
+    ] = False,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Database for --save (default: $TRUECARD_DATABASE_URL or ~/.local/share/truecard).")
+    ] = None,
+    model_id: Annotated[
+        str | None, typer.Option("--model-id", help="ORG/NAME to store it under (default: from the sources).")
+    ] = None,
 ) -> None:
     """Score a model against TRUE and show each criterion's points, reason and evidence."""
     from truecard.engine import scan as run_scan
@@ -115,6 +124,10 @@ def scan(
             console.print(item)
     else:
         write_output(render(card, fmt, verbose=verbose), output)
+    if save or db:
+        from truecard.commands._common import save_scorecard
+
+        save_scorecard(card, db, model_id)
     if fail_under is not None and card.total < fail_under:
         typer.echo(f"truecard: total {card.total} is below --fail-under {fail_under}", err=True)
         raise typer.Exit(1)

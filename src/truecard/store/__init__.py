@@ -11,7 +11,7 @@ Needs the `web` extra (SQLAlchemy, Alembic); PostgreSQL also the `postgres` extr
 
 from __future__ import annotations
 
-from truecard.store.db import ENV_VAR, Database, StoreError, default_url, normalise_url
+from truecard.store.db import ENV_VAR, Database, StoreError, default_url, normalise_url, redact
 
 
 def open_store(url: str | None = None, *, migrate: bool = True) -> Database:
@@ -28,4 +28,4 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Database:
     return db
 
 
-__all__ = ["ENV_VAR", "Database", "StoreError", "default_url", "normalise_url", "open_store"]
+__all__ = ["ENV_VAR", "Database", "StoreError", "default_url", "normalise_url", "open_store", "redact"]

@@ -358,11 +358,14 @@ def list_models(s: Session, query: LeaderboardQuery) -> tuple[list[Model], int]:
         conds.append(Model.total >= q.min_score)
     if q.q:
         conds.append(Model.sort_key.contains(q.q.lower(), autoescape=True))
-    col = SORTS[q.sort]
+    col: Any = SORTS[q.sort]
+    pg = s.get_bind().dialect.name == "postgresql"
+    if pg and q.sort in ("name", "license", "org"):
+        col = col.collate("C")  # byte order, as SQLite sorts: the same page on every backend
     order = [col.asc() if q.direction == "asc" else col.desc()]
     if q.sort in ("total", "tier"):
         order.append(Model.total_detected.asc() if q.direction == "asc" else Model.total_detected.desc())
-    order.append(Model.sort_key.asc())
+    order.append(Model.sort_key.collate("C").asc() if pg else Model.sort_key.asc())
     stmt = select(Model).where(*conds).order_by(*order).offset((q.page - 1) * q.per_page).limit(q.per_page)
     rows = list(s.scalars(stmt))
     count = s.scalar(select(func.count(Model.id)).where(*conds)) or 0

@@ -137,11 +137,11 @@ class ModelDetail(BaseModel):
 
 
 class ShieldsEndpoint(BaseModel):
-    schemaVersion: int = 1  # noqa: N815 (shields.io's field name)
+    schemaVersion: int = 1  # shields.io field names
     label: str
     message: str
     color: str
-    cacheSeconds: int = 3600  # noqa: N815
+    cacheSeconds: int = 3600
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
