@@ -28,7 +28,7 @@ def test_empty_database_gets_the_schema_and_orm_matches_migrations(store: Any) -
 
     from truecard.store.orm import Base
 
-    assert migrate.current(store) == migrate.head(store)
+    assert migrate.current(store) == migrate.head(store) == migrate.HEAD
     with store.write_engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diffs == [], "the ORM and the migrations disagree: add a migration"

@@ -186,12 +186,17 @@ def authenticate(s: Session, token: str) -> Any:
     return user
 
 
-async def read_json(request: Request, limit: int) -> Any:
+async def read_body(request: Request, limit: int) -> bytes:
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
             raise HTTPException(413, f"request body larger than {limit} bytes")
+    return bytes(body)
+
+
+def parse_json(body: bytes) -> Any:
+    """Decode a request body (after the token was checked: a bad token is 401 before a bad body)."""
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -370,7 +375,7 @@ def get_model(model_id: str, s: Session = Depends(read_session)) -> dict[str, An
              responses={k: v for k, v in ERRORS.items()})
 async def post_claim(model_id: str, request: Request) -> JSONResponse:
     token = bearer_token(request)
-    body = await read_json(request, 64_000)
+    raw = await read_body(request, 64_000)
     db = request.app.state.db
 
     def work() -> dict[str, Any]:
@@ -380,7 +385,7 @@ async def post_claim(model_id: str, request: Request) -> JSONResponse:
             if not repo.can_maintain(user, m):
                 raise HTTPException(403, f"{user.name} does not maintain {m.model_id}")
             try:
-                data = ClaimIn.model_validate(body)
+                data = ClaimIn.model_validate(parse_json(raw))
             except ValueError as exc:
                 raise HTTPException(422, _first_error(exc)) from None
             try:
@@ -400,21 +405,19 @@ async def post_claim(model_id: str, request: Request) -> JSONResponse:
              openapi_extra=_body_schema(EvaluationIn), responses={k: v for k, v in ERRORS.items()})
 async def push_evaluation(request: Request) -> JSONResponse:
     token = bearer_token(request)
-    body = await read_json(request, cards.SCORECARD_MAX_BYTES + 10_000)
+    raw = await read_body(request, cards.SCORECARD_MAX_BYTES + 10_000)
     db = request.app.state.db
-    if isinstance(body, dict) and "scorecard" not in body and "dimensions" in body:
-        body = {"scorecard": body}
-    try:
-        data = EvaluationIn.model_validate(body)
-    except ValueError as exc:
-        data = None
-        error = _first_error(exc)
 
     def work() -> tuple[dict[str, Any], bool]:
         with db.write() as s:
             user = authenticate(s, token)
-            if data is None:
-                raise HTTPException(422, error)
+            body = parse_json(raw)
+            if isinstance(body, dict) and "scorecard" not in body and "dimensions" in body:
+                body = {"scorecard": body}  # a bare scorecard
+            try:
+                data = EvaluationIn.model_validate(body)
+            except ValueError as exc:
+                raise HTTPException(422, _first_error(exc)) from None
             try:
                 res = repo.save_evaluation(s, data.scorecard, actor=user.name, model_id=data.model_id,
                                            user=user, enforce_owner=True)
