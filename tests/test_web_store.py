@@ -140,11 +140,11 @@ def test_leaderboard_sort_filter_search_paginate(store: Any) -> None:
         assert totals == sorted(totals, reverse=True)
         for key, attr in [("transparent", "transparent"), ("reproducible", "reproducible"),
                           ("understandable", "understandable"), ("executable", "executable"),
-                          ("scanned", "last_scanned_at"), ("name", "sort_key"), ("org", "organisation"),
+                          ("scanned", "last_scanned_at"), ("name", "model_id"), ("org", "organisation"),
                           ("license", "license_class"), ("detected", "total_detected")]:
             for direction in ("asc", "desc"):
                 rows, _ = repo.list_models(s, repo.LeaderboardQuery(sort=key, direction=direction, per_page=200))
-                vals = [getattr(r, attr) for r in rows]
+                vals = [getattr(r, attr).lower() if key == "name" else getattr(r, attr) for r in rows]
                 assert vals == sorted(vals, reverse=direction == "desc"), (key, direction)
     ids, n = _ids(store, tier="platinum")
     assert ids == ["zz-lab/top_model"] and n == 1

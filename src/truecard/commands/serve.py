@@ -26,6 +26,9 @@ def register(app: typer.Typer) -> None:
         host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
         port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
         db: DbOption = None,
+        workers: Annotated[
+            int, typer.Option("--workers", min=1, max=64, help="Server processes (more use more CPU cores).")
+        ] = 1,
         demo: Annotated[
             bool,
             typer.Option("--demo", help="Start on a throw-away database filled with truecard's evaluations "
@@ -52,10 +55,19 @@ def register(app: typer.Typer) -> None:
 
             from truecard.web import create_app
 
-            application = create_app(store)
             shown = "a throw-away demo database" if demo else redact(store.url)
             typer.echo(f"truecard: dashboard at http://{host}:{port}/ on {shown} (Ctrl-C stops)", err=True)
-            uvicorn.run(application, host=host, port=port, log_level="warning", server_header=False)
+            if workers > 1:
+                import os
+
+                from truecard.store import ENV_VAR
+
+                os.environ[ENV_VAR] = store.url  # each worker process opens the same store
+                store.dispose()
+                uvicorn.run("truecard.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
+                            log_level="warning", server_header=False)
+            else:
+                uvicorn.run(create_app(store), host=host, port=port, log_level="warning", server_header=False)
         finally:
             if tmp:
                 shutil.rmtree(tmp, ignore_errors=True)

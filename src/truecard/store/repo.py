@@ -257,7 +257,8 @@ def save_evaluation(
     s.add(ev)
     s.flush()
     previous = model.total if not created else None
-    model.evaluations_count = Model.evaluations_count + 1
+    # the model row is locked (FOR UPDATE on PostgreSQL; SQLite writers hold the database lock)
+    model.evaluations_count = (model.evaluations_count or 0) + 1
     is_latest = model.last_scanned_at is None or ev.scanned_at >= model.last_scanned_at
     if is_latest:
         for k, v in summ.items():
@@ -279,8 +280,6 @@ def save_evaluation(
             "latest": is_latest,
         },
     )
-    s.flush()
-    s.refresh(model)
     return SaveResult(model, ev, created, False)
 
 
@@ -344,8 +343,18 @@ class LeaderboardQuery:
         )
 
 
-def list_models(s: Session, query: LeaderboardQuery) -> tuple[list[Model], int]:
-    """One page of the leaderboard and the number of models matching the filters."""
+# The leaderboard's columns: rows carry these attributes (no ORM entities built: a page of
+# plain rows renders faster).
+ROW_COLUMNS = (
+    Model.model_id, Model.name, Model.organisation, Model.total, Model.total_detected, Model.tier,
+    Model.transparent, Model.reproducible, Model.understandable, Model.executable, Model.license_class,
+    Model.last_scanned_at, Model.evaluations_count, Model.claims_count,
+)
+
+
+def list_models(s: Session, query: LeaderboardQuery) -> tuple[list[Any], int]:
+    """One page of the leaderboard (rows with the `ROW_COLUMNS` attributes) and the number of
+    models matching the filters."""
     q = query.normalised()
     conds = []
     if q.tier:
@@ -366,8 +375,8 @@ def list_models(s: Session, query: LeaderboardQuery) -> tuple[list[Model], int]:
     if q.sort in ("total", "tier"):
         order.append(Model.total_detected.asc() if q.direction == "asc" else Model.total_detected.desc())
     order.append(Model.sort_key.collate("C").asc() if pg else Model.sort_key.asc())
-    stmt = select(Model).where(*conds).order_by(*order).offset((q.page - 1) * q.per_page).limit(q.per_page)
-    rows = list(s.scalars(stmt))
+    stmt = select(*ROW_COLUMNS).where(*conds).order_by(*order).offset((q.page - 1) * q.per_page).limit(q.per_page)
+    rows = list(s.execute(stmt))
     count = s.scalar(select(func.count(Model.id)).where(*conds)) or 0
     return rows, count
 
@@ -437,7 +446,8 @@ def add_claim(
     )
     s.add(claim)
     s.flush()
-    model.claims_count = Model.claims_count + 1
+    s.refresh(model, with_for_update=True)  # lock the row before counting (PostgreSQL)
+    model.claims_count = (model.claims_count or 0) + 1
     audit(
         s,
         actor or name,
@@ -445,8 +455,6 @@ def add_claim(
         model,
         {"claim": claim.id, "criterion": criterion, "evidence_url": url, "note": text},
     )
-    s.flush()
-    s.refresh(model)
     return claim
 
 

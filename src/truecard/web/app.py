@@ -130,3 +130,13 @@ def create_app(db: Database | str | None = None, *, title: str = "truecard dashb
         return HTMLResponse(status_code=204)
 
     return app
+
+
+def app_from_env() -> FastAPI:
+    """App factory for `truecard serve --workers N` (each worker process opens the store
+    named by $TRUECARD_DATABASE_URL)."""
+    import os
+
+    from truecard.store import ENV_VAR
+
+    return create_app(os.environ.get(ENV_VAR))

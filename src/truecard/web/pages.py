@@ -21,6 +21,7 @@ from truecard.store.diff import diff_scorecards
 from truecard.store.orm import User, WebSession
 from truecard.web import svg, view
 from truecard.web.api import compare_data, pick_pair, with_retry
+from truecard.web.rows import leaderboard_rows
 
 router = APIRouter(include_in_schema=False)
 COOKIE = "truecard_session"
@@ -102,7 +103,7 @@ def leaderboard(request: Request) -> HTMLResponse:
     if shown["sort"] == "total" and shown["dir"] == "desc":
         shown.update(sort=None, dir=None)
     ctx = {
-        "rows": rows, "count": count, "query": query, "params": shown, "page": query.page, "pages": pages,
+        "rows": rows, "rows_html": leaderboard_rows(rows, (query.page - 1) * query.per_page), "count": count, "query": query, "params": shown, "page": query.page, "pages": pages,
         "offset": (query.page - 1) * query.per_page, "tiers": cards.TIERS, "licenses": cards.LICENSE_CLASSES,
         "user": user, "csrf": ws.csrf if ws else None, "stats": stats,
         "columns": [

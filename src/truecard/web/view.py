@@ -19,7 +19,8 @@ def short_rev(rev: str | None) -> str:
     return rev[:12] if all(c in "0123456789abcdef" for c in rev.lower()) else rev[:24]
 
 
-def model_summary(m: Model) -> dict[str, Any]:
+def model_summary(m: Model | Any) -> dict[str, Any]:
+    """A model (or a leaderboard row) as the API shows it."""
     return {
         "model_id": m.model_id,
         "name": m.name,

@@ -1,0 +1,212 @@
+"""Load benchmark of the dashboard's leaderboard: p50/p95 latency with N stored models and C
+concurrent clients on loopback.
+
+    python benchmarks/bench_web.py                      # 10,000 models, 20 clients, SQLite
+    python benchmarks/bench_web.py --db postgresql+psycopg://postgres@127.0.0.1:54329/bench
+    python benchmarks/bench_web.py --models 2000 --requests 1000   # quicker
+
+The store is filled through the real import path with 10,000 evaluations made from the 400
+real ones shipped as demo data (same scorecards under distinct model ids, so the leaderboard's
+distribution of totals, tiers and licences is the real one). The server is `truecard serve`
+(one uvicorn process) in a child process; the clients are asyncio + httpx in this process,
+each looping over a mix of leaderboard pages: default order, every sort column both ways,
+tier / licence / organisation / minimum-score filters, searches, and deep pages.
+Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+DEMO = ROOT / "src" / "truecard" / "store" / "data" / "demo-evaluations.jsonl.gz"
+
+
+def populate(url: str, n: int) -> float:
+    from truecard.store import open_store, repo, transfer
+
+    db = open_store(url)
+    with db.read() as s:
+        have = repo.stats(s)["models"]
+    if have >= n:
+        print(f"store already holds {have} models", file=sys.stderr)
+        db.dispose()
+        return 0.0
+    with gzip.open(DEMO, "rt", encoding="utf-8") as fh:
+        base = [json.loads(line) for line in fh]
+
+    def records():
+        for i in range(have, n):
+            rec = base[i % len(base)]
+            org, _, name = rec["model_id"].partition("/")
+            copy_no = i // len(base)
+            mid = rec["model_id"] if copy_no == 0 else f"{org}-{copy_no}/{name}" if name else f"{org}-{copy_no}"
+            yield i + 1, {**rec, "model_id": mid}, None
+
+    t = time.perf_counter()
+    report = transfer.import_records(db, records(), actor="bench")
+    took = time.perf_counter() - t
+    if report.errors:
+        print("import errors:", report.errors[:3], file=sys.stderr)
+    db.dispose()
+    print(f"stored {report.evaluations} evaluations in {took:.1f} s", file=sys.stderr)
+    return took
+
+
+def workload(rng: random.Random, orgs: list[str]) -> list[str]:
+    sorts = ["total", "detected", "name", "transparent", "reproducible", "understandable", "executable",
+             "license", "org", "scanned"]
+    urls = ["/"] * 10
+    for s in sorts:
+        for d in ("asc", "desc"):
+            urls.append(f"/?sort={s}&dir={d}")
+    for tier in ("Bronze", "Silver", "Gold", "Platinum"):
+        urls.append(f"/?tier={tier}")
+    for lic in ("osi-permissive", "restricted", "unknown", "open-content", "none"):
+        urls.append(f"/?license={lic}&sort=reproducible")
+    for m in (5, 10, 15):
+        urls.append(f"/?min_score={m}&sort=transparent&dir=asc")
+    for q in ("llama", "bert", "gpt", "whisper", "xl"):
+        urls.append(f"/?q={q}")
+    for o in rng.sample(orgs, min(10, len(orgs))):
+        urls.append(f"/?org={o}")
+    for p in (2, 10, 50, 100, 199):
+        urls.append(f"/?page={p}")
+    urls.append("/?tier=Silver&license=osi-permissive&min_score=12&sort=name&page=3")
+    return urls
+
+
+async def run_load(base: str, urls: list[str], clients: int, total: int) -> tuple[list[float], int, float]:
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    counter = iter(range(total))
+
+    async def client(i: int, http: httpx.AsyncClient) -> None:
+        nonlocal errors
+        rng = random.Random(i)
+        for _ in counter:
+            url = rng.choice(urls)
+            t = time.perf_counter()
+            r = await http.get(base + url)
+            latencies.append(time.perf_counter() - t)
+            if r.status_code != 200 or b'id="leaderboard"' not in r.content:
+                errors += 1
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(limits=limits, timeout=60) as http:
+        for u in urls:  # warm-up: every page once
+            await http.get(base + u)
+        t = time.perf_counter()
+        await asyncio.gather(*(client(i, http) for i in range(clients)))
+        wall = time.perf_counter() - t
+    return latencies, errors, wall
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    k = max(0, min(len(s) - 1, round(p / 100 * (len(s) - 1))))
+    return s[k]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--models", type=int, default=10_000)
+    ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--requests", type=int, default=4_000)
+    ap.add_argument("--db", help="database URL (default: a temporary SQLite file)")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--workers", type=int, default=1, help="server processes (truecard serve --workers)")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = ap.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="truecard-bench-")
+    url = args.db or f"sqlite:///{tmp}/bench.db"
+    fill = populate(url, args.models)
+
+    from truecard.store import open_store
+
+    db = open_store(url)
+    with db.read() as s:
+        from sqlalchemy import select
+
+        from truecard.store.orm import Model
+
+        orgs = [o for o in s.scalars(select(Model.organisation).distinct().limit(500)) if o]
+        n_models = len(list(s.scalars(select(Model.id))))
+    db.dispose()
+
+    import socket
+
+    port = args.port
+    if not port:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    server = subprocess.Popen([sys.executable, "-m", "truecard", "serve", "--db", url, "--port", str(port),
+                               "--workers", str(args.workers)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        import urllib.request
+
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2).close()
+                break
+            except OSError:
+                if time.time() > deadline or server.poll() is not None:
+                    err = server.stderr.read().decode() if server.stderr else ""
+                    raise SystemExit("server did not start: " + err) from None
+                time.sleep(0.2)
+        urls = workload(random.Random(0), orgs)
+        lat, errors, wall = asyncio.run(run_load(base, urls, args.clients, args.requests))
+    finally:
+        server.terminate()
+        server.wait(30)
+    ms = [v * 1000 for v in lat]
+    figures = {
+        "models": n_models,
+        "clients": args.clients,
+        "requests": len(ms),
+        "errors": errors,
+        "backend": url.split(":", 1)[0],
+        "p50_ms": round(pct(ms, 50), 1),
+        "p95_ms": round(pct(ms, 95), 1),
+        "p99_ms": round(pct(ms, 99), 1),
+        "mean_ms": round(statistics.fmean(ms), 1),
+        "max_ms": round(max(ms), 1),
+        "requests_per_s": round(len(ms) / wall, 1),
+        "fill_seconds": round(fill, 1),
+        "cpus": os.cpu_count(),
+        "workers": args.workers,
+    }
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        print(f"leaderboard, {figures['models']:,} models, {args.clients} concurrent clients, "
+              f"{figures['requests']:,} requests on loopback ({figures['backend']}, {args.workers} server "
+              f"process(es), {figures['cpus']} CPUs):")
+        print(f"  p50 {figures['p50_ms']} ms   p95 {figures['p95_ms']} ms   p99 {figures['p99_ms']} ms   "
+              f"max {figures['max_ms']} ms   {figures['requests_per_s']} req/s   errors {errors}")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
