@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -92,28 +93,45 @@ class WebSession(Base):
     user: Mapped[User] = relationship(lazy="joined")
 
 
+def _bytewise(length: int) -> String:
+    """A string column that sorts byte by byte on every backend (SQLite's default; "C" on PostgreSQL),
+    so a leaderboard page is the same page whichever database serves it."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")  # type: ignore[return-value]
+
+
+# Sortable leaderboard columns: each has a composite index (column, sort_key), the tie-breaker,
+# so every order and every page is one index scan even with 10,000s of models.
+SORTABLE = ("total_detected", "transparent", "reproducible", "understandable", "executable",
+            "license_class", "organisation", "last_scanned_at")
+
+
 class Model(Base):
     """One model (e.g. `org/name`) and its latest evaluation's leaderboard columns."""
 
     __tablename__ = "models"
+    __table_args__ = (
+        # the default order: total, then detected total, both descending, then model id
+        Index("ix_models_rank", text("total DESC"), text("total_detected DESC"), "sort_key"),
+        *(Index(f"ix_models_{c}_sort", c, "sort_key") for c in SORTABLE),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     model_id: Mapped[str] = mapped_column(String(200), unique=True)
-    sort_key: Mapped[str] = mapped_column(String(200), index=True)  # lower-cased model_id
+    sort_key: Mapped[str] = mapped_column(_bytewise(200), index=True)  # lower-cased model_id
     name: Mapped[str] = mapped_column(String(200))
-    organisation: Mapped[str] = mapped_column(String(100), index=True, default="")
+    organisation: Mapped[str] = mapped_column(_bytewise(100), default="")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     latest_evaluation_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    total: Mapped[int] = mapped_column(Integer, index=True, default=0)
-    total_detected: Mapped[int] = mapped_column(Integer, index=True, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    total_detected: Mapped[int] = mapped_column(Integer, default=0)
     tier: Mapped[str] = mapped_column(String(16), index=True, default="Bronze")
-    transparent: Mapped[int] = mapped_column(Integer, index=True, default=0)
-    reproducible: Mapped[int] = mapped_column(Integer, index=True, default=0)
-    understandable: Mapped[int] = mapped_column(Integer, index=True, default=0)
-    executable: Mapped[int] = mapped_column(Integer, index=True, default=0)
-    license_class: Mapped[str] = mapped_column(String(32), index=True, default="unknown")
-    last_scanned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True, nullable=True)
+    transparent: Mapped[int] = mapped_column(Integer, default=0)
+    reproducible: Mapped[int] = mapped_column(Integer, default=0)
+    understandable: Mapped[int] = mapped_column(Integer, default=0)
+    executable: Mapped[int] = mapped_column(Integer, default=0)
+    license_class: Mapped[str] = mapped_column(_bytewise(32), default="unknown")
+    last_scanned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     evaluations_count: Mapped[int] = mapped_column(Integer, default=0)
     claims_count: Mapped[int] = mapped_column(Integer, default=0)
 

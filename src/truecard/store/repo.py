@@ -368,13 +368,17 @@ def list_models(s: Session, query: LeaderboardQuery) -> tuple[list[Any], int]:
     if q.q:
         conds.append(Model.sort_key.contains(q.q.lower(), autoescape=True))
     col: Any = SORTS[q.sort]
-    pg = s.get_bind().dialect.name == "postgresql"
-    if pg and q.sort in ("name", "license", "org"):
-        col = col.collate("C")  # byte order, as SQLite sorts: the same page on every backend
-    order = [col.asc() if q.direction == "asc" else col.desc()]
+    desc = q.direction == "desc"
     if q.sort in ("total", "tier"):
-        order.append(Model.total_detected.asc() if q.direction == "asc" else Model.total_detected.desc())
-    order.append(Model.sort_key.collate("C").asc() if pg else Model.sort_key.asc())
+        # ix_models_rank: total, detected total, then model id A-Z (Z-A when ascending)
+        order = [Model.total.desc(), Model.total_detected.desc(), Model.sort_key.asc()]
+        if not desc:
+            order = [Model.total.asc(), Model.total_detected.asc(), Model.sort_key.desc()]
+    elif q.sort == "name":
+        order = [Model.sort_key.desc() if desc else Model.sort_key.asc()]
+    else:
+        # ix_models_<column>_sort: ties broken by model id in the same direction
+        order = [col.desc(), Model.sort_key.desc()] if desc else [col.asc(), Model.sort_key.asc()]
     stmt = select(*ROW_COLUMNS).where(*conds).order_by(*order).offset((q.page - 1) * q.per_page).limit(q.per_page)
     rows = list(s.execute(stmt))
     count = s.scalar(select(func.count(Model.id)).where(*conds)) or 0

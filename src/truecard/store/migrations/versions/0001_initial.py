@@ -44,9 +44,9 @@ def upgrade() -> None:
     op.create_table('models',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('model_id', sa.String(length=200), nullable=False),
-    sa.Column('sort_key', sa.String(length=200), nullable=False),
+    sa.Column('sort_key', sa.String(length=200).with_variant(sa.String(length=200, collation='C'), 'postgresql'), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('organisation', sa.String(length=100), nullable=False),
+    sa.Column('organisation', sa.String(length=100).with_variant(sa.String(length=100, collation='C'), 'postgresql'), nullable=False),
     sa.Column('owner_id', sa.Integer(), nullable=True),
     sa.Column('created_at', truecard.store.orm.UTCDateTime(), nullable=False),
     sa.Column('latest_evaluation_id', sa.Integer(), nullable=True),
@@ -57,7 +57,7 @@ def upgrade() -> None:
     sa.Column('reproducible', sa.Integer(), nullable=False),
     sa.Column('understandable', sa.Integer(), nullable=False),
     sa.Column('executable', sa.Integer(), nullable=False),
-    sa.Column('license_class', sa.String(length=32), nullable=False),
+    sa.Column('license_class', sa.String(length=32).with_variant(sa.String(length=32, collation='C'), 'postgresql'), nullable=False),
     sa.Column('last_scanned_at', truecard.store.orm.UTCDateTime(), nullable=True),
     sa.Column('evaluations_count', sa.Integer(), nullable=False),
     sa.Column('claims_count', sa.Integer(), nullable=False),
@@ -66,17 +66,18 @@ def upgrade() -> None:
     sa.UniqueConstraint('model_id')
     )
     with op.batch_alter_table('models', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_models_executable'), ['executable'], unique=False)
-        batch_op.create_index(batch_op.f('ix_models_last_scanned_at'), ['last_scanned_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_models_license_class'), ['license_class'], unique=False)
-        batch_op.create_index(batch_op.f('ix_models_organisation'), ['organisation'], unique=False)
-        batch_op.create_index(batch_op.f('ix_models_reproducible'), ['reproducible'], unique=False)
+        batch_op.create_index('ix_models_executable_sort', ['executable', 'sort_key'], unique=False)
+        batch_op.create_index('ix_models_last_scanned_at_sort', ['last_scanned_at', 'sort_key'], unique=False)
+        batch_op.create_index('ix_models_license_class_sort', ['license_class', 'sort_key'], unique=False)
+        batch_op.create_index('ix_models_organisation_sort', ['organisation', 'sort_key'], unique=False)
+        batch_op.create_index('ix_models_reproducible_sort', ['reproducible', 'sort_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_models_sort_key'), ['sort_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_models_tier'), ['tier'], unique=False)
-        batch_op.create_index(batch_op.f('ix_models_total'), ['total'], unique=False)
-        batch_op.create_index(batch_op.f('ix_models_total_detected'), ['total_detected'], unique=False)
-        batch_op.create_index(batch_op.f('ix_models_transparent'), ['transparent'], unique=False)
-        batch_op.create_index(batch_op.f('ix_models_understandable'), ['understandable'], unique=False)
+        batch_op.create_index('ix_models_total_detected_sort', ['total_detected', 'sort_key'], unique=False)
+        batch_op.create_index('ix_models_transparent_sort', ['transparent', 'sort_key'], unique=False)
+        batch_op.create_index('ix_models_understandable_sort', ['understandable', 'sort_key'], unique=False)
+    # the default leaderboard order (expression index: written by hand, autogenerate skips it)
+    op.create_index('ix_models_rank', 'models', [sa.text('total DESC'), sa.text('total_detected DESC'), 'sort_key'], unique=False)
 
     op.create_table('web_sessions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -169,18 +170,18 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_web_sessions_user_id'))
 
     op.drop_table('web_sessions')
+    op.drop_index('ix_models_rank', table_name='models')
     with op.batch_alter_table('models', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_models_understandable'))
-        batch_op.drop_index(batch_op.f('ix_models_transparent'))
-        batch_op.drop_index(batch_op.f('ix_models_total_detected'))
-        batch_op.drop_index(batch_op.f('ix_models_total'))
+        batch_op.drop_index('ix_models_understandable_sort')
+        batch_op.drop_index('ix_models_transparent_sort')
+        batch_op.drop_index('ix_models_total_detected_sort')
         batch_op.drop_index(batch_op.f('ix_models_tier'))
         batch_op.drop_index(batch_op.f('ix_models_sort_key'))
-        batch_op.drop_index(batch_op.f('ix_models_reproducible'))
-        batch_op.drop_index(batch_op.f('ix_models_organisation'))
-        batch_op.drop_index(batch_op.f('ix_models_license_class'))
-        batch_op.drop_index(batch_op.f('ix_models_last_scanned_at'))
-        batch_op.drop_index(batch_op.f('ix_models_executable'))
+        batch_op.drop_index('ix_models_reproducible_sort')
+        batch_op.drop_index('ix_models_organisation_sort')
+        batch_op.drop_index('ix_models_license_class_sort')
+        batch_op.drop_index('ix_models_last_scanned_at_sort')
+        batch_op.drop_index('ix_models_executable_sort')
 
     op.drop_table('models')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
