@@ -281,3 +281,15 @@ def test_signin_session_and_claim_form(client: Any, store: Any) -> None:
     r = client.post("/signout", data={"csrf": csrf}, follow_redirects=False)
     assert r.status_code == 303
     assert client.get("/models/org/model/claim").status_code == 401
+
+
+def test_leaderboard_cache_never_serves_a_stale_page(client: Any, store: Any) -> None:
+    seed(store)
+    first = client.get("/").text
+    assert client.get("/").text == first  # served from the page cache
+    save(store, card_for("zz/new-top", changes=dict.fromkeys(CRITERION_IDS, 2)))  # a write elsewhere
+    rows = re.findall(r'<tr data-model="([^"]+)"', client.get("/").text)
+    assert rows[0] == "zz/new-top"
+    t = make_token(store, "zed", owns=("zz/new-top",))
+    client.post("/api/models/zz/new-top/claims", json=CLAIM, headers=bearer(t))
+    assert 'title="1 claim(s) by its maintainer"' in client.get("/").text

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import inspect, text
+from sqlalchemy import column, func, inspect, select, table
 
 from truecard.store.db import Database, StoreError, redact
 
@@ -56,7 +56,7 @@ def upgrade(db: Database, target: str = "head") -> tuple[str | None, str]:
         with db.write_engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 # two servers starting on one empty database: one migrates, the other waits
-                conn.execute(text("SELECT pg_advisory_xact_lock(7419152)"))
+                conn.execute(select(func.pg_advisory_xact_lock(7419152)))
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, target)
     except StoreError:
@@ -72,7 +72,8 @@ def _version_fast(db: Database) -> str | None:
         with db.read_engine.connect() as conn:
             if not inspect(conn).has_table("alembic_version"):
                 return None
-            rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+            version = table("alembic_version", column("version_num"))
+            rows = conn.execute(select(version.c.version_num)).scalars().all()
     except Exception as exc:
         raise StoreError(f"cannot open database {redact(db.url)}: {_first_line(exc)}") from None
     return rows[0] if len(rows) == 1 else None

@@ -197,3 +197,13 @@ class AuditEntry(Base):
     )
     model_ref: Mapped[str | None] = mapped_column(String(200), nullable=True)
     detail: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class StoreState(Base):
+    """One row: a counter every write transaction increments (in `repo.audit`), so a reader can
+    tell in one indexed read whether anything changed (the leaderboard's page cache keys on it)."""
+
+    __tablename__ = "store_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)

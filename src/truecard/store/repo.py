@@ -20,12 +20,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from truecard.spec import CRITERION_IDS
 from truecard.store import cards
-from truecard.store.orm import ApiToken, AuditEntry, Claim, Evaluation, Model, User, WebSession, utcnow
+from truecard.store.orm import (
+    ApiToken,
+    AuditEntry,
+    Claim,
+    Evaluation,
+    Model,
+    StoreState,
+    User,
+    WebSession,
+    utcnow,
+)
 from truecard.store.validate import check_evidence_url, check_note, check_user_name
 
 TOKEN_PREFIX = "tc_"
@@ -55,7 +65,19 @@ def audit(
         detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
     )
     s.add(entry)
+    bump_version(s)
     return entry
+
+
+def bump_version(s: Session) -> None:
+    """Every change the pages show goes through `audit`, which calls this: one counter to compare."""
+    res = s.execute(update(StoreState).where(StoreState.id == 1).values(version=StoreState.version + 1))
+    if not res.rowcount:  # type: ignore[attr-defined]
+        s.execute(insert(StoreState).values(id=1, version=1))
+
+
+def data_version(s: Session) -> int:
+    return s.scalar(select(StoreState.version).where(StoreState.id == 1)) or 0
 
 
 def audit_for(s: Session, model: Model, limit: int = 100) -> list[AuditEntry]:

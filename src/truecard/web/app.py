@@ -9,6 +9,7 @@ Served by uvicorn (`truecard serve`). Every asset is local: the only script is
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,9 @@ def create_app(db: Database | str | None = None, *, title: str = "truecard dashb
 
     filters.install(templates.env)
     app.state.templates = templates
+    from truecard.web.cache import PageCache
+
+    app.state.page_cache = PageCache(int(os.environ.get("TRUECARD_PAGE_CACHE", "512")))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     from truecard.web import api, pages
@@ -135,8 +139,6 @@ def create_app(db: Database | str | None = None, *, title: str = "truecard dashb
 def app_from_env() -> FastAPI:
     """App factory for `truecard serve --workers N` (each worker process opens the store
     named by $TRUECARD_DATABASE_URL)."""
-    import os
-
     from truecard.store import ENV_VAR
 
     return create_app(os.environ.get(ENV_VAR))

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from truecard import __version__
@@ -80,6 +81,13 @@ def _safe_next(target: str | None) -> str:
 # ------------------------------------------------------------------------------- leaderboard
 
 
+COLUMNS = [
+    ("name", "Model"), ("org", "Organisation"), ("total", "Total"), ("tier", "Tier"),
+    ("transparent", "T"), ("reproducible", "R"), ("understandable", "U"), ("executable", "E"),
+    ("license", "Weights licence"), ("scanned", "Last scanned"),
+]
+
+
 @router.get("/", response_class=HTMLResponse)
 def leaderboard(request: Request) -> HTMLResponse:
     p = request.query_params
@@ -93,28 +101,32 @@ def leaderboard(request: Request) -> HTMLResponse:
         params["sort"], params["dir"], params["tier"], params["org"], params["license"],  # type: ignore[arg-type]
         params["min_score"], params["q"], params["page"] or 1, params["per_page"] or 50,  # type: ignore[arg-type]
     ).normalised()
-    with request.app.state.db.read() as s:
-        rows, count = repo.list_models(s, query)
-        user, ws = _signed_in(request, s)
-        stats = repo.stats(s) if not rows and count == 0 else None
-    pages = max(1, -(-count // query.per_page))
     shown = {k: v for k, v in params.items() if k != "page"}
     shown.update(sort=query.sort, dir=query.direction, per_page=query.per_page if query.per_page != 50 else None)
     if shown["sort"] == "total" and shown["dir"] == "desc":
         shown.update(sort=None, dir=None)
-    ctx = {
-        "rows": rows, "rows_html": leaderboard_rows(rows, (query.page - 1) * query.per_page), "count": count, "query": query, "params": shown, "page": query.page, "pages": pages,
-        "offset": (query.page - 1) * query.per_page, "tiers": cards.TIERS, "licenses": cards.LICENSE_CLASSES,
-        "user": user, "csrf": ws.csrf if ws else None, "stats": stats,
-        "columns": [
-            ("name", "Model"), ("org", "Organisation"), ("total", "Total"), ("tier", "Tier"),
-            ("transparent", "T"), ("reproducible", "R"), ("understandable", "U"), ("executable", "E"),
-            ("license", "Weights licence"), ("scanned", "Last scanned"),
-        ],
-    }
+    cache = request.app.state.page_cache
+    with request.app.state.db.read() as s:
+        user, ws = _signed_in(request, s)
+        key = (repo.data_version(s), query.page, tuple(sorted(shown.items())))
+        board = cache.get(key)
+        if board is None:
+            rows, count = repo.list_models(s, query)
+            stats = repo.stats(s) if not rows and count == 0 else None
+            pages = max(1, -(-count // query.per_page))
+            offset = (query.page - 1) * query.per_page
+            board = request.app.state.templates.get_template("_board.html").render({
+                "rows": rows, "rows_html": leaderboard_rows(rows, offset), "count": count, "query": query,
+                "params": shown, "page": query.page, "pages": pages, "offset": offset, "stats": stats,
+                "columns": COLUMNS,
+            })
+            cache.put(key, board)
     if p.get("partial"):
-        return render(request, "_board.html", ctx)
-    return render(request, "leaderboard.html", ctx)
+        return HTMLResponse(board)
+    return render(request, "leaderboard.html", {
+        "board": Markup(board), "query": query, "params": shown, "tiers": cards.TIERS,
+        "licenses": cards.LICENSE_CLASSES, "user": user, "csrf": ws.csrf if ws else None,
+    })
 
 
 # ----------------------------------------------------------------------------------- models

@@ -19,6 +19,12 @@ depends_on = None
 
 
 def upgrade() -> None:
+    state = op.create_table('store_state',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.bulk_insert(state, [{'id': 1, 'version': 0}])
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -189,3 +195,4 @@ def downgrade() -> None:
 
     op.drop_table('api_tokens')
     op.drop_table('users')
+    op.drop_table('store_state')
