@@ -196,3 +196,12 @@ def test_serve_demo_shows_a_real_leaderboard() -> None:
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
     assert "imported 400 evaluation(s)" in out
+
+
+def test_cli_start_up_does_not_load_the_web_stack() -> None:
+    code = ("import sys; from truecard import cli; cli._load_commands(); "
+            "heavy = [m for m in ('sqlalchemy', 'fastapi', 'alembic', 'uvicorn', 'jinja2') if m in sys.modules]; "
+            "print(heavy)")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert p.stdout.strip() == "[]"

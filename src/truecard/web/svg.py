@@ -82,7 +82,7 @@ def history_chart(
 ) -> Markup:
     """Totals across evaluations (solid) and detected totals (dashed), over the tier bands."""
     width, height = 680, 230
-    left, right, top, bottom = 44, 16, 12, 48
+    left, right, top, bottom = 44, 44, 12, 48
     pw, ph = width - left - right, height - top - bottom
 
     def y(v: float) -> float:
