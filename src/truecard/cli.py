@@ -92,8 +92,24 @@ def scan(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="More evidence per criterion in the table.")
     ] = False,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline", help="Contact no server: read remote sources from the truecard and Hugging Face caches."
+        ),
+    ] = False,
+    follow_links: Annotated[
+        bool,
+        typer.Option(
+            "--follow-links",
+            help="Also score the code repository, paper and datasets the model card links to (bounded).",
+        ),
+    ] = False,
 ) -> None:
-    """Score a model against TRUE and show each criterion's points, reason and evidence."""
+    """Score a model against TRUE and show each criterion's points, reason and evidence.
+
+    Sources: a folder, hf:ORG/NAME[@REV] or a huggingface.co URL, gh:ORG/REPO[@REF] or a
+    GitHub/git URL, ./clone@REF, arxiv:ID. Several are merged into one evaluation."""
     from truecard.engine import scan as run_scan
     from truecard.evidence.claims import ClaimsError
     from truecard.reports import FORMATS, render
@@ -102,7 +118,9 @@ def scan(
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     try:
-        card = run_scan(*sources, claims=claims, use_claims=not no_claims)
+        card = run_scan(
+            *sources, claims=claims, use_claims=not no_claims, offline=offline, follow_links=follow_links
+        )
     except (SourceError, ClaimsError) as exc:
         raise fail(str(exc)) from None
     if fmt == "table" and output is None:

@@ -16,6 +16,7 @@ from truecard.evidence.inventory import Inventory
 from truecard.frameworks.true import evaluate_criteria
 from truecard.models import Scorecard, SpecRef, Subject
 from truecard.sources import Tree, open_source
+from truecard.sources.follow import expand
 from truecard.spec import load_spec
 
 
@@ -58,6 +59,11 @@ def scorecard_from_inventory(
             }
         )
     problems = [p for t in inv.trees for p in t.problems] + inv.problems
+    partial = [
+        f"{t.info.id} was read only in part: {'; '.join(t.info.notes) or 'see problems'}"
+        for t in inv.trees
+        if t.info.partial
+    ]
     return Scorecard(
         truecard_version=__version__,
         spec=SpecRef(name=spec.name, version=spec.version),
@@ -70,7 +76,7 @@ def scorecard_from_inventory(
         dimensions=dims,
         scanned_at=datetime.now(UTC),
         claims_used=use_claims and bool(inv.claims),
-        warnings=list(dict.fromkeys(inv.warnings)),
+        warnings=list(dict.fromkeys([*partial, *inv.warnings])),
         problems=problems,
         licenses=licenses,
         verification=inv.verification,
@@ -100,11 +106,14 @@ def scan(
     claims: str | os.PathLike[str] | None = None,
     use_claims: bool = True,
     name: str | None = None,
+    follow_links: bool = False,
     **source_options: Any,
 ) -> Scorecard:
     """Score one model from one or more sources (paths, `hf:ORG/NAME`, `gh:ORG/REPO`, ...).
 
-    Several sources are merged into one evaluation of one model. Raises
+    Several sources are merged into one evaluation of one model; a Hub model brings its
+    datasets' cards, and `follow_links` also the code repository and paper its card links
+    (`truecard.sources.follow`). Source options (`offline=True`, ...) go to every opener. Raises
     `truecard.sources.SourceError` for a source that cannot be opened.
     """
     if not sources:
@@ -114,7 +123,9 @@ def scan(
     try:
         for s in sources:
             trees.append(s if isinstance(s, Tree) else open_source(os.fspath(s), **source_options))
+        notes = expand(trees, follow_links=follow_links, **source_options)
         inv = build_inventory(trees, claims_file=claims, use_claims=use_claims)
+        inv.warnings.extend(notes)
         return scorecard_from_inventory(inv, name=name, use_claims=use_claims, started=started)
     finally:
         for t in trees:

@@ -40,6 +40,8 @@ CARD_NAMES = (
 DATACARD_RE = re.compile(
     r"(datasheet|data_?card|dataset_?card|data_?sheet|^data\.md$|datasets?\.md$|data_?statement)", re.I
 )
+# Sources that are a dataset's repository (see truecard.sources.follow): their card is a data card.
+DATA_SOURCE_KINDS = {"hf-dataset"}
 MAX_DOCS = 60
 MAX_CODE = 3000
 MAX_WEIGHTS = 5000
@@ -150,7 +152,8 @@ def _collect_tree(inv: Inventory, tree: Tree) -> None:
     if card_rec is not None:
         card = _read_card(inv, card_rec)
         if card is not None:
-            inv.cards.append(card)
+            # a dataset repository's README is that dataset's card, not the model's
+            (inv.docs if tree.info.kind in DATA_SOURCE_KINDS else inv.cards).append(card)
     docs = [
         r
         for r in recs
@@ -606,7 +609,9 @@ DATA_SECTION_RE = re.compile(r"(training|pre-?training|fine-?tuning)?\s*(data|da
 def _mine_prose(inv: Inventory, card: Card) -> None:
     lines = card.body.split("\n")
     first = card.body_offset + 1
-    is_datacard = bool(DATACARD_RE.search(posixpath.basename(card.path)))
+    is_datacard = bool(DATACARD_RE.search(posixpath.basename(card.path))) or (
+        card.tree.info.kind in DATA_SOURCE_KINDS
+    )
 
     for h in prose.hardware_hits(lines, first):
         inv.disclosures.append(
