@@ -95,7 +95,8 @@ def scan(
     offline: Annotated[
         bool,
         typer.Option(
-            "--offline", help="Contact no server: read remote sources from the truecard and Hugging Face caches."
+            "--offline",
+            help="Contact no server: read remote sources from the truecard and Hugging Face caches.",
         ),
     ] = False,
     follow_links: Annotated[

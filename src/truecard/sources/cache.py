@@ -125,4 +125,3 @@ class RevisionCache:
                 raise
         except OSError:
             return
-

@@ -32,7 +32,15 @@ FOLLOW_DEPTH = 1
 MAX_CODE_REPOS = 2
 MAX_PAPERS = 2
 README_LIMIT = 512 << 10
-CARD_NAMES = ("readme.md", "model_card.md", "modelcard.md", "readme.markdown", "readme.rst", "readme.txt", "readme")
+CARD_NAMES = (
+    "readme.md",
+    "model_card.md",
+    "modelcard.md",
+    "readme.markdown",
+    "readme.rst",
+    "readme.txt",
+    "readme",
+)
 
 GITHUB_RE = re.compile(r"https?://(?:www\.)?github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)", re.I)
 GITLAB_RE = re.compile(r"https?://gitlab\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)", re.I)
@@ -170,7 +178,7 @@ def _dataset_cards(trees: list[Tree], seen: set[str], notes: list[str], options:
                     endpoint=t.endpoint,
                 )
             except SourceError as exc:
-                notes.append(f"dataset card not read: {exc}")
+                notes.append(str(exc))
                 continue
             dt.info.notes.append(f"named in {t.info.id}'s metadata")
             trees.append(dt)
@@ -259,7 +267,11 @@ def _code_links_from_text(text: str, origin: str, model: str, bonus: int = 0) ->
 def _tokens(name: str) -> set[str]:
     """Name words that identify a model family: 'OLMo-7B-0724' -> {'olmo'}."""
     words = re.split(r"[-_.\s/]+", name.lower())
-    return {w for w in words if len(w) >= 3 and not re.fullmatch(r"v?\d+[a-z]?|\d+(\.\d+)?[bmk]|hf|base|instruct|chat", w)}
+    return {
+        w
+        for w in words
+        if len(w) >= 3 and not re.fullmatch(r"v?\d+[a-z]?|\d+(\.\d+)?[bmk]|hf|base|instruct|chat", w)
+    }
 
 
 def _model_name(tree: Tree) -> str:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from truecard.models import Problem, SourceInfo
+from truecard.models import SourceInfo
 from truecard.sources.base import FileEntry, SourceError, Tree
 from truecard.sources.cache import cache_root, is_sha
 
@@ -35,7 +35,14 @@ LS_REMOTE_TIMEOUT = 60.0
 FETCH_TIMEOUT = 600.0
 LOCAL_TIMEOUT = 60.0
 GITHUB = "https://github.com"
-SAFE_CONFIG = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false", "-c", "protocol.ext.allow=never")
+SAFE_CONFIG = (
+    "-c",
+    "core.hooksPath=/dev/null",
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "protocol.ext.allow=never",
+)
 NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 LFS_POINTER_RE = re.compile(
     rb"^version https://git-lfs\.github\.com/spec/v1\noid sha256:([0-9a-f]{64})\nsize (\d+)\n"
@@ -250,13 +257,21 @@ class GitTree(Tree):
     def url_for(self, path: str, line: int | None = None) -> str | None:
         if not self.web:
             return None
-        sep = "/-/blob/" if self.web_style == "gitlab" else "/src/commit/" if self.web_style == "gitea" else "/blob/"
+        sep = (
+            "/-/blob/"
+            if self.web_style == "gitlab"
+            else "/src/commit/"
+            if self.web_style == "gitea"
+            else "/blob/"
+        )
         return f"{self.web}{sep}{self.commit}/{quote(path)}" + (f"#L{line}" if line else "")
 
     def _list(self) -> list[FileEntry]:
         p = run_git(["ls-tree", "-r", "-z", "--full-tree", self.commit], cwd=self.gitdir)
         if p.returncode != 0:
-            raise SourceError(f"{self.info.id}: cannot list the tree: {_last_line(p.stderr.decode('utf-8', 'replace'))}")
+            raise SourceError(
+                f"{self.info.id}: cannot list the tree: {_last_line(p.stderr.decode('utf-8', 'replace'))}"
+            )
         items: list[tuple[str, str]] = []
         submodules = 0
         links = 0
@@ -294,7 +309,9 @@ class GitTree(Tree):
                 if pointer:
                     lfs += 1
                     self._absent[path] = "stored in Git LFS; its content was not fetched"
-                    out.append(FileEntry(path=path, size=int(pointer.group(2)), sha256=pointer.group(1).decode()))
+                    out.append(
+                        FileEntry(path=path, size=int(pointer.group(2)), sha256=pointer.group(1).decode())
+                    )
                     continue
             out.append(FileEntry(path=path, size=size))
         if big:
@@ -303,7 +320,9 @@ class GitTree(Tree):
                 f"(their size is shown as {BLOB_LIMIT >> 20} MiB, a lower bound)"
             )
         if lfs:
-            self.info.notes.append(f"{lfs} file(s) stored in Git LFS were listed from their pointers, not fetched")
+            self.info.notes.append(
+                f"{lfs} file(s) stored in Git LFS were listed from their pointers, not fetched"
+            )
         if submodules:
             self.info.notes.append(f"{submodules} submodule(s) not followed")
         if links:
@@ -519,9 +538,18 @@ def open_git(
     else:
         _init_cache(gitdir, g.url)
         if sha:
-            _fetch(gitdir, [sha, *([f"refs/heads/{ref}", f"refs/tags/{ref}"] if ref and ref in refs else [])], label, timeout or FETCH_TIMEOUT)
+            _fetch(
+                gitdir,
+                [sha, *([f"refs/heads/{ref}", f"refs/tags/{ref}"] if ref and ref in refs else [])],
+                label,
+                timeout or FETCH_TIMEOUT,
+            )
         else:
-            p = run_git(["fetch", "-q", f"--filter=blob:limit={BLOB_LIMIT}", "origin"], cwd=gitdir, timeout=timeout or FETCH_TIMEOUT)
+            p = run_git(
+                ["fetch", "-q", f"--filter=blob:limit={BLOB_LIMIT}", "origin"],
+                cwd=gitdir,
+                timeout=timeout or FETCH_TIMEOUT,
+            )
             if p.returncode != 0:
                 raise SourceError(f"{label}: fetch failed: {_git_failure(p.stderr)}")
             r = run_git(["rev-parse", "--verify", "-q", f"{ref}^{{commit}}"], cwd=gitdir)

@@ -219,7 +219,9 @@ class HubTree(Tree):
                 path = s.get("rfilename") if isinstance(s, dict) else None
                 if not _safe_path(path):
                     self.problems.append(
-                        Problem(source=self.info.id, message=f"skipped an unsafe file name: {str(path)[:80]!r}")
+                        Problem(
+                            source=self.info.id, message=f"skipped an unsafe file name: {str(path)[:80]!r}"
+                        )
                     )
                     continue
                 lfs = s.get("lfs") if isinstance(s.get("lfs"), dict) else None
@@ -387,7 +389,8 @@ class HubTree(Tree):
             raise self._failed(e.path, exc) from None
         if len(got.data) != stop - start:
             raise self._failed(
-                e.path, HubCallError(f"range read returned {len(got.data)} of {stop - start} bytes", kind="network")
+                e.path,
+                HubCallError(f"range read returned {len(got.data)} of {stop - start} bytes", kind="network"),
             )
         with self._lock:
             self._blocks.setdefault(e.path, []).append((start, got.data))
@@ -406,7 +409,9 @@ class HubTree(Tree):
                 self.info.notes.append(self._denied)
             elif exc.kind != "gated":
                 self._failures += 1
-            self.problems.append(Problem(path=path, source=self.info.id, message=f"not read from the Hub: {exc}"))
+            self.problems.append(
+                Problem(path=path, source=self.info.id, message=f"not read from the Hub: {exc}")
+            )
             note = "some files could not be read from the Hub; see problems"
             if exc.kind != "gated" and note not in self.info.notes:
                 self.info.notes.append(note)
@@ -568,7 +573,7 @@ def open_hub(
         if exc.kind == "offline":
             return _open_offline(ref, label, cache, endpoint)
         if exc.kind in ("network", "timeout", "server", "rate-limit"):
-            cached = cache.ref(ref.revision or "main") if not sha else sha
+            cached = sha if sha else cache.ref(ref.revision or "main")
             if cached and cache.get_json(cached, "info") is not None:
                 tree = _open_offline(ref, label, cache, endpoint)
                 tree.info.notes.append(f"the Hub could not be reached ({exc}); used the cached metadata")
@@ -615,7 +620,9 @@ def _open_offline(ref: RepoRef, label: str, cache: RevisionCache, endpoint: str)
     meta = cache.get_json(sha, "info") if sha else None
     if sha and meta is not None:
         info = _source_info(ref, sha, endpoint)
-        info.notes.append(f"offline: metadata from the truecard cache (fetched {meta.get('fetched_at', '?')})")
+        info.notes.append(
+            f"offline: metadata from the truecard cache (fetched {meta.get('fetched_at', '?')})"
+        )
         hub_refs = cache.get_json(sha, "refs")
         if hub_refs is None:
             info.notes.append("offline: branches and tags unknown")
@@ -637,9 +644,7 @@ def _open_offline(ref: RepoRef, label: str, cache: RevisionCache, endpoint: str)
             "offline: read from the Hugging Face cache, which holds only the files that were "
             "downloaded; the repository may hold more"
         )
-        return HubCacheTree(
-            info=info, root=snap.resolve(), ref=ref, endpoint=endpoint, cached_refs=hf_refs
-        )
+        return HubCacheTree(info=info, root=snap.resolve(), ref=ref, endpoint=endpoint, cached_refs=hf_refs)
     raise SourceError(
         f"{label}: not in the local cache (offline); scan it once online, or download it with "
         f"huggingface_hub into {hf_cache_dir()}"
@@ -684,7 +689,9 @@ def open_dataset_card(
     return tree
 
 
-ARXIV_RE = re.compile(r"^(?:arxiv:|https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/)(\d{4}\.\d{4,5})(v\d+)?(?:\.pdf)?/?$", re.I)
+ARXIV_RE = re.compile(
+    r"^(?:arxiv:|https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/)(\d{4}\.\d{4,5})(v\d+)?(?:\.pdf)?/?$", re.I
+)
 
 
 @dataclass
@@ -746,7 +753,9 @@ def open_paper(
         revision=None,
         notes=[f"title and abstract from the Hub's papers API (fetched {paper.get('fetched_at', '?')})"],
     )
-    return PaperTree(info=info, files={"paper.md": "\n".join(lines).encode()}, urls={"paper.md": abs_url}, paper=paper)
+    return PaperTree(
+        info=info, files={"paper.md": "\n".join(lines).encode()}, urls={"paper.md": abs_url}, paper=paper
+    )
 
 
 def register_openers() -> None:

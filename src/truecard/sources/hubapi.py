@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 T = TypeVar("T")
 
@@ -69,6 +70,13 @@ def timeout_from_env() -> float:
         return DEFAULT_TIMEOUT
 
 
+def resolve_url(endpoint: str, repo_id: str, repo_type: str, revision: str, path: str) -> str:
+    """The file URL `hf_hub_url` builds. Not `hf_hub_url` itself: it swaps in a custom
+    endpoint only when its import-time template still matches `constants.ENDPOINT`."""
+    prefix = "datasets/" if repo_type == "dataset" else "spaces/" if repo_type == "space" else ""
+    return f"{endpoint}/{prefix}{repo_id}/resolve/{quote(revision, safe='')}/{quote(path)}"
+
+
 def _retry_after(response: Any) -> float | None:
     if response is None:
         return None
@@ -101,9 +109,7 @@ class HubClient:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # -- calls -----------------------------------------------------------------------
-    def repo_info(
-        self, repo_id: str, repo_type: str, revision: str | None, *, sha_only: bool = False
-    ) -> Any:
+    def repo_info(self, repo_id: str, repo_type: str, revision: str | None, *, sha_only: bool = False) -> Any:
         """`HfApi.model_info`/`dataset_info` with file metadata (sizes, LFS sha256)."""
         from huggingface_hub import HfApi
 
@@ -153,9 +159,7 @@ class HubClient:
         end: int | None = None,
     ) -> Fetched:
         """Bytes [start, end) of a file at a revision (the whole file when end is None)."""
-        from huggingface_hub import hf_hub_url
-
-        url = hf_hub_url(repo_id, path, repo_type=repo_type, revision=revision, endpoint=self.endpoint)
+        url = resolve_url(self.endpoint, repo_id, repo_type, revision, path)
         ranged = start > 0 or end is not None
         want = None if end is None else end - start
         return self._call(lambda: self._stream(url, start, want, ranged), path)
@@ -231,7 +235,9 @@ class HubClient:
                     raise
                 sleep(0.5 * 2 ** (attempt - 1))
             except OfflineModeIsEnabled:
-                raise HubCallError("HF_HUB_OFFLINE is set: the Hub is not contacted", kind="offline") from None
+                raise HubCallError(
+                    "HF_HUB_OFFLINE is set: the Hub is not contacted", kind="offline"
+                ) from None
             except HfHubHTTPError as exc:
                 status = exc.response.status_code if exc.response is not None else None
                 if status not in RETRY_STATUS or attempt >= self.attempts:
@@ -260,7 +266,9 @@ class HubClient:
         http = http_module()
         tries = f" (after {self.attempts} attempts)" if self.attempts > 1 else ""
         if isinstance(exc, GatedRepoError):
-            return HubCallError("gated repository: access not granted to this token", kind="gated", status=_st(exc))
+            return HubCallError(
+                "gated repository: access not granted to this token", kind="gated", status=_st(exc)
+            )
         if isinstance(exc, RepositoryNotFoundError):
             return HubCallError(
                 "repository not found (or private, and HF_TOKEN does not grant access)",
@@ -285,7 +293,9 @@ class HubClient:
                 )
             if status in (401, 403):
                 return HubCallError(f"{what}: access denied (HTTP {status})", kind="gated", status=status)
-            return HubCallError(f"{what}: the Hub answered HTTP {status}{tries}", kind="server", status=status)
+            return HubCallError(
+                f"{what}: the Hub answered HTTP {status}{tries}", kind="server", status=status
+            )
         if isinstance(exc, http.TimeoutException):
             return HubCallError(f"{what}: timed out after {self.timeout:g}s{tries}", kind="timeout")
         if isinstance(exc, http.RemoteProtocolError):
