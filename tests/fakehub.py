@@ -351,6 +351,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._status = 0
         self._truncate = False
         self._ignore_range = False
+        self._logged = False
         u = urlsplit(self.path)
         self._query = parse_qs(u.query)
         parts = [unquote(p) for p in u.path.split("/") if p]
@@ -373,7 +374,14 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         finally:
-            self.fake._record(Request(method, self.path, self._status, self._sent, self.headers.get("Range")))
+            if not self._logged:  # answered without a body being sent (timeouts, drops)
+                self._log()
+
+    def _log(self) -> None:
+        """Record the request before its body goes out, so a client never sees a response
+        that the log does not hold yet."""
+        self._logged = True
+        self.fake._record(Request(self._method, self.path, self._status, self._sent, self.headers.get("Range")))
 
     def _repo(self, repo_type: str, parts: list[str]) -> tuple[FakeRepo | None, list[str]]:
         for n in (2, 1):
@@ -403,12 +411,14 @@ class _Handler(BaseHTTPRequestHandler):
                 self._error(int(f.kind), None, "injected")
                 return True
             if f.kind == "timeout":
+                self._log()
                 self.fake._stop.wait(f.delay)
                 self.close_connection = True
                 return True
             if f.kind == "drop":
                 self.close_connection = True
                 self._status = -1
+                self._log()
                 return True
             if f.kind == "truncate":
                 self._truncate = True
@@ -612,22 +622,27 @@ class _Handler(BaseHTTPRequestHandler):
         for k, v in headers.items():
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
         if self._method == "HEAD" or not body:
+            self._log()
+            self.end_headers()
             return
         if self._truncate:
             half = body[: max(1, len(body) // 2)]
+            self._sent += len(half)
+            self._log()
+            self.end_headers()
             self.wfile.write(half)
             self.wfile.flush()
-            self._sent += len(half)
             self.close_connection = True
             try:
                 self.connection.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
             return
-        self.wfile.write(body)
         self._sent += len(body)
+        self._log()
+        self.end_headers()
+        self.wfile.write(body)
 
 
 def _front_matter(raw: bytes) -> dict[str, Any] | None:

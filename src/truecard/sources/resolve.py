@@ -7,6 +7,7 @@ in `OPENERS`. A plain path is a local folder.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -50,4 +51,10 @@ def open_source(spec: str, **options: Any) -> Tree:
         from truecard.sources.git import open_local_ref
 
         return open_local_ref(path, ref, **options)
+    scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", spec)
+    if scheme and len(scheme.group(1)) > 1 and not os.path.lexists(spec):
+        raise SourceError(
+            f"{spec}: unknown kind of source {scheme.group(1)!r}; use a folder, hf:ORG/NAME, "
+            "gh:ORG/REPO, a git or Hugging Face URL, or arxiv:ID"
+        )
     return LocalTree.open(spec)
