@@ -19,6 +19,7 @@ counts requests and body bytes (`stats()`, `log`), so batch tests (issue 8) can 
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import hashlib
 import json
@@ -26,6 +27,7 @@ import re
 import socket
 import struct
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -134,7 +136,9 @@ def card(metadata: dict[str, Any] | None, body: str) -> bytes:
     return ("---\n" + yaml.safe_dump(metadata, sort_keys=False) + "---\n\n" + body).encode()
 
 
-def safetensors_header(tensors: dict[str, tuple[str, list[int]]], metadata: dict[str, str] | None = None) -> tuple[bytes, int]:
+def safetensors_header(
+    tensors: dict[str, tuple[str, list[int]]], metadata: dict[str, str] | None = None
+) -> tuple[bytes, int]:
     """A valid safetensors header for tensors {name: (dtype, shape)}; returns (head, file size)."""
     width = {"F32": 4, "F16": 2, "BF16": 2, "I64": 8, "U8": 1}
     table: dict[str, Any] = {"__metadata__": metadata or {"format": "pt"}}
@@ -150,7 +154,9 @@ def safetensors_header(tensors: dict[str, tuple[str, list[int]]], metadata: dict
     return struct.pack("<Q", len(raw)) + raw, 8 + len(raw) + offset
 
 
-def sharded_weights(total_bytes: int, shards: int, *, hidden: int = 8192, prefix: str = "model") -> dict[str, bytes | VirtualFile]:
+def sharded_weights(
+    total_bytes: int, shards: int, *, hidden: int = 8192, prefix: str = "model"
+) -> dict[str, bytes | VirtualFile]:
     """Sharded safetensors whose headers declare `total_bytes` of BF16 weights, plus the index.
 
     Tensors look like a real decoder's (per layer: q/k/v/o projections, MLP, norms), so the
@@ -202,7 +208,11 @@ def generated_model(
     extra: dict[str, bytes | VirtualFile] | None = None,
 ) -> dict[str, bytes | VirtualFile]:
     """A plausible model repository's files (card, config, tokenizer, weights, licence)."""
-    md: dict[str, Any] = {"license": license, "library_name": "transformers", "pipeline_tag": "text-generation"}
+    md: dict[str, Any] = {
+        "license": license,
+        "library_name": "transformers",
+        "pipeline_tag": "text-generation",
+    }
     if datasets:
         md["datasets"] = datasets
     text = body or (
@@ -213,7 +223,12 @@ def generated_model(
         ".gitattributes": b"*.safetensors filter=lfs diff=lfs merge=lfs -text\n",
         "README.md": card(md, text),
         "config.json": json.dumps(
-            {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": 8192, "num_hidden_layers": 80}
+            {
+                "architectures": ["LlamaForCausalLM"],
+                "model_type": "llama",
+                "hidden_size": 8192,
+                "num_hidden_layers": 80,
+            }
         ).encode(),
         "generation_config.json": b'{"do_sample": true}',
         "tokenizer_config.json": b'{"model_max_length": 4096}',
@@ -246,6 +261,7 @@ class FakeHub:
         self.paper_failures: list[Failure] = []
         self.log: list[Request] = []
         self.refused_full_downloads: list[str] = []
+        self.sleeps: list[float] = []  # retry waits the client asked for (see serve())
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._server: ThreadingHTTPServer | None = None
@@ -314,7 +330,9 @@ class FakeHub:
         server.daemon_threads = True
         server.block_on_close = False
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -381,7 +399,9 @@ class _Handler(BaseHTTPRequestHandler):
         """Record the request before its body goes out, so a client never sees a response
         that the log does not hold yet."""
         self._logged = True
-        self.fake._record(Request(self._method, self.path, self._status, self._sent, self.headers.get("Range")))
+        self.fake._record(
+            Request(self._method, self.path, self._status, self._sent, self.headers.get("Range"))
+        )
 
     def _repo(self, repo_type: str, parts: list[str]) -> tuple[FakeRepo | None, list[str]]:
         for n in (2, 1):
@@ -451,8 +471,13 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             self._json(
                 {
-                    "branches": [{"name": n, "ref": f"refs/heads/{n}", "targetCommit": s} for n, s in repo.branches.items()],
-                    "tags": [{"name": n, "ref": f"refs/tags/{n}", "targetCommit": s} for n, s in repo.tags.items()],
+                    "branches": [
+                        {"name": n, "ref": f"refs/heads/{n}", "targetCommit": s}
+                        for n, s in repo.branches.items()
+                    ],
+                    "tags": [
+                        {"name": n, "ref": f"refs/tags/{n}", "targetCommit": s} for n, s in repo.tags.items()
+                    ],
                     "converts": [],
                 }
             )
@@ -556,7 +581,9 @@ class _Handler(BaseHTTPRequestHandler):
         size, blob_id, sha256 = _blob(content)
         headers = {"X-Repo-Commit": sha, "Accept-Ranges": "bytes"}
         if repo.is_lfs(path, content):
-            headers.update({"X-Linked-Etag": f'"{sha256}"', "X-Linked-Size": str(size), "ETag": f'"{sha256}"'})
+            headers.update(
+                {"X-Linked-Etag": f'"{sha256}"', "X-Linked-Size": str(size), "ETag": f'"{sha256}"'}
+            )
             q = f"?repo={quote(repo_type + '/' + repo_id, safe='')}&commit={sha}&path={quote(path, safe='')}"
             headers["Location"] = f"/cdn/{sha256}{q}"
             self._send(302, headers, b"")
@@ -610,7 +637,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _json(self, data: Any) -> None:
         self._send(200, {"Content-Type": "application/json"}, json.dumps(data).encode())
 
-    def _error(self, status: int, code: str | None, message: str, extra: dict[str, str] | None = None) -> None:
+    def _error(
+        self, status: int, code: str | None, message: str, extra: dict[str, str] | None = None
+    ) -> None:
         headers = {"Content-Type": "application/json", "X-Error-Message": message, **(extra or {})}
         if code:
             headers["X-Error-Code"] = code
@@ -634,10 +663,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(half)
             self.wfile.flush()
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             return
         self._sent += len(body)
         self._log()
@@ -663,14 +690,11 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
-# -- pytest fixture ----------------------------------------------------------------------
-import pytest  # noqa: E402
+# -- test setup -------------------------------------------------------------------------
+def serve(tmp_path: Any, monkeypatch: Any) -> Iterator[FakeHub]:
+    """Run a FakeHub with the real huggingface_hub pointed at it and every cache in tmp.
 
-
-@pytest.fixture
-def fake_hub(tmp_path: Any, monkeypatch: Any) -> Any:
-    """A running FakeHub with the real huggingface_hub pointed at it and every cache in tmp.
-
+    Meant for a fixture: `yield from fakehub.serve(tmp_path, monkeypatch)`.
     `huggingface_hub` reads HF_ENDPOINT into `constants.ENDPOINT` (and its URL template) at
     import time, so both are patched as well as the environment; waits between retries are
     recorded in `hub.sleeps` instead of slept."""
@@ -679,10 +703,11 @@ def fake_hub(tmp_path: Any, monkeypatch: Any) -> Any:
     from truecard.sources import hubapi
 
     hub = FakeHub().start()
-    hub.sleeps = []  # type: ignore[attr-defined]
     monkeypatch.setenv("HF_ENDPOINT", hub.url)
     monkeypatch.setattr(constants, "ENDPOINT", hub.url)
-    monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", hub.url + "/{repo_id}/resolve/{revision}/{filename}")
+    monkeypatch.setattr(
+        constants, "HUGGINGFACE_CO_URL_TEMPLATE", hub.url + "/{repo_id}/resolve/{revision}/{filename}"
+    )
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
     monkeypatch.setenv("TRUECARD_CACHE_DIR", str(tmp_path / "truecard-cache"))
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-cache"))
@@ -690,7 +715,7 @@ def fake_hub(tmp_path: Any, monkeypatch: Any) -> Any:
     monkeypatch.setenv("TRUECARD_HUB_TIMEOUT", "5")
     for var in ("HF_TOKEN", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HUGGINGFACE_HUB_CACHE"):
         monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr(hubapi, "sleep", hub.sleeps.append)  # type: ignore[attr-defined]
+    monkeypatch.setattr(hubapi, "sleep", hub.sleeps.append)
     try:
         yield hub
     finally:

@@ -11,44 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from repos import EXAMPLE, code_files, git, write
 from truecard.cli import app
 from truecard.engine import scan
 from truecard.sources import SourceError, open_source
 from truecard.sources.git import BLOB_LIMIT, GitTree, parse_git_spec
-
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "tiny-open-model"
-
-
-def git(cwd: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.org",
-    }
-    return subprocess.run(
-        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
-    ).stdout.strip()
-
-
-def write(root: Path, files: dict[str, bytes | str]) -> None:
-    for rel, data in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_bytes(data.encode() if isinstance(data, str) else data)
-
-
-def code_files() -> dict[str, bytes | str]:
-    """The example model's code half: scripts, configs, environment, licence, a README."""
-    out: dict[str, bytes | str] = {}
-    for rel in ("train.py", "inference.py", "finetune_lora.py", "requirements.txt", "LICENSE"):
-        out[rel] = (EXAMPLE / rel).read_bytes()
-    for p in (EXAMPLE / "configs").rglob("*"):
-        if p.is_file():
-            out[str(p.relative_to(EXAMPLE))] = p.read_bytes()
-    out["README.md"] = "# model code\n\nTraining and inference code for org/model.\n"
-    return out
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ import time
 
 import numpy as np
 import pytest
-from fakehub import Failure, FakeHub, card, fake_hub  # noqa: F401  (fixture)
 from safetensors.numpy import save
 from typer.testing import CliRunner
 
+from fakehub import Failure, FakeHub, card, serve
 from truecard.cli import app
 from truecard.engine import scan
 from truecard.sources import SourceError, open_source
@@ -30,6 +30,11 @@ CONFIG = json.dumps({"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2",
 DATACARD = card(
     {"license": "cc-by-nc-4.0"}, "# corpus\n\nA corpus of public-domain books, deduplicated and filtered.\n"
 )
+
+
+@pytest.fixture
+def fake_hub(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    yield from serve(tmp_path, monkeypatch)
 
 
 def model_files() -> dict[str, bytes]:
@@ -181,7 +186,7 @@ def test_rate_limit_retry_after_is_honoured(fake_hub: FakeHub) -> None:
     fake_hub.fail("org/model", Failure("429", target="info", times=2, retry_after=2))
     t = open_source("hf:org/model")
     assert t.info.revision and not t.info.partial
-    assert fake_hub.sleeps == [2.0, 2.0]  # type: ignore[attr-defined]
+    assert fake_hub.sleeps == [2.0, 2.0]
 
 
 def test_rate_limit_that_persists_is_bounded(fake_hub: FakeHub) -> None:
@@ -263,7 +268,9 @@ def test_unreachable_hub_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert "Traceback" not in r.stderr
 
 
-def test_offline_from_the_hugging_face_cache(fake_hub: FakeHub, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+def test_offline_from_the_hugging_face_cache(
+    fake_hub: FakeHub, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
     """A cache laid out by huggingface_hub's own hf_hub_download, then read with no server."""
     from huggingface_hub import hf_hub_download
 
