@@ -152,7 +152,7 @@ def test_prose_extractors_on_arbitrary_text(text: str) -> None:
     lines = text.split("\n")
     for h in prose.hardware_hits(lines):
         assert h.line >= 1
-    for topic, h in prose.cost_hits(lines):
+    for topic, _h in prose.cost_hits(lines):
         assert topic in {"compute", "time", "cost", "emissions", "tokens", "steps"}
     prose.dataset_names(text)
     for url in prose.URL_RE.findall(text):
