@@ -147,15 +147,33 @@ def _collect_tree(inv: Inventory, tree: Tree) -> None:
     # the model card: README.md at the root first, then other card names
     by_name = {r.path.lower(): r for r in recs if "/" not in r.path}
     card_rec = next((by_name[n] for n in CARD_NAMES if n in by_name), None)
-    if card_rec is not None:
-        card = _read_card(inv, card_rec)
+    card_recs = [card_rec] if card_rec is not None else []
+    if card_rec is None:
+        # a Hub snapshot and a code clone side by side: each first-level folder's README
+        sub = {r.path.lower(): r for r in recs if r.path.count("/") == 1}
+        folders = sorted({p.split("/")[0] for p in sub})
+        for folder in folders[:8]:
+            rec = next((sub[f"{folder}/{n}"] for n in CARD_NAMES if f"{folder}/{n}" in sub), None)
+            if rec is not None:
+                card_recs.append(rec)
+        # the folder holding weights or card metadata is the model's own card: put it first
+        card_recs.sort(
+            key=lambda r: (
+                not any(
+                    x.kind in ("weights", "pickle") and x.path.startswith(r.path.split("/")[0] + "/")
+                    for x in recs
+                )
+            )
+        )
+    for rec in card_recs:
+        card = _read_card(inv, rec)
         if card is not None:
             inv.cards.append(card)
     docs = [
         r
         for r in recs
         if r.kind == "doc"
-        and r is not card_rec
+        and r not in card_recs
         and r.path.lower().endswith((".md", ".markdown", ".rst", ".txt"))
         and not r.path.lower().startswith(("license", "licence"))
         and r.path.count("/") <= 2
