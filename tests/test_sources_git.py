@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from repos import EXAMPLE, code_files, git, write
+from repos import EXAMPLE, git, make_code_repo, write
 from truecard.cli import app
 from truecard.engine import scan
 from truecard.sources import SourceError, open_source
@@ -32,30 +32,7 @@ def remote(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> P
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository, built once: two commits, an annotated tag, step branches, a large
     blob and a Git LFS pointer."""
-    repo = tmp_path_factory.mktemp("template") / "code"
-    repo.mkdir(parents=True)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "uploadpack.allowFilter", "true")
-    write(repo, {"README.md": "# early\n", "old.py": "print('old')\n"})
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "first")
-    git(repo, "tag", "-a", "v0.1", "-m", "first release")
-    git(repo, "branch", "step-1000")
-    git(repo, "rm", "-q", "old.py")
-    write(repo, code_files())
-    write(repo, {"data/big.bin": os.urandom(BLOB_LIMIT + 1)})
-    write(repo, {".gitattributes": "*.safetensors filter=lfs diff=lfs merge=lfs -text\n"})
-    write(
-        repo,
-        {
-            "weights/model.safetensors": "version https://git-lfs.github.com/spec/v1\n"
-            "oid sha256:" + "ab" * 32 + "\nsize 123456789\n"
-        },
-    )
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "code")
-    git(repo, "branch", "step-2000")
-    return repo
+    return make_code_repo(tmp_path_factory.mktemp("template") / "code")
 
 
 def test_gh_source_reads_the_tree_at_its_commit(remote: Path, tmp_path: Path) -> None:

@@ -259,6 +259,8 @@ def _weight_summary(w: Any) -> str:
         bits.append(f"{w.parameters:,} parameters")
     if w.dtypes:
         bits.append("/".join(w.dtypes[:3]))
+    if w.metadata.get("not_read"):
+        bits.append(f"{w.size:,} bytes, header not read ({w.metadata['not_read']})")
     return ", ".join(bits)
 
 

@@ -141,10 +141,11 @@ def expand(
             # a paper page names its code: that link is as direct as the card's own
             gh = getattr(tree, "paper", {}).get("github_repo") if link.kind == "paper" else None
             if gh:
+                queued = {_norm(q.spec) for q in queue}
                 queue[:0] = [
                     lk
                     for lk in _code_links_from_text(gh, tree.info.id, "", bonus=4)
-                    if _norm(lk.spec) not in seen
+                    if _norm(lk.spec) not in seen and _norm(lk.spec) not in queued
                 ][:1]
     return notes
 

@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from truecard.models import SourceInfo
-from truecard.sources.base import FileEntry, SourceError, Tree
+from truecard.sources.base import ContentNotFetched, FileEntry, SourceError, Tree
 from truecard.sources.cache import cache_root, is_sha
 
 BLOB_LIMIT = 4 << 20  # blobs this large or larger stay on the remote
@@ -377,7 +377,7 @@ class GitTree(Tree):
         if e is None:
             raise FileNotFoundError(f"{path}: not in {self.info.id}")
         if path in self._absent:
-            raise FileNotFoundError(f"{path}: {self._absent[path]}")
+            raise ContentNotFetched(f"{path}: {self._absent[path]}")
         oid = self._oids[path]
         if e.size <= BATCH_READ_LIMIT:
             return self._blob(oid, e.size)[offset : offset + max(0, length)]

@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from truecard.models import Problem, SourceInfo
-from truecard.sources.base import FileEntry, SourceError, Tree
+from truecard.sources.base import ContentNotFetched, FileEntry, SourceError, Tree
 from truecard.sources.cache import RevisionCache, is_sha
 from truecard.sources.hubapi import HubCallError, HubClient, endpoint_from_env
 from truecard.sources.local import LocalTree
@@ -345,7 +345,7 @@ class HubTree(Tree):
 
     def _check_can_fetch(self, path: str) -> None:
         if self.client is None:
-            raise FileNotFoundError(f"{path}: not in the local cache (offline)")
+            raise ContentNotFetched(f"{path}: not in the local cache (offline)")
         if self._denied:
             raise PermissionError(f"{path}: {self._denied}")
         if self._failures >= MAX_READ_FAILURES:
