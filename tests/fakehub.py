@@ -78,7 +78,10 @@ class Failure:
 
 def _blob(content: bytes | VirtualFile) -> tuple[int, str, str]:
     """(size, git blob id, sha256) of a file; for virtual files, hashes of a description."""
+    if isinstance(content, VirtualFile) and content.size <= FULL_BODY_LIMIT:
+        content = content.read(0, content.size)
     if isinstance(content, VirtualFile):
+        # too big to hash here: a stand-in, so a client must never fetch such a file whole
         h = hashlib.sha256(b"virtual:%d:" % content.size + content.head).hexdigest()
         return content.size, hashlib.sha1(h.encode()).hexdigest(), h
     git = hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
@@ -161,34 +164,40 @@ def sharded_weights(
 
     Tensors look like a real decoder's (per layer: q/k/v/o projections, MLP, norms), so the
     headers have a realistic size; no weight byte is stored."""
-    per_shard = total_bytes // shards
+    layer_tensors = (
+        ("self_attn.q_proj.weight", [hidden, hidden]),
+        ("self_attn.k_proj.weight", [hidden // 8, hidden]),
+        ("self_attn.v_proj.weight", [hidden // 8, hidden]),
+        ("self_attn.o_proj.weight", [hidden, hidden]),
+        ("mlp.gate_proj.weight", [hidden * 7 // 2, hidden]),
+        ("mlp.up_proj.weight", [hidden * 7 // 2, hidden]),
+        ("mlp.down_proj.weight", [hidden, hidden * 7 // 2]),
+        ("input_layernorm.weight", [hidden]),
+        ("post_attention_layernorm.weight", [hidden]),
+    )
+
+    def stream() -> Iterator[tuple[str, list[int], int]]:
+        layer = 0
+        while True:
+            for t, shape in layer_tensors:
+                n = 2
+                for d in shape:
+                    n *= d
+                yield f"model.layers.{layer}.{t}", shape, n
+            layer += 1
+
+    tensors_iter = stream()
     files: dict[str, bytes | VirtualFile] = {}
     weight_map: dict[str, str] = {}
-    layer = 0
     total = 0
     for i in range(1, shards + 1):
         name = f"{prefix}-{i:05d}-of-{shards:05d}.safetensors"
         tensors: dict[str, tuple[str, list[int]]] = {}
         used = 0
-        while used < per_shard:
-            base = f"model.layers.{layer}"
-            for t, shape in (
-                ("self_attn.q_proj.weight", [hidden, hidden]),
-                ("self_attn.k_proj.weight", [hidden // 8, hidden]),
-                ("self_attn.v_proj.weight", [hidden // 8, hidden]),
-                ("self_attn.o_proj.weight", [hidden, hidden]),
-                ("mlp.gate_proj.weight", [hidden * 7 // 2, hidden]),
-                ("mlp.up_proj.weight", [hidden * 7 // 2, hidden]),
-                ("mlp.down_proj.weight", [hidden, hidden * 7 // 2]),
-                ("input_layernorm.weight", [hidden]),
-                ("post_attention_layernorm.weight", [hidden]),
-            ):
-                tensors[f"{base}.{t}"] = ("BF16", shape)
-                n = 2
-                for d in shape:
-                    n *= d
-                used += n
-            layer += 1
+        while not tensors or total + used < total_bytes * i // shards:
+            tname, shape, n = next(tensors_iter)
+            tensors[tname] = ("BF16", shape)
+            used += n
         head, size = safetensors_header(tensors)
         files[name] = VirtualFile(size, head)
         total += size
