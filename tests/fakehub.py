@@ -272,6 +272,7 @@ class FakeHub:
         self.refused_full_downloads: list[str] = []
         self.sleeps: list[float] = []  # retry waits the client asked for (see serve())
         self._lock = threading.Lock()
+        self._conns: set[socket.socket] = set()
         self._stop = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -346,10 +347,16 @@ class FakeHub:
         return self
 
     def stop(self) -> None:
+        """Stop listening and cut open keep-alive connections (a stopped Hub is unreachable)."""
         self._stop.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+        with self._lock:
+            conns = list(self._conns)
+        for c in conns:
+            with contextlib.suppress(OSError):
+                c.shutdown(socket.SHUT_RDWR)
 
     def __enter__(self) -> FakeHub:
         return self.start()
@@ -364,6 +371,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
         return
+
+    def setup(self) -> None:
+        super().setup()
+        with self.fake._lock:
+            self.fake._conns.add(self.connection)
+
+    def finish(self) -> None:
+        with self.fake._lock:
+            self.fake._conns.discard(self.connection)
+        with contextlib.suppress(OSError):
+            super().finish()
 
     def do_GET(self) -> None:
         self._dispatch("GET")

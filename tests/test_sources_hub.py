@@ -313,3 +313,30 @@ def test_large_text_files_are_hashed_by_their_head(fake_hub: FakeHub) -> None:
     sha, scope = t.sha256("tokenizer.json")
     assert scope == "header" and sha == hashlib.sha256(big[: 64 << 10]).hexdigest()
     assert sum(r.body_bytes for r in fake_hub.log if "tokenizer.json" in r.path) == 64 << 10
+
+
+def test_a_header_larger_than_the_first_block_takes_one_more_range(fake_hub: FakeHub) -> None:
+    tensors = {f"layer.{i}.a_rather_long_tensor_name.weight": np.zeros(64, np.float32) for i in range(1500)}
+    big_header = save(tensors)
+    files = model_files()
+    files["model.safetensors"] = big_header + b""  # ~150 KB header, > 1 MiB with data? pad below
+    n = int.from_bytes(big_header[:8], "little")
+    assert n > 64 << 10
+    tensors["padding"] = np.zeros(300_000, np.float32)  # makes the file larger than 1 MiB
+    files["model.safetensors"] = save(tensors)
+    fake_hub.add_model("org/wide", files)
+    result = scan("hf:org/wide")
+    w = result.criterion("transparent.weights")
+    assert w.points == 2 and any("1501 tensors" in e.summary for e in w.evidence)
+    ranges = [r for r in fake_hub.log if "/cdn/" in r.path and r.status == 206]
+    assert len(ranges) == 2, [r.range for r in ranges]
+
+
+def test_an_unreachable_hub_falls_back_to_the_cache(fake_hub: FakeHub) -> None:
+    add_model(fake_hub)
+    first = scan("hf:org/model")
+    fake_hub.stop()
+    again = scan("hf:org/model")  # online, but the Hub is gone: the cached revision is used
+    src = again.subject.sources[0]
+    assert again.total == first.total and src.revision == first.subject.sources[0].revision
+    assert any("could not be reached" in n for n in src.notes), src.notes
