@@ -59,7 +59,8 @@ class VirtualFile:
 
 @dataclass
 class Failure:
-    """An injected failure. kind: 429, 500, 503, 401, 403, timeout, truncate, drop, ignore-range.
+    """An injected failure. kind: 429, 500, 503, 401, 403, timeout, truncate, drop,
+    ignore-range, corrupt (first byte of the body flipped).
 
     target: info, refs, file, paper, or a glob matched against the file path; `times` failing
     requests before it heals (None: forever)."""
@@ -396,6 +397,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._status = 0
         self._truncate = False
         self._ignore_range = False
+        self._corrupt = False
         self._logged = False
         u = urlsplit(self.path)
         self._query = parse_qs(u.query)
@@ -472,6 +474,9 @@ class _Handler(BaseHTTPRequestHandler):
                 return False
             if f.kind == "ignore-range":
                 self._ignore_range = True
+                return False
+            if f.kind == "corrupt":
+                self._corrupt = True
                 return False
         return False
 
@@ -658,6 +663,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(403, None, f"fakehub refuses to send {end - start} bytes in one response")
             return
         body = content.read(start, end) if isinstance(content, VirtualFile) else content[start:end]
+        if self._corrupt and body:
+            body = bytes([body[0] ^ 0xFF]) + body[1:]
         self._send(status, headers, body)
 
     # -- output ------------------------------------------------------------------------

@@ -340,3 +340,15 @@ def test_an_unreachable_hub_falls_back_to_the_cache(fake_hub: FakeHub) -> None:
     src = again.subject.sources[0]
     assert again.total == first.total and src.revision == first.subject.sources[0].revision
     assert any("could not be reached" in n for n in src.notes), src.notes
+
+
+def test_lfs_content_that_does_not_match_its_sha256_is_rejected(fake_hub: FakeHub) -> None:
+    files = model_files()
+    small = save({"w": np.ones(16, np.float32)})  # an LFS file small enough to fetch whole
+    files["model.safetensors"] = small
+    fake_hub.add_model("org/bad", files)
+    fake_hub.fail("org/bad", Failure("corrupt", target="model.safetensors", times=None))
+    result = scan("hf:org/bad")
+    assert result.subject.sources[0].partial
+    assert any("does not match its LFS sha256" in p.message for p in result.problems)
+    assert not any("16 parameters" in e.summary for e in result.criterion("transparent.weights").evidence)

@@ -84,6 +84,7 @@ def test_follow_links_finds_code_and_paper_and_says_so(world: FakeHub) -> None:
     ids = set(_sources(followed))
     assert {"hf:org/model", "gh:org/code", f"arxiv:{ARXIV}", "hf:datasets/org/corpus"} <= ids
     assert not any("transformers" in i or "unrelated" in i for i in ids)
+    assert not any("transformers" in w or "unrelated" in w for w in followed.warnings), "not even tried"
     assert any(w.startswith("followed gh:org/code @ ") for w in followed.warnings)
     assert any(w.startswith(f"followed arxiv:{ARXIV}") for w in followed.warnings)
     gh = next(s for s in followed.subject.sources if s.id == "gh:org/code")

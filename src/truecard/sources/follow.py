@@ -46,7 +46,10 @@ GITHUB_RE = re.compile(r"https?://(?:www\.)?github\.com/([A-Za-z0-9_.-]+)/([A-Za
 GITLAB_RE = re.compile(r"https?://gitlab\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)", re.I)
 ARXIV_RE = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", re.I)
 HF_DATASET_RE = re.compile(r"huggingface\.co/datasets/([A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*)", re.I)
-CODE_LABEL_RE = re.compile(r"\b(code|repository|repo|github|training|source|codebase|implementation)\b", re.I)
+CODE_LABEL_RE = re.compile(
+    r"\b(code|repository|repo|source|codebase|implementation|training|pre-?training)\b", re.I
+)
+URL_RE = re.compile(r"https?://\S+")
 # Tools many cards link to; they are not this model's code.
 GENERIC_REPOS = {
     "huggingface/transformers",
@@ -234,7 +237,7 @@ def _pick(links: list[Link], seen: set[str]) -> list[Link]:
         if key not in best or lk.score > best[key].score:
             best[key] = lk
     code = sorted((lk for lk in best.values() if lk.kind == "code"), key=lambda lk: -lk.score)
-    code = [lk for lk in code if lk.score > 0][:MAX_CODE_REPOS]
+    code = [lk for lk in code if lk.score >= 2][:MAX_CODE_REPOS]
     papers = [lk for lk in best.values() if lk.kind == "paper"][:MAX_PAPERS]
     data = [lk for lk in best.values() if lk.kind == "dataset"][:MAX_DATASET_CARDS]
     return papers + code + data
@@ -253,13 +256,15 @@ def _code_links_from_text(text: str, origin: str, model: str, bonus: int = 0) ->
                 full = f"{org}/{repo}".lower()
                 if full in GENERIC_REPOS:
                     continue
+                # belonging: same organisation, same model name, or a plain "code" label
+                # (the words around the link, not the link itself)
                 score = bonus
                 if org_model and org.lower() == org_model:
                     score += 3
                 if model_tokens & _tokens(repo):
                     score += 3
-                if CODE_LABEL_RE.search(line):
-                    score += 1
+                if CODE_LABEL_RE.search(URL_RE.sub(" ", line)):
+                    score += 2
                 spec = f"gh:{org}/{repo}" if prefix == "gh:" else f"{prefix}{org}/{repo}.git"
                 out.append(Link(spec, "code", f"code repository linked from {origin}", origin, score))
     return out
