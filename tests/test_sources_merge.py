@@ -22,8 +22,8 @@ CARD = card(
     "# org/model\n\nA small decoder-only language model (2 layers).\n\n"
     "- **Code:** https://github.com/org/code\n"
     f"- **Paper:** https://arxiv.org/abs/{ARXIV}\n"
-    "- Built with https://github.com/huggingface/transformers and evaluated with "
-    "https://github.com/someone/unrelated-benchmark\n\n"
+    "- **Library code:** https://github.com/huggingface/transformers\n"
+    "- Evaluated with https://github.com/someone/unrelated-benchmark\n\n"
     "## Usage\n\n```python\nfrom transformers import AutoModelForCausalLM\n"
     'model = AutoModelForCausalLM.from_pretrained("org/model")\n```\n',
 )
