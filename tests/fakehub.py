@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import functools
 import hashlib
 import json
 import re
@@ -77,8 +78,22 @@ class Failure:
         return path is not None and fnmatch.fnmatchcase(path, self.target)
 
 
+_BLOBS: dict[int, tuple[bytes | VirtualFile, tuple[int, str, str]]] = {}
+
+
 def _blob(content: bytes | VirtualFile) -> tuple[int, str, str]:
-    """(size, git blob id, sha256) of a file; for virtual files, hashes of a description."""
+    """(size, git blob id, sha256) of a file, computed once per content object (repositories
+    share contents, and every info request lists every file)."""
+    hit = _BLOBS.get(id(content))
+    if hit is not None and hit[0] is content:
+        return hit[1]
+    result = _blob_uncached(content)
+    _BLOBS[id(content)] = (content, result)  # holds the object, so its id is never reused
+    return result
+
+
+def _blob_uncached(content: bytes | VirtualFile) -> tuple[int, str, str]:
+    """(size, git blob id, sha256) of a file; for huge virtual files, hashes of a description."""
     if isinstance(content, VirtualFile) and content.size <= FULL_BODY_LIMIT:
         content = content.read(0, content.size)
     if isinstance(content, VirtualFile):
@@ -208,6 +223,12 @@ def sharded_weights(
     return files
 
 
+@functools.cache
+def _tokenizer() -> bytes:
+    """A big non-LFS text file (2.5 MB), like a real tokenizer.json; built once."""
+    return json.dumps({"model": {"vocab": {f"tok{i}": i for i in range(120_000)}}}).encode()
+
+
 def generated_model(
     name: str,
     *,
@@ -243,8 +264,7 @@ def generated_model(
         "generation_config.json": b'{"do_sample": true}',
         "tokenizer_config.json": b'{"model_max_length": 4096}',
         "special_tokens_map.json": b'{"bos_token": "<s>"}',
-        # a big non-LFS text file, like a real tokenizer.json
-        "tokenizer.json": json.dumps({"model": {"vocab": {f"tok{i}": i for i in range(120_000)}}}).encode(),
+        "tokenizer.json": _tokenizer(),
     }
     if weights is not None:
         files.update(weights)
@@ -306,6 +326,28 @@ class FakeHub:
 
     def add_paper(self, arxiv_id: str, title: str, summary: str, **extra: Any) -> None:
         self.papers[arxiv_id] = {"id": arxiv_id, "title": title, "summary": summary, **extra}
+
+    def populate(
+        self,
+        count: int,
+        *,
+        org: str = "bulk",
+        weights: dict[str, bytes | VirtualFile] | None = None,
+        **kw: Any,
+    ) -> list[str]:
+        """Add `count` generated model repositories (`org/model-0000`, ...); returns their ids.
+
+        Each gets the same weights (default: one 1 GB safetensors file served from its header),
+        so hundreds of repositories cost little memory. `kw` goes to `generated_model`."""
+        if weights is None:
+            head, size = safetensors_header({"w": ("BF16", [512 * 1024, 1024])})
+            weights = {"model.safetensors": VirtualFile(size, head)}
+        ids = []
+        for i in range(count):
+            repo_id = f"{org}/model-{i:04d}"
+            self.add_model(repo_id, generated_model(repo_id, weights=weights, **kw))
+            ids.append(repo_id)
+        return ids
 
     def fail(self, repo_id: str, failure: Failure, repo_type: str = "model") -> None:
         self.repos[(repo_type, repo_id)].failures.append(failure)
@@ -375,6 +417,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        # headers and body go out in two writes: without this, Nagle's algorithm and the
+        # client's delayed ACK add ~40 ms to every response
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with self.fake._lock:
             self.fake._conns.add(self.connection)
 

@@ -352,3 +352,17 @@ def test_lfs_content_that_does_not_match_its_sha256_is_rejected(fake_hub: FakeHu
     assert result.subject.sources[0].partial
     assert any("does not match its LFS sha256" in p.message for p in result.problems)
     assert not any("16 parameters" in e.summary for e in result.criterion("transparent.weights").evidence)
+
+
+def test_fake_hub_serves_many_generated_repos(fake_hub: FakeHub) -> None:
+    ids = fake_hub.populate(40)
+    fake_hub.fail(ids[7], Failure("500", target="info", times=None))
+    totals = {}
+    for rid in ids[:10]:
+        try:
+            totals[rid] = scan(f"hf:{rid}").total
+        except SourceError as exc:
+            totals[rid] = str(exc)
+    assert "HTTP 500" in str(totals[ids[7]])
+    assert len({v for k, v in totals.items() if k != ids[7]}) == 1
+    assert not fake_hub.refused_full_downloads and fake_hub.stats()["requests"] < 10 * 12
