@@ -123,7 +123,9 @@ def ev(
 def collect(trees: list[Tree]) -> Inventory:
     inv = Inventory(trees=list(trees))
     for tree in trees:
-        _collect_tree(inv, tree)
+        if tree.lists_files:
+            _collect_tree(inv, tree)
+        tree.contribute(inv)  # facts a source gives directly (records' claims), see Tree.contribute
     _from_metadata(inv)
     for doc in inv.cards + inv.docs:
         _mine_prose(inv, doc)
