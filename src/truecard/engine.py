@@ -13,6 +13,7 @@ from truecard import __version__
 from truecard.evidence.claims import load_claims
 from truecard.evidence.collect import collect
 from truecard.evidence.inventory import Inventory
+from truecard.evidence.summary import model_card_summary
 from truecard.frameworks import Selection
 from truecard.frameworks import apply as apply_frameworks
 from truecard.frameworks import resolve as resolve_frameworks
@@ -84,6 +85,7 @@ def scorecard_from_inventory(
         licenses=licenses,
         verification=inv.verification,
         duration_seconds=round(time.perf_counter() - started, 4) if started else None,
+        model_card=model_card_summary(inv),
     )
     if frameworks:
         selection = frameworks if isinstance(frameworks, Selection) else resolve_frameworks(frameworks)
