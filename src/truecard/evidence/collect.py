@@ -197,6 +197,8 @@ def _collect_tree(inv: Inventory, tree: Tree) -> None:
         if r.size <= CODE_READ_LIMIT:
             t = read_text(tree, r.path, r.size, CODE_READ_LIMIT)
             text = t.text
+            if t.text is None and t.problem and t.problem.startswith("unreadable"):
+                inv.problems.append(Problem(path=r.path, source=tree.info.id, message=t.problem))
         roles, reasons, pretraining = classify_code(r.path, text)
         if posixpath.basename(r.path).startswith("modeling_") or posixpath.basename(r.path) in {
             "model.py",

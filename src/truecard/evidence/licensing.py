@@ -83,10 +83,10 @@ def _meta_line(card: Card, key: str) -> int | None:
 
 def from_license_file(inv: Inventory, rec: FileRecord) -> None:
     r = read_text(rec.tree, rec.path, rec.size, limit=1 << 20)
-    sha, scope_h = rec.tree.sha256(rec.path)
     if r.text is None:
         inv.problems.append(_problem(rec, r.problem or "unreadable"))
         return
+    sha, scope_h = rec.tree.sha256(rec.path)
     verdict = classify_text(r.text)
     first = next((ln.strip() for ln in r.text.splitlines() if ln.strip()), "")
     scope = scope_of_file(rec.path)

@@ -340,7 +340,6 @@ def dataset_names(text: str) -> list[str]:
 
 def categorize_url(url: str, context: str = "") -> str:
     u = url.lower()
-    context.lower()
     if REPLICATION_RE.search(context):
         return "replication"
     if re.search(
