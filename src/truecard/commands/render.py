@@ -15,6 +15,9 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
+    if any(getattr(c.callback, "__name__", "") == "render" for c in app.registered_commands):
+        return  # already registered (commands are loaded once per process)
+
     @app.command()
     def render(
         card_file: Annotated[Path, typer.Argument(help="A scorecard saved by `truecard scan -f json`.")],
