@@ -382,7 +382,7 @@ def model_from_inventory(inv: Inventory) -> MotModel:
     from truecard.evidence.card import find_section
 
     model = MotModel()
-    scopes = {"weights": [], "code": [], "data": [], "docs": [], "model": []}  # type: dict[str, list[LicenseFinding]]
+    scopes: dict[str, list[LicenseFinding]] = {"weights": [], "code": [], "data": [], "docs": [], "model": []}
     for f in inv.licenses:
         if f.how == "claim":
             continue
@@ -468,8 +468,8 @@ def model_from_inventory(inv: Inventory) -> MotModel:
 
 def evaluate(inv: Inventory, *, records: list[Any] | None = None) -> dict[str, Any]:
     """The MOF view: from detected evidence, from MOT records (claimed), and their comparison."""
-    records = records if records is not None else [r for r in getattr(inv, "records", []) if r.kind == "mot"]
-    has_files = any(getattr(t, "lists_files", True) for t in inv.trees)
+    records = records if records is not None else [r for r in inv.records if r.kind == "mot"]
+    has_files = any(t.lists_files for t in inv.trees)
     detected = mof_result(model_from_inventory(inv), "detected") if has_files else None
     claimed = [mof_result(r.mot_model(), "claimed") | {"record": r.path} for r in records]
     if detected is None and claimed:
