@@ -34,8 +34,6 @@ def kind(path: str) -> str:
         return "refs"
     if path.startswith("/api/models/"):
         return "model info"
-    if path.startswith("/api/"):
-        return "other api (library's own)"
     if path.startswith("/cdn/"):
         return "LFS range (CDN)"
     if path.startswith("/datasets/"):

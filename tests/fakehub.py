@@ -41,6 +41,9 @@ LFS_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".model
 LFS_MIN = 10 << 20  # the Hub stores files this large in LFS whatever their type
 FULL_BODY_LIMIT = 64 << 20  # a GET without Range for a larger file is refused and recorded
 GATED_PUBLIC = {"README.md", ".gitattributes"}
+# Requests huggingface_hub makes for itself (its once-a-day agent registry), whatever is being
+# read: answered, counted apart, never in `log` or `stats()`.
+LIBRARY_PATHS = {"/api/agent-harnesses"}
 
 
 @dataclass
@@ -292,6 +295,7 @@ class FakeHub:
         self.log: list[Request] = []
         self.refused_full_downloads: list[str] = []
         self.sleeps: list[float] = []  # retry waits the client asked for (see serve())
+        self.library_requests = 0  # huggingface_hub's own housekeeping, not in `log`
         self._lock = threading.Lock()
         self._conns: set[socket.socket] = set()
         self._stop = threading.Event()
@@ -364,7 +368,10 @@ class FakeHub:
 
     def _record(self, req: Request) -> None:
         with self._lock:
-            self.log.append(req)
+            if req.path.split("?")[0] in LIBRARY_PATHS:
+                self.library_requests += 1
+            else:
+                self.log.append(req)
 
     # -- lifecycle ---------------------------------------------------------------------
     @property

@@ -170,3 +170,12 @@ def test_unreachable_and_missing_remotes(tmp_path: Path, monkeypatch: pytest.Mon
 def test_credentials_never_appear_in_ids() -> None:
     g = parse_git_spec("https://user:secret@gitlab.com/org/repo.git@main")
     assert "secret" not in g.source_id and g.ref == "main" and g.web == "https://gitlab.com/org/repo"
+
+
+def test_revision_probe_for_batch_rescans(remote: Path) -> None:
+    from truecard.sources.resolve import probe_revision
+
+    assert probe_revision("gh:org/code") == git(remote, "rev-parse", "HEAD")
+    assert probe_revision("gh:org/code@v0.1") == git(remote, "rev-parse", "HEAD~1")
+    assert probe_revision("gh:org/nothing") is None
+    assert probe_revision("gh:org/code") == open_source("gh:org/code").info.revision

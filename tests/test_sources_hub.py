@@ -366,3 +366,15 @@ def test_fake_hub_serves_many_generated_repos(fake_hub: FakeHub) -> None:
     assert "HTTP 500" in str(totals[ids[7]])
     assert len({v for k, v in totals.items() if k != ids[7]}) == 1
     assert not fake_hub.refused_full_downloads and fake_hub.stats()["requests"] < 10 * 12
+
+
+def test_revision_probe_for_batch_rescans(fake_hub: FakeHub) -> None:
+    from truecard.sources.resolve import probe_revision
+
+    repo = add_model(fake_hub)
+    fake_hub.reset_stats()
+    assert probe_revision("hf:org/model") == repo.sha
+    assert probe_revision("hf:org/model@step1000") == repo.branches["step1000"]
+    assert probe_revision(f"hf:org/model@{repo.sha}") == repo.sha
+    assert probe_revision("hf:org/missing") is None
+    assert fake_hub.stats()["requests"] == 3  # one tiny request per probe, none for a sha

@@ -431,6 +431,50 @@ def _matches(path: str, patterns: list[str]) -> bool:
     return False
 
 
+def _resolve_ref(
+    ref: str | None, refs: dict[str, str], head: str | None, label: str, notes: list[str]
+) -> tuple[str | None, str]:
+    """(ref, commit) for what the user asked: default branch, branch, tag, `NAME/folder`, a
+    full sha; an abbreviated sha gives "" (resolved after a fuller fetch)."""
+    if ref is None:
+        sha = head or refs.get("main") or refs.get("master")
+        if sha is None:
+            raise SourceError(f"{label}: the repository has no default branch (empty?)")
+        return None, sha
+    if ref in refs:
+        return ref, refs[ref]
+    if ref.startswith(("refs/heads/", "refs/tags/")) and ref.split("/", 2)[2] in refs:
+        return ref, refs[ref.split("/", 2)[2]]
+    base = _ref_prefix(ref, refs)
+    if base is not None:
+        notes.append(f"{ref[len(base) + 1 :]}: only whole repositories are scanned; the folder was ignored")
+        return base, refs[base]
+    if is_sha(ref.lower()):
+        return ref, ref.lower()
+    if re.fullmatch(r"[0-9a-fA-F]{7,39}", ref):
+        return ref, ""
+    raise SourceError(f"{label}: no branch or tag named {ref!r} on the remote")
+
+
+def probe_git(spec: str) -> str | None:
+    """The commit a git source would be scanned at, by one `ls-remote` (batch re-scans)."""
+    if spec.startswith(("https://", "http://")):
+        from truecard.sources import hub
+
+        host = (urlsplit(spec).hostname or "").lower()
+        if host in hub.HUB_HOSTS or host == (urlsplit(hub.endpoint_from_env()).hostname or "").lower():
+            return hub.probe_hub(spec)
+    try:
+        g = parse_git_spec(spec)
+        if g.ref and is_sha(g.ref.lower()):
+            return g.ref.lower()
+        refs, head = _ls_remote(g.url, g.source_id, LS_REMOTE_TIMEOUT)
+        _, sha = _resolve_ref(g.ref, refs, head, g.source_id, [])
+    except SourceError:
+        return None
+    return sha or None
+
+
 def _ref_prefix(ref: str, refs: dict[str, str]) -> str | None:
     """The longest ref name that `ref` starts with as `NAME/folder` (GitHub /tree/ URLs)."""
     best = None
@@ -511,26 +555,7 @@ def open_git(
     else:
         refs, head = _ls_remote(g.url, label, timeout or LS_REMOTE_TIMEOUT)
     notes: list[str] = []
-    ref = g.ref
-    if ref is None:
-        sha = head or refs.get("main") or refs.get("master")
-        if sha is None:
-            raise SourceError(f"{label}: the repository has no default branch (empty?)")
-    elif ref in refs:
-        sha = refs[ref]
-    elif ref.startswith(("refs/heads/", "refs/tags/")) and ref.split("/", 2)[2] in refs:
-        sha = refs[ref.split("/", 2)[2]]
-    elif _ref_prefix(ref, refs):
-        base = _ref_prefix(ref, refs)
-        assert base is not None
-        notes.append(f"{ref[len(base) + 1 :]}: only whole repositories are scanned; the folder was ignored")
-        ref, sha = base, refs[base]
-    elif is_sha(ref.lower()):
-        sha = ref.lower()
-    elif re.fullmatch(r"[0-9a-fA-F]{7,39}", ref):
-        sha = ""  # abbreviated: resolved after a fuller fetch below
-    else:
-        raise SourceError(f"{label}: no branch or tag named {ref!r} on the remote")
+    ref, sha = _resolve_ref(g.ref, refs, head, label, notes)
     if sha and _has_commit(gitdir, sha):
         pass
     elif offline:
@@ -603,10 +628,12 @@ def open_local_ref(path: str, ref: str, **_: Any) -> Tree:
 
 
 def register_openers() -> None:
-    from truecard.sources.resolve import register
+    from truecard.sources import resolve
 
     for p in PREFIXES:
-        register(p, open_git)
+        resolve.register(p, open_git)
+        if hasattr(resolve, "register_probe"):
+            resolve.register_probe(p, probe_git)
 
 
 register_openers()

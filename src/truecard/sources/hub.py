@@ -758,13 +758,30 @@ def open_paper(
     )
 
 
+def probe_hub(spec: str) -> str | None:
+    """The commit a Hub source would be scanned at, by one tiny request (batch re-scans);
+    offline, the last one seen. None when unknown."""
+    try:
+        ref = parse_hub_spec(spec)
+        if is_sha(ref.revision):
+            return ref.revision
+        if offline_from_env():
+            return RevisionCache(ref.cache_kind, ref.repo_id).ref(ref.revision or "main")
+        sha = HubClient().repo_info(ref.repo_id, ref.repo_type, ref.revision, sha_only=True).sha
+    except (SourceError, HubCallError, ImportError):
+        return None
+    return sha if is_sha(sha) else None
+
+
 def register_openers() -> None:
-    from truecard.sources.resolve import register
+    from truecard.sources import resolve
 
     for p in PREFIXES:
-        register(p, open_hub)
+        resolve.register(p, open_hub)
+        if hasattr(resolve, "register_probe"):
+            resolve.register_probe(p, probe_hub)
     for p in ("arxiv:", "https://arxiv.org/", "http://arxiv.org/"):
-        register(p, open_paper)
+        resolve.register(p, open_paper)
 
 
 register_openers()
