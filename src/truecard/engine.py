@@ -46,9 +46,14 @@ def scorecard_from_inventory(
     for f in inv.licenses:
         licenses.append(
             {
-                "scope": f.scope, "license_id": f.license_id, "class": f.license_class,
-                "osi_approved": f.osi_approved, "confidence": round(f.confidence, 3),
-                "how": f.how, "raw": f.raw[:200], "note": f.note,
+                "scope": f.scope,
+                "license_id": f.license_id,
+                "class": f.license_class,
+                "osi_approved": f.osi_approved,
+                "confidence": round(f.confidence, 3),
+                "how": f.how,
+                "raw": f.raw[:200],
+                "note": f.note,
                 "evidence": f.evidence.model_dump(exclude_none=True),
             }
         )

@@ -84,9 +84,7 @@ class CriterionResult(BaseModel):
     detected_points: int = Field(
         ge=0, le=2, description="Points earned by detected evidence alone (claims excluded)."
     )
-    basis: Origin = Field(
-        default=Origin.DETECTED, description="'claimed' when a claim raised the points."
-    )
+    basis: Origin = Field(default=Origin.DETECTED, description="'claimed' when a claim raised the points.")
 
 
 class DimensionResult(BaseModel):
@@ -141,9 +139,7 @@ class Scorecard(BaseModel):
     claims_used: bool = False
     warnings: list[str] = Field(default_factory=list)
     problems: list[Problem] = Field(default_factory=list)
-    licenses: list[dict[str, Any]] = Field(
-        default_factory=list, description="Per-artifact licence findings."
-    )
+    licenses: list[dict[str, Any]] = Field(default_factory=list, description="Per-artifact licence findings.")
     frameworks: dict[str, Any] = Field(
         default_factory=dict, description="Other frameworks' views over the same evidence."
     )

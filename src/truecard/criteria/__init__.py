@@ -19,7 +19,7 @@ def registry() -> dict[str, CriterionModule]:
     out: dict[str, CriterionModule] = {}
     for cid in CRITERION_IDS:
         mod = importlib.import_module(module_name(cid))
-        assert mod.ID == cid, (mod.__name__, mod.ID)
+        assert cid == mod.ID, (mod.__name__, mod.ID)
         out[cid] = mod  # type: ignore[assignment]
     return out
 

@@ -36,7 +36,7 @@ def parse_front_matter(text: str) -> tuple[dict[str, Any], str | None, int, str]
     if not m:
         return {}, None, 0, text
     block = m.group(2)
-    body = text[m.end():]
+    body = text[m.end() :]
     fm_lines = text[: m.end()].count("\n")
     try:
         data = yaml.safe_load(block)
@@ -82,24 +82,25 @@ def split_sections(lines: list[str], first_line: int) -> list[Section]:
         if m:
             heads.append((i, int(m.group(1)), _TAG_RE.sub("", m.group(2)).strip()))
     sections: list[Section] = []
-    if heads and heads[0][0] > 0 or not heads:
+    if (heads and heads[0][0] > 0) or not heads:
         end = heads[0][0] if heads else len(lines)
         text = "\n".join(lines[:end])
         if text.strip():
             sections.append(Section("", 0, first_line, first_line + end - 1, text, real_chars(text) >= 20))
     for n, (i, level, title) in enumerate(heads):
         end = len(lines)
-        for j, lvl, _ in heads[n + 1:]:
+        for j, lvl, _ in heads[n + 1 :]:
             if lvl <= level:
                 end = j
                 break
         # body up to the next heading of any level, for "filled" judgement of this heading alone
         nxt = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
-        own = "\n".join(lines[i + 1: nxt])
-        whole = "\n".join(lines[i + 1: end])
+        own = "\n".join(lines[i + 1 : nxt])
+        whole = "\n".join(lines[i + 1 : end])
         filled = real_chars(whole) >= 20
-        sections.append(Section(title, level, first_line + i, first_line + end - 1,
-                                whole if filled else own, filled))
+        sections.append(
+            Section(title, level, first_line + i, first_line + end - 1, whole if filled else own, filled)
+        )
     return sections
 
 
@@ -109,8 +110,15 @@ def parse_card(tree: Tree, path: str, text: str, sha256: str | None) -> Card:
     body_lines = body.split("\n")
     sections = split_sections(body_lines, fm_lines + 1)
     return Card(
-        tree=tree, path=path, metadata=metadata, metadata_error=error, body=body,
-        body_offset=fm_lines, lines=lines, sections=sections, sha256=sha256,
+        tree=tree,
+        path=path,
+        metadata=metadata,
+        metadata_error=error,
+        body=body,
+        body_offset=fm_lines,
+        lines=lines,
+        sections=sections,
+        sha256=sha256,
         filled_chars=real_chars(body),
     )
 
@@ -119,3 +127,6 @@ def find_section(card: Card, *patterns: str) -> list[Section]:
     """Filled sections whose title matches any of the regex patterns (case-insensitive)."""
     rx = re.compile("|".join(patterns), re.IGNORECASE)
     return [s for s in card.sections if s.title and rx.search(s.title) and s.filled]
+
+
+DATA_TITLE_RE = re.compile(r"\b(data|dataset|datasets|corpus|corpora|datasheet)\b", re.I)

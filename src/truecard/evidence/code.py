@@ -13,24 +13,79 @@ import posixpath
 import re
 
 ROLE_NAME_PATTERNS: dict[str, re.Pattern[str]] = {
-    "training": re.compile(r"(^|[/_\-])(train|pretrain|trainer|training)([/_\-.]|$)|run_clm|run_mlm|run_pretrain"),
-    "finetuning": re.compile(r"(^|[/_\-])(finetune|fine_tune|fine-tune|sft|lora|qlora|dpo|rlhf|ppo|instruct_tune)([/_\-.]|$)"),
-    "inference": re.compile(r"(^|[/_\-])(infer|inference|generate|generation|predict|demo|chat|serve|server|app|pipeline|sample|run_model|example|quickstart|cli)([/_\-.]|$)"),
+    "training": re.compile(
+        r"(^|[/_\-])(train|pretrain|trainer|training)([/_\-.]|$)|run_clm|run_mlm|run_pretrain"
+    ),
+    "finetuning": re.compile(
+        r"(^|[/_\-])(finetune|fine_tune|fine-tune|sft|lora|qlora|dpo|rlhf|ppo|instruct_tune)([/_\-.]|$)"
+    ),
+    "inference": re.compile(
+        r"(^|[/_\-])(infer|inference|generate|generation|predict|demo|chat|serve|server|app|pipeline|sample|run_model|example|quickstart|cli)([/_\-.]|$)"
+    ),
     "evaluation": re.compile(r"(^|[/_\-])(eval|evaluate|evaluation|benchmark|bench|test_model)([/_\-.]|$)"),
-    "data": re.compile(r"(^|[/_\-])(preprocess|prepare|tokeni[sz]e_data|data_?prep|build_dataset|dedup|filter|download_data|make_data)([/_\-.]|$)"),
+    "data": re.compile(
+        r"(^|[/_\-])(preprocess|prepare|tokeni[sz]e_data|data_?prep|build_dataset|dedup|filter|download_data|make_data)([/_\-.]|$)"
+    ),
 }
 
 TRAIN_CALLS = {
-    "backward", "zero_grad", "Trainer", "Seq2SeqTrainer", "SFTTrainer", "DPOTrainer",
-    "TrainingArguments", "Accelerator", "DistributedDataParallel", "FullyShardedDataParallel",
-    "deepspeed.initialize", "initialize", "fit", "train", "get_peft_model", "LoraConfig",
-    "clip_grad_norm_", "GradScaler",
+    "backward",
+    "zero_grad",
+    "Trainer",
+    "Seq2SeqTrainer",
+    "SFTTrainer",
+    "DPOTrainer",
+    "TrainingArguments",
+    "Accelerator",
+    "DistributedDataParallel",
+    "FullyShardedDataParallel",
+    "deepspeed.initialize",
+    "initialize",
+    "fit",
+    "train",
+    "get_peft_model",
+    "LoraConfig",
+    "clip_grad_norm_",
+    "GradScaler",
 }
-FINETUNE_CALLS = {"get_peft_model", "LoraConfig", "SFTTrainer", "DPOTrainer", "prepare_model_for_kbit_training", "PeftModel"}
-INFER_CALLS = {"generate", "pipeline", "from_pretrained", "eval", "no_grad", "inference_mode", "decode", "batch_decode", "Llama", "InferenceSession"}
+FINETUNE_CALLS = {
+    "get_peft_model",
+    "LoraConfig",
+    "SFTTrainer",
+    "DPOTrainer",
+    "prepare_model_for_kbit_training",
+    "PeftModel",
+}
+INFER_CALLS = {
+    "generate",
+    "pipeline",
+    "from_pretrained",
+    "eval",
+    "no_grad",
+    "inference_mode",
+    "decode",
+    "batch_decode",
+    "Llama",
+    "InferenceSession",
+}
 EVAL_CALLS = {"evaluate", "simple_evaluate", "load_metric", "compute_metrics"}
 PRETRAIN_CALLS = {"from_config", "_from_config", "init_weights", "apply", "reset_parameters"}
-TRAIN_IMPORTS = {"deepspeed", "accelerate", "megatron", "torch.distributed", "lightning", "pytorch_lightning", "trl", "peft", "composer", "nanotron", "olmo", "levanter", "maxtext", "torchtitan"}
+TRAIN_IMPORTS = {
+    "deepspeed",
+    "accelerate",
+    "megatron",
+    "torch.distributed",
+    "lightning",
+    "pytorch_lightning",
+    "trl",
+    "peft",
+    "composer",
+    "nanotron",
+    "olmo",
+    "levanter",
+    "maxtext",
+    "torchtitan",
+}
 
 
 def _names(tree: ast.AST) -> tuple[set[str], set[str]]:
@@ -79,13 +134,21 @@ def classify_code(path: str, text: str | None) -> tuple[set[str], list[str], boo
         calls, imports = _names(tree)
         top = {i.split(".")[0] for i in imports} | imports
         train_hits = sorted(calls & TRAIN_CALLS)
-        if ("backward" in calls and ({"step", "zero_grad"} & calls)) or {"Trainer", "Seq2SeqTrainer", "TrainingArguments"} & calls or top & TRAIN_IMPORTS and ({"backward", "fit", "train"} & calls):
+        if (
+            ("backward" in calls and ({"step", "zero_grad"} & calls))
+            or {"Trainer", "Seq2SeqTrainer", "TrainingArguments"} & calls
+            or (top & TRAIN_IMPORTS and ({"backward", "fit", "train"} & calls))
+        ):
             roles.add("training")
             reasons.append("training loop calls: " + ", ".join(train_hits[:4]))
         if calls & FINETUNE_CALLS or ("peft" in top and "training" in roles) or "trl" in top:
             roles.add("finetuning")
-            reasons.append("fine-tuning calls: " + ", ".join(sorted(calls & FINETUNE_CALLS)[:4] or ["peft/trl"]))
-        if ({"generate", "pipeline", "InferenceSession", "batch_decode"} & calls) or ("from_pretrained" in calls and ({"no_grad", "inference_mode", "decode", "eval"} & calls)):
+            reasons.append(
+                "fine-tuning calls: " + ", ".join(sorted(calls & FINETUNE_CALLS)[:4] or ["peft/trl"])
+            )
+        if ({"generate", "pipeline", "InferenceSession", "batch_decode"} & calls) or (
+            "from_pretrained" in calls and ({"no_grad", "inference_mode", "decode", "eval"} & calls)
+        ):
             roles.add("inference")
             reasons.append("inference calls: " + ", ".join(sorted(calls & INFER_CALLS)[:4]))
         if calls & EVAL_CALLS or "lm_eval" in top:
@@ -95,7 +158,10 @@ def classify_code(path: str, text: str | None) -> tuple[set[str], list[str], boo
             pretraining = True
     else:
         low_text = text.lower()
-        if re.search(r"\b(torchrun|deepspeed|accelerate launch|python\s+\S*train\S*\.py|composer|torch\.distributed\.run)\b", low_text):
+        if re.search(
+            r"\b(torchrun|deepspeed|accelerate launch|python\s+\S*train\S*\.py|composer|torch\.distributed\.run)\b",
+            low_text,
+        ):
             roles.add("training")
             reasons.append("launches training")
         if re.search(r"\b(python\s+\S*(generate|infer|inference)\S*\.py|llama-cli|vllm serve)\b", low_text):

@@ -6,22 +6,71 @@ import posixpath
 
 from truecard.evidence.inventory import FileKind
 
-WEIGHT_EXT = {".safetensors", ".gguf", ".onnx", ".tflite", ".h5", ".keras", ".msgpack", ".ggml", ".mlmodel", ".npz", ".pte"}
+WEIGHT_EXT = {
+    ".safetensors",
+    ".gguf",
+    ".onnx",
+    ".tflite",
+    ".h5",
+    ".keras",
+    ".msgpack",
+    ".ggml",
+    ".mlmodel",
+    ".npz",
+    ".pte",
+}
 PICKLE_EXT = {".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib"}
-CODE_EXT = {".py", ".sh", ".rs", ".cpp", ".cc", ".c", ".cu", ".go", ".js", ".ts", ".jl", ".java", ".lua", ".r", ".scala"}
+CODE_EXT = {
+    ".py",
+    ".sh",
+    ".rs",
+    ".cpp",
+    ".cc",
+    ".c",
+    ".cu",
+    ".go",
+    ".js",
+    ".ts",
+    ".jl",
+    ".java",
+    ".lua",
+    ".r",
+    ".scala",
+}
 DOC_EXT = {".md", ".rst", ".txt", ".markdown", ".tex", ".html", ".pdf"}
 DATA_EXT = {".parquet", ".jsonl", ".csv", ".tsv", ".arrow", ".tfrecord"}
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 ARCHIVE_EXT = {".zip", ".tar", ".gz", ".tgz", ".xz", ".zst", ".7z"}
 ENV_NAMES = {
-    "requirements.txt", "environment.yml", "environment.yaml", "pyproject.toml", "setup.py",
-    "setup.cfg", "dockerfile", "pipfile", "pipfile.lock", "poetry.lock", "conda.yaml",
-    "uv.lock", "containerfile", "makefile", "justfile", "flake.nix", "cargo.toml",
+    "requirements.txt",
+    "environment.yml",
+    "environment.yaml",
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "dockerfile",
+    "pipfile",
+    "pipfile.lock",
+    "poetry.lock",
+    "conda.yaml",
+    "uv.lock",
+    "containerfile",
+    "makefile",
+    "justfile",
+    "flake.nix",
+    "cargo.toml",
 }
 LICENSE_STEMS = ("license", "licence", "copying", "notice", "use_policy", "acceptable_use", "license_weights")
 TOKENIZER_NAMES = {
-    "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.json",
-    "vocab.txt", "merges.txt", "tokenizer.model", "spiece.model", "sentencepiece.bpe.model",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "vocab.json",
+    "vocab.txt",
+    "merges.txt",
+    "tokenizer.model",
+    "spiece.model",
+    "sentencepiece.bpe.model",
     "added_tokens.json",
 }
 

@@ -14,8 +14,20 @@ from truecard.models import Evidence, Problem
 from truecard.sources.base import Tree
 
 FileKind = Literal[
-    "weights", "pickle", "config", "tokenizer", "code", "notebook", "doc", "license",
-    "data", "log", "environment", "image", "archive", "other",
+    "weights",
+    "pickle",
+    "config",
+    "tokenizer",
+    "code",
+    "notebook",
+    "doc",
+    "license",
+    "data",
+    "log",
+    "environment",
+    "image",
+    "archive",
+    "other",
 ]
 
 
@@ -54,9 +66,15 @@ class Card:
 
     def evidence(self, summary: str, kind: str = "card", **kw: Any) -> Evidence:
         return Evidence(
-            kind=kind, summary=summary, source=self.tree.info.id,
-            revision=self.tree.info.revision, path=self.path, sha256=self.sha256,
-            sha256_scope="file", url=self.tree.url_for(self.path, kw.get("line_start")), **kw,
+            kind=kind,
+            summary=summary,
+            source=self.tree.info.id,
+            revision=self.tree.info.revision,
+            path=self.path,
+            sha256=self.sha256,
+            sha256_scope="file",
+            url=self.tree.url_for(self.path, kw.get("line_start")),
+            **kw,
         )
 
 
@@ -96,8 +114,15 @@ class WeightFile:
 class ConfigFile:
     path: str
     role: Literal[
-        "model-config", "generation", "tokenizer", "training", "environment", "deepspeed",
-        "data-pipeline", "finetuning", "other",
+        "model-config",
+        "generation",
+        "tokenizer",
+        "training",
+        "environment",
+        "deepspeed",
+        "data-pipeline",
+        "finetuning",
+        "other",
     ]
     evidence: Evidence
     keys: list[str] = field(default_factory=list)
@@ -133,9 +158,7 @@ class Disclosure:
 @dataclass
 class LinkRef:
     url: str
-    category: Literal[
-        "paper", "weights", "code", "data", "replication", "tracker", "docs", "demo", "other"
-    ]
+    category: Literal["paper", "weights", "code", "data", "replication", "tracker", "docs", "demo", "other"]
     evidence: Evidence
     text: str = ""
 

@@ -47,4 +47,8 @@ def read_text(tree: Tree, path: str, size: int, limit: int = TEXT_LIMIT) -> Text
         text = data.decode("latin-1")
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     truncated = size > limit
-    return TextRead(text, truncated, f"larger than {limit // 1048576} MiB; read the first part only" if truncated else None)
+    return TextRead(
+        text,
+        truncated,
+        f"larger than {limit // 1048576} MiB; read the first part only" if truncated else None,
+    )

@@ -19,9 +19,27 @@ from truecard.models import Evidence
 
 SAFETENSORS_HEADER_MAX = 100 * 1024 * 1024  # the format's own limit
 DTYPE_BYTES = {
-    "F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1,
-    "U16": 2, "U32": 4, "U64": 8, "BOOL": 1, "F8_E4M3": 1, "F8_E5M2": 1, "F8_E8M0": 1,
-    "F4": 0.5, "F6_E2M3": 0.75, "F6_E3M2": 0.75, "E8M0": 1, "C64": 8,
+    "F64": 8,
+    "F32": 4,
+    "F16": 2,
+    "BF16": 2,
+    "I64": 8,
+    "I32": 4,
+    "I16": 2,
+    "I8": 1,
+    "U8": 1,
+    "U16": 2,
+    "U32": 4,
+    "U64": 8,
+    "BOOL": 1,
+    "F8_E4M3": 1,
+    "F8_E5M2": 1,
+    "F8_E8M0": 1,
+    "F4": 0.5,
+    "F6_E2M3": 0.75,
+    "F6_E3M2": 0.75,
+    "E8M0": 1,
+    "C64": 8,
 }
 
 
@@ -45,7 +63,7 @@ def parse_safetensors_header(head: bytes, file_size: int) -> dict[str, Any]:
     if len(head) < 8 + n:
         raise HeaderError("header truncated")
     try:
-        table = json.loads(head[8: 8 + n].decode("utf-8"))
+        table = json.loads(head[8 : 8 + n].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise HeaderError(f"header is not valid JSON ({type(exc).__name__})") from None
     if not isinstance(table, dict):
@@ -64,8 +82,7 @@ def parse_safetensors_header(head: bytes, file_size: int) -> dict[str, Any]:
             raise HeaderError(f"tensor {name!r}: unknown dtype {dtype!r}")
         if not isinstance(shape, list) or not all(isinstance(d, int) and d >= 0 for d in shape):
             raise HeaderError(f"tensor {name!r}: invalid shape")
-        if (not isinstance(offsets, list) or len(offsets) != 2
-                or not all(isinstance(o, int) for o in offsets)):
+        if not isinstance(offsets, list) or len(offsets) != 2 or not all(isinstance(o, int) for o in offsets):
             raise HeaderError(f"tensor {name!r}: invalid data_offsets")
         start, end = offsets
         numel = math.prod(shape)
@@ -75,8 +92,12 @@ def parse_safetensors_header(head: bytes, file_size: int) -> dict[str, Any]:
             raise HeaderError(f"tensor {name!r}: shape {shape} does not match its byte range")
         params += numel
         dtypes[dtype] = dtypes.get(dtype, 0) + numel
-    return {"tensors": len(table), "parameters": params, "dtypes": sorted(dtypes, key=lambda d: -dtypes[d]),
-            "metadata": {str(k): str(v)[:200] for k, v in list(metadata.items())[:50]}}
+    return {
+        "tensors": len(table),
+        "parameters": params,
+        "dtypes": sorted(dtypes, key=lambda d: -dtypes[d]),
+        "metadata": {str(k): str(v)[:200] for k, v in list(metadata.items())[:50]},
+    }
 
 
 def read_safetensors(rec: FileRecord, ev: Evidence) -> WeightFile:
@@ -91,8 +112,17 @@ def read_safetensors(rec: FileRecord, ev: Evidence) -> WeightFile:
         return WeightFile(rec.path, "safetensors", rec.size, None, None, [], str(exc), ev)
     except OSError as exc:
         return WeightFile(rec.path, "safetensors", rec.size, None, None, [], f"unreadable: {exc}", ev)
-    return WeightFile(rec.path, "safetensors", rec.size, info["tensors"], info["parameters"],
-                      info["dtypes"], None, ev, info["metadata"])
+    return WeightFile(
+        rec.path,
+        "safetensors",
+        rec.size,
+        info["tensors"],
+        info["parameters"],
+        info["dtypes"],
+        None,
+        ev,
+        info["metadata"],
+    )
 
 
 GGUF_MAGIC = b"GGUF"
@@ -104,8 +134,17 @@ def read_gguf(rec: FileRecord, ev: Evidence) -> WeightFile:
         return WeightFile(rec.path, "gguf", rec.size, None, None, [], "not a GGUF file (bad magic)", ev)
     local = rec.tree.local_path(rec.path)
     if local is None:
-        return WeightFile(rec.path, "gguf", rec.size, None, None, [], None, ev,
-                          {"note": "remote GGUF: header magic checked only"})
+        return WeightFile(
+            rec.path,
+            "gguf",
+            rec.size,
+            None,
+            None,
+            [],
+            None,
+            ev,
+            {"note": "remote GGUF: header magic checked only"},
+        )
     try:
         from gguf import GGUFReader
 
@@ -113,16 +152,30 @@ def read_gguf(rec: FileRecord, ev: Evidence) -> WeightFile:
         params = sum(int(t.n_elements) for t in reader.tensors)
         dtypes = sorted({t.tensor_type.name for t in reader.tensors})
         meta: dict[str, Any] = {}
-        for key in ("general.architecture", "general.name", "general.license", "general.base_model.0.repo_url"):
+        for key in (
+            "general.architecture",
+            "general.name",
+            "general.license",
+            "general.base_model.0.repo_url",
+        ):
             f = reader.fields.get(key)
             if f is not None and f.types:
                 try:
                     meta[key] = str(f.contents())[:200]
-                except Exception:  # noqa: BLE001 - a hostile field must not stop the scan
+                except Exception:
                     continue
         return WeightFile(rec.path, "gguf", rec.size, len(reader.tensors), params, dtypes, None, ev, meta)
-    except Exception as exc:  # noqa: BLE001 - the reader raises many types on bad files
-        return WeightFile(rec.path, "gguf", rec.size, None, None, [], f"GGUF reader: {type(exc).__name__}: {str(exc)[:120]}", ev)
+    except Exception as exc:
+        return WeightFile(
+            rec.path,
+            "gguf",
+            rec.size,
+            None,
+            None,
+            [],
+            f"GGUF reader: {type(exc).__name__}: {str(exc)[:120]}",
+            ev,
+        )
 
 
 def read_weight(rec: FileRecord, ev: Evidence) -> WeightFile:
@@ -133,10 +186,28 @@ def read_weight(rec: FileRecord, ev: Evidence) -> WeightFile:
     if ext == ".gguf":
         return read_gguf(rec, ev)
     if rec.kind == "pickle":
-        return WeightFile(rec.path, "pickle", rec.size, None, None, [], None, ev,
-                          {"note": "pickle-based format: flagged, never loaded"})
-    fmt = {".onnx": "onnx", ".tflite": "tflite", ".h5": "keras", ".keras": "keras",
-           ".msgpack": "flax", ".ggml": "ggml", ".mlmodel": "coreml", ".npz": "numpy", ".pte": "executorch"}.get(ext, ext.lstrip("."))
+        return WeightFile(
+            rec.path,
+            "pickle",
+            rec.size,
+            None,
+            None,
+            [],
+            None,
+            ev,
+            {"note": "pickle-based format: flagged, never loaded"},
+        )
+    fmt = {
+        ".onnx": "onnx",
+        ".tflite": "tflite",
+        ".h5": "keras",
+        ".keras": "keras",
+        ".msgpack": "flax",
+        ".ggml": "ggml",
+        ".mlmodel": "coreml",
+        ".npz": "numpy",
+        ".pte": "executorch",
+    }.get(ext, ext.lstrip("."))
     return WeightFile(rec.path, fmt, rec.size, None, None, [], None, ev)
 
 

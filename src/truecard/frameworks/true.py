@@ -47,15 +47,26 @@ def evaluate_criteria(inv: Inventory, *, use_claims: bool = True) -> list[Dimens
                 remediation = a.remediation or mod.RUBRIC.remediation
             results.append(
                 CriterionResult(
-                    id=cspec.id, name=cspec.name, dimension=dspec.id, points=points,
-                    max=cspec.max, status=status, rationale=rationale, evidence=evidence,
-                    remediation=remediation, detected_points=a.points, basis=basis,
+                    id=cspec.id,
+                    name=cspec.name,
+                    dimension=dspec.id,
+                    points=points,
+                    max=cspec.max,
+                    status=status,
+                    rationale=rationale,
+                    evidence=evidence,
+                    remediation=remediation,
+                    detected_points=a.points,
+                    basis=basis,
                 )
             )
         dims.append(
             DimensionResult(
-                id=dspec.id, name=dspec.name, score=sum(r.points for r in results),
-                max=dspec.max, criteria=results,
+                id=dspec.id,
+                name=dspec.name,
+                score=sum(r.points for r in results),
+                max=dspec.max,
+                criteria=results,
             )
         )
     return dims

@@ -41,9 +41,7 @@ class LocalTree(Tree):
         root = p.resolve()
         if not os.access(root, os.R_OK | os.X_OK):
             raise SourceError(f"{path}: permission denied")
-        info = SourceInfo(
-            id=f"local:{root}", kind="local", location=str(root), revision=_git_head(root)
-        )
+        info = SourceInfo(id=f"local:{root}", kind="local", location=str(root), revision=_git_head(root))
         return cls(info=info, root=root)
 
     def entries(self) -> list[FileEntry]:

@@ -1,0 +1,3 @@
+from truecard.cli import main
+
+main()

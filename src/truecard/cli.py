@@ -1,0 +1,163 @@
+"""The `truecard` command line.
+
+Exit codes: 0 success, 1 total below `--fail-under` (or a policy missed), 2 usage or input
+error. A user mistake is a one-line message on stderr, never a traceback. Sub-commands
+beyond the core live in `truecard.commands.*`, each with `register(app)`, imported lazily
+enough that `truecard --version` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from truecard import __version__
+
+app = typer.Typer(
+    name="truecard",
+    help="Evidence-backed TRUE openness scorecards for AI models.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# Extra command modules (each: `register(app: typer.Typer) -> None`). Add yours here.
+COMMAND_MODULES: list[str] = []
+
+
+class UserError(Exception):
+    """An input or usage error: printed as one line, exit code 2."""
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"truecard: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"truecard {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Score how open an AI model really is: every point cites the artifact that earned it."""
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        tmp = output.with_name(output.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, output)  # never leave a partial document behind
+    except OSError as exc:
+        raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+FORMAT_HELP = "table, json, markdown (more with the formats extra: sarif, html, cyclonedx, badge, shields)"
+
+
+@app.command()
+def scan(
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="Folder(s) or source ids (hf:ORG/NAME, gh:ORG/REPO, ...); several are merged into one evaluation."
+        ),
+    ],
+    fmt: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "table",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    fail_under: Annotated[
+        int | None, typer.Option("--fail-under", min=0, max=30, help="Exit 1 when the total is below N.")
+    ] = None,
+    claims: Annotated[
+        Path | None, typer.Option("--claims", help="A claims file (YAML) to merge, marked 'claimed'.")
+    ] = None,
+    no_claims: Annotated[
+        bool, typer.Option("--no-claims", help="Ignore truecard.yaml and --claims.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="More evidence per criterion in the table.")
+    ] = False,
+) -> None:
+    """Score a model against TRUE and show each criterion's points, reason and evidence."""
+    from truecard.engine import scan as run_scan
+    from truecard.evidence.claims import ClaimsError
+    from truecard.reports import FORMATS, render
+    from truecard.sources import SourceError
+
+    if fmt not in FORMATS:
+        raise fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    try:
+        card = run_scan(*sources, claims=claims, use_claims=not no_claims)
+    except (SourceError, ClaimsError) as exc:
+        raise fail(str(exc)) from None
+    if fmt == "table" and output is None:
+        from rich.console import Console
+
+        from truecard.reports.table import build
+
+        console = Console(highlight=False)
+        for item in build(card, verbose):
+            console.print(item)
+    else:
+        write_output(render(card, fmt, verbose=verbose), output)
+    if fail_under is not None and card.total < fail_under:
+        typer.echo(f"truecard: total {card.total} is below --fail-under {fail_under}", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of `truecard scan --format json` output."""
+    import json
+
+    from truecard.models import Scorecard
+
+    typer.echo(json.dumps(Scorecard.model_json_schema(), indent=2))
+
+
+@app.command()
+def rubric(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="markdown or json")] = "markdown",
+) -> None:
+    """Print the partial-credit rubric every criterion applies."""
+    from truecard.docs import rubric_json, rubric_markdown
+
+    typer.echo(rubric_markdown() if fmt == "markdown" else rubric_json())
+
+
+def _load_commands() -> None:
+    for name in COMMAND_MODULES:
+        mod = importlib.import_module(f"truecard.commands.{name}")
+        mod.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    if len(sys.argv) > 1 and sys.argv[1] == "--version":
+        typer.echo(f"truecard {__version__}")  # fast path: no command modules imported
+        return
+    _load_commands()
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("truecard: interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

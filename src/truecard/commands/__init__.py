@@ -1,0 +1,1 @@
+"""Sub-commands beyond the core; each module provides `register(app: typer.Typer) -> None`."""

@@ -1,0 +1,109 @@
+"""understandable.architecture: "Model structure explained in paper or docs"."""
+
+from __future__ import annotations
+
+import re
+
+from truecard.criteria.base import Assessment, Rubric, has_documentation
+from truecard.evidence.card import find_section
+from truecard.evidence.inventory import Inventory
+
+ID = "understandable.architecture"
+RUBRIC = Rubric(
+    full="Architecture specifics are published: a config that defines the structure (layers, "
+    "hidden size, heads), modelling code that implements it, a paper (arXiv/DOI) describing it, "
+    "or a card section giving specifics (layer count, attention variant, dimensions).",
+    partial='Only a name ("a transformer decoder", "based on Llama") without specifics.',
+    none="Nothing about the model's structure.",
+    unknown="Nothing was read.",
+    remediation="Publish the model config (config.json) and describe the architecture (layers, "
+    "hidden size, attention variant) in the card, or link the paper that defines it.",
+)
+
+SPECIFICS_RE = re.compile(
+    r"\b(\d+\s*(layers?|heads?|blocks?)|hidden[ _]size|d_model|attention heads|grouped[- ]query|multi[- ]query|"
+    r"sliding window|rotary|RoPE|SwiGLU|mixture[- ]of[- ]experts|MoE|context (length|window) of|vocab(ulary)? size|"
+    r"parameters?:\s*\d|embedding (dimension|size))\b",
+    re.I,
+)
+NAME_RE = re.compile(
+    r"\b(transformer|decoder[- ]only|encoder[- ]decoder|diffusion|U-?Net|ViT|BERT|GPT|Llama|Mistral|CNN|ResNet|RNN|LSTM|Mamba|state[- ]space|autoregressive)\b",
+    re.I,
+)
+
+
+def evaluate(inv: Inventory) -> Assessment:
+    cfg = [
+        c
+        for c in inv.configs_of("model-config")
+        if c.path.endswith("config.json")
+        and any(
+            k in c.keys
+            for k in (
+                "num_hidden_layers",
+                "n_layer",
+                "num_layers",
+                "hidden_size",
+                "d_model",
+                "n_embd",
+                "architectures",
+                "model_type",
+            )
+        )
+    ]
+    code = [c for c in inv.code if "architecture" in c.roles]
+    papers = inv.links_of("paper")
+    gguf = [w for w in inv.weights if w.metadata.get("general.architecture")]
+    sections = [
+        (c, s)
+        for c in inv.cards + inv.docs
+        for s in find_section(c, r"architecture", r"model (details|description|structure)", r"technical")
+    ]
+    specific = [(c, s) for c, s in sections if SPECIFICS_RE.search(s.text)]
+    ev = []
+    reasons = []
+    if cfg:
+        ev.append(cfg[0].evidence)
+        reasons.append("config defines the structure")
+    if code:
+        ev.append(code[0].evidence)
+        reasons.append("modelling code")
+    if papers:
+        ev.append(papers[0].evidence)
+        reasons.append("paper linked")
+    if specific:
+        c, s = specific[0]
+        ev.append(
+            c.evidence(
+                f"section '{s.title}'",
+                kind="card-section",
+                line_start=s.line_start,
+                line_end=s.line_end,
+                excerpt=s.text.strip()[:200],
+            )
+        )
+        reasons.append("architecture specifics in the docs")
+    if gguf:
+        ev.append(gguf[0].evidence)
+        reasons.append(f"GGUF metadata names architecture {gguf[0].metadata['general.architecture']}")
+    if ev:
+        return Assessment.met("; ".join(reasons), ev)
+    named = []
+    for c in inv.cards + inv.docs:
+        m = NAME_RE.search(c.body)
+        if m:
+            ln = c.body[: m.start()].count("\n") + c.body_offset + 1
+            named.append(
+                c.evidence(
+                    f"architecture named: {m.group(0)}",
+                    kind="prose",
+                    line_start=ln,
+                    excerpt=c.lines[ln - 1].strip()[:200] if ln - 1 < len(c.lines) else None,
+                )
+            )
+            break
+    if named:
+        return Assessment.partial("architecture only named, no specifics", named)
+    if has_documentation(inv) or inv.files:
+        return Assessment.unmet("nothing about the model's structure")
+    return Assessment.unknown("nothing was read")

@@ -1,0 +1,342 @@
+"""Disclosures in prose: hardware, compute, time, cost, emissions; datasets; links.
+
+Each finding quotes the sentence it came from. The patterns are deliberately concrete
+(accelerator models, units) so a vague sentence is recognised as vague, not as a number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+ACCEL = (
+    r"(?:A100|H100|H200|H800|A800|B200|GB200|GH200|V100|P100|T4|L4|L40S?|A10G?|A40|A6000|"
+    r"RTX\s?\d{4}(?:\s?Ti)?|TITAN\s?\w+|MI\d{3}X?|Gaudi\s?\d?|TPU\s?v?\d[a-z]?(?:[- ]pod)?|TPUv\d|"
+    r"Trainium\d?|Inferentia\d?|Ascend\s?910\w?|IPU|Cerebras\s?CS-?\d|WSE-?\d)"
+)
+ACCEL_RE = re.compile(rf"\b{ACCEL}\b", re.IGNORECASE)
+GENERIC_ACCEL_RE = re.compile(r"\b(GPUs?|TPUs?|accelerators?)\b", re.IGNORECASE)
+NUM = r"\d[\d,]*(?:\.\d+)?"
+COUNT_RE = re.compile(
+    rf"\b({NUM})\s*(?:x\s*|×\s*)?(?:NVIDIA\s+|AMD\s+|Google\s+|Nvidia\s+)?(?:{ACCEL}|GPUs?|TPUs?|accelerators?|chips|cores)\b"
+    rf"|\b(?:{ACCEL})\s*(?:GPUs?)?\s*(?:x|×)\s*({NUM})\b|\b({NUM})\s+nodes?\b|\b(\d+)\s*-\s*(?:GPU|node)\b",
+    re.IGNORECASE,
+)
+CLUSTER_RE = re.compile(
+    r"\b(cluster|supercomputer|pod|nodes?\b|Jean Zay|LUMI|Frontier|Summit|Leonardo|MareNostrum|JUWELS|DGX|SuperPOD)\b",
+    re.IGNORECASE,
+)
+FLOPS_RE = re.compile(
+    rf"({NUM}\s*(?:[x×]\s*10\^?\s*\d+|e\+?\d+|[zepZEP]?FLOPs?|zetta|exa|peta)[^.\n]{{0,30}}?FLOP|(?:peta|exa|zetta)flop(?:/s)?-?(?:days?)?|{NUM}\s*(?:PF|EF|ZF)-?days?|\bFLOPs?\b[^.\n]{{0,40}}{NUM})",
+    re.IGNORECASE,
+)
+GPU_HOURS_RE = re.compile(
+    rf"\b({NUM}\s*(?:k|K|M|million|thousand)?\s*(?:{ACCEL}\s*)?(?:GPU|TPU|accelerator|chip|node|core)?[- ]?(?:hours?|hrs?|days?)\b)",
+    re.IGNORECASE,
+)
+TIME_RE = re.compile(
+    rf"\b(?:trained|training|train|took|takes|pre-?training|fine-?tuning|fine-?tuned|ran|lasted|completed)\b[^.\n]{{0,80}}?\b({NUM}|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*(hours?|days?|weeks?|months?|minutes?)\b"
+    rf"|\b({NUM})\s*(hours?|days?|weeks?|months?)\s+(?:of\s+)?(?:training|pre-?training|compute)\b|\bwall[- ]?clock\b",
+    re.IGNORECASE,
+)
+VAGUE_TIME_RE = re.compile(
+    r"\b(?:trained|training|took)\b[^.\n]{0,60}\b(several|a few|many|some|a couple of)\s+(hours|days|weeks|months)\b"
+    r"|\b(?:training|compute) (?:cost|budget) (?:was )?(?:significant|substantial|modest|large)\b",
+    re.IGNORECASE,
+)
+COST_RE = re.compile(
+    rf"(?:\$|USD\s?|US\$|€|EUR\s?)\s?({NUM})\s*(k|K|M|million|thousand|B|billion)?(?=[^.\n]{{0,80}}\b(?:train|compute|cost|budget|spent))"
+    rf"|\b(?:cost|costs|costing|spent|budget)[^.\n]{{0,60}}(?:\$|USD\s?|US\$|€|EUR\s?)\s?({NUM})",
+    re.IGNORECASE,
+)
+ENERGY_RE = re.compile(rf"\b({NUM})\s*(kWh|MWh|GWh|TWh)\b", re.IGNORECASE)
+EMISSIONS_RE = re.compile(
+    rf"\b({NUM})\s*(t|tons?|tonnes?|kg|g|lbs?)\s*(?:of\s*)?(?:CO2|CO₂|carbon)", re.IGNORECASE
+)
+TOKENS_RE = re.compile(rf"\b({NUM})\s*(B|T|M|billion|trillion|million)?\s*tokens\b", re.IGNORECASE)
+STEPS_RE = re.compile(rf"\b({NUM})\s*(k|K)?\s*(?:training\s+)?(steps|iterations|epochs)\b", re.IGNORECASE)
+
+URL_RE = re.compile(r"https?://[^\s<>()\[\]\"'`|]+[^\s<>()\[\]\"'`|.,;:!?*]")
+HF_DATASET_RE = re.compile(r"huggingface\.co/datasets/([\w.\-]+(?:/[\w.\-]+)?)", re.IGNORECASE)
+HF_MODEL_RE = re.compile(
+    r"huggingface\.co/(?!datasets/|spaces/|docs/|blog/|papers/|transformers|join|settings|new)([\w.\-]+/[\w.\-]+)",
+    re.IGNORECASE,
+)
+FROM_PRETRAINED_RE = re.compile(
+    r"""(?:from_pretrained|hf_hub_download|snapshot_download|pipeline\([^)]*model\s*=)\s*\(?\s*["']([\w.\-]+/[\w.\-]+)["']"""
+)
+
+REPLICATION_RE = re.compile(
+    r"(independent(?:ly)?|third[- ]party|external|community)\s+(?:\w+\s+){0,3}(reproduc|replicat|verif)\w*"
+    r"|(reproduced|replicated|verified)\s+(?:independently\s+)?by\s+(?!us\b|the authors\b|our\b)\w+"
+    r"|\b(replication|reproduction)\s+(?:study|paper|report|effort|attempt)\s+(?:by|from|of)\b",
+    re.IGNORECASE,
+)
+REPRO_INVITE_RE = re.compile(
+    r"\b(to reproduce|reproduc(?:e|ing) (?:our|the|these) (?:results|experiments|training)|reproduction (?:instructions|guide|steps|scripts?)|reproducibility)\b",
+    re.IGNORECASE,
+)
+CHECKPOINT_MENTION_RE = re.compile(
+    r"\b(intermediate|training)\s+checkpoints?\b|\bcheckpoints?\s+(?:at|every|from)\s+(?:each|every|\d)|\b(training|wandb|tensorboard)\s+logs?\b|\bloss curves?\b",
+    re.IGNORECASE,
+)
+CHECKPOINT_AVAILABLE_RE = re.compile(
+    r"(available|released|provided|published|uploaded|can be (?:found|downloaded)|we (?:release|share|provide)|branches|revisions?)",
+    re.IGNORECASE,
+)
+
+KNOWN_DATASETS = [
+    "The Pile",
+    "Pile",
+    "C4",
+    "mC4",
+    "RedPajama",
+    "SlimPajama",
+    "Dolma",
+    "RefinedWeb",
+    "FineWeb",
+    "FineWeb-Edu",
+    "OpenWebText",
+    "OpenWebText2",
+    "Wikipedia",
+    "BookCorpus",
+    "Books3",
+    "LAION-5B",
+    "LAION-2B",
+    "LAION-400M",
+    "LAION-Aesthetics",
+    "ImageNet",
+    "ImageNet-1k",
+    "ImageNet-21k",
+    "COCO",
+    "MS COCO",
+    "Common Crawl",
+    "CommonCrawl",
+    "The Stack",
+    "StarCoderData",
+    "OSCAR",
+    "ROOTS",
+    "LibriSpeech",
+    "Common Voice",
+    "VoxPopuli",
+    "GigaSpeech",
+    "MLS",
+    "SQuAD",
+    "GLUE",
+    "SuperGLUE",
+    "MNLI",
+    "SNLI",
+    "ShareGPT",
+    "Alpaca",
+    "OpenOrca",
+    "UltraChat",
+    "UltraFeedback",
+    "Dolly",
+    "databricks-dolly-15k",
+    "OASST1",
+    "OpenAssistant",
+    "FLAN",
+    "Natural Instructions",
+    "MetaMathQA",
+    "GSM8K",
+    "CodeAlpaca",
+    "Evol-Instruct",
+    "WikiText",
+    "CC-100",
+    "CC100",
+    "OPUS",
+    "WMT",
+    "ParaCrawl",
+    "Anthropic HH",
+    "HH-RLHF",
+    "PubMed",
+    "arXiv",
+    "S2ORC",
+    "peS2o",
+    "Project Gutenberg",
+    "StackExchange",
+    "CulturaX",
+    "MADLAD-400",
+    "Zyda",
+    "DCLM",
+    "Cosmopedia",
+    "Tulu",
+    "MS MARCO",
+    "Natural Questions",
+    "YFCC100M",
+    "CC3M",
+    "CC12M",
+    "DataComp",
+    "WebVid",
+    "AudioSet",
+    "VGGSound",
+    "Conceptual Captions",
+    "Visual Genome",
+    "Objects365",
+    "SA-1B",
+    "OpenImages",
+]
+_KNOWN_RE = re.compile(
+    r"(?<![\w/-])("
+    + "|".join(re.escape(d) for d in sorted(KNOWN_DATASETS, key=len, reverse=True))
+    + r")(?![\w-])"
+)
+_CASE_SENSITIVE_SHORT = {
+    "C4",
+    "Pile",
+    "MLS",
+    "WMT",
+    "OPUS",
+    "FLAN",
+    "GLUE",
+    "arXiv",
+    "COCO",
+    "mC4",
+    "OSCAR",
+    "ROOTS",
+    "DCLM",
+    "Tulu",
+    "Zyda",
+}
+VAGUE_DATA_RE = re.compile(
+    r"\b(web (?:text|data|pages|crawl)|publicly available (?:data|sources|datasets|text)|internet data|"
+    r"a (?:large |diverse |curated )?(?:mix|mixture|corpus|collection) of|proprietary (?:data|dataset)|"
+    r"licensed data|synthetic data|curated dataset|in-house data|\d[\d.,]*\s*[TBM]\s*tokens)",
+    re.IGNORECASE,
+)
+DATA_NOT_DISCLOSED_RE = re.compile(
+    r"\b(not (?:be )?(?:disclos|releas|shar|publish)\w*|undisclosed|cannot share|will not release)\b[^.\n]{0,60}\b(data|dataset)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Hit:
+    line: int  # 1-based line in the file
+    text: str  # the sentence
+    detail: dict[str, Any]
+
+
+def sentences(lines: list[str], first_line: int = 1) -> Iterator[tuple[int, str]]:
+    """(line number, sentence) pairs; long lines are split at sentence ends."""
+    in_fence = False
+    for i, raw in enumerate(lines):
+        if raw.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        line = raw[:4000]
+        if not line.strip():
+            continue
+        for s in re.split(r"(?<=[.!?])\s+(?=[A-Z(\[])", line):
+            if s.strip():
+                yield first_line + i, s.strip()
+
+
+def _num(s: str | None) -> float | None:
+    if not s:
+        return None
+    try:
+        return float(s.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def hardware_hits(lines: list[str], first: int = 1) -> list[Hit]:
+    out = []
+    for ln, s in sentences(lines, first):
+        acc = ACCEL_RE.search(s)
+        generic = GENERIC_ACCEL_RE.search(s)
+        if not acc and not generic and not CLUSTER_RE.search(s):
+            continue
+        if not re.search(
+            r"\b(train|trained|training|fine-?tun|pre-?train|compute|cluster|hardware|using|used|on)\b",
+            s,
+            re.I,
+        ):
+            continue
+        count = COUNT_RE.search(s)
+        cluster = CLUSTER_RE.search(s)
+        if not acc and not count and not (cluster and generic):
+            continue
+        # an inference-only remark ("runs on a T4") is not a training setup
+        if re.search(
+            r"\b(inference|can run|runs on|fits on|requires?|vram|memory|gguf|quantiz)", s, re.I
+        ) and not re.search(r"\btrain", s, re.I):
+            continue
+        out.append(
+            Hit(
+                ln,
+                s,
+                {
+                    "accelerator": acc.group(0) if acc else None,
+                    "count": bool(count),
+                    "cluster": bool(cluster),
+                },
+            )
+        )
+    return out
+
+
+def cost_hits(lines: list[str], first: int = 1) -> list[tuple[str, Hit]]:
+    """(topic, hit) for compute, time, cost, emissions, tokens and steps."""
+    out: list[tuple[str, Hit]] = []
+    for ln, s in sentences(lines, first):
+        if FLOPS_RE.search(s):
+            out.append(("compute", Hit(ln, s, {"what": "FLOPs"})))
+        m = GPU_HOURS_RE.search(s)
+        if m and re.search(r"(GPU|TPU|accelerator|chip|node)[- ]?(hours?|hrs?|days?)", m.group(0), re.I):
+            out.append(("compute", Hit(ln, s, {"what": "accelerator-hours", "value": m.group(0)})))
+        if ENERGY_RE.search(s):
+            out.append(("compute", Hit(ln, s, {"what": "energy"})))
+        m = TIME_RE.search(s)
+        if m and re.search(r"train|took|lasted|wall", s, re.I):
+            out.append(("time", Hit(ln, s, {"what": "wall-clock time", "vague": False})))
+        elif VAGUE_TIME_RE.search(s):
+            out.append(("time", Hit(ln, s, {"what": "vague time", "vague": True})))
+        if COST_RE.search(s):
+            out.append(("cost", Hit(ln, s, {"what": "money"})))
+        if EMISSIONS_RE.search(s):
+            out.append(("emissions", Hit(ln, s, {"what": "CO2"})))
+        if TOKENS_RE.search(s) and re.search(r"train|pre-?train|tokens of", s, re.I):
+            out.append(("tokens", Hit(ln, s, {"what": "token count"})))
+        if STEPS_RE.search(s) and re.search(r"train", s, re.I):
+            out.append(("steps", Hit(ln, s, {"what": "step count"})))
+    return out
+
+
+def dataset_names(text: str) -> list[str]:
+    names = []
+    for m in _KNOWN_RE.finditer(text):
+        n = m.group(1)
+        if n in _CASE_SENSITIVE_SHORT or len(n) > 5 or n == "Pile":
+            names.append(n)
+    return list(dict.fromkeys(names))
+
+
+def categorize_url(url: str, context: str = "") -> str:
+    u = url.lower()
+    c = context.lower()
+    if re.search(r"reproduc|replicat|independent(ly)? verif", c):
+        return "replication"
+    if re.search(
+        r"arxiv\.org|doi\.org|aclanthology|openreview\.net|proceedings|papers\.nips|semanticscholar|biorxiv|ieeexplore|acm\.org/doi|jmlr\.org|\.pdf$",
+        u,
+    ):
+        return "paper"
+    if "huggingface.co/datasets/" in u or re.search(
+        r"kaggle\.com/datasets|zenodo\.org|data\.world|commoncrawl|laion\.ai|image-net\.org", u
+    ):
+        return "data"
+    if re.search(r"wandb\.ai|wandb\.me|tensorboard\.dev|comet\.(ml|com)|neptune\.ai|mlflow", u):
+        return "tracker"
+    if re.search(r"github\.com|gitlab\.com|bitbucket\.org|codeberg\.org|git\.", u):
+        return "code"
+    if "huggingface.co/spaces/" in u:
+        return "demo"
+    if HF_MODEL_RE.search(url):
+        return "weights"
+    if re.search(r"readthedocs|/docs?/|documentation", u):
+        return "docs"
+    return "other"

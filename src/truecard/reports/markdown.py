@@ -1,0 +1,67 @@
+"""Markdown: a scorecard to paste into a model card, a PR or a CI job summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from truecard.models import Scorecard, Status
+
+ICON = {Status.MET: "✅", Status.PARTIAL: "🟡", Status.UNMET: "❌", Status.UNKNOWN: "❔"}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render(card: Scorecard, **_: Any) -> str:
+    out = [f"# TRUE scorecard: {_cell(card.subject.name)}", ""]
+    out.append(
+        f"**{card.total}/{card.max} · {card.tier}**"
+        + (
+            f" (detected evidence alone: {card.total_detected}/{card.max}, {card.tier_detected})"
+            if card.claims_used
+            else ""
+        )
+    )
+    out.append("")
+    out.append("| dimension | score |")
+    out.append("|---|---|")
+    for d in card.dimensions:
+        out.append(f"| {d.name} | {d.score}/{d.max} |")
+    out.append("")
+    for d in card.dimensions:
+        out.append(f"## {d.name} ({d.score}/{d.max})")
+        out.append("")
+        out.append("| criterion | points | status | reason | evidence |")
+        out.append("|---|---|---|---|---|")
+        for c in d.criteria:
+            ev = (
+                "<br>".join(
+                    _cell(("**claimed** " if e.origin == "claimed" else "") + e.locator())
+                    for e in c.evidence[:3]
+                )
+                or "—"
+            )
+            out.append(
+                f"| {_cell(c.name)} | {c.points}/{c.max} | {ICON[c.status]} {c.status} | {_cell(c.rationale)} | {ev} |"
+            )
+        out.append("")
+        todo = [c for c in d.criteria if c.remediation]
+        if todo:
+            out.append("To earn the rest:")
+            out.append("")
+            for c in todo:
+                out.append(f"- **{_cell(c.name)}**: {_cell(c.remediation or '')}")
+            out.append("")
+    if card.warnings:
+        out.append("## Warnings")
+        out.append("")
+        out.extend(f"- {_cell(w)}" for w in card.warnings)
+        out.append("")
+    srcs = ", ".join(
+        f"`{s.location}`" + (f" @ `{s.revision[:12]}`" if s.revision else "") for s in card.subject.sources
+    )
+    out.append(
+        f"<sub>truecard {card.truecard_version}, {card.spec.name} {card.spec.version}; sources: {srcs}; scanned {card.scanned_at:%Y-%m-%d %H:%M UTC}</sub>"
+    )
+    return "\n".join(out) + "\n"
