@@ -42,6 +42,8 @@ def from_card_metadata(inv: Inventory, card: Card) -> None:
     name = md.get("license_name") if isinstance(md.get("license_name"), str) else None
     link = md.get("license_link") if isinstance(md.get("license_link"), str) else None
     values = raw if isinstance(raw, list) else [raw] if raw is not None else []
+    if not values and (name or link):
+        values = ["other"]  # license_name/license_link alone: the Hub's custom-licence form
     for v in values:
         if not isinstance(v, str | int | float):
             continue

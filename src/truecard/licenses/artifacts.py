@@ -127,9 +127,10 @@ def attribute(inv: Inventory) -> list[ArtifactLicense]:
             inherited = bool(model_findings)
         g = governing(pool)
         if g is not None:
-            basis = (f"stated for the {artifact.replace('-', ' ')}" if g.scope != "model"
-                     else "the model's licence" + (" (inherited: nothing states this artifact's own)"
-                                                   if inherited and own == [] else ""))
+            if g.scope != "model":
+                basis = f"stated for the {artifact.replace('-', ' ')}"
+            else:
+                basis = "the model's licence" + (" (inherited)" if inherited and not own else "")
             rows.append(ArtifactLicense(
                 artifact, present, g.license_id, g.name or g.license_id or g.raw,
                 g.license_class, g.osi_approved, g.confidence, basis, pool, g,
