@@ -411,6 +411,13 @@ def classify_id(raw: str | None, *, license_name: str | None = None,
     if e:
         return _verdict_from_ai(e, 1.0, f"{text!r} is a known licence id ({e['name']})", "hub-id")
     sid = canonical_spdx(text)
+    if sid and _spdx()[sid].deprecated_id:
+        # deprecated ids (GPL-3.0, GPL-2.0+) are normalised by license-expression
+        v = _classify_expression(sid)
+        if v is not None and v.license_id != sid:
+            v.reason = f"deprecated SPDX id {sid}, normalised to {v.license_id}"
+            v.method = "spdx-id"
+            return v
     if sid:
         return spdx_verdict(sid, 1.0, f"SPDX id {sid}", "spdx-id")
     v = _classify_expression(text)
