@@ -8,8 +8,8 @@ import functools
 from pathlib import Path
 
 import pytest
-from licenses_corpus import corpus_dir
 
+from licenses_corpus import corpus_dir
 from truecard.evidence.card import parse_front_matter
 from truecard.licenses import classify_id
 
@@ -153,7 +153,7 @@ def test_scan_of_hub_list_mixing_classes_warns_conflict(tmp_path: Path) -> None:
 def test_scan_of_card_whose_text_splits_code_and_weights(tmp_path: Path) -> None:
     # InternLM: no `license:` field; the text says the code is Apache-2.0 and the weights need
     # an application for commercial use.
-    warnings, arts = _scan_card(tmp_path, "internlm_internlm-7b.md")
+    _warnings, arts = _scan_card(tmp_path, "internlm_internlm-7b.md")
     by = {a["artifact"]: a for a in arts}
     assert by["weights"]["class"] in {"none", "unknown"}
     code = next(f for f in by["inference-code"]["findings"] if f["scope"] == "code")

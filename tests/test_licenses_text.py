@@ -6,8 +6,8 @@ import importlib.metadata as md
 from pathlib import Path
 
 import pytest
-from licenses_corpus import corpus_dir
 
+from licenses_corpus import corpus_dir
 from truecard.licenses import LicenseClass, classify_text
 from truecard.licenses.perturb import PERTURBATIONS
 from truecard.licenses.text import MAX_CHARS, decode, match_text
