@@ -24,7 +24,7 @@ RUBRIC = Rubric(
 )
 
 TRAIN_LINK_RE = re.compile(
-    r"\b(training|pre-?training|fine-?tuning)\s+(code|scripts?|pipeline|recipes?|framework|codebase)\b|\bcode (for|to) (pre-?)?train",
+    r"\b(training|pre-?training|fine-?tuning)\s+(code|scripts?|pipeline|recipes?|codebase)\b|\bcode (for|to) (pre-?)?train",
     re.I,
 )
 

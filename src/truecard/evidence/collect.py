@@ -195,6 +195,8 @@ def _collect_tree(inv: Inventory, tree: Tree) -> None:
         if r.size <= CODE_READ_LIMIT:
             t = read_text(tree, r.path, r.size, CODE_READ_LIMIT)
             text = t.text
+            if t.text is None and t.problem and t.problem.startswith("unreadable"):
+                inv.problems.append(Problem(path=r.path, source=tree.info.id, message=t.problem))
         roles, reasons, pretraining = classify_code(r.path, text)
         if posixpath.basename(r.path).startswith("modeling_") or posixpath.basename(r.path) in {
             "model.py",
@@ -664,7 +666,7 @@ def _mine_prose(inv: Inventory, card: Card) -> None:
                         card.evidence(f"dataset named: {n}", kind="prose", line_start=ln, excerpt=clip(sent)),
                     )
                 )
-        elif in_data and prose.VAGUE_DATA_RE.search(sent):
+        elif (in_data or re.search(r"\b(trained|pre-?trained|training data|corpus)\b", sent, re.I)) and prose.VAGUE_DATA_RE.search(sent):
             inv.datasets.append(
                 DatasetRef(
                     prose.VAGUE_DATA_RE.search(sent).group(0),

@@ -119,10 +119,10 @@ def _meta_line(card: Card, key: str) -> int | None:
 
 def from_license_file(inv: Inventory, rec: FileRecord) -> None:
     r = read_text(rec.tree, rec.path, rec.size, limit=1 << 20)
-    sha, scope_h = rec.tree.sha256(rec.path)
     if r.text is None:
         inv.problems.append(_problem(rec, r.problem or "unreadable"))
         return
+    sha, scope_h = rec.tree.sha256(rec.path)
     verdict = classify_text(r.text)
     if r.truncated:
         verdict.reason += f" (file is {rec.size // 1048576} MiB; only its first MiB was read)"

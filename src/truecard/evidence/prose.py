@@ -19,9 +19,10 @@ ACCEL = (
 ACCEL_RE = re.compile(rf"\b{ACCEL}\b", re.IGNORECASE)
 GENERIC_ACCEL_RE = re.compile(r"\b(GPUs?|TPUs?|accelerators?)\b", re.IGNORECASE)
 NUM = r"\d[\d,]*(?:\.\d+)?"
+WORD_NUM = r"(?:a single|single|one|two|three|four|five|six|eight|sixteen)"
 COUNT_RE = re.compile(
-    rf"\b({NUM})\s*(?:x\s*|×\s*)?(?:NVIDIA\s+|AMD\s+|Google\s+|Nvidia\s+)?(?:{ACCEL}|GPUs?|TPUs?|accelerators?|chips|cores)\b"
-    rf"|\b(?:{ACCEL})\s*(?:GPUs?)?\s*(?:x|×)\s*({NUM})\b|\b({NUM})\s+nodes?\b|\b(\d+)\s*-\s*(?:GPU|node)\b",
+    rf"\b({NUM}|{WORD_NUM})\s*(?:x\s*|×\s*)?(?:NVIDIA\s+|AMD\s+|Google\s+|Nvidia\s+)?(?:{ACCEL}|GPUs?|TPUs?|accelerators?|chips|cores)\b"
+    rf"|\bTPU\s?-?v\d+[a-z]?-(\d+)\b|\b(?:{ACCEL})\s*(?:GPUs?)?\s*(?:x|×)\s*({NUM})\b|\b({NUM})\s+nodes?\b|\b(\d+)\s*-\s*(?:GPU|node)\b",
     re.IGNORECASE,
 )
 CLUSTER_RE = re.compile(
@@ -69,9 +70,9 @@ FROM_PRETRAINED_RE = re.compile(
 )
 
 REPLICATION_RE = re.compile(
-    r"(independent(?:ly)?|third[- ]party|external|community)\s+(?:\w+\s+){0,3}(reproduc|replicat|verif)\w*"
-    r"|(reproduced|replicated|verified)\s+(?:independently\s+)?by\s+(?!us\b|the authors\b|our\b)\w+"
-    r"|\b(replication|reproduction)\s+(?:study|paper|report|effort|attempt)\s+(?:by|from|of)\b",
+    r"\b(independent(?:ly)?|third[- ]party|external)\s+(?:\w+\s+){0,2}(reproduc|replicat|verif)\w*"
+    r"|\b(reproduced|replicated|verified)\s+(?:independently\s+)?by\s+(?!this\b|the\b|our\b|us\b|running\b|using\b|following\b|a\b|an\b)(?-i:[A-Z@])"
+    r"|\b(replication|reproduction)\s+(?:study|paper|report|effort|attempt)\s+(?:by|from)\b",
     re.IGNORECASE,
 )
 REPRO_INVITE_RE = re.compile(
@@ -243,9 +244,22 @@ def _num(s: str | None) -> float | None:
         return None
 
 
+INFERENCE_ONLY = (
+    r"\b(inference|infer\w*|can run|runs on|fits on|requires?|vram|memory|gguf|quantiz\w*|generat\w*|"
+    r"tokens?/s|latency|throughput|speed|seconds|faster|benchmark\w*|process\w*)"
+)
+DATA_DURATION_RE = re.compile(
+    r"\b\d[\d,.]*\s*(?:k|K|M)?\s*hours? of (?:audio|speech|data|video|recordings?|transcri\w+|labell?ed|speakers?)"
+    r"|\bhours (?:of|in) the training (?:set|data)|amount of speech",
+    re.I,
+)
+
+
 def hardware_hits(lines: list[str], first: int = 1) -> list[Hit]:
     out = []
     for ln, s in sentences(lines, first):
+        if not _HW_HINT.search(s):
+            continue
         acc = ACCEL_RE.search(s)
         generic = GENERIC_ACCEL_RE.search(s)
         if not acc and not generic and not CLUSTER_RE.search(s):
@@ -279,10 +293,19 @@ def hardware_hits(lines: list[str], first: int = 1) -> list[Hit]:
     return out
 
 
+_COST_HINT = re.compile(
+    r"hour|hrs|day|week|month|minute|flop|\$|€|usd|eur|kwh|mwh|gwh|co2|co₂|carbon|token|step|iteration|epoch|cost|budget|wall|spent",
+    re.IGNORECASE,
+)
+_HW_HINT = re.compile(r"gpu|tpu|[A-Z]\d{2,}|rtx|titan|gaudi|trainium|ascend|ipu|cerebras|cluster|node|pod|supercomput|accelerator|chip|core", re.IGNORECASE)
+
+
 def cost_hits(lines: list[str], first: int = 1) -> list[tuple[str, Hit]]:
     """(topic, hit) for compute, time, cost, emissions, tokens and steps."""
     out: list[tuple[str, Hit]] = []
     for ln, s in sentences(lines, first):
+        if not _COST_HINT.search(s):  # cheap pre-filter: most sentences name no quantity
+            continue
         if FLOPS_RE.search(s):
             out.append(("compute", Hit(ln, s, {"what": "FLOPs"})))
         m = GPU_HOURS_RE.search(s)
@@ -291,7 +314,7 @@ def cost_hits(lines: list[str], first: int = 1) -> list[tuple[str, Hit]]:
         if ENERGY_RE.search(s):
             out.append(("compute", Hit(ln, s, {"what": "energy"})))
         m = TIME_RE.search(s)
-        if m and re.search(r"train|took|lasted|wall", s, re.I):
+        if m and re.search(r"train|took|lasted|wall", s, re.I) and not DATA_DURATION_RE.search(s):
             out.append(("time", Hit(ln, s, {"what": "wall-clock time", "vague": False})))
         elif VAGUE_TIME_RE.search(s):
             out.append(("time", Hit(ln, s, {"what": "vague time", "vague": True})))
@@ -317,8 +340,7 @@ def dataset_names(text: str) -> list[str]:
 
 def categorize_url(url: str, context: str = "") -> str:
     u = url.lower()
-    c = context.lower()
-    if re.search(r"reproduc|replicat|independent(ly)? verif", c):
+    if REPLICATION_RE.search(context):
         return "replication"
     if re.search(
         r"arxiv\.org|doi\.org|aclanthology|openreview\.net|proceedings|papers\.nips|semanticscholar|biorxiv|ieeexplore|acm\.org/doi|jmlr\.org|\.pdf$",
