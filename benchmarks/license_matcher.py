@@ -33,7 +33,13 @@ from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
-from truecard.licenses import LicenseClass, _classify_expression, canonical_spdx, spdx_class
+from truecard.licenses import (
+    LicenseClass,
+    LicenseVerdict,
+    _classify_expression,
+    canonical_spdx,
+    spdx_class,
+)
 from truecard.licenses.perturb import PERTURBATIONS
 from truecard.licenses.text import match_text
 
@@ -147,7 +153,7 @@ def _normal(license_id: str | None) -> str | None:
     return (v.license_id if v is not None else license_id).lower()
 
 
-def _predicted_ids(v) -> set[str]:  # noqa: ANN001 - a LicenseVerdict
+def _predicted_ids(v: LicenseVerdict) -> set[str]:
     ids = {p.get("id") for p in v.parts} | {v.license_id}
     return {n for n in (_normal(i) for i in ids if i) if n}
 
