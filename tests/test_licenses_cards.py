@@ -158,3 +158,18 @@ def test_scan_of_card_whose_text_splits_code_and_weights(tmp_path: Path) -> None
     assert by["weights"]["class"] in {"none", "unknown"}
     code = next(f for f in by["inference-code"]["findings"] if f["scope"] == "code")
     assert code["license_id"] == "Apache-2.0" and code["how"] == "prose"
+
+
+def test_metadata_mit_but_text_names_the_base_models_restricted_licence(tmp_path: Path) -> None:
+    # WaveCoder-Ultra is a fine-tune of DeepSeek-Coder; its card says `license: mit` while its
+    # text says the model is subject to the DeepSeek licence: the openwashing pattern.
+    warnings, _arts = _scan_card(tmp_path, "microsoft_wavecoder-ultra-6.7b.md")
+    assert any("conflict" in w and "deepseek" in w and "MIT" in w for w in warnings), warnings
+
+
+def test_code_licence_in_text_beside_weights_licence_is_no_conflict(tmp_path: Path) -> None:
+    # VILA: weights CC-BY-NC-4.0 in metadata, "code is released under Apache 2.0" in the text:
+    # two artifacts, two licences, nothing contradicts.
+    warnings, arts = _scan_card(tmp_path, "Efficient-Large-Model_VILA1.5-3b.md")
+    assert not [w for w in warnings if "Apache" in w], warnings
+    assert {a["artifact"]: a["class"] for a in arts}["weights"] == "non-commercial"

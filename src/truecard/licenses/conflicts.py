@@ -54,14 +54,22 @@ def _disagree(a: LicenseFinding, b: LicenseFinding) -> bool:
             return False
     if a.how == "prose" and b.how == "prose":
         return False  # a card naming its base model's licence beside its own is common prose
-    return _group(a.license_class) != _group(b.license_class)
+    ga, gb = _group(a.license_class), _group(b.license_class)
+    if "prose" in (a.how, b.how):
+        # prose against a file or metadata: only open against closed is worth a warning (a
+        # fine-tune whose metadata says MIT while its text names the base model's licence)
+        closed = {str(c) for c in CLOSED_CLASSES}
+        return (ga in closed) != (gb in closed)
+    return ga != gb
 
 
 def _applies_together(a: LicenseFinding, b: LicenseFinding) -> bool:
     """Both statements claim to govern the same artifact."""
     if a.scope == b.scope:
         return True
-    return "model" in (a.scope, b.scope) and "data" not in (a.scope, b.scope)
+    # the model's licence is its weights' licence; a statement for the code, data or docs
+    # only narrows what the model's licence covers, it does not contradict it
+    return {a.scope, b.scope} == {"model", "weights"}
 
 
 def expression_conflicts(findings: list[LicenseFinding]) -> list[str]:
