@@ -12,7 +12,8 @@ Two matchers, each over maintained or sourced data, never over licence texts typ
   strong evidence; a title further down or only body phrases are weaker, and say so.
 
 ScanCode is deliberately not used: it is heavy to install, slow to start, and its licence
-detection adds little here over licenseclassifier plus the AI markers (see docs in the report).
+detection adds little here over licenseclassifier plus the AI markers, and truecard must start
+fast and install from PyPI alone. It could come back as an optional deep mode.
 
 Bad input never raises: empty files, a URL alone, undecodable bytes, 10 MB files and texts that
 match nothing each give a reasoned `unknown` or a best match with its confidence.
