@@ -132,7 +132,9 @@ def read_gguf(rec: FileRecord, ev: Evidence) -> WeightFile:
     try:
         head = rec.tree.read_head(rec.path, 8)
     except OSError as exc:
-        return WeightFile(rec.path, "gguf", rec.size, None, None, [], f"unreadable: {exc.strerror or exc}", ev)
+        return WeightFile(
+            rec.path, "gguf", rec.size, None, None, [], f"unreadable: {exc.strerror or exc}", ev
+        )
     if head[:4] != GGUF_MAGIC:
         return WeightFile(rec.path, "gguf", rec.size, None, None, [], "not a GGUF file (bad magic)", ev)
     local = rec.tree.local_path(rec.path)
