@@ -200,3 +200,10 @@ def test_licence_title_deep_in_a_text_is_a_mention_with_lower_confidence() -> No
             + "\n\nThe base model is under the Llama 2 Community License Agreement.\n")
     v = classify_text(text)
     assert v.license_id == "llama2" and v.confidence < 0.9
+
+
+def test_licence_stub_with_only_the_heading() -> None:
+    stub = ("Apache License\nVersion 2.0, January 2004\nhttp://www.apache.org/licenses/\n\n"
+            "TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION\n")
+    v = classify_text(stub)
+    assert v.license_id == "Apache-2.0" and 0.7 <= v.confidence < 0.9 and "heading" in v.reason

@@ -234,11 +234,15 @@ def _title_guess(text: str) -> LicenseVerdict | None:
             key = _fuzzy_index().get(toks[:n])
             if key is None or (n == 1 and len(toks) > 3):
                 continue
-            v = _verdict_for_key(
+            if len(text.strip()) < 600:
+                # a stub: the licence's title and heading, nothing that contradicts it
+                return _verdict_for_key(
+                    key, 0.75, f"titled {line!r}; the file holds only the licence's heading, "
+                    "not its full text", "title")
+            return _verdict_for_key(
                 key, 0.45,
                 f"titled {line!r} but the text does not match that licence's text "
                 "(modified, abridged or not in the matcher's data): best match", "title")
-            return v
     return None
 
 
