@@ -228,6 +228,7 @@ def test_gguf_weights(tmp_path: Path) -> None:
     d.mkdir()
     w = gguf.GGUFWriter(str(d / "model.gguf"), "llama")
     w.add_name("tiny")
+    w.add_license("apache-2.0")
     w.add_block_count(1)
     w.add_tensor("tok_embd.weight", np.ones((4, 8), dtype=np.float32))
     w.add_tensor("blk.0.attn_q.weight", np.ones((8, 8), dtype=np.float32))
@@ -241,6 +242,8 @@ def test_gguf_weights(tmp_path: Path) -> None:
     assert "96 parameters" in weights.rationale and "gguf" in weights.rationale
     arch = card.criterion("understandable.architecture")
     assert arch.points == 2 and "llama" in arch.rationale
+    lic = card.criterion("transparent.license")
+    assert lic.points == 2 and lic.evidence[0].field == "gguf:general.license"
 
 
 def test_pickle_weights_are_flagged_never_loaded(tmp_path: Path) -> None:

@@ -123,7 +123,9 @@ def ev(
 def collect(trees: list[Tree]) -> Inventory:
     inv = Inventory(trees=list(trees))
     for tree in trees:
-        _collect_tree(inv, tree)
+        if tree.lists_files:
+            _collect_tree(inv, tree)
+        tree.contribute(inv)  # facts a source gives directly (records' claims), see Tree.contribute
     _from_metadata(inv)
     for doc in inv.cards + inv.docs:
         _mine_prose(inv, doc)
@@ -202,6 +204,9 @@ def _collect_tree(inv: Inventory, tree: Tree) -> None:
         inv.weights.append(w)
         if w.error:
             inv.problems.append(Problem(path=r.path, source=tree.info.id, message=f"weights: {w.error}"))
+        lic = w.metadata.get("general.license") or w.metadata.get("license")
+        if isinstance(lic, str) and lic.strip():
+            _weights_metadata_licence(inv, w, lic.strip())
 
     configs = [r for r in recs if r.kind in ("config", "tokenizer", "environment", "log")]
     for r in configs[:MAX_CONFIGS]:
@@ -234,6 +239,35 @@ def _collect_tree(inv: Inventory, tree: Tree) -> None:
             )
 
     _checkpoints(inv, tree, recs)
+
+
+def _weights_metadata_licence(inv: Inventory, w: Any, raw: str) -> None:
+    """A licence written into the weights file itself (GGUF `general.license`)."""
+    from truecard.evidence.inventory import LicenseFinding
+    from truecard.licenses import classify_id
+
+    v = classify_id(raw)
+    ev_ = w.evidence.model_copy(
+        update={
+            "kind": "license-metadata",
+            "summary": f"{w.path}: general.license = {raw[:80]}",
+            "field": "gguf:general.license",
+            "excerpt": clip(raw),
+        }
+    )
+    inv.licenses.append(
+        LicenseFinding(
+            scope="weights",
+            raw=raw[:200],
+            license_id=v.license_id,
+            license_class=str(v.license_class),
+            osi_approved=v.osi_approved,
+            confidence=v.confidence,
+            how="metadata",
+            evidence=ev_,
+            note=v.reason,
+        )
+    )
 
 
 def _looks_like_weights(r: FileRecord) -> bool:
