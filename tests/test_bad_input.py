@@ -19,8 +19,15 @@ from truecard.sources import SourceError
 
 def run_cli(*args: str, user: int | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.run([sys.executable, "-m", "truecard", *args], capture_output=True, text=True,
-                          env=env, timeout=120, user=user, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "truecard", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        user=user,
+        check=False,
+    )
 
 
 def assert_clean_error(proc: subprocess.CompletedProcess[str], fragment: str) -> None:
@@ -72,7 +79,9 @@ def test_binary_junk_named_readme(tmp_path: Path) -> None:
 
 
 def test_broken_yaml_front_matter(tmp_path: Path) -> None:
-    write(tmp_path / "README.md", "---\nlicense: [mit\ndatasets: {\n---\n# m\n\nA model trained on The Pile.\n")
+    write(
+        tmp_path / "README.md", "---\nlicense: [mit\ndatasets: {\n---\n# m\n\nA model trained on The Pile.\n"
+    )
     card = truecard.scan(tmp_path)
     assert any("broken YAML front matter" in p.message for p in card.problems)
     assert card.criterion("transparent.datasets").points == 2  # the body is still read
@@ -88,14 +97,20 @@ def test_one_gigabyte_text_file(tmp_path: Path) -> None:
     assert card.criterion("reproducible.hardware").points == 2
 
 
-@pytest.mark.parametrize("mutate, fragment", [
-    (lambda b: b[:-40], "data lies outside the file"),  # truncated
-    (lambda b: (10**12).to_bytes(8, "little") + b[8:], "exceeds the format's 100 MB limit"),  # lying length
-    (lambda b: (10**6).to_bytes(8, "little") + b[8:], "larger than the file"),
-    (lambda b: b[:8] + b"{not json" + b[17:], "not valid JSON"),
-    (lambda b: b"\x03\x00\x00\x00\x00\x00\x00\x00abc", "not valid JSON"),
-    (lambda b: b"\x01", "shorter than the 8-byte header"),
-])
+@pytest.mark.parametrize(
+    "mutate, fragment",
+    [
+        (lambda b: b[:-40], "data lies outside the file"),  # truncated
+        (
+            lambda b: (10**12).to_bytes(8, "little") + b[8:],
+            "exceeds the format's 100 MB limit",
+        ),  # lying length
+        (lambda b: (10**6).to_bytes(8, "little") + b[8:], "larger than the file"),
+        (lambda b: b[:8] + b"{not json" + b[17:], "not valid JSON"),
+        (lambda b: b"\x03\x00\x00\x00\x00\x00\x00\x00abc", "not valid JSON"),
+        (lambda b: b"\x01", "shorter than the 8-byte header"),
+    ],
+)
 def test_bad_safetensors_headers(tmp_path: Path, mutate, fragment: str) -> None:  # type: ignore[no-untyped-def]
     good = tmp_path / "good.safetensors"
     write_safetensors(good)
@@ -119,8 +134,12 @@ def test_absurd_shapes(tmp_path: Path) -> None:
 
 def test_missing_shard(tmp_path: Path) -> None:
     write_safetensors(tmp_path / "model-00001-of-00002.safetensors")
-    write(tmp_path / "model.safetensors.index.json", json.dumps({
-        "weight_map": {"a": "model-00001-of-00002.safetensors", "b": "model-00002-of-00002.safetensors"}}))
+    write(
+        tmp_path / "model.safetensors.index.json",
+        json.dumps(
+            {"weight_map": {"a": "model-00001-of-00002.safetensors", "b": "model-00002-of-00002.safetensors"}}
+        ),
+    )
     w = truecard.scan(tmp_path).criterion("transparent.weights")
     assert w.points == 1 and "model-00002-of-00002.safetensors" in w.rationale
 
@@ -148,8 +167,14 @@ def test_unreadable_files_are_reported(tmp_path: Path) -> None:
         write(locked / "train.py", "x = 1\n")
         locked.chmod(0o000)
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-        proc = subprocess.run([sys.executable, "-c", UNPRIVILEGED_SCAN, str(d)], capture_output=True,
-                              text=True, env=env, timeout=120, check=False)
+        proc = subprocess.run(
+            [sys.executable, "-c", UNPRIVILEGED_SCAN, str(d)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
         assert proc.returncode == 0, proc.stderr
         out = json.loads(proc.stdout)
         msgs = [(p.get("path"), p["message"]) for p in out["problems"]]

@@ -59,10 +59,18 @@ def test_weights_only_restricted_licence_is_bronze(tmp_path: Path) -> None:
     d = tmp_path / "llama-like"
     write_safetensors(d / "model-00001-of-00002.safetensors")
     write_safetensors(d / "model-00002-of-00002.safetensors", n_layers=1)
-    write(d / "model.safetensors.index.json", json.dumps({
-        "metadata": {"total_size": 1234},
-        "weight_map": {"a": "model-00001-of-00002.safetensors", "b": "model-00002-of-00002.safetensors"},
-    }))
+    write(
+        d / "model.safetensors.index.json",
+        json.dumps(
+            {
+                "metadata": {"total_size": 1234},
+                "weight_map": {
+                    "a": "model-00001-of-00002.safetensors",
+                    "b": "model-00002-of-00002.safetensors",
+                },
+            }
+        ),
+    )
     write(d / "README.md", "---\nlicense: llama2\n---\n# Llama-like\n\nWeights only.\n")
     (d / "LICENSE.txt").write_text((corpus_dir() / "licenses" / "llama-2-community.txt").read_text())
     card = truecard.scan(d)
@@ -75,7 +83,9 @@ def test_weights_only_restricted_licence_is_bronze(tmp_path: Path) -> None:
 
 def test_prose_claims_earn_partial_credit_with_quotes(tmp_path: Path) -> None:
     d = tmp_path / "prose"
-    write(d / "README.md", """\
+    write(
+        d / "README.md",
+        """\
 # prose-model
 
 A large language model for chat. It is a transformer decoder.
@@ -84,7 +94,8 @@ A large language model for chat. It is a transformer decoder.
 
 The model was trained on GPUs for several weeks on web text and publicly available data,
 about 2T tokens. We plan to share intermediate checkpoints in the future.
-""")
+""",
+    )
     card = truecard.scan(d)
     got = {c.id: c for c in card.criteria}
     assert got["reproducible.hardware"].points == 0  # "GPUs" alone is neither type nor count
@@ -119,7 +130,9 @@ def test_token_count_is_not_a_cost(tmp_path: Path) -> None:
 
 def test_unfilled_template_earns_nothing(tmp_path: Path) -> None:
     d = tmp_path / "tpl"
-    write(d / "README.md", """---
+    write(
+        d / "README.md",
+        """---
 license: mit
 ---
 # Model Card for Model ID
@@ -145,7 +158,8 @@ license: mit
 ### Hardware
 
 [More Information Needed]
-""")
+""",
+    )
     card = truecard.scan(d)
     assert card.criterion("understandable.model_card").points == 0
     assert card.criterion("transparent.datasets").points == 0
@@ -163,13 +177,16 @@ def test_claims_are_marked_and_never_detected(open_model: Path, tmp_path: Path) 
     (open_model / "README.md").write_text("---\nlicense: apache-2.0\n---\n# m\n\nA model.\n")
     before = truecard.scan(open_model)
     assert before.criterion("reproducible.replication").points == 0
-    claims = write(tmp_path / "claims.yaml", """\
+    claims = write(
+        tmp_path / "claims.yaml",
+        """\
 claims:
   - criterion: reproducible.replication
     points: 2
     evidence_url: https://example.org/repro
     note: reproduced by Example Lab
-""")
+""",
+    )
     after = truecard.scan(open_model, claims=claims)
     rep = after.criterion("reproducible.replication")
     assert rep.points == 2 and rep.detected_points == 0 and rep.basis == Origin.CLAIMED
@@ -180,13 +197,19 @@ claims:
     assert ignored.total == before.total and not ignored.claims_used
 
 
-@pytest.mark.parametrize("text, fragment", [
-    ("claims: [{criterion: nope.nope}]", "unknown criterion"),
-    ("claims: [{criterion: reproducible.replication, points: 5}]", "points"),
-    ("claims: [{criterion: reproducible.replication, evidence_url: 'javascript:alert(1)'}]", "evidence_url"),
-    ("claims: {{{", "not valid YAML"),
-    ("- 1\n- 2\n", "claims"),
-])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("claims: [{criterion: nope.nope}]", "unknown criterion"),
+        ("claims: [{criterion: reproducible.replication, points: 5}]", "points"),
+        (
+            "claims: [{criterion: reproducible.replication, evidence_url: 'javascript:alert(1)'}]",
+            "evidence_url",
+        ),
+        ("claims: {{{", "not valid YAML"),
+        ("- 1\n- 2\n", "claims"),
+    ],
+)
 def test_malformed_claims_are_a_clear_error(tmp_path: Path, text: str, fragment: str) -> None:
     d = tmp_path / "m"
     write(d / "README.md", "# m\n")
@@ -205,6 +228,7 @@ def test_gguf_weights(tmp_path: Path) -> None:
     d.mkdir()
     w = gguf.GGUFWriter(str(d / "model.gguf"), "llama")
     w.add_name("tiny")
+    w.add_license("apache-2.0")
     w.add_block_count(1)
     w.add_tensor("tok_embd.weight", np.ones((4, 8), dtype=np.float32))
     w.add_tensor("blk.0.attn_q.weight", np.ones((8, 8), dtype=np.float32))
@@ -218,6 +242,8 @@ def test_gguf_weights(tmp_path: Path) -> None:
     assert "96 parameters" in weights.rationale and "gguf" in weights.rationale
     arch = card.criterion("understandable.architecture")
     assert arch.points == 2 and "llama" in arch.rationale
+    lic = card.criterion("transparent.license")
+    assert lic.points == 2 and lic.evidence[0].field == "gguf:general.license"
 
 
 def test_pickle_weights_are_flagged_never_loaded(tmp_path: Path) -> None:
@@ -243,3 +269,22 @@ def test_example_scores(tmp_path: Path) -> None:
     assert card.total == 28 and card.tier == "Platinum"
     assert card.total_detected == 27 and card.claims_used
     assert card.criterion("reproducible.replication").basis == Origin.CLAIMED
+
+
+def test_snapshot_and_code_clone_side_by_side(open_model: Path, tmp_path: Path) -> None:
+    """A Hub snapshot (weights + card) beside a git clone of the training code, in one folder."""
+    import shutil
+
+    both = tmp_path / "both"
+    snap = both / "snapshot"
+    code = both / "code"
+    snap.mkdir(parents=True)
+    for name in ("README.md", "LICENSE", "model.safetensors", "config.json", "tokenizer.json"):
+        shutil.copy(open_model / name, snap / name)
+    shutil.copytree(open_model, code, ignore=shutil.ignore_patterns("model.safetensors", "README.md"))
+    write(code / "README.md", "# training code\n\nThe code that trains open-model.\n")
+    card = truecard.scan(both)
+    assert card.criterion("understandable.model_card").points == 2  # the snapshot's card
+    assert card.criterion("transparent.training_code").points == 2  # from the clone
+    assert card.criterion("transparent.weights").points == 2
+    assert card.total >= 28

@@ -28,7 +28,9 @@ app = typer.Typer(
 )
 
 # Extra command modules (each: `register(app: typer.Typer) -> None`). Add yours here.
-COMMAND_MODULES: list[str] = ["serve", "db", "token", "push", "export", "importing"]
+COMMAND_MODULES: list[str] = [
+    "batch", "render", "licenses", "serve", "db", "token", "push", "export", "importing",
+]
 
 
 class UserError(Exception):
@@ -67,7 +69,11 @@ def write_output(text: str, output: Path | None) -> None:
         raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
-FORMAT_HELP = "table, json, markdown (more with the formats extra: sarif, html, cyclonedx, badge, shields)"
+FORMAT_HELP = "table, json, markdown, sarif, html, cyclonedx (needs the formats extra), badge, shields"
+FRAMEWORK_HELP = (
+    "true (default), mof, osaid, osai, or a policy YAML file; repeat or comma-separate for several. "
+    "A model that misses a policy exits 1."
+)
 
 
 @app.command()
@@ -92,6 +98,23 @@ def scan(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="More evidence per criterion in the table.")
     ] = False,
+    framework: Annotated[
+        list[str] | None, typer.Option("--framework", "-F", help=FRAMEWORK_HELP)
+    ] = None,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline",
+            help="Contact no server: read remote sources from the truecard and Hugging Face caches.",
+        ),
+    ] = False,
+    follow_links: Annotated[
+        bool,
+        typer.Option(
+            "--follow-links",
+            help="Also score the code repository, paper and datasets the model card links to (bounded).",
+        ),
+    ] = False,
     save: Annotated[
         bool, typer.Option("--save", help="Also store the evaluation in the dashboard's database (history kept).")
     ] = False,
@@ -102,16 +125,31 @@ def scan(
         str | None, typer.Option("--model-id", help="ORG/NAME to store it under (default: from the sources).")
     ] = None,
 ) -> None:
-    """Score a model against TRUE and show each criterion's points, reason and evidence."""
+    """Score a model against TRUE and show each criterion's points, reason and evidence.
+
+    Sources: a folder, hf:ORG/NAME[@REV] or a huggingface.co URL, gh:ORG/REPO[@REF] or a
+    GitHub/git URL, ./clone@REF, arxiv:ID. Several are merged into one evaluation."""
     from truecard.engine import scan as run_scan
     from truecard.evidence.claims import ClaimsError
+    from truecard.frameworks import FrameworkError, failed_policies, resolve
     from truecard.reports import FORMATS, render
     from truecard.sources import SourceError
 
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     try:
-        card = run_scan(*sources, claims=claims, use_claims=not no_claims)
+        selection = resolve(framework)
+    except FrameworkError as exc:
+        raise fail(str(exc)) from None
+    try:
+        card = run_scan(
+            *sources,
+            claims=claims,
+            use_claims=not no_claims,
+            frameworks=selection,
+            offline=offline,
+            follow_links=follow_links,
+        )
     except (SourceError, ClaimsError) as exc:
         raise fail(str(exc)) from None
     if fmt == "table" and output is None:
@@ -120,17 +158,27 @@ def scan(
         from truecard.reports.table import build
 
         console = Console(highlight=False)
-        for item in build(card, verbose):
+        for item in build(card, verbose, show_true=selection.show_true):
             console.print(item)
     else:
-        write_output(render(card, fmt, verbose=verbose), output)
+        try:
+            text = render(card, fmt, verbose=verbose, show_true=selection.show_true)
+        except ImportError as exc:
+            raise fail(f"--format {fmt} needs the formats extra (pip install 'truecard[formats]'): {exc}") from None
+        write_output(text, output)
     if save or db:
         from truecard.commands._common import save_scorecard
 
         save_scorecard(card, db, model_id)
+    exit_code = 0
+    for pol in failed_policies(card):
+        typer.echo(f"truecard: policy {pol['policy']!r} not met: {'; '.join(pol['failures'])}", err=True)
+        exit_code = 1
     if fail_under is not None and card.total < fail_under:
         typer.echo(f"truecard: total {card.total} is below --fail-under {fail_under}", err=True)
-        raise typer.Exit(1)
+        exit_code = 1
+    if exit_code:
+        raise typer.Exit(exit_code)
 
 
 @app.command()
@@ -150,7 +198,7 @@ def rubric(
     """Print the partial-credit rubric every criterion applies."""
     from truecard.docs import rubric_json, rubric_markdown
 
-    typer.echo(rubric_markdown() if fmt == "markdown" else rubric_json())
+    sys.stdout.write(rubric_markdown() if fmt == "markdown" else rubric_json() + "\n")
 
 
 def _load_commands() -> None:

@@ -13,9 +13,14 @@ from truecard import __version__
 from truecard.evidence.claims import load_claims
 from truecard.evidence.collect import collect
 from truecard.evidence.inventory import Inventory
+from truecard.evidence.summary import model_card_summary
+from truecard.frameworks import Selection
+from truecard.frameworks import apply as apply_frameworks
+from truecard.frameworks import resolve as resolve_frameworks
 from truecard.frameworks.true import evaluate_criteria
 from truecard.models import Scorecard, SpecRef, Subject
 from truecard.sources import Tree, open_source
+from truecard.sources.follow import expand
 from truecard.spec import load_spec
 
 
@@ -37,28 +42,27 @@ def scorecard_from_inventory(
     name: str | None = None,
     use_claims: bool = True,
     started: float | None = None,
+    frameworks: Sequence[str] | Selection | None = None,
 ) -> Scorecard:
+    """TRUE scorecard of an inventory, plus the views of the other frameworks selected.
+
+    `frameworks`: names (`mof`, `osaid`, `osai`, a policy file) or a resolved `Selection`;
+    their views land in `Scorecard.frameworks`.
+    """
     spec = load_spec()
     dims = evaluate_criteria(inv, use_claims=use_claims)
     total = sum(d.score for d in dims)
     total_detected = sum(c.detected_points for d in dims for c in d.criteria)
-    licenses: list[dict[str, Any]] = []
-    for f in inv.licenses:
-        licenses.append(
-            {
-                "scope": f.scope,
-                "license_id": f.license_id,
-                "class": f.license_class,
-                "osi_approved": f.osi_approved,
-                "confidence": round(f.confidence, 3),
-                "how": f.how,
-                "raw": f.raw[:200],
-                "note": f.note,
-                "evidence": f.evidence.model_dump(exclude_none=True),
-            }
-        )
+    from truecard.licenses.artifacts import scorecard_licenses
+
+    licenses = scorecard_licenses(inv)
     problems = [p for t in inv.trees for p in t.problems] + inv.problems
-    return Scorecard(
+    partial = [
+        f"{t.info.id} was read only in part: {'; '.join(t.info.notes) or 'see problems'}"
+        for t in inv.trees
+        if t.info.partial
+    ]
+    card = Scorecard(
         truecard_version=__version__,
         spec=SpecRef(name=spec.name, version=spec.version),
         subject=Subject(name=name or subject_name(inv), sources=[t.info for t in inv.trees]),
@@ -70,12 +74,19 @@ def scorecard_from_inventory(
         dimensions=dims,
         scanned_at=datetime.now(UTC),
         claims_used=use_claims and bool(inv.claims),
-        warnings=list(dict.fromkeys(inv.warnings)),
+        warnings=list(dict.fromkeys([*partial, *inv.warnings])),
         problems=problems,
         licenses=licenses,
         verification=inv.verification,
         duration_seconds=round(time.perf_counter() - started, 4) if started else None,
+        model_card=model_card_summary(inv),
     )
+    if frameworks:
+        selection = frameworks if isinstance(frameworks, Selection) else resolve_frameworks(frameworks)
+        apply_frameworks(card, inv, selection)
+        if started:
+            card.duration_seconds = round(time.perf_counter() - started, 4)
+    return card
 
 
 def subject_name(inv: Inventory) -> str:
@@ -89,6 +100,9 @@ def subject_name(inv: Inventory) -> str:
     if isinstance(name, str) and name.strip():
         return name.strip()[:200]
     for t in inv.trees:
+        subject = getattr(t, "subject", None)  # a record source knows the model's name
+        if isinstance(subject, str) and subject:
+            return subject[:200]
         if t.info.kind == "local":
             return Path(t.info.location).name
         return t.info.location
@@ -100,22 +114,33 @@ def scan(
     claims: str | os.PathLike[str] | None = None,
     use_claims: bool = True,
     name: str | None = None,
+    frameworks: Sequence[str] | Selection | None = None,
+    follow_links: bool = False,
     **source_options: Any,
 ) -> Scorecard:
     """Score one model from one or more sources (paths, `hf:ORG/NAME`, `gh:ORG/REPO`, ...).
 
-    Several sources are merged into one evaluation of one model. Raises
-    `truecard.sources.SourceError` for a source that cannot be opened.
+    Several sources are merged into one evaluation of one model; a Hub model brings its
+    datasets' cards, and `follow_links` also the code repository and paper its card links
+    (`truecard.sources.follow`). Source options (`offline=True`, ...) go to every opener.
+    `frameworks` selects other frameworks' views (`mof`, `osaid`, `osai`, policy files) for
+    `Scorecard.frameworks`. Raises `truecard.sources.SourceError` for a source that cannot be
+    opened and `truecard.frameworks.FrameworkError` for an unknown framework or a bad policy file.
     """
     if not sources:
         raise ValueError("scan() needs at least one source")
+    selection = None if frameworks is None or isinstance(frameworks, Selection) else resolve_frameworks(frameworks)
     started = time.perf_counter()
     trees: list[Tree] = []
     try:
         for s in sources:
             trees.append(s if isinstance(s, Tree) else open_source(os.fspath(s), **source_options))
+        notes = expand(trees, follow_links=follow_links, **source_options)
         inv = build_inventory(trees, claims_file=claims, use_claims=use_claims)
-        return scorecard_from_inventory(inv, name=name, use_claims=use_claims, started=started)
+        inv.warnings.extend(notes)
+        return scorecard_from_inventory(
+            inv, name=name, use_claims=use_claims, started=started, frameworks=selection or frameworks
+        )
     finally:
         for t in trees:
             if not isinstance(t, Tree) or t not in sources:

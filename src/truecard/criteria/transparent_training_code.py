@@ -29,6 +29,13 @@ TRAIN_LINK_RE = re.compile(
 )
 
 
+NEAR_TRAIN_RE = re.compile(
+    r"\b(pre-?)?train\w*\s+(code|framework|library|repo|repository|scripts?|recipes?|toolkit|codebase)\b"
+    r"|\b(code|framework|library|repository|repo|toolkit|codebase)\b.{0,40}\b(pre-?)?train",
+    re.I,
+)
+
+
 def evaluate(inv: Inventory) -> Assessment:
     training = inv.code_with("training")
     finetune = inv.code_with("finetuning")
@@ -62,7 +69,7 @@ def evaluate(inv: Inventory) -> Assessment:
     links = [link for link in inv.links_of("code") if TRAIN_LINK_RE.search(link.text)]
     if links:
         return Assessment.met(f"card links this model's training code: {links[0].url}", [links[0].evidence])
-    near = [link for link in inv.links_of("code") if re.search(r"\btrain", link.text, re.I)]
+    near = [link for link in inv.links_of("code") if NEAR_TRAIN_RE.search(link.text)]
     if near:
         return Assessment.partial(
             f"a code repository is linked near training prose ({near[0].url})",

@@ -72,7 +72,11 @@ def evaluate(inv: Inventory) -> Assessment:
         return Assessment.unknown("no model card found (README.md or MODEL_CARD.md)")
     card = inv.cards[0]
     first = next(
-        (ln.strip() for ln in card.body.split("\n") if ln.strip() and not ln.lstrip().startswith(("#", "<", "---"))),
+        (
+            ln.strip()
+            for ln in card.body.split("\n")
+            if ln.strip() and not ln.lstrip().startswith(("#", "<", "---"))
+        ),
         None,
     )
     ev = [

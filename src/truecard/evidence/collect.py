@@ -40,6 +40,8 @@ CARD_NAMES = (
 DATACARD_RE = re.compile(
     r"(datasheet|data_?card|dataset_?card|data_?sheet|^data\.md$|datasets?\.md$|data_?statement)", re.I
 )
+# Sources that are a dataset's repository (see truecard.sources.follow): their card is a data card.
+DATA_SOURCE_KINDS = {"hf-dataset"}
 MAX_DOCS = 60
 MAX_CODE = 3000
 MAX_WEIGHTS = 5000
@@ -123,7 +125,9 @@ def ev(
 def collect(trees: list[Tree]) -> Inventory:
     inv = Inventory(trees=list(trees))
     for tree in trees:
-        _collect_tree(inv, tree)
+        if tree.lists_files:
+            _collect_tree(inv, tree)
+        tree.contribute(inv)  # facts a source gives directly (records' claims), see Tree.contribute
     _from_metadata(inv)
     for doc in inv.cards + inv.docs:
         _mine_prose(inv, doc)
@@ -147,15 +151,34 @@ def _collect_tree(inv: Inventory, tree: Tree) -> None:
     # the model card: README.md at the root first, then other card names
     by_name = {r.path.lower(): r for r in recs if "/" not in r.path}
     card_rec = next((by_name[n] for n in CARD_NAMES if n in by_name), None)
-    if card_rec is not None:
-        card = _read_card(inv, card_rec)
+    card_recs = [card_rec] if card_rec is not None else []
+    if card_rec is None:
+        # a Hub snapshot and a code clone side by side: each first-level folder's README
+        sub = {r.path.lower(): r for r in recs if r.path.count("/") == 1}
+        folders = sorted({p.split("/")[0] for p in sub})
+        for folder in folders[:8]:
+            rec = next((sub[f"{folder}/{n}"] for n in CARD_NAMES if f"{folder}/{n}" in sub), None)
+            if rec is not None:
+                card_recs.append(rec)
+        # the folder holding weights or card metadata is the model's own card: put it first
+        card_recs.sort(
+            key=lambda r: (
+                not any(
+                    x.kind in ("weights", "pickle") and x.path.startswith(r.path.split("/")[0] + "/")
+                    for x in recs
+                )
+            )
+        )
+    for rec in card_recs:
+        card = _read_card(inv, rec)
         if card is not None:
-            inv.cards.append(card)
+            # a dataset repository's README is that dataset's card, not the model's
+            (inv.docs if tree.info.kind in DATA_SOURCE_KINDS else inv.cards).append(card)
     docs = [
         r
         for r in recs
         if r.kind == "doc"
-        and r is not card_rec
+        and r not in card_recs
         and r.path.lower().endswith((".md", ".markdown", ".rst", ".txt"))
         and not r.path.lower().startswith(("license", "licence"))
         and r.path.count("/") <= 2
@@ -184,6 +207,9 @@ def _collect_tree(inv: Inventory, tree: Tree) -> None:
         inv.weights.append(w)
         if w.error:
             inv.problems.append(Problem(path=r.path, source=tree.info.id, message=f"weights: {w.error}"))
+        lic = w.metadata.get("general.license") or w.metadata.get("license")
+        if isinstance(lic, str) and lic.strip():
+            _weights_metadata_licence(inv, w, lic.strip())
 
     configs = [r for r in recs if r.kind in ("config", "tokenizer", "environment", "log")]
     for r in configs[:MAX_CONFIGS]:
@@ -218,6 +244,35 @@ def _collect_tree(inv: Inventory, tree: Tree) -> None:
     _checkpoints(inv, tree, recs)
 
 
+def _weights_metadata_licence(inv: Inventory, w: Any, raw: str) -> None:
+    """A licence written into the weights file itself (GGUF `general.license`)."""
+    from truecard.evidence.inventory import LicenseFinding
+    from truecard.licenses import classify_id
+
+    v = classify_id(raw)
+    ev_ = w.evidence.model_copy(
+        update={
+            "kind": "license-metadata",
+            "summary": f"{w.path}: general.license = {raw[:80]}",
+            "field": "gguf:general.license",
+            "excerpt": clip(raw),
+        }
+    )
+    inv.licenses.append(
+        LicenseFinding(
+            scope="weights",
+            raw=raw[:200],
+            license_id=v.license_id,
+            license_class=str(v.license_class),
+            osi_approved=v.osi_approved,
+            confidence=v.confidence,
+            how="metadata",
+            evidence=ev_,
+            note=v.reason,
+        )
+    )
+
+
 def _looks_like_weights(r: FileRecord) -> bool:
     name = posixpath.basename(r.path).lower()
     return not (
@@ -238,6 +293,8 @@ def _weight_summary(w: Any) -> str:
         bits.append(f"{w.parameters:,} parameters")
     if w.dtypes:
         bits.append("/".join(w.dtypes[:3]))
+    if w.metadata.get("not_read"):
+        bits.append(f"{w.size:,} bytes, header not read ({w.metadata['not_read']})")
     return ", ".join(bits)
 
 
@@ -606,9 +663,14 @@ DATA_SECTION_RE = re.compile(r"(training|pre-?training|fine-?tuning)?\s*(data|da
 
 
 def _mine_prose(inv: Inventory, card: Card) -> None:
-    lines = card.body.split("\n")
+    # HTML comments (template instructions, commented-out text) are not evidence; blank them
+    # out line for line so line numbers stay right
+    body = re.sub(r"<!--.*?-->", lambda m: "\n" * m.group(0).count("\n"), card.body, flags=re.S)
+    lines = body.split("\n")
     first = card.body_offset + 1
-    is_datacard = bool(DATACARD_RE.search(posixpath.basename(card.path)))
+    is_datacard = bool(DATACARD_RE.search(posixpath.basename(card.path))) or (
+        card.tree.info.kind in DATA_SOURCE_KINDS
+    )
 
     for h in prose.hardware_hits(lines, first):
         inv.disclosures.append(
@@ -651,7 +713,11 @@ def _mine_prose(inv: Inventory, card: Card) -> None:
     for ln, sent in prose.sentences(lines, first):
         in_data = ln in data_lines or is_datacard
         names = prose.dataset_names(sent)
-        trainish = re.search(r"\b(train|trained|pre-?train|fine-?tun|corpus|dataset|data)\w*", sent, re.I)
+        trainish = re.search(
+            r"\b(train|trained|pre-?train|fine-?tun|corpus|dataset|data)\w*",
+            prose.URL_RE.sub(" ", sent),
+            re.I,
+        )
         if (
             names
             and (in_data or trainish)
@@ -666,7 +732,9 @@ def _mine_prose(inv: Inventory, card: Card) -> None:
                         card.evidence(f"dataset named: {n}", kind="prose", line_start=ln, excerpt=clip(sent)),
                     )
                 )
-        elif (in_data or re.search(r"\b(trained|pre-?trained|training data|corpus)\b", sent, re.I)) and prose.VAGUE_DATA_RE.search(sent):
+        elif (
+            in_data or re.search(r"\b(trained|pre-?trained|training data|corpus)\b", sent, re.I)
+        ) and prose.VAGUE_DATA_RE.search(sent):
             inv.datasets.append(
                 DatasetRef(
                     prose.VAGUE_DATA_RE.search(sent).group(0),
@@ -719,14 +787,19 @@ def _mine_prose(inv: Inventory, card: Card) -> None:
             )
         if prose.CHECKPOINT_MENTION_RE.search(sent):
             urls = prose.URL_RE.findall(sent)
-            available = bool(urls) or bool(prose.CHECKPOINT_AVAILABLE_RE.search(sent))
+            # a link, or a plain statement that they are released, counts; a promise does not
+            available = bool(
+                urls or prose.CHECKPOINT_AVAILABLE_RE.search(sent)
+            ) and not prose.CHECKPOINT_FUTURE_RE.search(sent)
+            tracker = any("wandb" in u or "tensorboard" in u for u in urls)
             inv.checkpoints.append(
                 CheckpointRef(
-                    "tracker" if any("wandb" in u or "tensorboard" in u for u in urls) else "mention",
-                    available
-                    and bool(urls or re.search(r"revision|branch|huggingface|available", sent, re.I)),
+                    "tracker" if tracker else "mention",
+                    available,
                     card.evidence(
-                        "checkpoints or logs mentioned" + (" with a link" if urls else ""),
+                        "checkpoints or logs "
+                        + ("shared" if available else "mentioned")
+                        + (" with a link" if urls else ""),
                         kind="prose",
                         line_start=ln,
                         excerpt=clip(sent),
@@ -746,7 +819,11 @@ def _mine_prose(inv: Inventory, card: Card) -> None:
                 )
             )
             m = prose.HF_DATASET_RE.search(url)
-            if m:
+            if (
+                m
+                and (in_data or trainish)
+                and not re.search(r"calibrat|quanti[sz]|evaluat|benchmark|\btest", sent, re.I)
+            ):
                 inv.datasets.append(
                     DatasetRef(
                         m.group(1),

@@ -91,6 +91,13 @@ class LicenseFinding:
     how: Literal["metadata", "file", "prose", "link", "claim"]
     evidence: Evidence
     note: str = ""
+    # Added by the licence package (truecard.licenses): the licence's name, where its class
+    # comes from, what restricts it, and the parts of an expression or multi-licence file
+    # ({"id", "class"} each), which the conflict check compares.
+    name: str = ""
+    source: str = ""
+    restrictions: list[str] = field(default_factory=list)
+    parts: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -195,6 +202,8 @@ class Inventory:
     links: list[LinkRef] = field(default_factory=list)
     checkpoints: list[CheckpointRef] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    # published self-reports (MOT, OSAI index records) contributed by record sources; claimed
+    records: list[Any] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     verification: dict[str, Any] | None = None  # truecard verify's result, when run
