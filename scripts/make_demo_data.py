@@ -56,7 +56,7 @@ def relabel(doc: dict[str, Any], old_id: str, model_id: str) -> dict[str, Any]:
         {
             "id": new_id,
             "kind": "hf",
-            "location": model_id,
+            "location": f"https://huggingface.co/{model_id}",
             "revision": None,
             "partial": True,
             "notes": [NOTE],

@@ -125,6 +125,9 @@ def test_weights_license_class_most_restrictive_wins() -> None:
     assert cards.weights_license_class({"licenses": lic[:1]}) == "osi-permissive"
     assert cards.weights_license_class({"licenses": []}) == "none"
     assert cards.weights_license_class({"licenses": [{"scope": "model", "class": "unknown", "confidence": 0.2}]}) == "unknown"
+    per_artifact = [{"artifact": "inference-code", "class": "osi-permissive"}, {"artifact": "weights", "class": "restricted"}]
+    assert cards.weights_license_class({"licenses": per_artifact}) == "restricted"
+    assert cards.weights_license_class(example_card()) == "osi-permissive"
 
 
 # ----------------------------------------------------------------------------- leaderboard

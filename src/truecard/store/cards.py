@@ -172,10 +172,19 @@ def organisation_of(model_id: str) -> str:
 
 
 def weights_license_class(doc: dict[str, Any]) -> str:
-    """The weights' licence class from the scorecard's licence findings (most restrictive wins)."""
+    """The class of the licence governing the weights.
+
+    Scorecards list one entry per artifact (`{"artifact": "weights", "class": ...}`, the
+    governing licence already chosen by `truecard.licenses.artifacts`); older ones list raw
+    findings by scope, where the most restrictive identified one governs.
+    """
+    entries = [e for e in doc.get("licenses") or [] if isinstance(e, dict)]
+    weights = [e for e in entries if e.get("artifact") == "weights"]
+    if weights:
+        cls = str(weights[0].get("class") or "unknown")
+        return cls if cls in LICENSE_CLASSES else "unknown"
     findings = [
-        f for f in doc.get("licenses") or []
-        if isinstance(f, dict) and f.get("scope") in ("weights", "model")
+        f for f in entries if f.get("scope") in ("weights", "model")
     ]
     if not findings:
         return "none"

@@ -21,7 +21,7 @@ from truecard.spec import CRITERION_IDS
 from truecard.store import cards, repo
 from truecard.store.diff import diff_scorecards
 from truecard.store.validate import NOTE_MAX, URL_MAX
-from truecard.web import svg, view
+from truecard.web import view
 
 router = APIRouter()
 T = TypeVar("T")
@@ -446,24 +446,30 @@ def _first_error(exc: Exception) -> str:
 
 
 def _badge_parts(s: Session, model_id: str) -> tuple[str, str, bool]:
+    from truecard.reports.badge import UNKNOWN_COLOR, tier_color
+
     m = repo.get_model(s, model_id)
     if m is None:
-        return "not rated", svg.UNRATED, False
-    return f"{m.total}/30 {m.tier}", svg.TIER_COLOURS.get(m.tier, svg.UNRATED), True
+        return "not rated", UNKNOWN_COLOR, False
+    return f"{m.total}/30 {m.tier}", tier_color(m.tier), True
 
 
 @router.get("/badge/{model_id:path}.svg", tags=["badges"], summary='SVG badge: "TRUE 24/30 Gold"',
             response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}, 404: ERRORS[404]})
 def badge_svg(model_id: str, s: Session = Depends(read_session)) -> Response:
+    from truecard.reports.badge import LABEL, badge_svg
+
     message, colour, found = _badge_parts(s, model_id)
-    return Response(svg.badge("TRUE", message, colour), 200 if found else 404, media_type="image/svg+xml",
+    return Response(badge_svg(LABEL, message, colour), 200 if found else 404, media_type="image/svg+xml",
                     headers={"Cache-Control": "max-age=300"})
 
 
 @router.get("/badge/{model_id:path}.json", response_model=ShieldsEndpoint, tags=["badges"],
             summary="shields.io endpoint JSON (https://img.shields.io/endpoint?url=...)")
 def badge_json(model_id: str, s: Session = Depends(read_session)) -> JSONResponse:
+    from truecard.reports.badge import LABEL
+
     message, colour, found = _badge_parts(s, model_id)
-    body = {"schemaVersion": 1, "label": "TRUE", "message": message, "color": colour.lstrip("#"),
+    body = {"schemaVersion": 1, "label": LABEL, "message": message, "color": colour.lstrip("#"),
             "cacheSeconds": 3600}
     return JSONResponse(body, 200 if found else 404, headers={"Cache-Control": "max-age=300"})

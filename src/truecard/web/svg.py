@@ -1,4 +1,5 @@
-"""Charts and badges as SVG, drawn on the server: no JavaScript, no library, readable as is.
+"""Charts as SVG, drawn on the server: no JavaScript, no library, readable as is (badges come
+from `truecard.reports.badge`, shared with the `badge` and `shields` formats).
 
 Every text that comes from data is XML-escaped; hover details use SVG `<title>`.
 """
@@ -11,13 +12,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-TIER_COLOURS = {
-    "Platinum": "#4a6f8a",
-    "Gold": "#a87900",
-    "Silver": "#6f7c88",
-    "Bronze": "#9a5a2c",
-}
-UNRATED = "#8a8a8a"
+from truecard.reports.badge import TIER_COLORS, UNKNOWN_COLOR
+
+# One palette for tiers everywhere: the badge module's (the `badge` format, the HTML report).
+TIER_COLOURS = TIER_COLORS
+UNRATED = UNKNOWN_COLOR
 DIM_COLOURS = {
     "transparent": "#2f6db5",
     "reproducible": "#7a4fb0",
@@ -179,28 +178,3 @@ def compare_chart(models: Sequence[dict[str, Any]], *, chart_id: str = "compare-
         yy += 20
     out.append("</svg>")
     return Markup("".join(out))
-
-
-def _text_width(text: str) -> int:
-    wide = sum(1 for c in text if c in "MWmw@%")
-    narrow = sum(1 for c in text if c in "il.,:;|!' /")
-    return int(7 * len(text) + 2 * wide - 3 * narrow) + 12
-
-
-def badge(label: str, message: str, colour: str) -> str:
-    """A flat badge in the shields.io style, e.g. `TRUE | 24/30 Gold`."""
-    lw, mw = _text_width(label), _text_width(message)
-    w = lw + mw
-    lab, msg = _e(label), _e(message)
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="20" role="img" '
-        f'aria-label="{lab}: {msg}"><title>{lab}: {msg}</title>'
-        '<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/>'
-        '<stop offset="1" stop-opacity=".1"/></linearGradient>'
-        f'<clipPath id="r"><rect width="{w}" height="20" rx="3" fill="#fff"/></clipPath>'
-        f'<g clip-path="url(#r)"><rect width="{lw}" height="20" fill="#444d56"/>'
-        f'<rect x="{lw}" width="{mw}" height="20" fill="{_e(colour)}"/>'
-        f'<rect width="{w}" height="20" fill="url(#s)"/></g>'
-        '<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">'
-        f'<text x="{lw / 2}" y="14">{lab}</text><text x="{lw + mw / 2}" y="14">{msg}</text></g></svg>'
-    )
