@@ -28,7 +28,7 @@ app = typer.Typer(
 )
 
 # Extra command modules (each: `register(app: typer.Typer) -> None`). Add yours here.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["verify"]
 
 
 class UserError(Exception):
@@ -92,6 +92,19 @@ def scan(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="More evidence per criterion in the table.")
     ] = False,
+    verify: Annotated[
+        bool, typer.Option("--verify", help="Also load and run the model in a sandbox (see `truecard verify`).")
+    ] = False,
+    finetune: Annotated[
+        bool, typer.Option("--finetune", help="With --verify: also run one fine-tuning step.")
+    ] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="With --verify: seconds before the run is killed.")] = 600.0,
+    memory_limit: Annotated[
+        str | None, typer.Option("--memory-limit", help="With --verify: memory limit, e.g. 4G.")
+    ] = None,
+    trust_remote_code: Annotated[
+        bool, typer.Option("--trust-remote-code", help="With --verify: allow the repository's own code to run.")
+    ] = False,
 ) -> None:
     """Score a model against TRUE and show each criterion's points, reason and evidence."""
     from truecard.engine import scan as run_scan
@@ -101,10 +114,26 @@ def scan(
 
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    verify_options = None
+    if finetune and not verify:
+        raise fail("--finetune needs --verify (a plain scan runs nothing)")
+    if verify:
+        from truecard.commands.verify import parse_memory
+
+        if timeout <= 0:
+            raise fail("--timeout must be a positive number of seconds")
+        verify_options = {"finetune": finetune, "timeout": timeout,
+                          "memory_limit": parse_memory(memory_limit), "trust_remote_code": trust_remote_code}
     try:
-        card = run_scan(*sources, claims=claims, use_claims=not no_claims)
+        card = run_scan(*sources, claims=claims, use_claims=not no_claims, verify=verify_options)
     except (SourceError, ClaimsError) as exc:
         raise fail(str(exc)) from None
+    except Exception as exc:
+        from truecard.verify import VerifyError
+
+        if isinstance(exc, VerifyError):
+            raise fail(str(exc)) from None
+        raise
     if fmt == "table" and output is None:
         from rich.console import Console
 

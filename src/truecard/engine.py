@@ -100,12 +100,15 @@ def scan(
     claims: str | os.PathLike[str] | None = None,
     use_claims: bool = True,
     name: str | None = None,
+    verify: dict[str, Any] | None = None,
     **source_options: Any,
 ) -> Scorecard:
     """Score one model from one or more sources (paths, `hf:ORG/NAME`, `gh:ORG/REPO`, ...).
 
     Several sources are merged into one evaluation of one model. Raises
-    `truecard.sources.SourceError` for a source that cannot be opened.
+    `truecard.sources.SourceError` for a source that cannot be opened. `verify`, when given,
+    holds `truecard.verify.verify` options: the first source is then run in the sandbox and
+    its result becomes the executable criteria's evidence (a plain scan runs nothing).
     """
     if not sources:
         raise ValueError("scan() needs at least one source")
@@ -115,6 +118,10 @@ def scan(
         for s in sources:
             trees.append(s if isinstance(s, Tree) else open_source(os.fspath(s), **source_options))
         inv = build_inventory(trees, claims_file=claims, use_claims=use_claims)
+        if verify is not None:
+            from truecard.verify import verify as run_verify
+
+            inv.verification = run_verify(trees[0], **verify).model_dump(mode="json")
         return scorecard_from_inventory(inv, name=name, use_claims=use_claims, started=started)
     finally:
         for t in trees:

@@ -29,9 +29,13 @@ ERROR_MAX = 600
 _workdir: Path = Path(".")
 
 
+_t0 = time.perf_counter()
+
+
 def stage(name: str) -> None:
+    """Record the stage entered, with seconds since start (so a kill names what it stopped)."""
     with open(_workdir / "progress", "a", encoding="utf-8") as fh:
-        fh.write(name + "\n")
+        fh.write(f"{time.perf_counter() - _t0:.2f}\t{name}\n")
 
 
 def rss_mb(field: str = "VmHWM") -> float | None:

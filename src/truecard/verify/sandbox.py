@@ -61,6 +61,7 @@ class ChildOutcome:
     seconds: float = 0.0
     network: str = "environment"
     notes: list[str] = field(default_factory=list)
+    stages: list[str] = field(default_factory=list)
 
 
 def parse_size(text: str) -> int:
@@ -241,13 +242,13 @@ def run_child(
             except (OSError, json.JSONDecodeError):
                 result = None
         stage_lines = _read_lines(tmp / "progress")
-        stage = stage_lines[-1] if stage_lines else None
+        stage = stage_lines[-1].split("\t")[-1] if stage_lines else None
         stderr = _tail(tmp / "stderr")
         outcome = ChildOutcome(result, _describe(rc, killed_for, timeout, memory_limit), rc,
                                timed_out=killed_for == "timeout",
                                memory_exceeded=killed_for == "memory", stage=stage,
                                peak_rss_mb=round(peak / 2**20, 1) if peak else None,
-                               stderr_tail=stderr, seconds=seconds)
+                               stderr_tail=stderr, seconds=seconds, stages=stage_lines)
         if result is not None:
             ns = result.get("netns")
             outcome.network = "namespace" if ns == "isolated" else "environment"
