@@ -29,6 +29,9 @@ from truecard.verify.sandbox import default_memory_limit, run_child
 from truecard.verify.static import StaticReport, analyse
 
 DEFAULT_TIMEOUT = 600.0
+# A model too large to load is still checked in the child (shapes on the meta device), which
+# needs the libraries' own memory even when the user's limit is below it.
+SHAPES_MEMORY_FLOOR = 2 << 30
 RUN_EXTRA_HINT = "pip install 'truecard[run]'  (torch CPU build, transformers, tokenizers, peft)"
 
 
@@ -82,7 +85,7 @@ def _download_hf(repo: str, revision: str | None, tmp: list[Path]) -> tuple[Path
     tmp.append(d)
     try:
         path = snapshot_download(repo, revision=revision, local_dir=d)
-    except Exception as exc:  # noqa: BLE001 - network, auth and missing-repo errors alike
+    except Exception as exc:
         raise VerifyError(f"hf:{repo}: could not download it ({type(exc).__name__}: "
                           f"{str(exc).splitlines()[0][:200] if str(exc) else 'no detail'})") from None
     return Path(path), f"hf:{repo}", revision
@@ -123,7 +126,8 @@ def verify(
     try:
         root, label, revision = _resolve(source, tmp)
         rep = analyse(root)
-        check_extra(rep.plan.loader)
+        if not (rep.remote_code and not trust_remote_code):  # a refusal needs no libraries
+            check_extra(rep.plan.loader)
         res = _run(rep, label=label, revision=revision, finetune=finetune, timeout=timeout,
                    limit=limit, trust_remote_code=trust_remote_code, python=python)
     finally:
@@ -175,8 +179,9 @@ def _run(rep: StaticReport, *, label: str, revision: str | None, finetune: bool,
         "onnx_file": plan.file if plan.loader == "onnx" else None,
         "threads": min(2, os.cpu_count() or 1),
     }
-    out = run_child(request, timeout=timeout, memory_limit=limit, mapped_bytes=rep.weights_bytes,
-                    python=python)
+    child_limit = max(limit, SHAPES_MEMORY_FLOOR) if res.too_large else limit
+    out = run_child(request, timeout=timeout, memory_limit=child_limit,
+                    mapped_bytes=0 if res.too_large else rep.weights_bytes, python=python)
     assert res.sandbox is not None
     res.sandbox.network = out.network  # type: ignore[assignment]
     res.sandbox.exit = out.exit
@@ -191,7 +196,7 @@ def _run(rep: StaticReport, *, label: str, revision: str | None, finetune: bool,
         if out.timed_out:
             inf.error = f"timed out after {timeout:g} s (while {out.stage or 'starting'})"
         elif out.memory_exceeded:
-            inf.error = (f"stopped: memory use passed the {limit / 2**20:.0f} MiB limit while "
+            inf.error = (f"stopped: memory use passed the {child_limit / 2**20:.0f} MiB limit while "
                          f"{out.stage or 'starting'} ({out.exit})")
         else:
             tail = " ".join(out.stderr_tail.split())[-400:]

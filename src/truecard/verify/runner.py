@@ -13,6 +13,7 @@ result; the loader's own error text is quoted, clipped, never replaced by ours.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -147,10 +148,8 @@ def run_transformers(req: dict[str, Any], res: dict[str, Any]) -> None:
     from transformers import AutoConfig, AutoTokenizer
 
     transformers.logging.set_verbosity_error()
-    try:
+    with contextlib.suppress(AttributeError):
         transformers.utils.logging.disable_progress_bar()
-    except AttributeError:
-        pass
     inf = res["inference"]
     root = req["root"]
     kw: dict[str, Any] = {"local_files_only": True, "trust_remote_code": req["trust_remote_code"]}
@@ -160,14 +159,14 @@ def run_transformers(req: dict[str, Any], res: dict[str, Any]) -> None:
     stage("reading the config")
     try:
         config = AutoConfig.from_pretrained(root, **kw)
-    except Exception as exc:  # noqa: BLE001 - quoted to the user
+    except Exception as exc:
         inf.update(error=quote(exc), needs_remote_code=is_remote_code_error(exc))
         return
     mismatches: list[str] = []
     if req.get("tensors"):
         try:
             mismatches = shape_check(req, config, cls, res)
-        except Exception as exc:  # noqa: BLE001 - meta build fails for some custom models
+        except Exception as exc:
             res["notes"].append(f"shape check on the meta device failed: {quote(exc)}")
     if req["mode"] == "shapes":
         return
@@ -177,7 +176,7 @@ def run_transformers(req: dict[str, Any], res: dict[str, Any]) -> None:
     try:
         model, info = cls.from_pretrained(root, output_loading_info=True,
                                           **{_dtype_kw(): "auto"}, **kw)
-    except Exception as exc:  # noqa: BLE001 - the loader's error is the finding
+    except Exception as exc:
         inf["load_seconds"] = round(time.perf_counter() - t0, 3)
         err = quote(exc)
         if mismatches:
@@ -195,7 +194,7 @@ def run_transformers(req: dict[str, Any], res: dict[str, Any]) -> None:
     unexpected = sorted(info.get("unexpected_keys") or [])
     if mismatches or mism:
         inf["error"] = (f"config and weights disagree on {len(mismatches) or len(mism)} tensors (e.g. "
-                        f"{mismatches[0] if mismatches else list(mism)[0]}); the loader re-initialised "
+                        f"{mismatches[0] if mismatches else next(iter(mism))}); the loader re-initialised "
                         "them at random")
         return
     if missing:
@@ -210,7 +209,7 @@ def run_transformers(req: dict[str, Any], res: dict[str, Any]) -> None:
     tok = None
     try:
         tok = AutoTokenizer.from_pretrained(root, **kw)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         res["notes"].append(f"tokenizer did not load ({quote(exc)}); fixed token ids used")
 
     stage("running inference")
@@ -352,14 +351,15 @@ def finetune(req: dict[str, Any], res: dict[str, Any], model: Any, tok: Any, con
         changed = any(not torch.equal(before[n], p.detach()) for n, p in trainable)
         losses = [loss_before, float(loss), loss_after]
         fin = all(math.isfinite(x) for x in losses)
-        ft.update(loss_before=loss_before, loss_step=float(loss), loss_after=loss_after,
+        ft.update(loss_before=round(loss_before, 6), loss_step=round(float(loss), 6),
+                  loss_after=round(loss_after, 6),
                   losses=[round(x, 6) for x in losses], loss_finite=fin, weights_changed=changed,
                   ok=fin and changed)
         if not fin:
             ft["error"] = "the loss is not finite (NaN or infinity)"
         elif not changed:
             ft["error"] = "the training step left the weights unchanged"
-    except Exception as exc:  # noqa: BLE001 - quoted to the user
+    except Exception as exc:
         ft["error"] = quote(exc)
         ft["memory_exceeded"] = is_memory_error(exc)
     finally:
@@ -393,7 +393,7 @@ def run_gguf(req: dict[str, Any], res: dict[str, Any]) -> None:
         arch_f = reader.fields.get("general.architecture")
         arch = arch_f.contents() if arch_f is not None else None
         has_tok = "tokenizer.ggml.tokens" in reader.fields
-    except Exception as exc:  # noqa: BLE001 - the reader raises many types on bad files
+    except Exception as exc:
         inf.update(error=f"gguf reader: {quote(exc)}", memory_exceeded=is_memory_error(exc))
         return
     res["gguf_check"] = {"tensors": len(reader.tensors), "parameters": params,
@@ -428,7 +428,7 @@ def run_onnx(req: dict[str, Any], res: dict[str, Any]) -> None:
         m = onnx.load(str(path), load_external_data=False)
         inf["parameters"]["in_weights"] = int(sum(math.prod(i.dims) for i in m.graph.initializer))
         del m
-    except Exception:  # noqa: BLE001 - onnx is optional; the count is a bonus
+    except Exception:
         pass
     if req["mode"] == "shapes":
         return
@@ -438,7 +438,7 @@ def run_onnx(req: dict[str, Any], res: dict[str, Any]) -> None:
         so = ort.SessionOptions()
         so.intra_op_num_threads = 2
         sess = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         inf.update(error=f"onnxruntime: {quote(exc)}", memory_exceeded=is_memory_error(exc),
                    load_seconds=round(time.perf_counter() - t0, 3))
         return
@@ -451,7 +451,7 @@ def run_onnx(req: dict[str, Any], res: dict[str, Any]) -> None:
         tj = Path(req["root"]) / "tokenizer.json"
         if tj.exists():
             ids = Tokenizer.from_file(str(tj)).encode(PROMPT).ids
-    except Exception:  # noqa: BLE001
+    except Exception:
         ids = None
     seq = ids or [1, 2, 3, 4, 5]
     feeds: dict[str, Any] = {}
@@ -474,7 +474,7 @@ def run_onnx(req: dict[str, Any], res: dict[str, Any]) -> None:
     t1 = time.perf_counter()
     try:
         outs = sess.run(None, feeds)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         inf.update(error=f"onnxruntime: {quote(exc)}", run_seconds=round(time.perf_counter() - t1, 3))
         return
     inf["run_seconds"] = round(time.perf_counter() - t1, 3)
@@ -536,7 +536,7 @@ def main(workdir: str) -> int:
             run_onnx(req, res)
         else:
             res["inference"]["error"] = f"no loader for {req['loader']!r}"
-    except BaseException as exc:  # noqa: BLE001 - the child must always answer
+    except BaseException as exc:
         res["inference"]["error"] = quote(exc)
         res["inference"]["memory_exceeded"] = is_memory_error(exc)
     if res["inference"].get("error"):

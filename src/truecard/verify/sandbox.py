@@ -21,6 +21,7 @@ says how the child ended, so the caller can report it.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -110,10 +111,8 @@ def _preexec(as_limit: int, want_netns: bool) -> Any:
     """The function run in the child between fork and exec (no Python imports there)."""
     def apply() -> None:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        try:
+        with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (as_limit, as_limit))
-        except (ValueError, OSError):
-            pass
         if want_netns and _libc is not None:
             _libc.unshare(CLONE_NEWNET)  # failure leaves the audit hook and env fences
     return apply
@@ -157,10 +156,8 @@ def group_rss(pgid: int) -> int:
 
 
 def _kill_group(pgid: int, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _tail(path: Path, limit: int = 2000) -> str:
@@ -179,15 +176,18 @@ def run_child(
     mapped_bytes: int = 0,
     threads: int = 2,
     python: str | None = None,
+    script: Path = RUNNER,
 ) -> ChildOutcome:
-    """Run the runner on `request` and return how it ended; never raises for child failures."""
+    """Run `script` (the runner) on `request` and return how it ended.
+
+    Never raises for the child's failures: a crash, a kill or a missing answer is described
+    in the outcome.
+    """
     want_netns = _unshare_net_possible()
     with tempfile.TemporaryDirectory(prefix="truecard-verify-", ignore_cleanup_errors=True) as td:
         tmp = Path(td)
-        try:
+        with contextlib.suppress(OSError):
             request = {**request, "parent_netns": os.stat("/proc/self/ns/net").st_ino}
-        except OSError:
-            pass
         (tmp / "request.json").write_text(json.dumps(request), encoding="utf-8")
         env = child_env(tmp, threads)
         as_limit = memory_limit + mapped_bytes + AS_SLACK_BYTES
@@ -196,7 +196,7 @@ def run_child(
         err_f = open(tmp / "stderr", "wb")  # noqa: SIM115
         try:
             proc = subprocess.Popen(
-                [python or sys.executable, "-P", str(RUNNER), str(tmp)],
+                [python or sys.executable, "-P", str(script), str(tmp)],
                 cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=out_f, stderr=err_f,
                 preexec_fn=_preexec(as_limit, want_netns), start_new_session=True,
             )

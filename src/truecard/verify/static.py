@@ -179,11 +179,12 @@ def declared_parameters(text: str, where: str) -> tuple[int, str, str] | None:
             unit = (m.group("unit") or "").lower()
             if unit and unit not in _UNITS:
                 continue
-            count = int(round(num * _UNITS.get(unit, 1)))
+            count = round(num * _UNITS.get(unit, 1))
             if count < 1000 and not unit:  # "2 parameters of the loss" is not a model size
                 continue
             line = text.count("\n", 0, m.start()) + 1
-            return count, " ".join(m.group(0).split())[:80], f"{where}:{line}"
+            words = " ".join(m.group(0).replace("*", " ").split())
+            return count, words[:80], f"{where}:{line}"
     return None
 
 
@@ -301,11 +302,11 @@ def _safetensors(rep: StaticReport, files: list[str], shards: list[str]) -> None
             total = (data.get("metadata") or {}).get("total_size")
             data_bytes = sum(math_prod(t["shape"]) * DTYPE_BYTES[t["dtype"]]
                              for t in rep.tensors.values())
-            if isinstance(total, int) and not problems and abs(total - data_bytes) > 0:
-                # total_size is the tensors' bytes; allow small padding differences.
-                if abs(total - data_bytes) > max(1024, data_bytes // 1000):
-                    problems.append(f"{index_name} declares total_size {total}, the shards hold "
-                                    f"{data_bytes} bytes of tensors")
+            # total_size is the tensors' bytes; allow small padding differences.
+            if (isinstance(total, int) and not problems
+                    and abs(total - data_bytes) > max(1024, data_bytes // 1000)):
+                problems.append(f"{index_name} declares total_size {total}, the shards hold "
+                                f"{data_bytes} bytes of tensors")
     if problems:
         rep.check("weights-headers", False, "; ".join(problems[:5]), shards[0])
     else:
