@@ -65,7 +65,7 @@ _UNITS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billio
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _UNIT = r"\s*(?P<unit>thousand|million|billion|trillion|[KMBT])?\b"
 _DECLARED_RES = (
-    re.compile(_NUM + _UNIT + r"[\s-]*(?:trainable\s+)?(?:parameters|params)\b", re.IGNORECASE),
+    re.compile(_NUM + _UNIT + r"[\s-]*(?:trainable\s+)?(?:parameters?|params)\b", re.IGNORECASE),
     re.compile(r"\b(?:parameters|params|parameter count|model size)\**\s*[:|=]\s*\**\s*(?:about\s+|"
                r"~\s*|approximately\s+)?" + _NUM + _UNIT, re.IGNORECASE),
 )
