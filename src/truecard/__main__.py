@@ -1,3 +1,3 @@
-from truecard.cli import main
+from truecard._entry import main
 
 main()

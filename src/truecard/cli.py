@@ -166,7 +166,7 @@ def rubric(
     """Print the partial-credit rubric every criterion applies."""
     from truecard.docs import rubric_json, rubric_markdown
 
-    typer.echo(rubric_markdown() if fmt == "markdown" else rubric_json())
+    sys.stdout.write(rubric_markdown() if fmt == "markdown" else rubric_json() + "\n")
 
 
 def _load_commands() -> None:

@@ -80,11 +80,6 @@ def evaluate(inv: Inventory) -> Assessment:
             [(arch or known_arch)[0].evidence],
             "Add a usage snippet to the card or an inference script.",
         )
-    if inv.links_of("code"):
-        link = inv.links_of("code")[0]
-        return Assessment.partial(
-            f"a code repository is linked ({link.url}) but not described as inference code", [link.evidence]
-        )
     if has_documentation(inv) or inv.files:
         return Assessment.unmet("no inference code or usage code found")
     return Assessment.unknown("nothing was read")

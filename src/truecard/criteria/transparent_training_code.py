@@ -24,7 +24,14 @@ RUBRIC = Rubric(
 )
 
 TRAIN_LINK_RE = re.compile(
-    r"\b(training|pre-?training|fine-?tuning)\s+(code|scripts?|pipeline|recipes?|framework|codebase)\b|\bcode (for|to) (pre-?)?train",
+    r"\b(training|pre-?training|fine-?tuning)\s+(code|scripts?|pipeline|recipes?|codebase)\b|\bcode (for|to) (pre-?)?train",
+    re.I,
+)
+
+
+NEAR_TRAIN_RE = re.compile(
+    r"\b(pre-?)?train\w*\s+(code|framework|library|repo|repository|scripts?|recipes?|toolkit|codebase)\b"
+    r"|\b(code|framework|library|repository|repo|toolkit|codebase)\b.{0,40}\b(pre-?)?train",
     re.I,
 )
 
@@ -62,7 +69,7 @@ def evaluate(inv: Inventory) -> Assessment:
     links = [link for link in inv.links_of("code") if TRAIN_LINK_RE.search(link.text)]
     if links:
         return Assessment.met(f"card links this model's training code: {links[0].url}", [links[0].evidence])
-    near = [link for link in inv.links_of("code") if re.search(r"\btrain", link.text, re.I)]
+    near = [link for link in inv.links_of("code") if NEAR_TRAIN_RE.search(link.text)]
     if near:
         return Assessment.partial(
             f"a code repository is linked near training prose ({near[0].url})",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.evidence.collect import CHECKPOINT_DIR_RE
 from truecard.evidence.inventory import Inventory
+from truecard.evidence.prose import WEIGHTS_STATEMENT_RE
 
 ID = "transparent.weights"
 RUBRIC = Rubric(
@@ -78,7 +79,13 @@ def evaluate(inv: Inventory) -> Assessment:
             "Replace the corrupted weight files.",
         )
     if links:
-        own = [link for link in links if link.text != "base_model"]
+        # usage code that downloads weights, or a link the card plainly says holds the weights
+        own = [
+            link
+            for link in links
+            if link.text == "from_pretrained"
+            or (link.text != "base_model" and WEIGHTS_STATEMENT_RE.search(link.text))
+        ]
         if own:
             if gated:
                 return Assessment.partial("weights referenced, access gated", [own[0].evidence])

@@ -71,12 +71,21 @@ def evaluate(inv: Inventory) -> Assessment:
             )
         return Assessment.unknown("no model card found (README.md or MODEL_CARD.md)")
     card = inv.cards[0]
+    first = next(
+        (
+            ln.strip()
+            for ln in card.body.split("\n")
+            if ln.strip() and not ln.lstrip().startswith(("#", "<", "---"))
+        ),
+        None,
+    )
     ev = [
         card.evidence(
             f"model card, {card.filled_chars} characters of real content",
             kind="card",
             line_start=1,
             line_end=len(card.lines),
+            excerpt=first[:200] if first else None,
         )
     ]
     if card.filled_chars < 80:

@@ -72,7 +72,12 @@ def load_claims(inv: Inventory, trees: list[Tree], claims_file: str | os.PathLik
     for t in trees:
         e = t.entry(CLAIMS_FILE)
         if e is not None:
-            text = t.read_head(CLAIMS_FILE, 1 << 20).decode("utf-8", "replace")
+            try:
+                text = t.read_head(CLAIMS_FILE, 1 << 20).decode("utf-8", "replace")
+            except OSError as exc:
+                raise ClaimsError(
+                    f"{t.info.location}/{CLAIMS_FILE}: unreadable: {exc.strerror or exc}"
+                ) from None
             for c in parse_claims(text, f"{t.info.location}/{CLAIMS_FILE}"):
                 specs.append((c, CLAIMS_FILE, t.sha256(CLAIMS_FILE)[0], t))
     if claims_file is not None:

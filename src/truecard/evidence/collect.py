@@ -195,6 +195,8 @@ def _collect_tree(inv: Inventory, tree: Tree) -> None:
         if r.size <= CODE_READ_LIMIT:
             t = read_text(tree, r.path, r.size, CODE_READ_LIMIT)
             text = t.text
+            if t.text is None and t.problem and t.problem.startswith("unreadable"):
+                inv.problems.append(Problem(path=r.path, source=tree.info.id, message=t.problem))
         roles, reasons, pretraining = classify_code(r.path, text)
         if posixpath.basename(r.path).startswith("modeling_") or posixpath.basename(r.path) in {
             "model.py",
@@ -604,7 +606,10 @@ DATA_SECTION_RE = re.compile(r"(training|pre-?training|fine-?tuning)?\s*(data|da
 
 
 def _mine_prose(inv: Inventory, card: Card) -> None:
-    lines = card.body.split("\n")
+    # HTML comments (template instructions, commented-out text) are not evidence; blank them
+    # out line for line so line numbers stay right
+    body = re.sub(r"<!--.*?-->", lambda m: "\n" * m.group(0).count("\n"), card.body, flags=re.S)
+    lines = body.split("\n")
     first = card.body_offset + 1
     is_datacard = bool(DATACARD_RE.search(posixpath.basename(card.path)))
 
@@ -649,7 +654,11 @@ def _mine_prose(inv: Inventory, card: Card) -> None:
     for ln, sent in prose.sentences(lines, first):
         in_data = ln in data_lines or is_datacard
         names = prose.dataset_names(sent)
-        trainish = re.search(r"\b(train|trained|pre-?train|fine-?tun|corpus|dataset|data)\w*", sent, re.I)
+        trainish = re.search(
+            r"\b(train|trained|pre-?train|fine-?tun|corpus|dataset|data)\w*",
+            prose.URL_RE.sub(" ", sent),
+            re.I,
+        )
         if (
             names
             and (in_data or trainish)
@@ -664,7 +673,9 @@ def _mine_prose(inv: Inventory, card: Card) -> None:
                         card.evidence(f"dataset named: {n}", kind="prose", line_start=ln, excerpt=clip(sent)),
                     )
                 )
-        elif in_data and prose.VAGUE_DATA_RE.search(sent):
+        elif (
+            in_data or re.search(r"\b(trained|pre-?trained|training data|corpus)\b", sent, re.I)
+        ) and prose.VAGUE_DATA_RE.search(sent):
             inv.datasets.append(
                 DatasetRef(
                     prose.VAGUE_DATA_RE.search(sent).group(0),
@@ -717,14 +728,19 @@ def _mine_prose(inv: Inventory, card: Card) -> None:
             )
         if prose.CHECKPOINT_MENTION_RE.search(sent):
             urls = prose.URL_RE.findall(sent)
-            available = bool(urls) or bool(prose.CHECKPOINT_AVAILABLE_RE.search(sent))
+            # a link, or a plain statement that they are released, counts; a promise does not
+            available = bool(
+                urls or prose.CHECKPOINT_AVAILABLE_RE.search(sent)
+            ) and not prose.CHECKPOINT_FUTURE_RE.search(sent)
+            tracker = any("wandb" in u or "tensorboard" in u for u in urls)
             inv.checkpoints.append(
                 CheckpointRef(
-                    "tracker" if any("wandb" in u or "tensorboard" in u for u in urls) else "mention",
-                    available
-                    and bool(urls or re.search(r"revision|branch|huggingface|available", sent, re.I)),
+                    "tracker" if tracker else "mention",
+                    available,
                     card.evidence(
-                        "checkpoints or logs mentioned" + (" with a link" if urls else ""),
+                        "checkpoints or logs "
+                        + ("shared" if available else "mentioned")
+                        + (" with a link" if urls else ""),
                         kind="prose",
                         line_start=ln,
                         excerpt=clip(sent),
@@ -744,7 +760,11 @@ def _mine_prose(inv: Inventory, card: Card) -> None:
                 )
             )
             m = prose.HF_DATASET_RE.search(url)
-            if m:
+            if (
+                m
+                and (in_data or trainish)
+                and not re.search(r"calibrat|quanti[sz]|evaluat|benchmark|\btest", sent, re.I)
+            ):
                 inv.datasets.append(
                     DatasetRef(
                         m.group(1),

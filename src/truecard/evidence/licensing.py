@@ -42,6 +42,8 @@ def from_card_metadata(inv: Inventory, card: Card) -> None:
     name = md.get("license_name") if isinstance(md.get("license_name"), str) else None
     link = md.get("license_link") if isinstance(md.get("license_link"), str) else None
     values = raw if isinstance(raw, list) else [raw] if raw is not None else []
+    if not values and name:
+        values = ["other"]  # `license_name` without `license:` still names the terms
     for v in values:
         if not isinstance(v, str | int | float):
             continue
@@ -83,10 +85,10 @@ def _meta_line(card: Card, key: str) -> int | None:
 
 def from_license_file(inv: Inventory, rec: FileRecord) -> None:
     r = read_text(rec.tree, rec.path, rec.size, limit=1 << 20)
-    sha, scope_h = rec.tree.sha256(rec.path)
     if r.text is None:
         inv.problems.append(_problem(rec, r.problem or "unreadable"))
         return
+    sha, scope_h = rec.tree.sha256(rec.path)
     verdict = classify_text(r.text)
     first = next((ln.strip() for ln in r.text.splitlines() if ln.strip()), "")
     scope = scope_of_file(rec.path)

@@ -13,15 +13,16 @@ from typing import Any
 
 ACCEL = (
     r"(?:A100|H100|H200|H800|A800|B200|GB200|GH200|V100|P100|T4|L4|L40S?|A10G?|A40|A6000|"
-    r"RTX\s?\d{4}(?:\s?Ti)?|TITAN\s?\w+|MI\d{3}X?|Gaudi\s?\d?|TPU\s?v?\d[a-z]?(?:[- ]pod)?|TPUv\d|"
+    r"RTX\s?\d{4}(?:\s?Ti)?|TITAN\s?\w+|MI\d{3}X?|Gaudi\s?\d?|TPU[\s-]?v?\d[a-z]?(?:[- ]pod)?|TPUv\d|"
     r"Trainium\d?|Inferentia\d?|Ascend\s?910\w?|IPU|Cerebras\s?CS-?\d|WSE-?\d)"
 )
 ACCEL_RE = re.compile(rf"\b{ACCEL}\b", re.IGNORECASE)
 GENERIC_ACCEL_RE = re.compile(r"\b(GPUs?|TPUs?|accelerators?)\b", re.IGNORECASE)
 NUM = r"\d[\d,]*(?:\.\d+)?"
+WORD_NUM = r"(?:a single|single|one|two|three|four|five|six|eight|sixteen)"
 COUNT_RE = re.compile(
-    rf"\b({NUM})\s*(?:x\s*|×\s*)?(?:NVIDIA\s+|AMD\s+|Google\s+|Nvidia\s+)?(?:{ACCEL}|GPUs?|TPUs?|accelerators?|chips|cores)\b"
-    rf"|\b(?:{ACCEL})\s*(?:GPUs?)?\s*(?:x|×)\s*({NUM})\b|\b({NUM})\s+nodes?\b|\b(\d+)\s*-\s*(?:GPU|node)\b",
+    rf"\b({NUM}|{WORD_NUM})\s*(?:x\s*|×\s*)?(?:NVIDIA\s+|AMD\s+|Google\s+|Nvidia\s+)?(?:\d+\s?GB\s+)?(?:{ACCEL}|GPUs?|TPUs?|accelerators?|chips|cores)\b"
+    rf"|\bTPU\s?-?v\d+[a-z]?-(\d+)\b|\b(?:{ACCEL})\s*(?:GPUs?)?\s*(?:x|×)\s*({NUM})\b|\b({NUM})\s+nodes?\b|\b(\d+)\s*-\s*(?:GPU|node)\b",
     re.IGNORECASE,
 )
 CLUSTER_RE = re.compile(
@@ -59,9 +60,17 @@ TOKENS_RE = re.compile(rf"\b({NUM})\s*(B|T|M|billion|trillion|million)?\s*tokens
 STEPS_RE = re.compile(rf"\b({NUM})\s*(k|K)?\s*(?:training\s+)?(steps|iterations|epochs)\b", re.IGNORECASE)
 
 URL_RE = re.compile(r"https?://[^\s<>()\[\]\"'`|]+[^\s<>()\[\]\"'`|.,;:!?*]")
-HF_DATASET_RE = re.compile(r"huggingface\.co/datasets/([\w.\-]+(?:/[\w.\-]+)?)", re.IGNORECASE)
+HF_DATASET_RE = re.compile(
+    r"(?<![\w-])huggingface\.co/datasets/([\w.\-]+(?:/(?!viewer\b|tree\b|blob\b|resolve\b)[\w.\-]+)?)",
+    re.IGNORECASE,
+)
 HF_MODEL_RE = re.compile(
-    r"huggingface\.co/(?!datasets/|spaces/|docs/|blog/|papers/|transformers|join|settings|new)([\w.\-]+/[\w.\-]+)",
+    r"(?<![\w.-])huggingface\.co/(?!datasets/|spaces/|docs/|blog/|papers/|transformers|join|settings|new|models\b)"
+    r"([\w.\-]+/[\w.\-]+)(?:/(?:tree|resolve|blob)/[^\s]*)?",
+    re.IGNORECASE,
+)
+WEIGHTS_STATEMENT_RE = re.compile(
+    r"\b(weights?|checkpoints?|download|model files|safetensors|gguf|released? (?:the|our) model|available (?:at|on))\b",
     re.IGNORECASE,
 )
 FROM_PRETRAINED_RE = re.compile(
@@ -69,9 +78,9 @@ FROM_PRETRAINED_RE = re.compile(
 )
 
 REPLICATION_RE = re.compile(
-    r"(independent(?:ly)?|third[- ]party|external|community)\s+(?:\w+\s+){0,3}(reproduc|replicat|verif)\w*"
-    r"|(reproduced|replicated|verified)\s+(?:independently\s+)?by\s+(?!us\b|the authors\b|our\b)\w+"
-    r"|\b(replication|reproduction)\s+(?:study|paper|report|effort|attempt)\s+(?:by|from|of)\b",
+    r"\b(independent(?:ly)?|third[- ]party|external)\s+(?:\w+\s+){0,2}(reproduc|replicat|verif)\w*"
+    r"|\b(reproduced|replicated|verified)\s+(?:independently\s+)?by\s+(?!this\b|the\b|our\b|us\b|running\b|using\b|following\b|a\b|an\b)(?-i:[A-Z@])"
+    r"|\b(replication|reproduction)\s+(?:study|paper|report|effort|attempt)\s+(?:by|from)\b",
     re.IGNORECASE,
 )
 REPRO_INVITE_RE = re.compile(
@@ -85,6 +94,10 @@ CHECKPOINT_MENTION_RE = re.compile(
 CHECKPOINT_AVAILABLE_RE = re.compile(
     r"(available|released|provided|published|uploaded|can be (?:found|downloaded)|we (?:release|share|provide)|branches|revisions?)",
     re.IGNORECASE,
+)
+CHECKPOINT_FUTURE_RE = re.compile(
+    r"\b(plan(?:s|ned)? to|will|future|upon request|on request|not (?:be )?(?:released|available|shared))\b",
+    re.I,
 )
 
 KNOWN_DATASETS = [
@@ -203,7 +216,7 @@ _CASE_SENSITIVE_SHORT = {
 VAGUE_DATA_RE = re.compile(
     r"\b(web (?:text|data|pages|crawl)|publicly available (?:data|sources|datasets|text)|internet data|"
     r"a (?:large |diverse |curated )?(?:mix|mixture|corpus|collection) of|proprietary (?:data|dataset)|"
-    r"licensed data|synthetic data|curated dataset|in-house data|\d[\d.,]*\s*[TBM]\s*tokens)",
+    r"licensed data|synthetic data|curated dataset|in-house data|(?:collected|gathered|scraped|crawled) from the (?:internet|web)|\d[\d.,]*\s*[TBM]\s*tokens)",
     re.IGNORECASE,
 )
 DATA_NOT_DISCLOSED_RE = re.compile(
@@ -219,6 +232,9 @@ class Hit:
     detail: dict[str, Any]
 
 
+_EMPHASIS_RE = re.compile(r"\*\*?|`|(?<!\w)__|__(?!\w)")
+
+
 def sentences(lines: list[str], first_line: int = 1) -> Iterator[tuple[int, str]]:
     """(line number, sentence) pairs; long lines are split at sentence ends."""
     in_fence = False
@@ -229,6 +245,7 @@ def sentences(lines: list[str], first_line: int = 1) -> Iterator[tuple[int, str]
         line = raw[:4000]
         if not line.strip():
             continue
+        line = _EMPHASIS_RE.sub("", line)
         for s in re.split(r"(?<=[.!?])\s+(?=[A-Z(\[])", line):
             if s.strip():
                 yield first_line + i, s.strip()
@@ -243,9 +260,22 @@ def _num(s: str | None) -> float | None:
         return None
 
 
+INFERENCE_ONLY = (
+    r"\b(inference|infer\w*|can run|runs on|fits on|requires?|vram|memory|gguf|quantiz\w*|generat\w*|"
+    r"tokens?/s|latency|throughput|speed|seconds|faster|benchmark\w*|process\w*|runtime)"
+)
+DATA_DURATION_RE = re.compile(
+    r"\b\d[\d,.]*\s*(?:k|K|M)?\s*hours? of (?:audio|speech|data|video|recordings?|transcri\w+|labell?ed|speakers?)"
+    r"|\bhours (?:of|in) the training (?:set|data)|amount of speech",
+    re.I,
+)
+
+
 def hardware_hits(lines: list[str], first: int = 1) -> list[Hit]:
     out = []
     for ln, s in sentences(lines, first):
+        if not _HW_HINT.search(s):
+            continue
         acc = ACCEL_RE.search(s)
         generic = GENERIC_ACCEL_RE.search(s)
         if not acc and not generic and not CLUSTER_RE.search(s):
@@ -261,9 +291,7 @@ def hardware_hits(lines: list[str], first: int = 1) -> list[Hit]:
         if not acc and not count and not (cluster and generic):
             continue
         # an inference-only remark ("runs on a T4") is not a training setup
-        if re.search(
-            r"\b(inference|can run|runs on|fits on|requires?|vram|memory|gguf|quantiz)", s, re.I
-        ) and not re.search(r"\btrain", s, re.I):
+        if re.search(INFERENCE_ONLY, s, re.I) and not re.search(r"\btrain", s, re.I):
             continue
         out.append(
             Hit(
@@ -279,10 +307,22 @@ def hardware_hits(lines: list[str], first: int = 1) -> list[Hit]:
     return out
 
 
+_COST_HINT = re.compile(
+    r"hour|hrs|day|week|month|minute|flop|\$|€|usd|eur|kwh|mwh|gwh|co2|co₂|carbon|token|step|iteration|epoch|cost|budget|wall|spent",
+    re.IGNORECASE,
+)
+_HW_HINT = re.compile(
+    r"gpu|tpu|[A-Z]\d{2,}|rtx|titan|gaudi|trainium|ascend|ipu|cerebras|cluster|node|pod|supercomput|accelerator|chip|core",
+    re.IGNORECASE,
+)
+
+
 def cost_hits(lines: list[str], first: int = 1) -> list[tuple[str, Hit]]:
     """(topic, hit) for compute, time, cost, emissions, tokens and steps."""
     out: list[tuple[str, Hit]] = []
     for ln, s in sentences(lines, first):
+        if not _COST_HINT.search(s):  # cheap pre-filter: most sentences name no quantity
+            continue
         if FLOPS_RE.search(s):
             out.append(("compute", Hit(ln, s, {"what": "FLOPs"})))
         m = GPU_HOURS_RE.search(s)
@@ -291,7 +331,7 @@ def cost_hits(lines: list[str], first: int = 1) -> list[tuple[str, Hit]]:
         if ENERGY_RE.search(s):
             out.append(("compute", Hit(ln, s, {"what": "energy"})))
         m = TIME_RE.search(s)
-        if m and re.search(r"train|took|lasted|wall", s, re.I):
+        if m and re.search(r"train|took|lasted|wall", s, re.I) and not DATA_DURATION_RE.search(s):
             out.append(("time", Hit(ln, s, {"what": "wall-clock time", "vague": False})))
         elif VAGUE_TIME_RE.search(s):
             out.append(("time", Hit(ln, s, {"what": "vague time", "vague": True})))
@@ -317,8 +357,7 @@ def dataset_names(text: str) -> list[str]:
 
 def categorize_url(url: str, context: str = "") -> str:
     u = url.lower()
-    c = context.lower()
-    if re.search(r"reproduc|replicat|independent(ly)? verif", c):
+    if REPLICATION_RE.search(context):
         return "replication"
     if re.search(
         r"arxiv\.org|doi\.org|aclanthology|openreview\.net|proceedings|papers\.nips|semanticscholar|biorxiv|ieeexplore|acm\.org/doi|jmlr\.org|\.pdf$",
@@ -336,6 +375,11 @@ def categorize_url(url: str, context: str = "") -> str:
     if "huggingface.co/spaces/" in u:
         return "demo"
     if HF_MODEL_RE.search(url):
+        if (
+            re.search(r"\.(md|png|jpe?g|gif|webp|svg|txt|pdf|json|ipynb|py)(\?|#|$)", u)
+            or "/discussions" in u
+        ):
+            return "docs"
         return "weights"
     if re.search(r"readthedocs|/docs?/|documentation", u):
         return "docs"

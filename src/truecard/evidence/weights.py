@@ -129,7 +129,12 @@ GGUF_MAGIC = b"GGUF"
 
 
 def read_gguf(rec: FileRecord, ev: Evidence) -> WeightFile:
-    head = rec.tree.read_head(rec.path, 8)
+    try:
+        head = rec.tree.read_head(rec.path, 8)
+    except OSError as exc:
+        return WeightFile(
+            rec.path, "gguf", rec.size, None, None, [], f"unreadable: {exc.strerror or exc}", ev
+        )
     if head[:4] != GGUF_MAGIC:
         return WeightFile(rec.path, "gguf", rec.size, None, None, [], "not a GGUF file (bad magic)", ev)
     local = rec.tree.local_path(rec.path)

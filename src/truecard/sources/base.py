@@ -79,17 +79,20 @@ class Tree(ABC):
             return None, None
         if e.sha256:
             return e.sha256, "file"
-        if e.size <= HASH_LIMIT:
-            h = hashlib.sha256()
-            offset = 0
-            while offset < e.size:
-                chunk = self.read_range(path, offset, min(8 << 20, e.size - offset))
-                if not chunk:
-                    break
-                h.update(chunk)
-                offset += len(chunk)
-            return h.hexdigest(), "file"
-        return hashlib.sha256(self.read_head(path, 1 << 20)).hexdigest(), "header"
+        try:
+            if e.size <= HASH_LIMIT:
+                h = hashlib.sha256()
+                offset = 0
+                while offset < e.size:
+                    chunk = self.read_range(path, offset, min(8 << 20, e.size - offset))
+                    if not chunk:
+                        break
+                    h.update(chunk)
+                    offset += len(chunk)
+                return h.hexdigest(), "file"
+            return hashlib.sha256(self.read_head(path, 1 << 20)).hexdigest(), "header"
+        except OSError:
+            return None, None  # unreadable: the collector that reads it reports the problem
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release anything the tree holds (temporary clones, sessions)."""
