@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from safetensors.numpy import save_file
+from tiny_models import require_run_extra
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "tiny-open-model"
@@ -96,6 +97,7 @@ def test_plain_scan_runs_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.run
 def test_verify_json_on_the_bundled_example() -> None:
+    require_run_extra()
     p = cli("verify", str(EXAMPLE), "--finetune", "--format", "json")
     assert p.returncode == 0, p.stderr
     res = json.loads(p.stdout)
@@ -115,6 +117,7 @@ def test_verify_json_on_the_bundled_example() -> None:
 
 @pytest.mark.run
 def test_scan_verify_turns_executable_points_into_full_marks() -> None:
+    require_run_extra()
     p = cli("scan", str(EXAMPLE), "--verify", "--finetune", "--format", "json")
     assert p.returncode == 0, p.stderr
     card = json.loads(p.stdout)

@@ -14,10 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from safetensors.numpy import save_file
+from tiny_models import gpt2_copy, make_remote_code, tiny_gpt2, tiny_llama
 
 from truecard.verify import verify
 
-from .conftest import make_remote_code
+__all__ = ["gpt2_copy", "tiny_gpt2", "tiny_llama"]  # fixtures, used by name
 
 pytestmark = pytest.mark.run
 

@@ -1,4 +1,7 @@
-"""Fixtures for `truecard verify` tests: tiny models built here, with the real libraries.
+"""Tiny models for `truecard verify` tests, built here with the real libraries.
+
+Test modules import the fixtures they use from here (a module, not a conftest, so that it
+cannot shadow the suite's top-level `conftest`).
 
 Nothing is downloaded: each model has random weights, a 2-layer config and a byte-level
 BPE tokenizer trained on a few sentences with `tokenizers`, saved by transformers itself.
@@ -53,12 +56,6 @@ def require_run_extra() -> None:
     if in_ci():
         pytest.fail(f"CI must install truecard[run]: {msg}", pytrace=False)
     pytest.skip(msg)
-
-
-@pytest.fixture(autouse=True)
-def _run_marker(request: pytest.FixtureRequest) -> None:
-    if request.node.get_closest_marker("run"):
-        require_run_extra()
 
 
 def _tokenizer():  # type: ignore[no-untyped-def]
