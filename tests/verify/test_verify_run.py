@@ -140,3 +140,17 @@ def test_too_large_with_a_missing_shard_is_not_partial(tiny_llama: Path, tmp_pat
     assert res.too_large and res.status == "failed"
     headers = next(c for c in res.static if c.name == "weights-headers")
     assert headers.ok is False and "1 of 2 shards of model missing" in headers.detail
+
+
+def test_gguf_release_is_read_and_run(tiny_llama: Path, tmp_path: Path) -> None:
+    pytest.importorskip("gguf")
+    from tiny_models import write_gguf
+
+    d = write_gguf(tiny_llama, tmp_path / "gguf")
+    res = verify(d, timeout=300)
+    assert res.format == "gguf"
+    assert res.status == "passed", res.summary
+    gc = next(c for c in res.static if c.name == "gguf-tensors")
+    assert gc.ok and "architecture 'llama'" in gc.detail and "tokenizer present" in gc.detail
+    assert res.inference.parameters.in_weights == res.inference.parameters.loaded
+    assert res.inference.output and res.inference.output["new_tokens"] == 8

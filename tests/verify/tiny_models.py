@@ -153,3 +153,78 @@ def make_remote_code(model_dir: Path, marker: Path) -> Path:
     (model_dir / "modeling_marker.py").write_text(REMOTE_MODEL)
     (model_dir / "README.md").unlink(missing_ok=True)
     return model_dir
+
+
+GGUF_NAMES = {"model.embed_tokens.weight": "token_embd.weight", "model.norm.weight": "output_norm.weight",
+              "lm_head.weight": "output.weight"}
+GGUF_LAYER_NAMES = {
+    "self_attn.q_proj": "attn_q", "self_attn.k_proj": "attn_k", "self_attn.v_proj": "attn_v",
+    "self_attn.o_proj": "attn_output", "mlp.gate_proj": "ffn_gate", "mlp.up_proj": "ffn_up",
+    "mlp.down_proj": "ffn_down", "input_layernorm": "attn_norm", "post_attention_layernorm": "ffn_norm",
+}
+
+
+def write_gguf(llama_dir: Path, out: Path) -> Path:
+    """Convert the tiny Llama folder to a GGUF file with the gguf package's own writer
+    (llama.cpp's tensor names and tokenizer keys), as a GGUF-only release would ship."""
+    import gguf
+    import numpy as np
+    from safetensors.numpy import load_file
+
+    cfg = json.loads((llama_dir / "config.json").read_text())
+    tok = json.loads((llama_dir / "tokenizer.json").read_text())
+    out.mkdir(parents=True, exist_ok=True)
+    w = gguf.GGUFWriter(str(out / "tiny-f32.gguf"), "llama")
+    w.add_name("tiny")
+    w.add_block_count(cfg["num_hidden_layers"])
+    w.add_context_length(cfg["max_position_embeddings"])
+    w.add_embedding_length(cfg["hidden_size"])
+    w.add_feed_forward_length(cfg["intermediate_size"])
+    w.add_head_count(cfg["num_attention_heads"])
+    w.add_head_count_kv(cfg["num_key_value_heads"])
+    w.add_rope_freq_base(10000.0)
+    w.add_layer_norm_rms_eps(cfg["rms_norm_eps"])
+    w.add_vocab_size(cfg["vocab_size"])
+    vocab = tok["model"]["vocab"]
+    w.add_tokenizer_model("gpt2")
+    w.add_token_list([t for t, _ in sorted(vocab.items(), key=lambda kv: kv[1])])
+    w.add_token_types([1] * len(vocab))
+    w.add_token_merges([m if isinstance(m, str) else " ".join(m) for m in tok["model"]["merges"]])
+    w.add_bos_token_id(1)
+    w.add_eos_token_id(1)
+    for name, arr in load_file(str(llama_dir / "model.safetensors")).items():
+        if name in GGUF_NAMES:
+            gname = GGUF_NAMES[name]
+        else:
+            parts = name.split(".")  # model.layers.N.<module>.<sub>.weight
+            gname = f"blk.{parts[2]}.{GGUF_LAYER_NAMES['.'.join(parts[3:-1])]}.weight"
+        w.add_tensor(gname, arr.astype(np.float32))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    return out
+
+
+def write_onnx(out: Path, vocab: int = 16, width: int = 8) -> Path:
+    """A tiny causal-LM-shaped ONNX graph: input_ids -> embedding -> projection -> logits."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(0)
+    emb = numpy_helper.from_array(rng.standard_normal((vocab, width)).astype(np.float32), "emb")
+    proj = numpy_helper.from_array(rng.standard_normal((width, vocab)).astype(np.float32), "proj")
+    graph = helper.make_graph(
+        [helper.make_node("Gather", ["emb", "input_ids"], ["h"]),
+         helper.make_node("MatMul", ["h", "proj"], ["logits"])],
+        "tiny",
+        [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "seq"])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", "seq", vocab])],
+        initializer=[emb, proj],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    out.mkdir(parents=True, exist_ok=True)
+    onnx.save(model, str(out / "model.onnx"))
+    return out

@@ -54,7 +54,10 @@ def _resolve(source: str | os.PathLike[str] | Tree, tmp: list[Path]) -> tuple[Pa
         if root is not None:
             return Path(root), source.info.location, source.info.revision
         if source.info.kind == "hf":
-            return _download_hf(source.info.location, source.info.revision, tmp)
+            repo = source.info.location
+            for prefix in ("hf:", "https://huggingface.co/", "huggingface.co/"):
+                repo = repo.removeprefix(prefix)
+            return _download_hf(repo, source.info.revision, tmp)
         raise VerifyError(f"verify needs a local folder or hf:ORG/NAME, not a {source.info.kind} source")
     spec = os.fspath(source)
     if spec.startswith("hf:"):
