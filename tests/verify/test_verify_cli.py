@@ -128,3 +128,10 @@ def test_scan_verify_turns_executable_points_into_full_marks() -> None:
     assert "executed" in inf["rationale"] and "executed" in ft["rationale"]
     assert card["verification"]["status"] == "passed"
     assert card["verification"]["inference"]["ok"] is True
+
+
+def test_hub_source_that_cannot_be_downloaded() -> None:
+    """hf: sources are downloaded only for verify; offline, that fails with one clear line."""
+    pytest.importorskip("huggingface_hub")
+    p = cli("verify", "hf:org/name", env={"HF_HUB_OFFLINE": "1"})
+    clean_error(p, 2, "hf:org/name: could not download it")
