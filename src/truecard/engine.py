@@ -121,7 +121,10 @@ def scan(
         if verify is not None:
             from truecard.verify import verify as run_verify
 
-            inv.verification = run_verify(trees[0], **verify).model_dump(mode="json")
+            # Several sources may be merged (a weights snapshot and a code clone): run the
+            # one that holds the weights.
+            target = next((f.tree for f in inv.files if f.kind == "weights"), trees[0])
+            inv.verification = run_verify(target, **verify).model_dump(mode="json")
         return scorecard_from_inventory(inv, name=name, use_claims=use_claims, started=started)
     finally:
         for t in trees:

@@ -128,7 +128,10 @@ def verify(
     tmp: list[Path] = []
     try:
         root, label, revision = _resolve(source, tmp)
-        rep = analyse(root)
+        try:
+            rep = analyse(root)
+        except OSError as exc:
+            raise VerifyError(f"{root}: cannot read the model folder ({exc.strerror or exc})") from None
         if not (rep.remote_code and not trust_remote_code):  # a refusal needs no libraries
             check_extra(rep.plan.loader)
         res = _run(rep, label=label, revision=revision, finetune=finetune, timeout=timeout,

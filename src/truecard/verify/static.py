@@ -221,7 +221,8 @@ def _weights(rep: StaticReport, files: list[str]) -> None:
         gguf.sort(key=lambda f: (rep.root / f).stat().st_size)
         rep.weight_format, rep.weight_files = "gguf", gguf[:1]
         rep.weights_bytes = (rep.root / gguf[0]).stat().st_size
-        head = (rep.root / gguf[0]).read_bytes()[:4] if rep.weights_bytes else b""
+        with open(rep.root / gguf[0], "rb") as fh:
+            head = fh.read(4)
         rep.check("weights-headers", head == b"GGUF", "GGUF magic present" if head == b"GGUF"
                   else "not a GGUF file (bad magic)", gguf[0])
     elif onnx:
