@@ -154,3 +154,32 @@ def test_gguf_release_is_read_and_run(tiny_llama: Path, tmp_path: Path) -> None:
     assert gc.ok and "architecture 'llama'" in gc.detail and "tokenizer present" in gc.detail
     assert res.inference.parameters.in_weights == res.inference.parameters.loaded
     assert res.inference.output and res.inference.output["new_tokens"] == 8
+
+
+def test_non_finite_weights_load_but_fail(gpt2_copy: Path) -> None:
+    from safetensors.numpy import load_file
+
+    p = gpt2_copy / "model.safetensors"
+    weights = load_file(str(p))
+    weights["transformer.wte.weight"][:] = np.nan
+    save_file(weights, str(p), metadata={"format": "pt"})
+    res = verify(gpt2_copy, timeout=300)
+    assert res.inference.loaded and res.inference.ok is False
+    assert res.status == "failed"
+    assert "NaN or infinity" in res.inference.error
+
+
+def test_full_step_without_peft_uses_only_the_learning_rate(
+    gpt2_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (gpt2_copy / "lora.yaml").write_text("lora_r: 2\nlora_alpha: 4\nlearning_rate: 5.0e-3\n")
+    hide = tmp_path / "hide-peft"
+    hide.mkdir()
+    (hide / "sitecustomize.py").write_text("import sys\nsys.modules['peft'] = None\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hide), os.environ.get("PYTHONPATH", "")]))
+    res = verify(gpt2_copy, timeout=300, finetune=True)
+    ft = res.finetune
+    assert ft is not None and ft.ok, ft
+    assert ft.method == "full" and ft.trainable_parameters == res.inference.parameters.loaded
+    assert ft.settings["learning_rate"] == 5e-3
+    assert ft.used_repo_files == ["lora.yaml"] and "only the learning rate" in (ft.repo_note or "")

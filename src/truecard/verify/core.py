@@ -217,6 +217,8 @@ def _run(rep: StaticReport, *, label: str, revision: str | None, finetune: bool,
     _shape_checks(res, rep, child)
     if res.finetune is not None:
         _merge_finetune(res.finetune, child.get("finetune"), res, out)
+        if res.finetune.method == "full" and rep.finetune_settings:
+            _full_step_note(rep, res.finetune)
     if res.too_large:
         inf.attempted = False
         inf.ok = None
@@ -313,6 +315,17 @@ def _repo_note(rep: StaticReport, ft: FinetuneResult) -> None:
     if scripts:
         ft.repo_note += (f"; its scripts ({', '.join(scripts[:3])}) were not executed: truecard "
                          "runs only its own fixed training step, never a repository's scripts")
+
+
+def _full_step_note(rep: StaticReport, ft: FinetuneResult) -> None:
+    """Without peft the step trains all weights: a LoRA recipe's rank and targets do not apply."""
+    src = ", ".join(rep.finetune_settings_from)
+    if "learning_rate" in rep.finetune_settings:
+        ft.repo_note = (f"peft is not installed: the step trained all weights, using only the "
+                        f"learning rate of {src} (its LoRA settings need peft)")
+    else:
+        ft.used_repo_files = []
+        ft.repo_note = f"peft is not installed: the step trained all weights; the LoRA settings of {src} were not used"
 
 
 def _merge_finetune(ft: FinetuneResult, child: dict[str, Any] | None, res: VerifyResult,
