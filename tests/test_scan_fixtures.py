@@ -228,6 +228,7 @@ def test_gguf_weights(tmp_path: Path) -> None:
     d.mkdir()
     w = gguf.GGUFWriter(str(d / "model.gguf"), "llama")
     w.add_name("tiny")
+    w.add_license("apache-2.0")
     w.add_block_count(1)
     w.add_tensor("tok_embd.weight", np.ones((4, 8), dtype=np.float32))
     w.add_tensor("blk.0.attn_q.weight", np.ones((8, 8), dtype=np.float32))
@@ -241,6 +242,8 @@ def test_gguf_weights(tmp_path: Path) -> None:
     assert "96 parameters" in weights.rationale and "gguf" in weights.rationale
     arch = card.criterion("understandable.architecture")
     assert arch.points == 2 and "llama" in arch.rationale
+    lic = card.criterion("transparent.license")
+    assert lic.points == 2 and lic.evidence[0].field == "gguf:general.license"
 
 
 def test_pickle_weights_are_flagged_never_loaded(tmp_path: Path) -> None:
@@ -266,3 +269,22 @@ def test_example_scores(tmp_path: Path) -> None:
     assert card.total == 28 and card.tier == "Platinum"
     assert card.total_detected == 27 and card.claims_used
     assert card.criterion("reproducible.replication").basis == Origin.CLAIMED
+
+
+def test_snapshot_and_code_clone_side_by_side(open_model: Path, tmp_path: Path) -> None:
+    """A Hub snapshot (weights + card) beside a git clone of the training code, in one folder."""
+    import shutil
+
+    both = tmp_path / "both"
+    snap = both / "snapshot"
+    code = both / "code"
+    snap.mkdir(parents=True)
+    for name in ("README.md", "LICENSE", "model.safetensors", "config.json", "tokenizer.json"):
+        shutil.copy(open_model / name, snap / name)
+    shutil.copytree(open_model, code, ignore=shutil.ignore_patterns("model.safetensors", "README.md"))
+    write(code / "README.md", "# training code\n\nThe code that trains open-model.\n")
+    card = truecard.scan(both)
+    assert card.criterion("understandable.model_card").points == 2  # the snapshot's card
+    assert card.criterion("transparent.training_code").points == 2  # from the clone
+    assert card.criterion("transparent.weights").points == 2
+    assert card.total >= 28

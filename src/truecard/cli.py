@@ -28,7 +28,7 @@ app = typer.Typer(
 )
 
 # Extra command modules (each: `register(app: typer.Typer) -> None`). Add yours here.
-COMMAND_MODULES: list[str] = ["verify"]
+COMMAND_MODULES: list[str] = ["batch", "render", "verify"]
 
 
 class UserError(Exception):
@@ -67,7 +67,11 @@ def write_output(text: str, output: Path | None) -> None:
         raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
-FORMAT_HELP = "table, json, markdown (more with the formats extra: sarif, html, cyclonedx, badge, shields)"
+FORMAT_HELP = "table, json, markdown, sarif, html, cyclonedx (needs the formats extra), badge, shields"
+FRAMEWORK_HELP = (
+    "true (default), mof, osaid, osai, or a policy YAML file; repeat or comma-separate for several. "
+    "A model that misses a policy exits 1."
+)
 
 
 @app.command()
@@ -105,48 +109,64 @@ def scan(
     trust_remote_code: Annotated[
         bool, typer.Option("--trust-remote-code", help="With --verify: allow the repository's own code to run.")
     ] = False,
+    framework: Annotated[
+        list[str] | None, typer.Option("--framework", "-F", help=FRAMEWORK_HELP)
+    ] = None,
 ) -> None:
     """Score a model against TRUE and show each criterion's points, reason and evidence."""
     from truecard.engine import scan as run_scan
     from truecard.evidence.claims import ClaimsError
+    from truecard.frameworks import FrameworkError, failed_policies, resolve
     from truecard.reports import FORMATS, render
     from truecard.sources import SourceError
 
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     verify_options = None
+    errors: tuple[type[Exception], ...] = (SourceError, ClaimsError)
     if finetune and not verify:
         raise fail("--finetune needs --verify (a plain scan runs nothing)")
     if verify:
         from truecard.commands.verify import parse_memory
+        from truecard.verify import VerifyError
 
+        errors = (*errors, VerifyError)
         if timeout <= 0:
             raise fail("--timeout must be a positive number of seconds")
         verify_options = {"finetune": finetune, "timeout": timeout,
                           "memory_limit": parse_memory(memory_limit), "trust_remote_code": trust_remote_code}
     try:
-        card = run_scan(*sources, claims=claims, use_claims=not no_claims, verify=verify_options)
-    except (SourceError, ClaimsError) as exc:
+        selection = resolve(framework)
+    except FrameworkError as exc:
         raise fail(str(exc)) from None
-    except Exception as exc:
-        from truecard.verify import VerifyError
-
-        if isinstance(exc, VerifyError):
-            raise fail(str(exc)) from None
-        raise
+    try:
+        card = run_scan(*sources, claims=claims, use_claims=not no_claims, frameworks=selection,
+                        verify=verify_options)
+    except errors as exc:
+        raise fail(str(exc)) from None
     if fmt == "table" and output is None:
         from rich.console import Console
 
         from truecard.reports.table import build
 
         console = Console(highlight=False)
-        for item in build(card, verbose):
+        for item in build(card, verbose, show_true=selection.show_true):
             console.print(item)
     else:
-        write_output(render(card, fmt, verbose=verbose), output)
+        try:
+            text = render(card, fmt, verbose=verbose, show_true=selection.show_true)
+        except ImportError as exc:
+            raise fail(f"--format {fmt} needs the formats extra (pip install 'truecard[formats]'): {exc}") from None
+        write_output(text, output)
+    exit_code = 0
+    for pol in failed_policies(card):
+        typer.echo(f"truecard: policy {pol['policy']!r} not met: {'; '.join(pol['failures'])}", err=True)
+        exit_code = 1
     if fail_under is not None and card.total < fail_under:
         typer.echo(f"truecard: total {card.total} is below --fail-under {fail_under}", err=True)
-        raise typer.Exit(1)
+        exit_code = 1
+    if exit_code:
+        raise typer.Exit(exit_code)
 
 
 @app.command()

@@ -13,6 +13,10 @@ from truecard import __version__
 from truecard.evidence.claims import load_claims
 from truecard.evidence.collect import collect
 from truecard.evidence.inventory import Inventory
+from truecard.evidence.summary import model_card_summary
+from truecard.frameworks import Selection
+from truecard.frameworks import apply as apply_frameworks
+from truecard.frameworks import resolve as resolve_frameworks
 from truecard.frameworks.true import evaluate_criteria
 from truecard.models import Scorecard, SpecRef, Subject
 from truecard.sources import Tree, open_source
@@ -37,7 +41,13 @@ def scorecard_from_inventory(
     name: str | None = None,
     use_claims: bool = True,
     started: float | None = None,
+    frameworks: Sequence[str] | Selection | None = None,
 ) -> Scorecard:
+    """TRUE scorecard of an inventory, plus the views of the other frameworks selected.
+
+    `frameworks`: names (`mof`, `osaid`, `osai`, a policy file) or a resolved `Selection`;
+    their views land in `Scorecard.frameworks`.
+    """
     spec = load_spec()
     dims = evaluate_criteria(inv, use_claims=use_claims)
     total = sum(d.score for d in dims)
@@ -58,7 +68,7 @@ def scorecard_from_inventory(
             }
         )
     problems = [p for t in inv.trees for p in t.problems] + inv.problems
-    return Scorecard(
+    card = Scorecard(
         truecard_version=__version__,
         spec=SpecRef(name=spec.name, version=spec.version),
         subject=Subject(name=name or subject_name(inv), sources=[t.info for t in inv.trees]),
@@ -75,7 +85,14 @@ def scorecard_from_inventory(
         licenses=licenses,
         verification=inv.verification,
         duration_seconds=round(time.perf_counter() - started, 4) if started else None,
+        model_card=model_card_summary(inv),
     )
+    if frameworks:
+        selection = frameworks if isinstance(frameworks, Selection) else resolve_frameworks(frameworks)
+        apply_frameworks(card, inv, selection)
+        if started:
+            card.duration_seconds = round(time.perf_counter() - started, 4)
+    return card
 
 
 def subject_name(inv: Inventory) -> str:
@@ -89,6 +106,9 @@ def subject_name(inv: Inventory) -> str:
     if isinstance(name, str) and name.strip():
         return name.strip()[:200]
     for t in inv.trees:
+        subject = getattr(t, "subject", None)  # a record source knows the model's name
+        if isinstance(subject, str) and subject:
+            return subject[:200]
         if t.info.kind == "local":
             return Path(t.info.location).name
         return t.info.location
@@ -100,18 +120,23 @@ def scan(
     claims: str | os.PathLike[str] | None = None,
     use_claims: bool = True,
     name: str | None = None,
+    frameworks: Sequence[str] | Selection | None = None,
     verify: dict[str, Any] | None = None,
     **source_options: Any,
 ) -> Scorecard:
     """Score one model from one or more sources (paths, `hf:ORG/NAME`, `gh:ORG/REPO`, ...).
 
-    Several sources are merged into one evaluation of one model. Raises
-    `truecard.sources.SourceError` for a source that cannot be opened. `verify`, when given,
-    holds `truecard.verify.verify` options: the first source is then run in the sandbox and
-    its result becomes the executable criteria's evidence (a plain scan runs nothing).
+    Several sources are merged into one evaluation of one model. `frameworks` selects other
+    frameworks' views (`mof`, `osaid`, `osai`, policy files) for `Scorecard.frameworks`.
+    Raises `truecard.sources.SourceError` for a source that cannot be opened and
+    `truecard.frameworks.FrameworkError` for an unknown framework or a bad policy file.
+    `verify`, when given, holds `truecard.verify.verify` options: the source holding the
+    weights is then run in the sandbox and its result becomes the executable criteria's
+    evidence (a plain scan runs nothing).
     """
     if not sources:
         raise ValueError("scan() needs at least one source")
+    selection = None if frameworks is None or isinstance(frameworks, Selection) else resolve_frameworks(frameworks)
     started = time.perf_counter()
     trees: list[Tree] = []
     try:
@@ -125,7 +150,9 @@ def scan(
             # one that holds the weights.
             target = next((f.tree for f in inv.files if f.kind == "weights"), trees[0])
             inv.verification = run_verify(target, **verify).model_dump(mode="json")
-        return scorecard_from_inventory(inv, name=name, use_claims=use_claims, started=started)
+        return scorecard_from_inventory(
+            inv, name=name, use_claims=use_claims, started=started, frameworks=selection or frameworks
+        )
     finally:
         for t in trees:
             if not isinstance(t, Tree) or t not in sources:

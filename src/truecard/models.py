@@ -143,6 +143,11 @@ class Scorecard(BaseModel):
     frameworks: dict[str, Any] = Field(
         default_factory=dict, description="Other frameworks' views over the same evidence."
     )
+    model_card: dict[str, Any] = Field(
+        default_factory=dict,
+        description="What the model card states (task, architecture, parameters, datasets, metrics, "
+        "limitations), for reports that describe the model: ML-BOM, HTML page.",
+    )
     verification: dict[str, Any] | None = Field(
         default=None, description="Results of running the model (truecard verify), if requested."
     )

@@ -123,7 +123,9 @@ def ev(
 def collect(trees: list[Tree]) -> Inventory:
     inv = Inventory(trees=list(trees))
     for tree in trees:
-        _collect_tree(inv, tree)
+        if tree.lists_files:
+            _collect_tree(inv, tree)
+        tree.contribute(inv)  # facts a source gives directly (records' claims), see Tree.contribute
     _from_metadata(inv)
     for doc in inv.cards + inv.docs:
         _mine_prose(inv, doc)
@@ -147,15 +149,33 @@ def _collect_tree(inv: Inventory, tree: Tree) -> None:
     # the model card: README.md at the root first, then other card names
     by_name = {r.path.lower(): r for r in recs if "/" not in r.path}
     card_rec = next((by_name[n] for n in CARD_NAMES if n in by_name), None)
-    if card_rec is not None:
-        card = _read_card(inv, card_rec)
+    card_recs = [card_rec] if card_rec is not None else []
+    if card_rec is None:
+        # a Hub snapshot and a code clone side by side: each first-level folder's README
+        sub = {r.path.lower(): r for r in recs if r.path.count("/") == 1}
+        folders = sorted({p.split("/")[0] for p in sub})
+        for folder in folders[:8]:
+            rec = next((sub[f"{folder}/{n}"] for n in CARD_NAMES if f"{folder}/{n}" in sub), None)
+            if rec is not None:
+                card_recs.append(rec)
+        # the folder holding weights or card metadata is the model's own card: put it first
+        card_recs.sort(
+            key=lambda r: (
+                not any(
+                    x.kind in ("weights", "pickle") and x.path.startswith(r.path.split("/")[0] + "/")
+                    for x in recs
+                )
+            )
+        )
+    for rec in card_recs:
+        card = _read_card(inv, rec)
         if card is not None:
             inv.cards.append(card)
     docs = [
         r
         for r in recs
         if r.kind == "doc"
-        and r is not card_rec
+        and r not in card_recs
         and r.path.lower().endswith((".md", ".markdown", ".rst", ".txt"))
         and not r.path.lower().startswith(("license", "licence"))
         and r.path.count("/") <= 2
@@ -184,6 +204,9 @@ def _collect_tree(inv: Inventory, tree: Tree) -> None:
         inv.weights.append(w)
         if w.error:
             inv.problems.append(Problem(path=r.path, source=tree.info.id, message=f"weights: {w.error}"))
+        lic = w.metadata.get("general.license") or w.metadata.get("license")
+        if isinstance(lic, str) and lic.strip():
+            _weights_metadata_licence(inv, w, lic.strip())
 
     configs = [r for r in recs if r.kind in ("config", "tokenizer", "environment", "log")]
     for r in configs[:MAX_CONFIGS]:
@@ -216,6 +239,35 @@ def _collect_tree(inv: Inventory, tree: Tree) -> None:
             )
 
     _checkpoints(inv, tree, recs)
+
+
+def _weights_metadata_licence(inv: Inventory, w: Any, raw: str) -> None:
+    """A licence written into the weights file itself (GGUF `general.license`)."""
+    from truecard.evidence.inventory import LicenseFinding
+    from truecard.licenses import classify_id
+
+    v = classify_id(raw)
+    ev_ = w.evidence.model_copy(
+        update={
+            "kind": "license-metadata",
+            "summary": f"{w.path}: general.license = {raw[:80]}",
+            "field": "gguf:general.license",
+            "excerpt": clip(raw),
+        }
+    )
+    inv.licenses.append(
+        LicenseFinding(
+            scope="weights",
+            raw=raw[:200],
+            license_id=v.license_id,
+            license_class=str(v.license_class),
+            osi_approved=v.osi_approved,
+            confidence=v.confidence,
+            how="metadata",
+            evidence=ev_,
+            note=v.reason,
+        )
+    )
 
 
 def _looks_like_weights(r: FileRecord) -> bool:

@@ -195,6 +195,8 @@ class Inventory:
     links: list[LinkRef] = field(default_factory=list)
     checkpoints: list[CheckpointRef] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    # published self-reports (MOT, OSAI index records) contributed by record sources; claimed
+    records: list[Any] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     verification: dict[str, Any] | None = None  # truecard verify's result, when run

@@ -1,1 +1,102 @@
-"""Frameworks: views over one evidence inventory (TRUE first; MOF, OSAID, OSAI, policies)."""
+"""Frameworks: views over one evidence inventory (TRUE first; MOF, OSAID, OSAI, policies).
+
+Every framework reads the same inventory (and TRUE's criterion results, which already interpret
+it), so one scan answers all of them. Each is data plus small rules:
+
+- `true`: the TRUE scorecard itself (always computed; the default selection);
+- `mof`: the Model Openness Framework class and progress, as the Model Openness Tool computes;
+- `osaid`: OSI Open Source AI Definition 1.0 readiness;
+- `osai`: the European Open Source AI Index's parameters and score;
+- a path to a policy YAML: an organisation's minimum points (see `truecard.frameworks.policy`).
+
+`resolve()` checks a user's selection before anything is scanned (a bad name or policy file is
+an input error); `apply()` fills `Scorecard.frameworks` with the selected views.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from truecard.evidence.inventory import Inventory
+    from truecard.frameworks.policy import Policy
+    from truecard.models import Scorecard
+
+BUILTIN = ("true", "mof", "osaid", "osai")
+
+
+class FrameworkError(ValueError):
+    """An unknown framework name or an unusable policy file (exit code 2)."""
+
+
+@dataclass
+class Selection:
+    """The frameworks a user asked for, resolved and validated."""
+
+    names: list[str]  # built-in names, in the order given
+    policies: list[tuple[str, Policy]]  # (file, policy)
+
+    @property
+    def show_true(self) -> bool:
+        return "true" in self.names
+
+    def keys(self) -> list[str]:
+        return [n for n in self.names if n != "true"] + [policy_key(p) for _, p in self.policies]
+
+
+def policy_key(policy: Policy) -> str:
+    return f"policy:{policy.name}"
+
+
+def resolve(selection: Sequence[str] | None) -> Selection:
+    """Validate `--framework` values: built-in names or policy files (`.yaml`/`.yml`)."""
+    from truecard.frameworks.policy import PolicyError, load_policy
+
+    names: list[str] = []
+    policies: list[tuple[str, Policy]] = []
+    for raw in selection or ["true"]:
+        for item in (x.strip() for x in str(raw).split(",")):
+            if not item:
+                continue
+            low = item.lower()
+            if low in BUILTIN:
+                if low not in names:
+                    names.append(low)
+                continue
+            looks_like_file = low.endswith((".yaml", ".yml")) or "/" in item or Path(item).exists()
+            if not looks_like_file:
+                raise FrameworkError(
+                    f"unknown framework {item!r}; choose one of: {', '.join(BUILTIN)}, or a policy file (.yaml)"
+                )
+            try:
+                policies.append((item, load_policy(item)))
+            except PolicyError as exc:
+                raise FrameworkError(str(exc)) from None
+    if not names and not policies:
+        names = ["true"]
+    return Selection(names, policies)
+
+
+def apply(card: Scorecard, inv: Inventory, selection: Selection) -> None:
+    """Compute the selected views into `card.frameworks` (TRUE is the scorecard itself)."""
+    from truecard.frameworks import mof, osai, osaid, policy
+
+    views: dict[str, Any] = {}
+    for name in selection.names:
+        if name == "mof":
+            views["mof"] = mof.evaluate(inv)
+        elif name == "osaid":
+            views["osaid"] = osaid.evaluate(inv, card)
+        elif name == "osai":
+            views["osai"] = osai.evaluate(inv, card)
+    for file, pol in selection.policies:
+        views[policy_key(pol)] = policy.evaluate(pol, inv, card, file)
+    card.frameworks.update(views)
+
+
+def failed_policies(card: Scorecard) -> list[dict[str, Any]]:
+    """Policy views in a scorecard that the model misses."""
+    return [v for k, v in card.frameworks.items() if k.startswith("policy:") and not v.get("passed", True)]

@@ -16,6 +16,11 @@ FORMATS: dict[str, str] = {
     "table": "truecard.reports.table",
     "json": "truecard.reports.json_report",
     "markdown": "truecard.reports.markdown",
+    "sarif": "truecard.reports.sarif",
+    "html": "truecard.reports.html_report",
+    "cyclonedx": "truecard.reports.cyclonedx_report",
+    "badge": "truecard.reports.badge",
+    "shields": "truecard.reports.shields",
 }
 
 

@@ -13,7 +13,13 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render(card: Scorecard, **_: Any) -> str:
+def render(card: Scorecard, *, show_true: bool = True, **_: Any) -> str:
+    """The scorecard in Markdown; `show_true=False` keeps only the other frameworks' views."""
+    from truecard.reports.frameworks_text import markdown as frameworks_markdown
+
+    if not show_true and card.frameworks:
+        out = [f"# Openness: {_cell(card.subject.name)}", "", *frameworks_markdown(card)]
+        return "\n".join(out) + "\n"
     out = [f"# TRUE scorecard: {_cell(card.subject.name)}", ""]
     out.append(
         f"**{card.total}/{card.max} · {card.tier}**"
@@ -53,6 +59,7 @@ def render(card: Scorecard, **_: Any) -> str:
             for c in todo:
                 out.append(f"- **{_cell(c.name)}**: {_cell(c.remediation or '')}")
             out.append("")
+    out += frameworks_markdown(card)
     if card.warnings:
         out.append("## Warnings")
         out.append("")

@@ -20,7 +20,16 @@ TIER_STYLE = {
 }
 
 
-def build(card: Scorecard, verbose: bool = False) -> list[Any]:
+def build(card: Scorecard, verbose: bool = False, show_true: bool = True) -> list[Any]:
+    """Rich renderables; `show_true=False` shows only the other frameworks' views."""
+    from truecard.reports.frameworks_text import text_lines
+
+    if not show_true and card.frameworks:
+        from rich.markdown import Markdown
+
+        from truecard.reports.frameworks_text import markdown
+
+        return [Text(card.subject.name, style="bold"), Markdown("\n".join(markdown(card)))]
     items: list[Any] = []
     head = Text()
     head.append(f"TRUE scorecard: {card.subject.name}\n", style="bold")
@@ -54,6 +63,8 @@ def build(card: Scorecard, verbose: bool = False) -> list[Any]:
     dims = "  ".join(f"{d.name} {d.score}/{d.max}" for d in card.dimensions)
     foot.append(dims + "\n")
     foot.append(f"Total {card.total}/{card.max}: {card.tier}", style="bold")
+    for line, style in text_lines(card):
+        foot.append("\n" + line, style=style)
     for w in card.warnings:
         foot.append(f"\n⚠ {w}", style="yellow")
     for p in card.problems[:10]:
@@ -65,7 +76,13 @@ def build(card: Scorecard, verbose: bool = False) -> list[Any]:
 
 
 def render(
-    card: Scorecard, *, width: int | None = None, color: bool = False, verbose: bool = False, **_: Any
+    card: Scorecard,
+    *,
+    width: int | None = None,
+    color: bool = False,
+    verbose: bool = False,
+    show_true: bool = True,
+    **_: Any,
 ) -> str:
     buf = io.StringIO()
     console = Console(
@@ -75,6 +92,6 @@ def render(
         color_system="auto" if color else None,
         highlight=False,
     )
-    for item in build(card, verbose):
+    for item in build(card, verbose, show_true):
         console.print(item)
     return buf.getvalue()

@@ -13,8 +13,12 @@ import hashlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from truecard.models import Problem, SourceInfo
+
+if TYPE_CHECKING:
+    from truecard.evidence.inventory import Inventory
 
 # Files larger than this are never hashed or read whole by a scan; they are identified by
 # their headers. 64 MiB keeps a scan of an ordinary snapshot well under a second.
@@ -42,6 +46,9 @@ class Tree(ABC):
 
     info: SourceInfo
     problems: list[Problem] = field(default_factory=list)
+    # False for a source that is not a tree of artifacts (a published record): the collector
+    # then skips file collection and only calls `contribute()`.
+    lists_files: ClassVar[bool] = True
 
     @abstractmethod
     def entries(self) -> list[FileEntry]:
@@ -93,6 +100,14 @@ class Tree(ABC):
             return hashlib.sha256(self.read_head(path, 1 << 20)).hexdigest(), "header"
         except OSError:
             return None, None  # unreadable: the collector that reads it reports the problem
+
+    def contribute(self, inv: Inventory) -> None:  # noqa: B027 - optional hook
+        """Add facts that come from the source itself rather than from its files.
+
+        The collector calls it once per source after reading the files. Sources of published
+        self-reports (`mot:`, `osai:`) use it to add their records and claims (always marked
+        `claimed`); sources of files leave it empty. Criteria never see which source spoke.
+        """
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release anything the tree holds (temporary clones, sessions)."""

@@ -41,3 +41,59 @@ def open_source(spec: str, **options: Any) -> Tree:
         if spec.startswith(prefix):
             return opener(spec, **options)
     return LocalTree.open(spec)
+
+
+Prober = Callable[[str], "str | None"]
+PROBERS: dict[str, Prober] = {}
+
+
+def register_probe(prefix: str, prober: Prober) -> None:
+    """A cheap way to learn a source's current revision (one metadata request at most)."""
+    PROBERS[prefix] = prober
+
+
+def probe_revision(spec: str) -> str | None:
+    """The source's current revision without fetching it, or None if unknown.
+
+    Used by batch re-scans: an item whose revisions are unchanged is not fetched again.
+    For a local folder: its git HEAD, else a fingerprint of paths, sizes and mtimes.
+    """
+    if not OPENERS:
+        _load_plugins()
+    for prefix, prober in sorted(PROBERS.items(), key=lambda kv: -len(kv[0])):
+        if spec.startswith(prefix):
+            return prober(spec)
+    for prefix in OPENERS:
+        if spec.startswith(prefix):
+            return None  # a remote scheme without a prober: always re-scan
+    return _local_fingerprint(spec)
+
+
+def _local_fingerprint(path: str) -> str | None:
+    import hashlib
+    import os
+    from pathlib import Path
+
+    from truecard.sources.local import _git_head
+
+    p = Path(path)
+    if not p.is_dir():
+        return None
+    head = _git_head(p.resolve())
+    if head:
+        return head
+    h = hashlib.sha256()
+    n = 0
+    for root, dirs, files in os.walk(p):
+        dirs[:] = sorted(d for d in dirs if d not in {".git", "__pycache__"})
+        for f in sorted(files):
+            fp = os.path.join(root, f)
+            try:
+                st = os.stat(fp)
+            except OSError:
+                continue
+            h.update(f"{os.path.relpath(fp, p)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            n += 1
+            if n > 200_000:
+                return None
+    return "fs:" + h.hexdigest()[:40]

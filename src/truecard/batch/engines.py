@@ -1,0 +1,167 @@
+"""Where items are scored: local worker processes (default) or a Ray cluster.
+
+Both engines yield `(key, outcome)` pairs as items finish; the caller (the parent process)
+is the only writer of the ledger and the store, so the engines stay stateless.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing.managers import BaseManager
+from typing import Any
+
+from truecard import ratelimit
+from truecard.batch.work import probe_item, score_item
+
+
+class _BucketManager(BaseManager):
+    pass
+
+
+_BucketManager.register("TokenBucket", ratelimit.TokenBucket)
+
+
+def _init_worker(bucket: Any) -> None:
+    ratelimit.install(bucket)
+
+
+def _task(kind: str, sources: list[str], options: dict[str, Any]) -> Any:
+    return probe_item(sources) if kind == "probe" else score_item(sources, options)
+
+
+class LocalEngine:
+    """A pool of worker processes sharing one token bucket (a manager proxy)."""
+
+    name = "local"
+
+    def __init__(self, concurrency: int, rate: float, burst: int) -> None:
+        self.concurrency = max(1, concurrency)
+        self._manager = _BucketManager(ctx=mp.get_context("fork"))
+        self._manager.start()
+        self.bucket = self._manager.TokenBucket(rate, burst)  # type: ignore[attr-defined]
+        self._pool = ProcessPoolExecutor(
+            self.concurrency,
+            mp_context=mp.get_context("fork"),
+            initializer=_init_worker,
+            initargs=(self.bucket,),
+        )
+
+    def run(
+        self, kind: str, items: list[tuple[str, list[str]]], options: dict[str, Any]
+    ) -> Iterator[tuple[str, Any]]:
+        pending: dict[Future[Any], str] = {}
+        queue = list(reversed(items))
+        while queue or pending:
+            while queue and len(pending) < self.concurrency * 2:
+                key, sources = queue.pop()
+                pending[self._pool.submit(_task, kind, sources, options)] = key
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                key = pending.pop(fut)
+                try:
+                    yield key, fut.result()
+                except Exception as exc:
+                    yield (
+                        key,
+                        {
+                            "ok": False,
+                            "error": f"worker crashed: {type(exc).__name__}: {exc}",
+                            "kind": "error",
+                        },
+                    )
+
+    def stats(self) -> dict[str, int]:
+        return self.bucket.stats()  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._manager.shutdown()
+
+
+class RayEngine:
+    """Items spread over a Ray cluster's workers; one bucket actor rate-limits them all.
+
+    Without an address a local Ray instance is started (and stopped at the end).
+    """
+
+    name = "ray"
+
+    def __init__(self, concurrency: int, rate: float, burst: int, address: str | None = None) -> None:
+        try:
+            import ray
+        except ImportError:
+            raise RuntimeError("the Ray engine needs the ray extra: pip install 'truecard[ray]'") from None
+        self.ray = ray
+        self._started = not ray.is_initialized()
+        if self._started:
+            kwargs: dict[str, Any] = {
+                "include_dashboard": False,
+                "log_to_driver": False,
+                "configure_logging": False,
+            }
+            if address:
+                kwargs["address"] = address
+            else:
+                kwargs["num_cpus"] = max(1, concurrency)
+            ray.init(**kwargs)
+        self.concurrency = max(1, concurrency)
+        bucket_actor = ray.remote(ratelimit.TokenBucket)
+        self.bucket = bucket_actor.remote(rate, burst)
+
+        bucket = self.bucket
+
+        @ray.remote
+        def remote_task(kind: str, sources: list[str], options: dict[str, Any]) -> Any:
+            ratelimit.install(_ActorBucket(bucket))
+            return _task(kind, sources, options)
+
+        self._remote = remote_task
+
+    def run(
+        self, kind: str, items: list[tuple[str, list[str]]], options: dict[str, Any]
+    ) -> Iterator[tuple[str, Any]]:
+        ray = self.ray
+        pending: dict[Any, str] = {}
+        queue = list(reversed(items))
+        while queue or pending:
+            while queue and len(pending) < self.concurrency * 2:
+                key, sources = queue.pop()
+                pending[self._remote.remote(kind, sources, options)] = key
+            done, _ = ray.wait(list(pending), num_returns=1)
+            for ref in done:
+                key = pending.pop(ref)
+                try:
+                    yield key, ray.get(ref)
+                except Exception as exc:
+                    yield (
+                        key,
+                        {
+                            "ok": False,
+                            "error": f"ray task failed: {type(exc).__name__}: {exc}",
+                            "kind": "error",
+                        },
+                    )
+
+    def stats(self) -> dict[str, int]:
+        return self.ray.get(self.bucket.stats.remote())  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        if self._started:
+            self.ray.shutdown()
+
+
+class _ActorBucket:
+    """Adapts the Ray bucket actor to the `ratelimit.Bucket` protocol."""
+
+    def __init__(self, actor: Any) -> None:
+        self.actor = actor
+
+    def take(self, host: str) -> float:
+        import ray
+
+        return float(ray.get(self.actor.take.remote(host)))
+
+    def pause(self, host: str, seconds: float) -> None:
+        self.actor.pause.remote(host, seconds)

@@ -1,0 +1,88 @@
+"""What a worker does with one item: score it, or say plainly why it could not."""
+
+from __future__ import annotations
+
+import signal
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+
+class ItemTimeout(Exception):
+    pass
+
+
+@contextmanager
+def _deadline(seconds: float | None) -> Iterator[None]:
+    """SIGALRM-based time limit; works in a worker process's main thread (Unix)."""
+    if not seconds:
+        yield
+        return
+    try:
+        old = signal.signal(signal.SIGALRM, _raise_timeout)
+    except ValueError:  # not the main thread (thread engines): no hard limit
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _raise_timeout(signum: int, frame: Any) -> None:
+    raise ItemTimeout
+
+
+def classify_error(exc: BaseException) -> str:
+    name = type(exc).__name__
+    msg = str(exc).lower()
+    if isinstance(exc, ItemTimeout) or "timeout" in name.lower() or "timed out" in msg:
+        return "timeout"
+    if "gated" in msg or "401" in msg or "403" in msg:
+        return "gated"
+    if "404" in msg or "not found" in msg or "no such file" in msg:
+        return "not-found"
+    if "429" in msg or ("rate" in msg and "limit" in msg):
+        return "rate-limited"
+    if name in {"SourceError", "ClaimsError"}:
+        return "bad-input"
+    return "error"
+
+
+def score_item(sources: list[str], options: dict[str, Any]) -> dict[str, Any]:
+    """Score one item in a worker. Never raises: failures come back as data."""
+    import truecard
+    from truecard.sources import SourceError
+
+    try:
+        with _deadline(options.get("timeout")):
+            card = truecard.scan(*sources, **options.get("scan", {}))
+            revisions = _revisions(sources, card)
+        return {"ok": True, "card": card.model_dump(mode="json"), "revisions": revisions}
+    except ItemTimeout:
+        return {"ok": False, "error": f"timed out after {options.get('timeout')} s", "kind": "timeout"}
+    except SourceError as exc:
+        return {"ok": False, "error": str(exc), "kind": classify_error(exc)}
+    except Exception as exc:
+        tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return {"ok": False, "error": tb[:1000], "kind": classify_error(exc)}
+
+
+def probe_item(sources: list[str]) -> list[str | None]:
+    """The current revision of each source, by the cheapest request the source has."""
+    from truecard.sources.resolve import probe_revision
+
+    return [probe_revision(s) for s in sources]
+
+
+def _revisions(sources: list[str], card: Any) -> list[str | None]:
+    """Each given source's revision, as `probe_item` will report it on a later re-scan."""
+    from truecard.sources.resolve import probe_revision
+
+    out: list[str | None] = []
+    for spec, info in zip(sources, card.subject.sources, strict=False):
+        out.append(info.revision if info.kind != "local" or info.revision else probe_revision(spec))
+    return out
