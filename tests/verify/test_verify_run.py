@@ -140,6 +140,7 @@ def test_too_large_with_a_missing_shard_is_not_partial(tiny_llama: Path, tmp_pat
     assert res.too_large and res.status == "failed"
     headers = next(c for c in res.static if c.name == "weights-headers")
     assert headers.ok is False and "1 of 2 shards of model missing" in headers.detail
+    assert res.sandbox and res.sandbox.exit is None  # nothing left to learn by starting a child
 
 
 def test_gguf_release_is_read_and_run(tiny_llama: Path, tmp_path: Path) -> None:

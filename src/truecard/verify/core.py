@@ -176,6 +176,14 @@ def _run(rep: StaticReport, *, label: str, revision: str | None, finetune: bool,
         return _finish(res)
 
     res.too_large = rep.weights_bytes > limit * 0.9
+    if res.too_large and not rep.ok:
+        # Too large to load, and a check without loading already failed: the verdict cannot
+        # improve, so no child is started.
+        inf.error = (f"not loaded: the weights ({rep.weights_bytes / 2**20:,.0f} MiB) do not fit the "
+                     f"memory limit ({limit / 2**20:,.0f} MiB), and a check without loading failed")
+        if res.finetune is not None:
+            res.finetune.error = "not attempted: the model is too large to load within the memory limit"
+        return _finish(res)
     request: dict[str, Any] = {
         "root": str(rep.root), "loader": plan.loader, "auto_class": plan.auto_class,
         "mode": "shapes" if res.too_large else "full", "finetune": finetune and not res.too_large,
