@@ -183,7 +183,7 @@ def declared_parameters(text: str, where: str) -> tuple[int, str, str] | None:
             if count < 1000 and not unit:  # "2 parameters of the loss" is not a model size
                 continue
             line = text.count("\n", 0, m.start()) + 1
-            words = " ".join(m.group(0).replace("*", " ").split())
+            words = " ".join(m.group(0).replace("*", "").split())
             return count, words[:80], f"{where}:{line}"
     return None
 
