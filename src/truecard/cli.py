@@ -28,7 +28,7 @@ app = typer.Typer(
 )
 
 # Extra command modules (each: `register(app: typer.Typer) -> None`). Add yours here.
-COMMAND_MODULES: list[str] = ["batch", "render", "verify"]
+COMMAND_MODULES: list[str] = ["batch", "render", "licenses", "verify"]
 
 
 class UserError(Exception):

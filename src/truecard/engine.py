@@ -52,21 +52,9 @@ def scorecard_from_inventory(
     dims = evaluate_criteria(inv, use_claims=use_claims)
     total = sum(d.score for d in dims)
     total_detected = sum(c.detected_points for d in dims for c in d.criteria)
-    licenses: list[dict[str, Any]] = []
-    for f in inv.licenses:
-        licenses.append(
-            {
-                "scope": f.scope,
-                "license_id": f.license_id,
-                "class": f.license_class,
-                "osi_approved": f.osi_approved,
-                "confidence": round(f.confidence, 3),
-                "how": f.how,
-                "raw": f.raw[:200],
-                "note": f.note,
-                "evidence": f.evidence.model_dump(exclude_none=True),
-            }
-        )
+    from truecard.licenses.artifacts import scorecard_licenses
+
+    licenses = scorecard_licenses(inv)
     problems = [p for t in inv.trees for p in t.problems] + inv.problems
     card = Scorecard(
         truecard_version=__version__,

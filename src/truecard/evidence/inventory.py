@@ -91,6 +91,13 @@ class LicenseFinding:
     how: Literal["metadata", "file", "prose", "link", "claim"]
     evidence: Evidence
     note: str = ""
+    # Added by the licence package (truecard.licenses): the licence's name, where its class
+    # comes from, what restricts it, and the parts of an expression or multi-licence file
+    # ({"id", "class"} each), which the conflict check compares.
+    name: str = ""
+    source: str = ""
+    restrictions: list[str] = field(default_factory=list)
+    parts: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

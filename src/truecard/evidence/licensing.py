@@ -13,7 +13,7 @@ from typing import Literal
 
 from truecard.evidence.inventory import Card, FileRecord, Inventory, LicenseFinding
 from truecard.evidence.text import read_text
-from truecard.licenses import LicenseClass, classify_id, classify_text
+from truecard.licenses import LicenseVerdict, classify_id, classify_text
 from truecard.models import Evidence, clip
 
 Scope = Literal["model", "weights", "code", "data", "docs"]
@@ -42,21 +42,19 @@ def from_card_metadata(inv: Inventory, card: Card) -> None:
     name = md.get("license_name") if isinstance(md.get("license_name"), str) else None
     link = md.get("license_link") if isinstance(md.get("license_link"), str) else None
     values = raw if isinstance(raw, list) else [raw] if raw is not None else []
-    if not values and name:
-        values = ["other"]  # `license_name` without `license:` still names the terms
+    if not values and (name or link):
+        values = ["other"]  # license_name/license_link alone: the Hub's custom-licence form
     for v in values:
         if not isinstance(v, str | int | float):
             continue
         verdict = classify_id(str(v), license_name=name, license_link=link)
         line = _meta_line(card, "license")
+        extra = (f" (license_name: {name})" if name else "") + (f" (license_link: {link})" if link else "")
         inv.licenses.append(
-            LicenseFinding(
+            _finding(
+                verdict,
                 scope="model",
                 raw=str(v),
-                license_id=verdict.license_id,
-                license_class=str(verdict.license_class),
-                osi_approved=verdict.osi_approved,
-                confidence=verdict.confidence,
                 how="metadata",
                 evidence=card.evidence(
                     f"card metadata license: {v}",
@@ -64,16 +62,52 @@ def from_card_metadata(inv: Inventory, card: Card) -> None:
                     field="card:license",
                     line_start=line,
                     line_end=line,
-                    excerpt=clip(f"license: {v}" + (f" (license_name: {name})" if name else "")),
+                    excerpt=clip(f"license: {v}{extra}"),
                 ),
-                note=verdict.reason,
             )
         )
-        if str(v).lower() == "other" and not name and not link:
-            inv.warnings.append(
-                f"{card.path}: licence conflict risk: 'license: other' without license_name or "
-                "license_link; the terms cannot be identified"
+
+
+def _finding(verdict: LicenseVerdict, *, scope: Scope, raw: str, how: str, evidence: Evidence) -> LicenseFinding:
+    """A finding carrying everything the licence package knows about the verdict."""
+    return LicenseFinding(
+        scope=scope,
+        raw=raw,
+        license_id=verdict.license_id,
+        license_class=str(verdict.license_class),
+        osi_approved=verdict.osi_approved,
+        confidence=verdict.confidence,
+        how=how,  # type: ignore[arg-type]
+        evidence=evidence,
+        note=verdict.reason,
+        name=verdict.name,
+        source=verdict.source,
+        restrictions=list(verdict.restrictions),
+        parts=list(verdict.parts),
+    )
+
+
+def from_card_prose(inv: Inventory, card: Card) -> None:
+    """Licences the card's text names (its License section, `License:` lines): weaker findings."""
+    from truecard.licenses.prose import statements
+
+    for st in statements(card.lines, card.body_offset, card.sections):
+        line = card.lines[st.line - 1] if 0 < st.line <= len(card.lines) else st.text
+        inv.licenses.append(
+            _finding(
+                st.verdict,
+                scope=st.scope,  # type: ignore[arg-type]
+                raw=st.text[:200],
+                how="prose",
+                evidence=card.evidence(
+                    f"{card.path}: the text names {st.verdict.name} ({st.verdict.license_class})",
+                    kind="license-prose",
+                    line_start=st.line,
+                    line_end=st.line,
+                    excerpt=clip(line),
+                ),
             )
+        )
 
 
 def _meta_line(card: Card, key: str) -> int | None:
@@ -90,34 +124,28 @@ def from_license_file(inv: Inventory, rec: FileRecord) -> None:
         return
     sha, scope_h = rec.tree.sha256(rec.path)
     verdict = classify_text(r.text)
-    first = next((ln.strip() for ln in r.text.splitlines() if ln.strip()), "")
+    if r.truncated:
+        verdict.reason += f" (file is {rec.size // 1048576} MiB; only its first MiB was read)"
+    lines = r.text.splitlines()
+    first = next((ln.strip() for ln in lines if ln.strip()), "")
     scope = scope_of_file(rec.path)
+    start = verdict.line_start or 1
+    end = verdict.line_end or (min(len(lines), 40) or 1)
+    excerpt = next((ln.strip() for ln in lines[start - 1 : end] if ln.strip()), first)
     ev = Evidence(
         kind="license-file",
         summary=f"{rec.path}: {verdict.name} ({verdict.license_class})",
         source=rec.tree.info.id,
         revision=rec.tree.info.revision,
         path=rec.path,
-        line_start=1,
-        line_end=min(len(r.text.splitlines()), 40) or 1,
-        excerpt=clip(first) or None,
+        line_start=start,
+        line_end=end,
+        excerpt=clip(excerpt) or None,
         sha256=sha,
         sha256_scope=scope_h,
-        url=rec.tree.url_for(rec.path, 1),
+        url=rec.tree.url_for(rec.path, start),
     )
-    inv.licenses.append(
-        LicenseFinding(
-            scope=scope,
-            raw=first[:200],
-            license_id=verdict.license_id,
-            license_class=str(verdict.license_class),
-            osi_approved=verdict.osi_approved,
-            confidence=verdict.confidence,
-            how="file",
-            evidence=ev,
-            note=verdict.reason,
-        )
-    )
+    inv.licenses.append(_finding(verdict, scope=scope, raw=first[:200], how="file", evidence=ev))
 
 
 def _problem(rec: FileRecord, msg: str):
@@ -127,20 +155,15 @@ def _problem(rec: FileRecord, msg: str):
 
 
 def check_conflicts(inv: Inventory) -> None:
-    """Warn when licence statements disagree in class (the openwashing pattern)."""
-    meta = [f for f in inv.licenses if f.how == "metadata"]
-    files = [f for f in inv.licenses if f.how == "file" and f.scope in ("model", "weights")]
-    open_classes = {str(LicenseClass.OSI_PERMISSIVE), str(LicenseClass.OSI_COPYLEFT)}
-    for m in meta:
-        for f in files:
-            if f.license_class in ("unknown", "none") or m.license_class in ("unknown", "none"):
-                continue
-            if (m.license_class in open_classes) != (f.license_class in open_classes) or (
-                m.license_class != f.license_class
-                and f.confidence >= 0.8
-                and {m.license_class, f.license_class} - open_classes
-            ):
-                inv.warnings.append(
-                    f"licence conflict: card metadata says {m.raw!r} ({m.license_class}) but "
-                    f"{f.evidence.path} is {f.license_id or f.raw!r} ({f.license_class})"
-                )
+    """The licence pass that needs everything else collected first.
+
+    Adds what the cards' prose says about licences (weaker than files and metadata), then
+    warns about every licence conflict (`truecard.licenses.conflicts`): metadata against
+    licence files, files against each other, expressions mixing classes, open code beside
+    unlicensed weights, `license: other` without a name or link.
+    """
+    from truecard.licenses.conflicts import find_conflicts
+
+    for card in inv.cards:
+        from_card_prose(inv, card)
+    inv.warnings.extend(w for w in find_conflicts(inv) if w not in inv.warnings)
