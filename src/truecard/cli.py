@@ -112,8 +112,25 @@ def scan(
     framework: Annotated[
         list[str] | None, typer.Option("--framework", "-F", help=FRAMEWORK_HELP)
     ] = None,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline",
+            help="Contact no server: read remote sources from the truecard and Hugging Face caches.",
+        ),
+    ] = False,
+    follow_links: Annotated[
+        bool,
+        typer.Option(
+            "--follow-links",
+            help="Also score the code repository, paper and datasets the model card links to (bounded).",
+        ),
+    ] = False,
 ) -> None:
-    """Score a model against TRUE and show each criterion's points, reason and evidence."""
+    """Score a model against TRUE and show each criterion's points, reason and evidence.
+
+    Sources: a folder, hf:ORG/NAME[@REV] or a huggingface.co URL, gh:ORG/REPO[@REF] or a
+    GitHub/git URL, ./clone@REF, arxiv:ID. Several are merged into one evaluation."""
     from truecard.engine import scan as run_scan
     from truecard.evidence.claims import ClaimsError
     from truecard.frameworks import FrameworkError, failed_policies, resolve
@@ -140,8 +157,15 @@ def scan(
     except FrameworkError as exc:
         raise fail(str(exc)) from None
     try:
-        card = run_scan(*sources, claims=claims, use_claims=not no_claims, frameworks=selection,
-                        verify=verify_options)
+        card = run_scan(
+            *sources,
+            claims=claims,
+            use_claims=not no_claims,
+            frameworks=selection,
+            offline=offline,
+            follow_links=follow_links,
+            verify=verify_options,
+        )
     except errors as exc:
         raise fail(str(exc)) from None
     if fmt == "table" and output is None:

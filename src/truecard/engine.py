@@ -20,6 +20,7 @@ from truecard.frameworks import resolve as resolve_frameworks
 from truecard.frameworks.true import evaluate_criteria
 from truecard.models import Scorecard, SpecRef, Subject
 from truecard.sources import Tree, open_source
+from truecard.sources.follow import expand
 from truecard.spec import load_spec
 
 
@@ -56,6 +57,11 @@ def scorecard_from_inventory(
 
     licenses = scorecard_licenses(inv)
     problems = [p for t in inv.trees for p in t.problems] + inv.problems
+    partial = [
+        f"{t.info.id} was read only in part: {'; '.join(t.info.notes) or 'see problems'}"
+        for t in inv.trees
+        if t.info.partial
+    ]
     card = Scorecard(
         truecard_version=__version__,
         spec=SpecRef(name=spec.name, version=spec.version),
@@ -68,7 +74,7 @@ def scorecard_from_inventory(
         dimensions=dims,
         scanned_at=datetime.now(UTC),
         claims_used=use_claims and bool(inv.claims),
-        warnings=list(dict.fromkeys(inv.warnings)),
+        warnings=list(dict.fromkeys([*partial, *inv.warnings])),
         problems=problems,
         licenses=licenses,
         verification=inv.verification,
@@ -109,15 +115,18 @@ def scan(
     use_claims: bool = True,
     name: str | None = None,
     frameworks: Sequence[str] | Selection | None = None,
+    follow_links: bool = False,
     verify: dict[str, Any] | None = None,
     **source_options: Any,
 ) -> Scorecard:
     """Score one model from one or more sources (paths, `hf:ORG/NAME`, `gh:ORG/REPO`, ...).
 
-    Several sources are merged into one evaluation of one model. `frameworks` selects other
-    frameworks' views (`mof`, `osaid`, `osai`, policy files) for `Scorecard.frameworks`.
-    Raises `truecard.sources.SourceError` for a source that cannot be opened and
-    `truecard.frameworks.FrameworkError` for an unknown framework or a bad policy file.
+    Several sources are merged into one evaluation of one model; a Hub model brings its
+    datasets' cards, and `follow_links` also the code repository and paper its card links
+    (`truecard.sources.follow`). Source options (`offline=True`, ...) go to every opener.
+    `frameworks` selects other frameworks' views (`mof`, `osaid`, `osai`, policy files) for
+    `Scorecard.frameworks`. Raises `truecard.sources.SourceError` for a source that cannot be
+    opened and `truecard.frameworks.FrameworkError` for an unknown framework or a bad policy file.
     `verify`, when given, holds `truecard.verify.verify` options: the source holding the
     weights is then run in the sandbox and its result becomes the executable criteria's
     evidence (a plain scan runs nothing).
@@ -130,7 +139,9 @@ def scan(
     try:
         for s in sources:
             trees.append(s if isinstance(s, Tree) else open_source(os.fspath(s), **source_options))
+        notes = expand(trees, follow_links=follow_links, **source_options)
         inv = build_inventory(trees, claims_file=claims, use_claims=use_claims)
+        inv.warnings.extend(notes)
         if verify is not None:
             from truecard.verify import verify as run_verify
 

@@ -36,7 +36,8 @@ def clean_error(p: subprocess.CompletedProcess[str], code: int, *needles: str) -
     (["verify", str(EXAMPLE), "--memory-limit", "lots"], "--memory-limit: invalid size 'lots'"),
     (["verify", str(EXAMPLE), "--format", "xml"], "unknown format 'xml'"),
     (["verify", str(EXAMPLE), "--timeout", "0"], "--timeout must be a positive"),
-    (["verify", "hf:not-a-repo-id"], "expected hf:ORG/NAME"),
+    (["verify", "hf:too/many/parts"], "expected hf:ORG/NAME"),
+    (["verify", "hf:datasets/org/name"], "a dataset, not a model"),
     (["scan", str(EXAMPLE), "--finetune"], "--finetune needs --verify"),
 ])
 def test_usage_errors_are_one_line(args: list[str], needle: str) -> None:
@@ -134,4 +135,4 @@ def test_hub_source_that_cannot_be_downloaded() -> None:
     """hf: sources are downloaded only for verify; offline, that fails with one clear line."""
     pytest.importorskip("huggingface_hub")
     p = cli("verify", "hf:org/name", env={"HF_HUB_OFFLINE": "1"})
-    clean_error(p, 2, "hf:org/name: could not download it")
+    clean_error(p, 2, "hf:org/name: not in the local cache (offline)")

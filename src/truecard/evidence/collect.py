@@ -40,6 +40,8 @@ CARD_NAMES = (
 DATACARD_RE = re.compile(
     r"(datasheet|data_?card|dataset_?card|data_?sheet|^data\.md$|datasets?\.md$|data_?statement)", re.I
 )
+# Sources that are a dataset's repository (see truecard.sources.follow): their card is a data card.
+DATA_SOURCE_KINDS = {"hf-dataset"}
 MAX_DOCS = 60
 MAX_CODE = 3000
 MAX_WEIGHTS = 5000
@@ -170,7 +172,8 @@ def _collect_tree(inv: Inventory, tree: Tree) -> None:
     for rec in card_recs:
         card = _read_card(inv, rec)
         if card is not None:
-            inv.cards.append(card)
+            # a dataset repository's README is that dataset's card, not the model's
+            (inv.docs if tree.info.kind in DATA_SOURCE_KINDS else inv.cards).append(card)
     docs = [
         r
         for r in recs
@@ -290,6 +293,8 @@ def _weight_summary(w: Any) -> str:
         bits.append(f"{w.parameters:,} parameters")
     if w.dtypes:
         bits.append("/".join(w.dtypes[:3]))
+    if w.metadata.get("not_read"):
+        bits.append(f"{w.size:,} bytes, header not read ({w.metadata['not_read']})")
     return ", ".join(bits)
 
 
@@ -663,7 +668,9 @@ def _mine_prose(inv: Inventory, card: Card) -> None:
     body = re.sub(r"<!--.*?-->", lambda m: "\n" * m.group(0).count("\n"), card.body, flags=re.S)
     lines = body.split("\n")
     first = card.body_offset + 1
-    is_datacard = bool(DATACARD_RE.search(posixpath.basename(card.path)))
+    is_datacard = bool(DATACARD_RE.search(posixpath.basename(card.path))) or (
+        card.tree.info.kind in DATA_SOURCE_KINDS
+    )
 
     for h in prose.hardware_hits(lines, first):
         inv.disclosures.append(

@@ -16,6 +16,7 @@ from typing import Any
 
 from truecard.evidence.inventory import FileRecord, WeightFile
 from truecard.models import Evidence
+from truecard.sources.base import ContentNotFetched
 
 SAFETENSORS_HEADER_MAX = 100 * 1024 * 1024  # the format's own limit
 DTYPE_BYTES = {
@@ -110,6 +111,9 @@ def read_safetensors(rec: FileRecord, ev: Evidence) -> WeightFile:
         info = parse_safetensors_header(head, rec.size)
     except HeaderError as exc:
         return WeightFile(rec.path, "safetensors", rec.size, None, None, [], str(exc), ev)
+    except ContentNotFetched as exc:
+        # listed by its source (size, hash) but not fetched: present, header not verified
+        return WeightFile(rec.path, "safetensors", rec.size, None, None, [], None, ev, {"not_read": str(exc)})
     except OSError as exc:
         return WeightFile(rec.path, "safetensors", rec.size, None, None, [], f"unreadable: {exc}", ev)
     return WeightFile(
@@ -131,6 +135,8 @@ GGUF_MAGIC = b"GGUF"
 def read_gguf(rec: FileRecord, ev: Evidence) -> WeightFile:
     try:
         head = rec.tree.read_head(rec.path, 8)
+    except ContentNotFetched as exc:
+        return WeightFile(rec.path, "gguf", rec.size, None, None, [], None, ev, {"not_read": str(exc)})
     except OSError as exc:
         return WeightFile(
             rec.path, "gguf", rec.size, None, None, [], f"unreadable: {exc.strerror or exc}", ev

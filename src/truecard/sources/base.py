@@ -32,6 +32,12 @@ class SourceError(Exception):
     """
 
 
+class ContentNotFetched(FileNotFoundError):
+    """A file the source lists (name, size, often its hash) but whose bytes it did not fetch:
+    stored in Git LFS, a large blob left on a git remote. Present, just not verified; readers
+    must not mistake it for a corrupt file."""
+
+
 @dataclass(frozen=True)
 class FileEntry:
     path: str  # POSIX path relative to the tree root

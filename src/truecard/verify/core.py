@@ -48,50 +48,89 @@ def _have(*modules: str) -> list[str]:
 
 
 def _resolve(source: str | os.PathLike[str] | Tree, tmp: list[Path]) -> tuple[Path, str, str | None]:
-    """(local folder, source label, revision). An `hf:` source is downloaded, only here."""
+    """(local folder, source label, revision). A Hub source is downloaded, only here."""
     if isinstance(source, Tree):
-        root = getattr(source, "root", None)
-        if root is not None:
-            return Path(root), source.info.location, source.info.revision
-        if source.info.kind == "hf":
-            repo = source.info.location
-            for prefix in ("hf:", "https://huggingface.co/", "huggingface.co/"):
-                repo = repo.removeprefix(prefix)
-            return _download_hf(repo, source.info.revision, tmp)
-        raise VerifyError(f"verify needs a local folder or hf:ORG/NAME, not a {source.info.kind} source")
+        return _local_copy(source, tmp)
     spec = os.fspath(source)
-    if spec.startswith("hf:"):
-        repo, _, rev = spec[3:].partition("@")
-        return _download_hf(repo, rev or None, tmp)
+    _check_hub_spec(spec)
     try:
         tree = open_source(spec)
     except SourceError as exc:
         raise VerifyError(str(exc)) from None
-    root = getattr(tree, "root", None)
-    if root is None:
+    try:
+        return _local_copy(tree, tmp)
+    finally:
         tree.close()
-        raise VerifyError(f"{spec}: verify needs a local folder or hf:ORG/NAME")
-    return Path(root), str(root), tree.info.revision
 
 
-def _download_hf(repo: str, revision: str | None, tmp: list[Path]) -> tuple[Path, str, str | None]:
-    """Download a Hub snapshot into a temporary folder: only when the user asked to verify."""
-    repo = repo.strip().strip("/")
-    if repo.count("/") != 1 or not all(repo.split("/")):
-        raise VerifyError(f"hf:{repo}: expected hf:ORG/NAME (optionally @REVISION)")
+def _check_hub_spec(spec: str) -> None:
+    """Refuse a Hub address that is not a model before anything is fetched."""
+    try:
+        from truecard.sources.hub import PREFIXES, parse_hub_spec
+    except ImportError:  # the hub source module is optional
+        return
+    if not spec.startswith(tuple(PREFIXES)):
+        return
+    try:
+        ref = parse_hub_spec(spec)
+    except SourceError as exc:
+        raise VerifyError(str(exc)) from None
+    if ref.repo_type != "model":
+        raise VerifyError(f"{spec}: a dataset, not a model; verify runs models")
+
+
+def _local_copy(tree: Tree, tmp: list[Path]) -> tuple[Path, str, str | None]:
+    root = getattr(tree, "root", None)
+    if root is not None:
+        return Path(root), tree.info.location, tree.info.revision
+    ref = getattr(tree, "ref", None)
+    if tree.info.kind != "hf" or ref is None:
+        raise VerifyError(f"verify needs a local folder or hf:ORG/NAME, not a {tree.info.kind} source")
+    return _download_hf(tree, ref.repo_id, tmp)
+
+
+# Files a verify never needs: other copies of the weights (pickles, GGUF and ONNX exports,
+# Meta's consolidated originals) when safetensors are there, and intermediate checkpoints.
+_REDUNDANT = (".bin", ".pt", ".pth", ".ckpt", ".h5", ".msgpack", ".gguf", ".onnx", ".onnx_data",
+              ".tflite", ".mlmodel")
+
+
+def _wanted(paths: list[str]) -> list[str]:
+    from truecard.verify.static import SIDE_DIRS
+
+    has_st = any(p.endswith(".safetensors") and "/" not in p for p in paths)
+    out = []
+    for p in paths:
+        if SIDE_DIRS.search(p) or p.startswith(("original/", ".git")):
+            continue
+        if has_st and p.lower().endswith(_REDUNDANT):
+            continue
+        out.append(p)
+    return out
+
+
+def _download_hf(tree: Tree, repo: str, tmp: list[Path]) -> tuple[Path, str, str | None]:
+    """Download the files of the revision the Hub tree read into a temporary folder, file by
+    file through `huggingface_hub` (streamed to disk): only because verify was asked for."""
     if _have("huggingface_hub"):
         raise ExtraMissing("verifying a Hub model downloads it and needs huggingface_hub: "
                            "pip install 'truecard[hub]'")
-    from huggingface_hub import snapshot_download
+    from huggingface_hub import hf_hub_download
 
+    sha = str(getattr(tree, "sha", "") or tree.info.revision or "") or None
+    endpoint = getattr(tree, "endpoint", None) or None
     d = Path(tempfile.mkdtemp(prefix="truecard-hf-"))
     tmp.append(d)
-    try:
-        path = snapshot_download(repo, revision=revision, local_dir=d)
-    except Exception as exc:
-        raise VerifyError(f"hf:{repo}: could not download it ({type(exc).__name__}: "
-                          f"{str(exc).splitlines()[0][:200] if str(exc) else 'no detail'})") from None
-    return Path(path), f"hf:{repo}", revision
+    files = _wanted([e.path for e in tree.entries()])
+    if not files:
+        raise VerifyError(f"hf:{repo}: the repository lists no files to verify")
+    for f in files:
+        try:
+            hf_hub_download(repo, f, revision=sha, local_dir=d, endpoint=endpoint)
+        except Exception as exc:
+            first = str(exc).splitlines()[0][:200] if str(exc) else "no detail"
+            raise VerifyError(f"hf:{repo}: could not download {f} ({type(exc).__name__}: {first})") from None
+    return d, f"hf:{repo}", sha
 
 
 def check_extra(loader: str | None) -> None:
