@@ -457,6 +457,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if parts[:2] == ["api", "papers"] and len(parts) == 3:
                 self._paper(parts[2])
+            elif parts in (["api", "models"], ["api", "datasets"]):
+                self._list(parts[1][:-1])
             elif parts and parts[0] == "api" and len(parts) >= 3 and parts[1] in ("models", "datasets"):
                 self._api(parts[1][:-1], parts[2:])
             elif parts and parts[0] == "cdn" and len(parts) == 2:
@@ -579,6 +581,23 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(404, "RevisionNotFound", f"Invalid rev id: {rev}")
             return
         self._json(self._info(repo, sha))
+
+    def _list(self, repo_type: str) -> None:
+        """`GET /api/models?author=&search=&limit=` (what `HfApi.list_models` calls)."""
+        author = self._query.get("author", [None])[0]
+        search = (self._query.get("search", [""])[0] or "").lower()
+        limit = int(self._query.get("limit", ["1000"])[0])
+        out = []
+        for (rtype, repo_id), repo in sorted(self.fake.repos.items()):
+            if rtype != repo_type or (author and repo_id.split("/")[0] != author):
+                continue
+            if search and search not in repo_id.lower():
+                continue
+            out.append({"_id": repo_id, "id": repo_id, "modelId": repo_id, "private": False,
+                        "sha": repo.sha, "tags": [], "downloads": 0, "likes": 0})
+            if len(out) >= limit:
+                break
+        self._json(out)
 
     def _info(self, repo: FakeRepo, sha: str) -> dict[str, Any]:
         files = repo.commits[sha]

@@ -29,7 +29,7 @@ app = typer.Typer(
 
 # Extra command modules (each: `register(app: typer.Typer) -> None`). Add yours here.
 COMMAND_MODULES: list[str] = [
-    "batch", "render", "licenses", "serve", "db", "token", "push", "export", "importing",
+    "batch", "render", "licenses", "verify", "serve", "db", "token", "push", "export", "importing",
 ]
 
 
@@ -98,6 +98,19 @@ def scan(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="More evidence per criterion in the table.")
     ] = False,
+    verify: Annotated[
+        bool, typer.Option("--verify", help="Also load and run the model in a sandbox (see `truecard verify`).")
+    ] = False,
+    finetune: Annotated[
+        bool, typer.Option("--finetune", help="With --verify: also run one fine-tuning step.")
+    ] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="With --verify: seconds before the run is killed.")] = 600.0,
+    memory_limit: Annotated[
+        str | None, typer.Option("--memory-limit", help="With --verify: memory limit, e.g. 4G.")
+    ] = None,
+    trust_remote_code: Annotated[
+        bool, typer.Option("--trust-remote-code", help="With --verify: allow the repository's own code to run.")
+    ] = False,
     framework: Annotated[
         list[str] | None, typer.Option("--framework", "-F", help=FRAMEWORK_HELP)
     ] = None,
@@ -137,6 +150,19 @@ def scan(
 
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    verify_options = None
+    errors: tuple[type[Exception], ...] = (SourceError, ClaimsError)
+    if finetune and not verify:
+        raise fail("--finetune needs --verify (a plain scan runs nothing)")
+    if verify:
+        from truecard.commands.verify import parse_memory
+        from truecard.verify import VerifyError
+
+        errors = (*errors, VerifyError)
+        if timeout <= 0:
+            raise fail("--timeout must be a positive number of seconds")
+        verify_options = {"finetune": finetune, "timeout": timeout,
+                          "memory_limit": parse_memory(memory_limit), "trust_remote_code": trust_remote_code}
     try:
         selection = resolve(framework)
     except FrameworkError as exc:
@@ -149,8 +175,9 @@ def scan(
             frameworks=selection,
             offline=offline,
             follow_links=follow_links,
+            verify=verify_options,
         )
-    except (SourceError, ClaimsError) as exc:
+    except errors as exc:
         raise fail(str(exc)) from None
     if fmt == "table" and output is None:
         from rich.console import Console

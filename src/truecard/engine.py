@@ -116,6 +116,7 @@ def scan(
     name: str | None = None,
     frameworks: Sequence[str] | Selection | None = None,
     follow_links: bool = False,
+    verify: dict[str, Any] | None = None,
     **source_options: Any,
 ) -> Scorecard:
     """Score one model from one or more sources (paths, `hf:ORG/NAME`, `gh:ORG/REPO`, ...).
@@ -126,6 +127,9 @@ def scan(
     `frameworks` selects other frameworks' views (`mof`, `osaid`, `osai`, policy files) for
     `Scorecard.frameworks`. Raises `truecard.sources.SourceError` for a source that cannot be
     opened and `truecard.frameworks.FrameworkError` for an unknown framework or a bad policy file.
+    `verify`, when given, holds `truecard.verify.verify` options: the source holding the
+    weights is then run in the sandbox and its result becomes the executable criteria's
+    evidence (a plain scan runs nothing).
     """
     if not sources:
         raise ValueError("scan() needs at least one source")
@@ -138,6 +142,13 @@ def scan(
         notes = expand(trees, follow_links=follow_links, **source_options)
         inv = build_inventory(trees, claims_file=claims, use_claims=use_claims)
         inv.warnings.extend(notes)
+        if verify is not None:
+            from truecard.verify import verify as run_verify
+
+            # Several sources may be merged (a weights snapshot and a code clone): run the
+            # one that holds the weights.
+            target = next((f.tree for f in inv.files if f.kind == "weights"), trees[0])
+            inv.verification = run_verify(target, **verify).model_dump(mode="json")
         return scorecard_from_inventory(
             inv, name=name, use_claims=use_claims, started=started, frameworks=selection or frameworks
         )

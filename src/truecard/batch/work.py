@@ -36,7 +36,13 @@ def _raise_timeout(signum: int, frame: Any) -> None:
     raise ItemTimeout
 
 
+KIND_NAMES = {"rate-limit": "rate-limited", "revision": "not-found", "entry": "not-found", "offline": "network"}
+
+
 def classify_error(exc: BaseException) -> str:
+    kind = getattr(exc, "kind", None)
+    if isinstance(kind, str) and kind:
+        return KIND_NAMES.get(kind, kind)
     name = type(exc).__name__
     msg = str(exc).lower()
     if isinstance(exc, ItemTimeout) or "timeout" in name.lower() or "timed out" in msg:

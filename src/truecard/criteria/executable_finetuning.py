@@ -15,7 +15,10 @@ RUBRIC = Rubric(
     "was finite and the weights changed.",
     partial="Not executed, but a usable fine-tuning path is shared: fine-tuning or training "
     "scripts (or a PEFT/trainer config) together with loadable weights.",
-    none="The fine-tuning step failed, or no fine-tuning script or config is shared.",
+    none="The fine-tuning step failed (error quoted: the model did not load, the loss was not "
+    "finite or the weights did not change), or no fine-tuning script or config is shared.",
+    notes="A step not attempted because the model is too large for this machine, or needs "
+    "`--trust-remote-code`, falls back to the static assessment.",
     unknown="Nothing was read.",
     remediation="Share a fine-tuning script or config (e.g. a LoRA recipe) that works on the "
     "published weights; run `truecard verify --finetune` to prove it.",
@@ -24,15 +27,20 @@ RUBRIC = Rubric(
 
 def evaluate(inv: Inventory) -> Assessment:
     r = _verification(inv, "finetune")
-    if r is not None:
+    if r is not None and (r.get("attempted") or (inv.verification or {}).get("status") == "failed"):
         if r.get("ok"):
+            used = r.get("used_repo_files") or []
+            how = f"{r.get('method')} step"
+            if used:
+                how += f" with the settings of {', '.join(used)}"
             return Assessment.met(
-                "executed: a fine-tuning step ran, loss finite, weights changed",
-                [_verify_evidence(r, "truecard verify --finetune: step ran")],
+                f"executed: truecard verify ran a {how}; loss finite "
+                f"({r.get('loss_before')} -> {r.get('loss_after')}), weights changed",
+                [_verify_evidence(inv, r, "truecard verify --finetune: a training step ran")],
             )
         return Assessment.unmet(
-            f"the fine-tuning step failed: {str(r.get('error'))[:150]}",
-            [_verify_evidence(r, "truecard verify --finetune: failed")],
+            f"truecard verify: the fine-tuning step failed: {str(r.get('error'))[:150]}",
+            [_verify_evidence(inv, r, "truecard verify --finetune: failed")],
         )
     scripts = inv.code_with("finetuning") or inv.code_with("training")
     cfgs = inv.configs_of("finetuning", "training", "deepspeed")

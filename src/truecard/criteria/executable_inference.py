@@ -12,7 +12,7 @@ from typing import Any
 from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.evidence.collect import CHECKPOINT_DIR_RE
 from truecard.evidence.inventory import Inventory
-from truecard.models import Evidence
+from truecard.models import Evidence, clip
 
 ID = "executable.inference"
 RUBRIC = Rubric(
@@ -20,9 +20,13 @@ RUBRIC = Rubric(
     "following the shared instructions.",
     partial="Not executed, but everything needed is shared and consistent: readable weights in a "
     "format loadable without custom code, a config (or self-describing GGUF), and instructions "
-    "(usage code or an inference script); or the model is too large for this machine and the "
-    "checks that need no loading passed.",
-    none="The run failed (the loader's error is quoted), or weights or instructions are missing.",
+    "(usage code or an inference script); or `truecard verify` found the model too large for this machine "
+    "and every check that needs no loading passed (shards present with consistent headers, "
+    "weight shapes as the config implies, tokenizer present); or it needs its own code and "
+    "`--trust-remote-code` was not given, so it was not run.",
+    none="The run failed (the loader's error is quoted: it did not load, a config/weights shape "
+    "disagreed, it timed out or passed the memory limit, its outputs were not finite), or "
+    "weights or instructions are missing.",
     unknown="Nothing was read.",
     remediation="Share weights, config and a usage snippet that loads them; run `truecard verify` "
     "to prove it runs.",
@@ -30,21 +34,43 @@ RUBRIC = Rubric(
 
 
 def _verification(inv: Inventory, key: str) -> dict[str, Any] | None:
+    """One part ('inference' or 'finetune') of `truecard verify`'s result, when it ran."""
     v = inv.verification or {}
     r = v.get(key)
     return r if isinstance(r, dict) else None
 
 
-def _verify_evidence(result: dict[str, Any], summary: str) -> Evidence:
+def _verify_evidence(inv: Inventory, result: dict[str, Any], summary: str) -> Evidence:
+    """Detected evidence for a run: what ran where, with its output (or error) quoted."""
+    v = inv.verification or {}
     out = result.get("output")
+    if isinstance(out, dict) and "text" in out:
+        excerpt = f"{out.get('prompt')!r} -> {out.get('text')!r}"
+    elif out:
+        excerpt = str(out)
+    elif result.get("error"):
+        excerpt = str(result.get("error"))
+    else:
+        excerpt = None
     return Evidence(
         kind="execution",
         summary=summary,
-        field="verify",
-        excerpt=(
-            str(out)[:200] if out else (str(result.get("error"))[:200] if result.get("error") else None)
-        ),
+        source=f"verify:{v.get('source')}" if v.get("source") else None,
+        revision=v.get("revision"),
+        field="verify." + ("finetune" if "loss_finite" in result or "method" in result else "inference"),
+        excerpt=clip(excerpt) if excerpt else None,
     )
+
+
+def _run_facts(r: dict[str, Any]) -> str:
+    bits = []
+    if r.get("seconds") is not None:
+        bits.append(f"{r['seconds']:.2f} s")
+    if r.get("peak_memory_mb"):
+        bits.append(f"peak {r['peak_memory_mb']:.0f} MiB")
+    if r.get("loader"):
+        bits.append(str(r["loader"]))
+    return ", ".join(bits)
 
 
 def static_ready(inv: Inventory) -> tuple[bool, list[Evidence], str]:
@@ -76,29 +102,37 @@ def static_ready(inv: Inventory) -> tuple[bool, list[Evidence], str]:
 
 
 def evaluate(inv: Inventory) -> Assessment:
+    v = inv.verification or {}
     r = _verification(inv, "inference")
+    note = ""
     if r is not None:
         if r.get("ok"):
             return Assessment.met(
-                f"executed: loaded and ran inference in {r.get('seconds', '?')} s",
-                [_verify_evidence(r, "truecard verify: inference ran")],
+                f"executed: truecard verify loaded the model and ran inference ({_run_facts(r)})",
+                [_verify_evidence(inv, r, "truecard verify: inference ran in the sandbox")],
             )
-        if r.get("skipped") and r.get("static_ok"):
+        if v.get("too_large") and v.get("status") == "partial":
             return Assessment.partial(
-                f"not loaded ({r.get('reason') or r.get('error')}); static checks passed",
-                [_verify_evidence(r, "truecard verify: static checks only")],
+                "too large to load here; truecard verify's checks without loading passed "
+                "(shards, headers, config shapes, tokenizer)",
+                [_verify_evidence(inv, r, "truecard verify: static checks only")],
+                "Run `truecard verify` on a machine with enough memory for full credit.",
             )
-        return Assessment.unmet(
-            f"the model failed to run: {str(r.get('error'))[:150]}",
-            [_verify_evidence(r, "truecard verify: inference failed")],
-        )
+        if r.get("needs_remote_code") and not r.get("attempted"):
+            note = "not executed: its custom code needs --trust-remote-code; "
+        else:
+            return Assessment.unmet(
+                f"truecard verify: the model failed to run: {str(r.get('error'))[:150]}",
+                [_verify_evidence(inv, r, "truecard verify: inference failed")],
+            )
     ready, ev, missing = static_ready(inv)
     if ready:
         return Assessment.partial(
-            "weights, config and instructions are shared (not executed: run `truecard verify` for full credit)",
+            note + "weights, config and instructions are shared"
+            + ("" if note else " (not executed: run `truecard verify` for full credit)"),
             ev,
             "Run `truecard verify` (or `truecard scan --verify`) to prove the model loads and runs.",
         )
     if inv.files or has_documentation(inv):
-        return Assessment.unmet(f"cannot be run from what is shared: missing {missing}", ev)
+        return Assessment.unmet(f"{note}cannot be run from what is shared: missing {missing}", ev)
     return Assessment.unknown("nothing was read")

@@ -28,8 +28,14 @@ HASH_LIMIT = 64 * 1024 * 1024
 class SourceError(Exception):
     """A source that cannot be opened at all (missing path, unreachable host, ...).
 
-    Its message is shown to the user as is, so it must say what to do.
+    Its message is shown to the user as is, so it must say what to do. `kind` says what sort
+    of failure it is (not-found, gated, timeout, network, server, rate-limit, bad-input) for
+    batch runs that group and retry failures; None when the message says it all.
     """
+
+    def __init__(self, message: str, kind: str | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class ContentNotFetched(FileNotFoundError):

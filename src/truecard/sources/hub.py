@@ -95,7 +95,7 @@ def parse_hub_spec(spec: str) -> RepoRef:
         revision = revision or unquote(parts[3])
         parts = parts[:2]
     if not 1 <= len(parts) <= 2 or not all(_valid_name(p) for p in parts):
-        raise SourceError(f"{spec}: not a Hub repository id; expected hf:ORG/NAME[@REVISION]")
+        raise SourceError(f"{spec}: not a Hub repository id; expected hf:ORG/NAME[@REVISION]", kind="bad-input")
     revision = unquote(revision).strip() or None
     if revision is not None and (len(revision) > 256 or any(c in revision for c in "\0\n\r ")):
         raise SourceError(f"{spec}: malformed revision {revision!r}")
@@ -578,12 +578,14 @@ def open_hub(
                 tree = _open_offline(ref, label, cache, endpoint)
                 tree.info.notes.append(f"the Hub could not be reached ({exc}); used the cached metadata")
                 return tree
-            raise SourceError(f"{label}: {exc}; use --offline to score what is in the local cache") from None
+            raise SourceError(
+                f"{label}: {exc}; use --offline to score what is in the local cache", kind=exc.kind
+            ) from None
         if exc.kind == "not-found":
-            raise SourceError(f"{label}: {exc}") from None
+            raise SourceError(f"{label}: {exc}", kind="not-found") from None
         if exc.kind == "revision":
-            raise SourceError(f"{label}: no such branch, tag or commit on the Hub") from None
-        raise SourceError(f"{label}: {exc}") from None
+            raise SourceError(f"{label}: no such branch, tag or commit on the Hub", kind="not-found") from None
+        raise SourceError(f"{label}: {exc}", kind=exc.kind) from None
     sha = meta["sha"]
     cache.set_ref(ref.revision or "main", sha)
     info = _source_info(ref, sha, endpoint)

@@ -225,9 +225,13 @@ class HubClient:
 
         http = http_module()
         transient = (http.TimeoutException, http.NetworkError, http.RemoteProtocolError)
+        from truecard import ratelimit
+
+        host = self.endpoint.split("://", 1)[-1].split("/", 1)[0]
         attempt = 0
         while True:
             attempt += 1
+            ratelimit.acquire(host)  # the run-wide bucket (shared by all batch workers)
             try:
                 return fn()
             except HubCallError as exc:
@@ -243,6 +247,8 @@ class HubClient:
                 if status not in RETRY_STATUS or attempt >= self.attempts:
                     raise self._describe(exc, what) from None
                 wait = _retry_after(exc.response)
+                if status == 429 and wait is not None:
+                    ratelimit.backoff(host, wait)  # every worker holds off, not just this one
                 if wait is None:
                     wait = 0.5 * 2 ** (attempt - 1)
                 if wait > MAX_RETRY_WAIT:

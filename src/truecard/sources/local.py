@@ -32,10 +32,11 @@ class LocalTree(Tree):
         if not p.exists():
             if p.is_symlink():
                 raise SourceError(f"{path}: is a broken symbolic link")
-            raise SourceError(f"{path}: no such file or directory")
+            raise SourceError(f"{path}: no such file or directory", kind="not-found")
         if not p.is_dir():
             raise SourceError(
-                f"{path}: is a file, not a folder; scan the folder that holds the model "
+                kind="bad-input",
+                message=f"{path}: is a file, not a folder; scan the folder that holds the model "
                 "(its README.md, config.json, weights ...)"
             )
         root = p.resolve()

@@ -1,0 +1,27 @@
+"""`truecard verify`: executable means executed.
+
+Loads a model the way its card says to, runs a short inference on a fixed input (and, with
+`finetune=True`, one training step) in a sandboxed child process, and returns a
+`VerifyResult`. Importing this package never imports torch: only the child does.
+"""
+
+from truecard.verify.core import DEFAULT_TIMEOUT, ExtraMissing, VerifyError, verify
+from truecard.verify.result import (
+    FinetuneResult,
+    InferenceResult,
+    ParameterCounts,
+    StaticCheck,
+    VerifyResult,
+)
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "ExtraMissing",
+    "FinetuneResult",
+    "InferenceResult",
+    "ParameterCounts",
+    "StaticCheck",
+    "VerifyError",
+    "VerifyResult",
+    "verify",
+]
