@@ -9,13 +9,14 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from webutil import EXAMPLE, ROOT, LiveServer, card_for, db_url, free_port, missing, store, wait_http
+from webutil import EXAMPLE, ROOT, LiveServer, card_for, db_url, free_port, missing, store
 
 __all__ = ["db_url", "store"]
 
@@ -146,10 +147,26 @@ def test_push_to_a_live_dashboard(store: Any, tmp_path: Path) -> None:
         assert m is not None and m.owner.name == "carol"
 
 
-def _serve(*args: str, port: int) -> subprocess.Popen[str]:
+def _serve(*args: str, timeout: float = 120) -> tuple[subprocess.Popen[str], int]:
+    """`truecard serve` in a child process on a free port (another one if that was taken meanwhile)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.Popen([sys.executable, "-m", "truecard", "serve", "--port", str(port), *args],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for _ in range(3):
+        port = free_port()
+        proc = subprocess.Popen([sys.executable, "-m", "truecard", "serve", "--port", str(port), *args],
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.time() + timeout
+        while time.time() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    if json.loads(r.read()) == {"status": "ok"}:
+                        return proc, port
+            except (OSError, ValueError):
+                time.sleep(0.1)
+        proc.kill()
+        out, _ = proc.communicate(timeout=30)
+        if "address already in use" not in out.lower():
+            raise AssertionError(f"truecard serve did not start:\n{out[-2000:]}")
+    raise AssertionError("no free port")
 
 
 def test_killed_server_loses_no_committed_evaluation(db_url: str) -> None:
@@ -159,10 +176,8 @@ def test_killed_server_loses_no_committed_evaluation(db_url: str) -> None:
     with db.write() as s:
         _, token = repo.create_token(s, "dora")
     db.dispose()
-    port = free_port()
-    proc = _serve("--db", db_url, port=port)
+    proc, port = _serve("--db", db_url)
     try:
-        wait_http(f"http://127.0.0.1:{port}/healthz")
         ids = []
         for i in range(3):
             body = json.dumps({"scorecard": card_for("dora/model", f"{i}" * 40, when=f"2025-0{i + 1}-01T00:00:00+00:00")})
@@ -183,10 +198,8 @@ def test_killed_server_loses_no_committed_evaluation(db_url: str) -> None:
 
 @pytest.mark.slow
 def test_serve_demo_shows_a_real_leaderboard() -> None:
-    port = free_port()
-    proc = _serve("--demo", port=port)
+    proc, port = _serve("--demo")
     try:
-        wait_http(f"http://127.0.0.1:{port}/healthz", timeout=120)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/models?per_page=1", timeout=30) as r:
             body = json.loads(r.read())
         assert body["total"] == 400
