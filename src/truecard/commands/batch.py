@@ -126,5 +126,5 @@ def _saver(db: str | None):  # type: ignore[no-untyped-def]
         return batch_saver(db)
     except ImportError:
         raise fail("--save needs the dashboard store: pip install 'truecard[web]'") from None
-    except Exception as exc:  # noqa: BLE001 - e.g. an unreachable database: one clear line
+    except Exception as exc:
         raise fail(f"cannot open the database: {exc}") from None
