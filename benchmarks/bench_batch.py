@@ -65,6 +65,8 @@ def main() -> None:
             wall = time.perf_counter() - t
             print(f"truecard batch --engine {engine:5s}:       {s.scored / wall:7.1f} models/s  ({wall:.2f} s wall, "
                   f"{s.scored} scored, {s.failed} failed; engine start-up included)")
+            if s.failures:
+                print(f"  first failure: {s.failures[0]}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

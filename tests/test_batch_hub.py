@@ -30,7 +30,7 @@ def test_hundreds_of_hub_models_with_injected_failures(hub: FakeHub, tmp_path: P
     src = tmp_path / "models.txt"
     src.write_text("\n".join(lines) + "\n")
     hub.reset_stats()
-    summary = run_batch(BatchOptions(sources_file=src, concurrency=4, timeout=60))
+    summary = run_batch(BatchOptions(sources_file=src, concurrency=4, timeout=60, rate=1000, burst=100))
     failures = {k: kind for k, kind, _ in summary.failures}
     assert summary.scored + summary.failed == len(lines)
     assert failures[f"hf:{ids[5]}"] == "server"
@@ -48,14 +48,14 @@ def test_hundreds_of_hub_models_with_injected_failures(hub: FakeHub, tmp_path: P
     # only the failures are retried; the Hub has healed meanwhile
     hub.repos[("model", ids[5])].failures.clear()
     hub.repos[("model", ids[6])].failures.clear()
-    retry = run_batch(BatchOptions(sources_file=src, concurrency=4, retry_failed=True))
+    retry = run_batch(BatchOptions(sources_file=src, concurrency=4, retry_failed=True, rate=1000))
     assert (retry.scored, retry.failed) == (2, 2)
 
     # re-scans: one metadata request per unchanged model decides; a new commit is re-scored
     changed = hub.repos[("model", ids[0])]
     changed.commit({**changed.files(), "README.md": card({"license": "mit"}, "# updated\n")})
     hub.reset_stats()
-    again = run_batch(BatchOptions(sources_file=src, concurrency=4, rescan_stale=0))
+    again = run_batch(BatchOptions(sources_file=src, concurrency=4, rescan_stale=0, rate=1000, burst=100))
     assert again.scored == 1 and again.unchanged == len(ids) - 1
     info_calls = [r for r in hub.log if r.path.startswith("/api/models/")]
     assert len(info_calls) <= len(ids) + 8  # one probe each, plus the one re-scan

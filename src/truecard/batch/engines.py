@@ -104,7 +104,16 @@ class RayEngine:
             if address:
                 kwargs["address"] = address
             else:
+                # a local instance: its workers import this very copy of truecard
+                import os
+                from pathlib import Path
+
+                import truecard
+
+                here = str(Path(truecard.__file__).resolve().parents[1])
+                path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
                 kwargs["num_cpus"] = max(1, concurrency)
+                kwargs["runtime_env"] = {"env_vars": {"PYTHONPATH": path}}
             ray.init(**kwargs)
         self.concurrency = max(1, concurrency)
         bucket_actor = ray.remote(ratelimit.TokenBucket)

@@ -73,8 +73,9 @@ def register(app: typer.Typer) -> None:
         if sources_file is None and hub_query is None:
             raise fail("give a SOURCES_FILE or --hub-query")
         saver = None
+        close_store = None
         if save:
-            saver = _saver(db)
+            saver, close_store = _saver(db)
         opts = BatchOptions(
             sources_file=sources_file,
             hub_query=hub_query,
@@ -102,6 +103,8 @@ def register(app: typer.Typer) -> None:
         finally:
             if out is not None and out is not sys.stdout:
                 out.close()
+            if close_store is not None:
+                close_store()
         typer.echo(
             f"truecard batch: {summary.scored} scored, {summary.failed} failed, {summary.unchanged} unchanged, "
             f"{summary.skipped_done} not due, in {summary.seconds:.1f} s ({summary.rate:.1f} models/s)",
@@ -118,7 +121,10 @@ def _saver(db: str | None):  # type: ignore[no-untyped-def]
     from truecard.cli import fail
 
     try:
-        from truecard.store import batch_saver  # type: ignore[attr-defined]
+        from truecard.batch.save import batch_saver
+
+        return batch_saver(db)
     except ImportError:
         raise fail("--save needs the dashboard store: pip install 'truecard[web]'") from None
-    return batch_saver(db)
+    except Exception as exc:
+        raise fail(f"cannot open the database: {exc}") from None
