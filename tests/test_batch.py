@@ -156,3 +156,34 @@ def test_bad_batch_input(tmp_path: Path) -> None:
     assert parse_duration("7d") == 7 * 86400 and parse_duration("90") == 90
     with pytest.raises(BatchError, match="unknown engine"):
         run_batch(BatchOptions(sources_file=sources_file(tmp_path, [str(tmp_path)]), engine="spark"))
+
+
+def test_batch_save_into_the_store_exactly_once(tmp_path: Path) -> None:
+    pytest.importorskip("sqlalchemy")
+    from truecard.batch.save import batch_saver
+    from truecard.store import open_store
+    from truecard.store.orm import Evaluation
+
+    folders = card_folders(tmp_path, 6)
+    src = sources_file(tmp_path, [str(f) for f in folders])
+    url = f"sqlite:///{tmp_path / 'dash.db'}"
+    save, close = batch_saver(url)
+    try:
+        summary = run_batch(BatchOptions(sources_file=src, concurrency=2), saver=save)
+        assert summary.scored == 6
+        # a crash between the ledger and the store: the next run saves again, idempotently
+        led = Ledger(src.with_name(src.name + ".truecard-state.sqlite"))
+        led.db.execute("UPDATE items SET saved=0")
+        led.close()
+        again = run_batch(BatchOptions(sources_file=src, concurrency=2), saver=save)
+        assert again.scored == 0
+    finally:
+        close()
+    db = open_store(url)
+    try:
+        with db.read() as s:
+            from sqlalchemy import func, select
+
+            assert s.scalar(select(func.count()).select_from(Evaluation)) == 6
+    finally:
+        db.dispose()
