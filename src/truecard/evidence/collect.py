@@ -10,7 +10,7 @@ from typing import Any
 from truecard.evidence import prose
 from truecard.evidence.card import parse_card
 from truecard.evidence.code import classify_code
-from truecard.evidence.files import classify
+from truecard.evidence.files import CARD_NAMES, classify
 from truecard.evidence.inventory import (
     Card,
     CheckpointRef,
@@ -28,15 +28,6 @@ from truecard.evidence.weights import read_index, read_weight
 from truecard.models import Evidence, Problem, clip
 from truecard.sources.base import Tree
 
-CARD_NAMES = (
-    "readme.md",
-    "model_card.md",
-    "modelcard.md",
-    "readme.markdown",
-    "readme.rst",
-    "readme.txt",
-    "readme",
-)
 DATACARD_RE = re.compile(
     r"(datasheet|data_?card|dataset_?card|data_?sheet|^data\.md$|datasets?\.md$|data_?statement)", re.I
 )

@@ -61,6 +61,16 @@ ENV_NAMES = {
     "cargo.toml",
 }
 LICENSE_STEMS = ("license", "licence", "copying", "notice", "use_policy", "acceptable_use", "license_weights")
+# Names a model card goes by, in order of preference (lower case).
+CARD_NAMES = (
+    "readme.md",
+    "model_card.md",
+    "modelcard.md",
+    "readme.markdown",
+    "readme.rst",
+    "readme.txt",
+    "readme",
+)
 TOKENIZER_NAMES = {
     "tokenizer.json",
     "tokenizer_config.json",

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from truecard.evidence.files import CARD_NAMES
 from truecard.sources.base import SourceError, Tree
 
 MAX_DATASET_CARDS = 5
@@ -32,15 +33,6 @@ FOLLOW_DEPTH = 1
 MAX_CODE_REPOS = 2
 MAX_PAPERS = 2
 README_LIMIT = 512 << 10
-CARD_NAMES = (
-    "readme.md",
-    "model_card.md",
-    "modelcard.md",
-    "readme.markdown",
-    "readme.rst",
-    "readme.txt",
-    "readme",
-)
 
 GITHUB_RE = re.compile(r"https?://(?:www\.)?github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)", re.I)
 GITLAB_RE = re.compile(r"https?://gitlab\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)", re.I)

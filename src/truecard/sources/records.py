@@ -99,8 +99,33 @@ class MotComponent:
     line: int | None
 
 
+class _RecordEvidence:
+    """Evidence citing a published record: always `claimed`, with the record file's hash."""
+
+    kind: ClassVar[str]
+    path: str
+    sha256: str
+    source_id: str
+
+    def evidence(self, summary: str, line: int | None = None, excerpt: str | None = None,
+                 url: str | None = None) -> Evidence:
+        return Evidence(
+            kind=f"{self.kind}-record",
+            summary=summary,
+            source=self.source_id,
+            path=Path(self.path).name,
+            line_start=line,
+            line_end=line,
+            excerpt=clip(excerpt) if excerpt else None,
+            sha256=self.sha256,
+            sha256_scope="file",
+            url=url or None,
+            origin=Origin.CLAIMED,
+        )
+
+
 @dataclass
-class MotRecord:
+class MotRecord(_RecordEvidence):
     """One Model Openness Tool record, as published."""
 
     kind: ClassVar[str] = "mot"
@@ -113,21 +138,6 @@ class MotRecord:
     components: list[MotComponent]
     source_id: str
 
-    def evidence(self, summary: str, line: int | None = None, excerpt: str | None = None,
-                 url: str | None = None) -> Evidence:
-        return Evidence(
-            kind="mot-record",
-            summary=summary,
-            source=self.source_id,
-            path=Path(self.path).name,
-            line_start=line,
-            line_end=line,
-            excerpt=clip(excerpt) if excerpt else None,
-            sha256=self.sha256,
-            sha256_scope="file",
-            url=url or None,
-            origin=Origin.CLAIMED,
-        )
 
     def mot_model(self) -> MotModel:
         """The record as the Model Openness Tool stores it, for the MOF evaluator."""
@@ -280,7 +290,7 @@ class OsaiParam:
 
 
 @dataclass
-class OsaiRecord:
+class OsaiRecord(_RecordEvidence):
     """One European Open Source AI Index record, as published."""
 
     kind: ClassVar[str] = "osai"
@@ -293,21 +303,6 @@ class OsaiRecord:
     source_id: str
     warnings: list[str] = field(default_factory=list)
 
-    def evidence(self, summary: str, line: int | None = None, excerpt: str | None = None,
-                 url: str | None = None) -> Evidence:
-        return Evidence(
-            kind="osai-record",
-            summary=summary,
-            source=self.source_id,
-            path=Path(self.path).name,
-            line_start=line,
-            line_end=line,
-            excerpt=clip(excerpt) if excerpt else None,
-            sha256=self.sha256,
-            sha256_scope="file",
-            url=url or None,
-            origin=Origin.CLAIMED,
-        )
 
 
 def _norm_key(k: Any) -> str:
