@@ -39,9 +39,11 @@ NEAR_TRAIN_RE = re.compile(
 def evaluate(inv: Inventory) -> Assessment:
     training = inv.code_with("training")
     finetune = inv.code_with("finetuning")
-    configs = inv.configs_of("training", "deepspeed", "finetuning")
+    configs = sorted(inv.configs_of("training", "deepspeed", "finetuning"), key=lambda c: c.role == "finetuning")
     is_finetune_model = bool(inv.metadata.get("base_model"))
     if training or finetune:
+        # pre-training scripts first, then other training, then fine-tuning-only code
+        training = sorted(training, key=lambda c: (not c.pretraining, "finetuning" in c.roles, c.path))
         scripts = training + [c for c in finetune if c not in training]
         ev = [c.evidence for c in scripts[:3]] + [c.evidence for c in configs[:2]]
         # training code with its configuration is the full pipeline; for a model that is a
