@@ -23,6 +23,13 @@ __all__ = ["gpt2_copy", "tiny_gpt2", "tiny_llama"]  # fixtures, used by name
 pytestmark = pytest.mark.run
 
 
+@pytest.fixture(autouse=True)
+def private_tempdir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's sandbox temp folders go to a folder of its own, so the leftover check
+    cannot see another process's verify run on the same machine."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path_factory.mktemp("tmp")))
+
+
 def leftovers() -> set[str]:
     return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith("truecard-verify-")}
 

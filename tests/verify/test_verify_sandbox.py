@@ -27,6 +27,13 @@ def script(tmp_path: Path, body: str) -> Path:
     return p
 
 
+@pytest.fixture(autouse=True)
+def private_tempdir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's sandbox temp folders go to a folder of its own, so the leftover check
+    cannot see another process's verify run on the same machine."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path_factory.mktemp("tmp")))
+
+
 def leftovers() -> set[str]:
     return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith("truecard-verify-")}
 
