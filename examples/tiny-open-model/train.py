@@ -4,9 +4,8 @@ from pathlib import Path
 
 import torch
 import yaml
-from transformers import AutoConfig, AutoModelForCausalLM, get_scheduler
-
 from data.prepare_data import prepare
+from transformers import AutoConfig, AutoModelForCausalLM, get_scheduler
 
 
 def main(root: Path = Path(__file__).parent) -> None:
