@@ -8,30 +8,18 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 from safetensors.numpy import save_file
-from tiny_models import gpt2_copy, make_remote_code, tiny_gpt2, tiny_llama
+from tiny_models import gpt2_copy, leftovers, make_remote_code, private_tempdir, tiny_gpt2, tiny_llama  # noqa: F401 - private_tempdir is an autouse fixture
 
 from truecard.verify import verify
 
 __all__ = ["gpt2_copy", "tiny_gpt2", "tiny_llama"]  # fixtures, used by name
 
 pytestmark = pytest.mark.run
-
-
-@pytest.fixture(autouse=True)
-def private_tempdir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test's sandbox temp folders go to a folder of its own, so the leftover check
-    cannot see another process's verify run on the same machine."""
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path_factory.mktemp("tmp")))
-
-
-def leftovers() -> set[str]:
-    return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith("truecard-verify-")}
 
 
 def test_runnable_model_passes_inference_and_finetuning(tiny_gpt2: Path) -> None:

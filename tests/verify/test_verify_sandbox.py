@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import socket
-import tempfile
 import textwrap
 import time
 from pathlib import Path
 
 import pytest
+from tiny_models import leftovers, private_tempdir  # noqa: F401 - private_tempdir is an autouse fixture
 
 from truecard.verify.sandbox import run_child
 
@@ -25,17 +25,6 @@ def script(tmp_path: Path, body: str) -> Path:
     p = tmp_path / "child.py"
     p.write_text(ANSWER + textwrap.dedent(body))
     return p
-
-
-@pytest.fixture(autouse=True)
-def private_tempdir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test's sandbox temp folders go to a folder of its own, so the leftover check
-    cannot see another process's verify run on the same machine."""
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path_factory.mktemp("tmp")))
-
-
-def leftovers() -> set[str]:
-    return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith("truecard-verify-")}
 
 
 def test_memory_hog_is_killed_and_reported(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import importlib.util
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -228,3 +229,16 @@ def write_onnx(out: Path, vocab: int = 16, width: int = 8) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     onnx.save(model, str(out / "model.onnx"))
     return out
+
+
+@pytest.fixture(autouse=True)
+def private_tempdir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's sandbox temp folders go to a folder of its own, so the leftover check
+    cannot see another process's verify run on the same machine. Autouse in every test module
+    that imports it."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path_factory.mktemp("tmp")))
+
+
+def leftovers() -> set[str]:
+    """Sandbox temp folders present now (in this test's private temp folder)."""
+    return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith("truecard-verify-")}
