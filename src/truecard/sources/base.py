@@ -62,9 +62,19 @@ class Tree(ABC):
     # then skips file collection and only calls `contribute()`.
     lists_files: ClassVar[bool] = True
 
+    _listing: list[FileEntry] | None = field(default=None, init=False, repr=False)
+    _by_path: dict[str, FileEntry] = field(default_factory=dict, init=False, repr=False)
+
     @abstractmethod
+    def _list_files(self) -> list[FileEntry]:
+        """All regular files, sorted by path. Called once; `entries()` keeps the result."""
+
     def entries(self) -> list[FileEntry]:
-        """All regular files, sorted by path."""
+        """All regular files, sorted by path (listed once, then served from memory)."""
+        if self._listing is None:
+            self._listing = self._list_files()
+            self._by_path = {e.path: e for e in self._listing}
+        return self._listing
 
     @abstractmethod
     def read_range(self, path: str, offset: int, length: int) -> bytes:
@@ -86,10 +96,8 @@ class Tree(ABC):
         return None
 
     def entry(self, path: str) -> FileEntry | None:
-        for e in self.entries():
-            if e.path == path:
-                return e
-        return None
+        self.entries()
+        return self._by_path.get(path)
 
     def sha256(self, path: str) -> tuple[str | None, str | None]:
         """(hash, scope) for a cited file: the whole file if small, else its first MiB."""

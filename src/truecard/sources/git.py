@@ -233,23 +233,14 @@ class GitTree(Tree):
     web: str | None = None
     web_style: str | None = None
     known_refs: dict[str, str] = field(default_factory=dict)
-    _entries: list[FileEntry] | None = None
-    _index: dict[str, FileEntry] = field(default_factory=dict)
     _oids: dict[str, str] = field(default_factory=dict)
     _absent: dict[str, str] = field(default_factory=dict)  # path -> why its content is not here
     _blobs: dict[str, bytes] = field(default_factory=dict)
     _blob_bytes: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def entries(self) -> list[FileEntry]:
-        if self._entries is None:
-            self._entries = self._list()
-            self._index = {e.path: e for e in self._entries}
-        return self._entries
-
-    def entry(self, path: str) -> FileEntry | None:
-        self.entries()
-        return self._index.get(path)
+    def _list_files(self) -> list[FileEntry]:
+        return self._list()
 
     def refs(self) -> dict[str, str]:
         return dict(self.known_refs)

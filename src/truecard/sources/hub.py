@@ -189,8 +189,6 @@ class HubTree(Tree):
     snapshot: Path | None = None  # this revision in the Hugging Face cache, when present
     endpoint: str = ""
     hub_refs: dict[str, dict[str, str]] | None = None
-    _entries: list[FileEntry] | None = None
-    _index: dict[str, FileEntry] = field(default_factory=dict)
     _whole: dict[str, bytes] = field(default_factory=dict)
     _blocks: dict[str, list[tuple[int, bytes]]] = field(default_factory=dict)
     _denied: str | None = None
@@ -212,36 +210,29 @@ class HubTree(Tree):
         return [t for t in self.meta.get("tags") or [] if isinstance(t, str)]
 
     # -- listing -----------------------------------------------------------------------
-    def entries(self) -> list[FileEntry]:
-        if self._entries is None:
-            out: list[FileEntry] = []
-            for s in self.meta.get("siblings") or []:
-                path = s.get("rfilename") if isinstance(s, dict) else None
-                if not _safe_path(path):
-                    self.problems.append(
-                        Problem(
-                            source=self.info.id, message=f"skipped an unsafe file name: {str(path)[:80]!r}"
-                        )
-                    )
-                    continue
-                lfs = s.get("lfs") if isinstance(s.get("lfs"), dict) else None
-                size = (lfs or {}).get("size") if lfs else s.get("size")
-                sha = (lfs or {}).get("sha256") if lfs else None
-                out.append(
-                    FileEntry(
-                        path=path,
-                        size=int(size) if isinstance(size, int) and size >= 0 else 0,
-                        sha256=sha if isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{64}", sha) else None,
+    def _list_files(self) -> list[FileEntry]:
+        out: list[FileEntry] = []
+        for s in self.meta.get("siblings") or []:
+            path = s.get("rfilename") if isinstance(s, dict) else None
+            if not _safe_path(path):
+                self.problems.append(
+                    Problem(
+                        source=self.info.id, message=f"skipped an unsafe file name: {str(path)[:80]!r}"
                     )
                 )
-            out.sort(key=lambda e: e.path)
-            self._entries = out
-            self._index = {e.path: e for e in out}
-        return self._entries
-
-    def entry(self, path: str) -> FileEntry | None:
-        self.entries()
-        return self._index.get(path)
+                continue
+            lfs = s.get("lfs") if isinstance(s.get("lfs"), dict) else None
+            size = (lfs or {}).get("size") if lfs else s.get("size")
+            sha = (lfs or {}).get("sha256") if lfs else None
+            out.append(
+                FileEntry(
+                    path=path,
+                    size=int(size) if isinstance(size, int) and size >= 0 else 0,
+                    sha256=sha if isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{64}", sha) else None,
+                )
+            )
+        out.sort(key=lambda e: e.path)
+        return out
 
     def refs(self) -> dict[str, str]:
         if not self.hub_refs:

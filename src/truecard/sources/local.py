@@ -23,8 +23,6 @@ SKIP_DIRS = {".git", "__pycache__", ".hg", ".svn", "node_modules", ".venv", ".to
 @dataclass
 class LocalTree(Tree):
     root: Path = field(default_factory=Path)
-    _entries: list[FileEntry] | None = None
-    _index: dict[str, FileEntry] = field(default_factory=dict)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> LocalTree:
@@ -45,15 +43,8 @@ class LocalTree(Tree):
         info = SourceInfo(id=f"local:{root}", kind="local", location=str(root), revision=_git_head(root))
         return cls(info=info, root=root)
 
-    def entries(self) -> list[FileEntry]:
-        if self._entries is None:
-            self._entries = self._walk()
-            self._index = {e.path: e for e in self._entries}
-        return self._entries
-
-    def entry(self, path: str) -> FileEntry | None:
-        self.entries()
-        return self._index.get(path)
+    def _list_files(self) -> list[FileEntry]:
+        return self._walk()
 
     def _walk(self) -> list[FileEntry]:
         out: list[FileEntry] = []

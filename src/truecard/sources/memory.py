@@ -14,12 +14,8 @@ class MemoryTree(Tree):
     files: dict[str, bytes] = field(default_factory=dict)
     urls: dict[str, str] = field(default_factory=dict)  # path -> where the content was read
 
-    def entries(self) -> list[FileEntry]:
+    def _list_files(self) -> list[FileEntry]:
         return [FileEntry(path=p, size=len(d)) for p, d in sorted(self.files.items())]
-
-    def entry(self, path: str) -> FileEntry | None:
-        d = self.files.get(path)
-        return None if d is None else FileEntry(path=path, size=len(d))
 
     def read_range(self, path: str, offset: int, length: int) -> bytes:
         if path not in self.files:

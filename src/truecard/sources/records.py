@@ -398,7 +398,7 @@ class RecordTree(Tree):
     def subject(self) -> str | None:
         return self.record.name if self.record else None
 
-    def entries(self) -> list[FileEntry]:
+    def _list_files(self) -> list[FileEntry]:
         return []
 
     def read_range(self, path: str, offset: int, length: int) -> bytes:
