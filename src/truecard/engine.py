@@ -154,5 +154,5 @@ def scan(
         )
     finally:
         for t in trees:
-            if not isinstance(t, Tree) or t not in sources:
+            if not any(t is s for s in sources):  # close what this call opened, not the caller's trees
                 t.close()

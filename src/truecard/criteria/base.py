@@ -75,11 +75,3 @@ def has_documentation(inv: Inventory) -> bool:
     """True when some card or doc with real prose was read: silence there means 'not
     disclosed' (unmet); with nothing read at all the answer is 'unknown'."""
     return any(c.filled_chars > 0 for c in inv.cards + inv.docs)
-
-
-def nothing_read(inv: Inventory) -> bool:
-    return not inv.files
-
-
-def best(evidence_lists: list[list[Evidence]]) -> list[Evidence]:
-    return [e for lst in evidence_lists for e in lst]

@@ -251,15 +251,6 @@ def sentences(lines: list[str], first_line: int = 1) -> Iterator[tuple[int, str]
                 yield first_line + i, s.strip()
 
 
-def _num(s: str | None) -> float | None:
-    if not s:
-        return None
-    try:
-        return float(s.replace(",", ""))
-    except ValueError:
-        return None
-
-
 INFERENCE_ONLY = (
     r"\b(inference|infer\w*|can run|runs on|fits on|requires?|vram|memory|gguf|quantiz\w*|generat\w*|"
     r"tokens?/s|latency|throughput|speed|seconds|faster|benchmark\w*|process\w*|runtime)"

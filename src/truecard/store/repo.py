@@ -202,13 +202,6 @@ def get_model(s: Session, model_id: str) -> Model | None:
     return m
 
 
-def require_model(s: Session, model_id: str) -> Model:
-    m = get_model(s, model_id)
-    if m is None:
-        raise NotFound(f"no model {model_id!r}")
-    return m
-
-
 @dataclass
 class SaveResult:
     model: Model

@@ -43,17 +43,6 @@ def _iso(t: datetime) -> str:
     return t.astimezone(UTC).isoformat()
 
 
-def export_line(model_id: str, scorecard: dict[str, Any], *, stored_at: str | None = None,
-                stored_by: str | None = None) -> str:
-    rec: dict[str, Any] = {"kind": "evaluation", "format": FORMAT, "model_id": model_id}
-    if stored_at is not None:
-        rec["stored_at"] = stored_at
-    if stored_by is not None:
-        rec["stored_by"] = stored_by
-    rec["scorecard"] = scorecard
-    return cards.canonical_json(rec)
-
-
 def iter_export(s: Session) -> Iterator[str]:
     """The export, line by line (no newline), streamed from the database."""
     models = s.execute(select(Model.id, Model.model_id).order_by(Model.model_id)).all()
