@@ -49,15 +49,7 @@ def evaluate(inv: Inventory) -> Assessment:
         s = hp[0]
         return Assessment.partial(
             "training hyper-parameters only listed in the card",
-            [
-                c.evidence(
-                    f"card section '{s.title}'",
-                    kind="card-section",
-                    line_start=s.line_start,
-                    line_end=s.line_end,
-                    excerpt=s.text.strip()[:200],
-                )
-            ],
+            [c.section_evidence(s, f"card section '{s.title}'")],
             "Publish the configuration files themselves, the data pipeline and the environment.",
         )
     if has_documentation(inv) or inv.files:

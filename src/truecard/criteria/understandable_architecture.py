@@ -73,15 +73,7 @@ def evaluate(inv: Inventory) -> Assessment:
         reasons.append("paper linked")
     if specific:
         c, s = specific[0]
-        ev.append(
-            c.evidence(
-                f"section '{s.title}'",
-                kind="card-section",
-                line_start=s.line_start,
-                line_end=s.line_end,
-                excerpt=s.text.strip()[:200],
-            )
-        )
+        ev.append(c.section_evidence(s, f"section '{s.title}'"))
         reasons.append("architecture specifics in the docs")
     if gguf:
         ev.append(gguf[0].evidence)

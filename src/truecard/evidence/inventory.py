@@ -77,6 +77,16 @@ class Card:
             **kw,
         )
 
+    def section_evidence(self, section: Section, summary: str) -> Evidence:
+        """A card section cited whole: its line range and the start of its text."""
+        return self.evidence(
+            summary,
+            kind="card-section",
+            line_start=section.line_start,
+            line_end=section.line_end,
+            excerpt=section.text.strip()[:200],
+        )
+
 
 @dataclass
 class LicenseFinding:
