@@ -187,3 +187,14 @@ def test_batch_save_into_the_store_exactly_once(tmp_path: Path) -> None:
             assert s.scalar(select(func.count()).select_from(Evaluation)) == 6
     finally:
         db.dispose()
+
+
+def test_batch_cli_bad_duration_is_a_clear_error(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from truecard.cli import _load_commands, app
+
+    _load_commands()
+    src = sources_file(tmp_path, [str(tmp_path)])
+    r = CliRunner().invoke(app, ["batch", str(src), "--rescan-stale", "soon"])
+    assert r.exit_code == 2 and "invalid duration" in r.output and "Traceback" not in r.output

@@ -378,3 +378,10 @@ def test_revision_probe_for_batch_rescans(fake_hub: FakeHub) -> None:
     assert probe_revision(f"hf:org/model@{repo.sha}") == repo.sha
     assert probe_revision("hf:org/missing") is None
     assert fake_hub.stats()["requests"] == 3  # one tiny request per probe, none for a sha
+
+
+@pytest.mark.parametrize("spec", ["hf:org/model@", "hf:org/model@ ", "https://huggingface.co/org/model@"])
+def test_empty_revision_is_a_clear_error_before_any_request(spec: str) -> None:
+    with pytest.raises(SourceError, match="empty revision") as exc:
+        parse_hub_spec(spec)
+    assert exc.value.kind == "bad-input"

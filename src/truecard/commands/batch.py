@@ -76,6 +76,10 @@ def register(app: typer.Typer) -> None:
         close_store = None
         if save:
             saver, close_store = _saver(db)
+        try:
+            stale = parse_duration(rescan_stale) if rescan_stale else None
+        except BatchError as exc:
+            raise fail(str(exc)) from None
         opts = BatchOptions(
             sources_file=sources_file,
             hub_query=hub_query,
@@ -86,7 +90,7 @@ def register(app: typer.Typer) -> None:
             address=address,
             timeout=timeout,
             retry_failed=retry_failed,
-            rescan_stale=parse_duration(rescan_stale) if rescan_stale else None,
+            rescan_stale=stale,
             save=save,
             db=db,
             fmt=fmt,

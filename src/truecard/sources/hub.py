@@ -82,7 +82,9 @@ def parse_hub_spec(spec: str) -> RepoRef:
             raise SourceError(f"{spec}: not a Hugging Face Hub address")
         rest, is_url = u.path, True
     rest = rest.strip("/")
-    rest, _, revision = rest.partition("@")
+    rest, at, revision = rest.partition("@")
+    if at and not revision.strip():
+        raise SourceError(f"{spec}: empty revision after '@'; expected hf:ORG/NAME@REVISION", kind="bad-input")
     parts = [p for p in rest.split("/") if p]
     repo_type = "model"
     if parts and parts[0] == "datasets":
@@ -98,7 +100,7 @@ def parse_hub_spec(spec: str) -> RepoRef:
         raise SourceError(f"{spec}: not a Hub repository id; expected hf:ORG/NAME[@REVISION]", kind="bad-input")
     revision = unquote(revision).strip() or None
     if revision is not None and (len(revision) > 256 or any(c in revision for c in "\0\n\r ")):
-        raise SourceError(f"{spec}: malformed revision {revision!r}")
+        raise SourceError(f"{spec}: malformed revision {revision!r}", kind="bad-input")
     return RepoRef("/".join(parts), repo_type, revision)
 
 
