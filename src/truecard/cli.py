@@ -228,10 +228,17 @@ def rubric(
     sys.stdout.write(rubric_markdown() if fmt == "markdown" else rubric_json() + "\n")
 
 
+_loaded: set[str] = set()
+
+
 def _load_commands() -> None:
+    """Register the extra command modules on `app`, each once however often this is called."""
     for name in COMMAND_MODULES:
+        if name in _loaded:
+            continue
         mod = importlib.import_module(f"truecard.commands.{name}")
         mod.register(app)
+        _loaded.add(name)
 
 
 def main() -> None:
