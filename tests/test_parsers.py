@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import require_corpus, write_safetensors
-from truecard.evidence import prose
+from truecard.evidence import patterns as prose
 from truecard.evidence.card import REGEX_YAML_BLOCK, parse_front_matter, real_chars, split_sections
 from truecard.evidence.code import classify_code
 from truecard.evidence.text import looks_binary

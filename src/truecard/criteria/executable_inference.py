@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from truecard.criteria.base import Assessment, Rubric, has_documentation
-from truecard.evidence.collect import CHECKPOINT_DIR_RE
 from truecard.evidence.inventory import Inventory
+from truecard.evidence.patterns import CHECKPOINT_DIR_RE
 from truecard.models import Evidence, clip
 
 ID = "executable.inference"

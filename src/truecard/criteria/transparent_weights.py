@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from truecard.criteria.base import Assessment, Rubric, has_documentation
-from truecard.evidence.collect import CHECKPOINT_DIR_RE
 from truecard.evidence.inventory import Inventory
-from truecard.evidence.prose import WEIGHTS_STATEMENT_RE
+from truecard.evidence.patterns import CHECKPOINT_DIR_RE, WEIGHTS_STATEMENT_RE
 
 ID = "transparent.weights"
 RUBRIC = Rubric(

@@ -63,6 +63,11 @@ class Card:
     sections: list[Section]
     sha256: str | None
     filled_chars: int  # characters of real (non-template) prose
+    # "model": the model's own card; "repository": the README of a code repository scanned
+    # beside it; "doc": other documentation; "datacard": a dataset's card or datasheet
+    role: Literal["model", "repository", "doc", "datacard"] = "model"
+    # derived views computed once per card by the collectors (sentences, comment-free body)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def evidence(self, summary: str, kind: str = "card", **kw: Any) -> Evidence:
         return Evidence(

@@ -425,7 +425,7 @@ def model_from_inventory(inv: Inventory) -> MotModel:
                                    line_end=s.line_end)], "evaluation section in the card")
         if card.filled_chars >= 300:
             add(13, [card.evidence(f"model card, {card.filled_chars} characters of prose", kind="card")])
-    from truecard.evidence.collect import DATACARD_RE
+    from truecard.evidence.patterns import DATACARD_RE
 
     datacards = [d for d in inv.docs if DATACARD_RE.search(d.path.rsplit("/", 1)[-1]) and d.filled_chars > 100]
     add(14, [d.evidence(f"data card {d.path}", kind="datacard") for d in datacards[:3]])
@@ -434,7 +434,7 @@ def model_from_inventory(inv: Inventory) -> MotModel:
         if r.kind == "doc" and "report" in r.path.lower() and r.path.lower().endswith((".pdf", ".md"))
     ]
     if reports:
-        from truecard.evidence.collect import ev as file_ev
+        from truecard.evidence.collectors._common import ev as file_ev
 
         add(11, [file_ev(r.tree, r.path, "doc", f"technical report {r.path}") for r in reports[:2]])
 

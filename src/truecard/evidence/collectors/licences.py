@@ -1,5 +1,8 @@
 """Licence statements found in the artifacts: card metadata, licence files, prose.
 
+`collect_tree` reads a tree's licence files, `collect` the cards' metadata, and `finish`
+compares every statement once all are in (`truecard.licenses.conflicts`).
+
 Scopes: a licence file at the root governs the whole model (`model`) unless its name says
 otherwise (`LICENSE_weights`, `LICENSE-MODEL`, `LICENSE-CODE`, `data/LICENSE`, ...). The
 deeper attribution and conflict checks live in `truecard.licenses`.
@@ -15,6 +18,7 @@ from truecard.evidence.inventory import Card, FileRecord, Inventory, LicenseFind
 from truecard.evidence.text import read_text
 from truecard.licenses import LicenseVerdict, classify_id, classify_text
 from truecard.models import Evidence, clip
+from truecard.sources.base import Tree
 
 Scope = Literal["model", "weights", "code", "data", "docs"]
 
@@ -34,6 +38,19 @@ def scope_of_file(path: str) -> Scope:
         # a licence deep inside a code folder (src/, third_party/) governs that code
         return "code"
     return "model"
+
+
+def collect_tree(inv: Inventory, tree: Tree, recs: list[FileRecord]) -> None:
+    """Licence files at most two folders deep (deeper ones belong to vendored code)."""
+    for r in (r for r in recs if r.kind == "license"):
+        if r.size == 0 or r.path.count("/") <= 2:
+            from_license_file(inv, r)
+
+
+def collect(inv: Inventory) -> None:
+    """Licences in the cards' metadata (`license`, `license_name`, `license_link`)."""
+    for card in inv.cards:
+        from_card_metadata(inv, card)
 
 
 def from_card_metadata(inv: Inventory, card: Card) -> None:
@@ -154,7 +171,7 @@ def _problem(rec: FileRecord, msg: str):
     return Problem(path=rec.path, source=rec.tree.info.id, message=f"licence file: {msg}")
 
 
-def check_conflicts(inv: Inventory) -> None:
+def finish(inv: Inventory) -> None:
     """The licence pass that needs everything else collected first.
 
     Adds what the cards' prose says about licences (weaker than files and metadata), then

@@ -1,15 +1,81 @@
-"""Disclosures in prose: hardware, compute, time, cost, emissions; datasets; links.
+"""The shared patterns and names of evidence extraction, in one place.
 
-Each finding quotes the sentence it came from. The patterns are deliberately concrete
-(accelerator models, units) so a vague sentence is recognised as vague, not as a number.
+File-name patterns (data cards, checkpoint folders, step-named revisions), config keys that
+mark training, data-pipeline and architecture settings, and the recognisers of prose:
+hardware, compute, time, cost, emissions, datasets and links. Each prose recogniser works on
+one sentence and returns what it matched, so a collector can quote the sentence. The patterns
+are deliberately concrete (accelerator models, units) so a vague sentence is recognised as
+vague, not as a number. Nothing here touches an inventory or a file.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
+
+DATACARD_RE = re.compile(
+    r"(datasheet|data_?card|dataset_?card|data_?sheet|^data\.md$|datasets?\.md$|data_?statement)", re.I
+)
+CHECKPOINT_DIR_RE = re.compile(
+    r"(^|/)(checkpoint[-_]?\d+|step[-_]?\d+|global_step\d+|ckpt[-_]?\d+|iter[-_]?\d+|epoch[-_]?\d+)(/|$)",
+    re.I,
+)
+STEP_REF_RE = re.compile(r"^(step|checkpoint|ckpt|iter|global_step|tokens?)[-_]?\d+", re.I)
+TRAIN_KEYS = {
+    "learning_rate",
+    "lr",
+    "batch_size",
+    "train_batch_size",
+    "per_device_train_batch_size",
+    "global_batch_size",
+    "micro_batch_size",
+    "optimizer",
+    "optim",
+    "warmup_steps",
+    "warmup",
+    "max_steps",
+    "num_train_epochs",
+    "epochs",
+    "weight_decay",
+    "gradient_accumulation_steps",
+    "lr_scheduler_type",
+    "scheduler",
+    "train_iters",
+    "max_duration",
+    "zero_optimization",
+    "seq_length",
+    "train_micro_batch_size_per_gpu",
+    "trainer",
+    "training",
+    "optim_config",
+}
+DATA_PIPELINE_KEYS = {
+    "data",
+    "dataset",
+    "datasets",
+    "data_path",
+    "train_data",
+    "data_paths",
+    "tokenizer",
+    "data_mix",
+    "dataloader",
+}
+
+ARCH_KEYS = (
+    "num_hidden_layers",
+    "n_layer",
+    "num_layers",
+    "hidden_size",
+    "n_embd",
+    "d_model",
+    "num_attention_heads",
+    "n_head",
+    "intermediate_size",
+    "vocab_size",
+    "num_key_value_heads",
+)
 
 ACCEL = (
     r"(?:A100|H100|H200|H800|A800|B200|GB200|GH200|V100|P100|T4|L4|L40S?|A10G?|A40|A6000|"
@@ -262,9 +328,12 @@ DATA_DURATION_RE = re.compile(
 )
 
 
-def hardware_hits(lines: list[str], first: int = 1) -> list[Hit]:
+def hardware_hits(
+    lines: list[str], first: int = 1, pairs: Iterable[tuple[int, str]] | None = None
+) -> list[Hit]:
+    """Training-hardware statements among the sentences of `lines` (or the given pairs)."""
     out = []
-    for ln, s in sentences(lines, first):
+    for ln, s in sentences(lines, first) if pairs is None else pairs:
         if not _HW_HINT.search(s):
             continue
         acc = ACCEL_RE.search(s)
@@ -308,10 +377,12 @@ _HW_HINT = re.compile(
 )
 
 
-def cost_hits(lines: list[str], first: int = 1) -> list[tuple[str, Hit]]:
+def cost_hits(
+    lines: list[str], first: int = 1, pairs: Iterable[tuple[int, str]] | None = None
+) -> list[tuple[str, Hit]]:
     """(topic, hit) for compute, time, cost, emissions, tokens and steps."""
     out: list[tuple[str, Hit]] = []
-    for ln, s in sentences(lines, first):
+    for ln, s in sentences(lines, first) if pairs is None else pairs:
         if not _COST_HINT.search(s):  # cheap pre-filter: most sentences name no quantity
             continue
         if FLOPS_RE.search(s):

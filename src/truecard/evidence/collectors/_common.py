@@ -1,0 +1,67 @@
+"""What every collector shares: citing a file of a tree as evidence."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from truecard.evidence.inventory import Card
+from truecard.evidence.patterns import DATACARD_RE, sentences
+from truecard.models import Evidence, clip
+from truecard.sources.base import Tree
+
+
+def ev(
+    tree: Tree,
+    path: str,
+    kind: str,
+    summary: str,
+    *,
+    line: int | None = None,
+    line_end: int | None = None,
+    excerpt: str | None = None,
+    hash_it: bool = True,
+    field: str | None = None,
+) -> Evidence:
+    """Evidence for a file of `tree`, hashed with the tree's one hash scope (`Tree.sha256`:
+    the whole file for text, the header for large binaries) so every source cites alike."""
+    sha, scope = tree.sha256(path) if hash_it else (None, None)
+    return Evidence(
+        kind=kind,
+        summary=summary,
+        source=tree.info.id,
+        revision=tree.info.revision,
+        path=path,
+        line_start=line,
+        line_end=line_end or line,
+        excerpt=clip(excerpt) if excerpt else None,
+        sha256=sha,
+        sha256_scope=scope,
+        url=tree.url_for(path, line),
+        field=field,
+    )
+
+
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+
+
+def body_lines(card: Card) -> list[str]:
+    """The card's body lines with HTML comments (template instructions, commented-out text)
+    blanked out line for line, so line numbers stay right. Computed once per card."""
+    if "lines" not in card.cache:
+        body = _COMMENT_RE.sub(lambda m: "\n" * m.group(0).count("\n"), card.body)
+        card.cache["lines"] = body.split("\n")
+    lines: list[str] = card.cache["lines"]
+    return lines
+
+
+def card_sentences(card: Card) -> list[tuple[int, str]]:
+    """(file line, sentence) pairs of the card's prose outside code fences, computed once."""
+    if "sentences" not in card.cache:
+        card.cache["sentences"] = list(sentences(body_lines(card), card.body_offset + 1))
+    out: list[tuple[int, str]] = card.cache["sentences"]
+    return out
+
+
+def is_datacard(card: Card) -> bool:
+    return card.role == "datacard" or bool(DATACARD_RE.search(posixpath.basename(card.path)))

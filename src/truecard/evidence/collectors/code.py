@@ -1,0 +1,43 @@
+"""Scripts and notebooks, classed by what they do (inference, training, fine-tuning,
+evaluation, data preparation, architecture) from `ast` and names: read, never imported or run."""
+
+from __future__ import annotations
+
+import posixpath
+
+from truecard.evidence.code import classify_code
+from truecard.evidence.collectors._common import ev
+from truecard.evidence.inventory import CodeFile, FileRecord, Inventory
+from truecard.evidence.text import read_text
+from truecard.models import Problem
+from truecard.sources.base import Tree
+
+MAX_CODE = 3000
+CODE_READ_LIMIT = 1 << 20
+ARCH_FILE_NAMES = {"model.py", "modeling.py"}
+
+
+def collect_tree(inv: Inventory, tree: Tree, recs: list[FileRecord]) -> None:
+    code = [r for r in recs if r.kind in ("code", "notebook")]
+    for r in code[:MAX_CODE]:
+        text = None
+        if r.size <= CODE_READ_LIMIT:
+            t = read_text(tree, r.path, r.size, CODE_READ_LIMIT)
+            text = t.text
+            if t.text is None and t.problem and t.problem.startswith("unreadable"):
+                inv.problems.append(Problem(path=r.path, source=tree.info.id, message=t.problem))
+        roles, reasons, pretraining = classify_code(r.path, text)
+        base = posixpath.basename(r.path)
+        if base.startswith("modeling_") or base in ARCH_FILE_NAMES:
+            roles.add("architecture")
+            reasons.append("defines the model architecture")
+        if roles:
+            inv.code.append(
+                CodeFile(
+                    r.path,
+                    roles,
+                    reasons,
+                    ev(tree, r.path, "code", f"{r.path}: {', '.join(sorted(roles))}"),
+                    pretraining,
+                )
+            )

@@ -1,0 +1,181 @@
+"""Configuration files: the model config, tokenizer, training, DeepSpeed, fine-tuning, data
+pipeline and environment files, parsed (JSON, YAML with the safe loader, TOML), never run."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from typing import Any
+
+from truecard.evidence.collectors._common import ev
+from truecard.evidence.inventory import CheckpointRef, ConfigFile, FileRecord, Inventory
+from truecard.evidence.patterns import ARCH_KEYS, DATA_PIPELINE_KEYS, TRAIN_KEYS
+from truecard.evidence.text import read_text
+from truecard.sources.base import Tree
+
+MAX_CONFIGS = 500
+
+
+def collect_tree(inv: Inventory, tree: Tree, recs: list[FileRecord]) -> None:
+    configs = [r for r in recs if r.kind in ("config", "tokenizer", "environment", "log")]
+    for r in configs[:MAX_CONFIGS]:
+        _read_config(inv, r)
+
+
+def _read_config(inv: Inventory, r: FileRecord) -> None:
+    name = posixpath.basename(r.path).lower()
+    tree = r.tree
+    if r.kind == "log":
+        inv.checkpoints.append(
+            CheckpointRef("log", True, ev(tree, r.path, "training-log", f"{r.path}: training log"), name)
+        )
+        return
+    if r.kind == "tokenizer":
+        inv.configs.append(
+            ConfigFile(r.path, "tokenizer", ev(tree, r.path, "tokenizer", f"{r.path}: tokenizer file"))
+        )
+        return
+    if r.kind == "environment":
+        inv.configs.append(
+            ConfigFile(r.path, "environment", ev(tree, r.path, "environment", f"{r.path}: environment setup"))
+        )
+        return
+    data: Any = None
+    if r.size <= (4 << 20):
+        t = read_text(tree, r.path, r.size, 4 << 20)
+        if t.text is not None:
+            data = _parse_structured(r.path, t.text)
+    keys = _all_keys(data) if data is not None else set()
+    if name == "config.json" and isinstance(data, dict):
+        inv.configs.append(
+            ConfigFile(
+                r.path,
+                "model-config",
+                ev(tree, r.path, "model-config", _config_summary(r.path, data)),
+                sorted(data)[:80],
+                _small(data),
+            )
+        )
+        return
+    if name == "generation_config.json":
+        inv.configs.append(
+            ConfigFile(
+                r.path, "generation", ev(tree, r.path, "generation-config", f"{r.path}: generation settings")
+            )
+        )
+        return
+    if name == "trainer_state.json" and isinstance(data, dict):
+        logs = data.get("log_history") if isinstance(data.get("log_history"), list) else []
+        inv.checkpoints.append(
+            CheckpointRef(
+                "log",
+                bool(logs),
+                ev(tree, r.path, "training-log", f"{r.path}: trainer state with {len(logs)} logged steps"),
+                name,
+            )
+        )
+        inv.configs.append(
+            ConfigFile(
+                r.path,
+                "training",
+                ev(tree, r.path, "training-config", f"{r.path}: trainer state"),
+                sorted(data)[:40],
+            )
+        )
+        return
+    if name in {"adapter_config.json"}:
+        inv.configs.append(
+            ConfigFile(
+                r.path,
+                "finetuning",
+                ev(tree, r.path, "finetuning-config", f"{r.path}: adapter (PEFT) config"),
+                sorted(data)[:40] if isinstance(data, dict) else [],
+            )
+        )
+        return
+    low = r.path.lower()
+    hits = keys & TRAIN_KEYS
+    if "zero_optimization" in keys or re.search(r"(^|/)(ds_config|deepspeed|zero\d?)[^/]*\.json$", low):
+        inv.configs.append(
+            ConfigFile(
+                r.path,
+                "deepspeed",
+                ev(tree, r.path, "training-config", f"{r.path}: DeepSpeed config"),
+                sorted(hits),
+            )
+        )
+    elif len(hits) >= 2 or (hits and re.search(r"train|finetun|sft|lora|pretrain|recipe|config", low)):
+        role = "finetuning" if re.search(r"finetun|sft|lora|qlora|dpo|adapter", low) else "training"
+        inv.configs.append(
+            ConfigFile(
+                r.path,
+                role,
+                ev(
+                    tree,
+                    r.path,
+                    "training-config",
+                    f"{r.path}: {role} config ({', '.join(sorted(hits)[:5])})",
+                ),
+                sorted(hits),
+            )
+        )
+    if keys & DATA_PIPELINE_KEYS and (hits or re.search(r"data|mix|preprocess", low)):
+        inv.configs.append(
+            ConfigFile(
+                r.path,
+                "data-pipeline",
+                ev(tree, r.path, "data-config", f"{r.path}: data pipeline settings"),
+                sorted(keys & DATA_PIPELINE_KEYS),
+            )
+        )
+
+
+def _parse_structured(path: str, text: str) -> Any:
+    low = path.lower()
+    try:
+        if low.endswith(".json"):
+            return json.loads(text)
+        if low.endswith((".yaml", ".yml")):
+            import yaml
+
+            return yaml.safe_load(text)
+        if low.endswith(".toml"):
+            import tomllib
+
+            return tomllib.loads(text)
+    except Exception:
+        return None
+    return None
+
+
+def _all_keys(data: Any, depth: int = 0) -> set[str]:
+    out: set[str] = set()
+    if depth > 6:
+        return out
+    if isinstance(data, dict):
+        for k, v in list(data.items())[:500]:
+            out.add(str(k).lower())
+            out |= _all_keys(v, depth + 1)
+    elif isinstance(data, list):
+        for v in data[:50]:
+            out |= _all_keys(v, depth + 1)
+    return out
+
+
+def _small(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: v for k, v in data.items() if isinstance(v, str | int | float | bool | list) and len(str(v)) < 500
+    }
+
+
+def _config_summary(path: str, data: dict[str, Any]) -> str:
+    arch = data.get("architectures") or data.get("model_type") or "model"
+    if isinstance(arch, list):
+        arch = ",".join(map(str, arch[:2]))
+    dims = ", ".join(
+        f"{k}={data[k]}" for k in ARCH_KEYS if k in data and not isinstance(data[k], dict | list)
+    )
+    return f"{path}: {arch}" + (f" ({dims})" if dims else "")
+
+
