@@ -5,18 +5,22 @@ As for inference, 2 points need an executed training step (`truecard verify --fi
 
 from __future__ import annotations
 
+from truecard.criteria._weights import availability
 from truecard.criteria.base import Assessment, Rubric, has_documentation
-from truecard.criteria.executable_inference import _verification, _verify_evidence, static_ready
+from truecard.criteria.executable_inference import _verification, _verify_evidence
 from truecard.evidence.inventory import Inventory
 
 ID = "executable.finetuning"
 RUBRIC = Rubric(
     full="truecard ran a fine-tuning step in its sandbox (`truecard verify --finetune`): the loss "
     "was finite and the weights changed.",
-    partial="Not executed, but a usable fine-tuning path is shared: fine-tuning or training "
-    "scripts (or a PEFT/trainer config) together with loadable weights.",
+    partial="Not executed, but a fine-tuning path is shared for weights that are available (the "
+    "same answer as `transparent.weights`): fine-tuning or training scripts, a PEFT/trainer "
+    "config, a linked fine-tuning guide or example, a plain statement that this model can or is "
+    "meant to be fine-tuned, or the training framework used named.",
     none="The fine-tuning step failed (error quoted: the model did not load, the loss was not "
-    "finite or the weights did not change), or no fine-tuning script or config is shared.",
+    "finite or the weights did not change), or no fine-tuning path is shared, or the weights are not available. "
+    '("the base model can be fine-tuned" is about another model and does not count).',
     notes="A step not attempted because the model is too large for this machine, or needs "
     "`--trust-remote-code`, falls back to the static assessment.",
     unknown="Nothing was read.",
@@ -42,21 +46,25 @@ def evaluate(inv: Inventory) -> Assessment:
             f"truecard verify: the fine-tuning step failed: {str(r.get('error'))[:150]}",
             [_verify_evidence(inv, r, "truecard verify --finetune: failed")],
         )
+    a = availability(inv)
     scripts = inv.code_with("finetuning") or inv.code_with("training")
     cfgs = inv.configs_of("finetuning", "training", "deepspeed")
-    _ready, ev, _ = static_ready(inv)
-    weights_ok = any(w.error is None for w in inv.weights)
-    if (scripts or cfgs) and weights_ok:
-        src = (scripts or cfgs)[0]
+    order = {"guide": 0, "framework": 1, "mention": 2}
+    stated = sorted(inv.finetune, key=lambda f: order[f.kind])
+    paths = [x.evidence for x in (scripts or cfgs)[:1]] + [f.evidence for f in stated[:1]]
+    if paths and a.points > 0:
+        what = (
+            f"fine-tuning code or config shared ({(scripts or cfgs)[0].path})"
+            if scripts or cfgs
+            else f"a fine-tuning path stated ({stated[0].kind}: {stated[0].evidence.locator()})"
+        )
         return Assessment.partial(
-            f"fine-tuning path shared ({src.path}) with loadable weights (not executed)",
-            [src.evidence, *ev[:1]],
-            "Run `truecard verify --finetune` to prove a fine-tuning step works.",
+            f"{what}, for weights that are available (not executed)",
+            [*paths[:1], *a.evidence[:1]],
+            "Share a fine-tuning script or config for these weights and run `truecard verify --finetune`.",
         )
-    if scripts or cfgs:
-        return Assessment.unmet(
-            "fine-tuning code shared, but no loadable weights to fine-tune", [(scripts or cfgs)[0].evidence]
-        )
+    if paths:
+        return Assessment.unmet(f"a fine-tuning path is shared, but no weights to fine-tune: {a.rationale}", paths[:1])
     if inv.files or has_documentation(inv):
-        return Assessment.unmet("no fine-tuning script or config shared")
+        return Assessment.unmet("no fine-tuning script, config or instructions shared")
     return Assessment.unknown("nothing was read")

@@ -9,24 +9,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from truecard.criteria._weights import availability
 from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.evidence.inventory import Inventory
-from truecard.evidence.patterns import CHECKPOINT_DIR_RE
 from truecard.models import Evidence, clip
 
 ID = "executable.inference"
 RUBRIC = Rubric(
     full="truecard loaded the model and ran an inference in its sandbox (`truecard verify`), "
     "following the shared instructions.",
-    partial="Not executed, but everything needed is shared and consistent: readable weights in a "
-    "format loadable without custom code, a config (or self-describing GGUF), and instructions "
-    "(usage code or an inference script); or `truecard verify` found the model too large for this machine "
+    partial="Not executed, but everything needed is shared: the weights are available (in the "
+    "artifacts, in the scanned Hub repository, or plainly pointed at: the same answer as "
+    "`transparent.weights`, gated or partial weights included) and instructions load them (usage "
+    "code, an inference script, a command line, a usage section, or a runtime named for it such "
+    "as `library_name` or \"use with llama.cpp\"); or `truecard verify` found the model too large for this machine "
     "and every check that needs no loading passed (shards present with consistent headers, "
     "weight shapes as the config implies, tokenizer present); or it needs its own code and "
     "`--trust-remote-code` was not given, so it was not run.",
     none="The run failed (the loader's error is quoted: it did not load, a config/weights shape "
     "disagreed, it timed out or passed the memory limit, its outputs were not finite), or "
-    "weights or instructions are missing.",
+    "the weights are not available or no instructions load them.",
     unknown="Nothing was read.",
     remediation="Share weights, config and a usage snippet that loads them; run `truecard verify` "
     "to prove it runs.",
@@ -73,32 +75,26 @@ def _run_facts(r: dict[str, Any]) -> str:
     return ", ".join(bits)
 
 
+def instructions(inv: Inventory) -> list[Evidence]:
+    """What tells a user how to run the model, best first: an inference script, complete usage
+    code, a command line, loading-only code, a usage section, a runtime named for it, the widget."""
+    order = {"code": 1, "command": 2, "section": 4, "library": 5, "widget": 6}
+    scripts = [c.evidence for c in inv.code_with("inference")[:1]]
+    refs = sorted(inv.usage, key=lambda u: (order[u.kind] - (1 if u.complete else 0) + (2 if u.kind == "code" and not u.complete else 0)))
+    return scripts + [u.evidence for u in refs]
+
+
 def static_ready(inv: Inventory) -> tuple[bool, list[Evidence], str]:
-    final = [w for w in inv.weights if not CHECKPOINT_DIR_RE.search(w.path)] or inv.weights
-    safe = [
-        w
-        for w in final
-        if w.error is None and w.format in ("safetensors", "gguf", "onnx", "tflite", "keras", "flax", "numpy")
-    ]
-    pickles = [w for w in final if w.error is None and w.format == "pickle"]
-    cfg = inv.configs_of("model-config")
-    gguf = [w for w in safe if w.format == "gguf"]
-    instructions = inv.code_with("inference") or [
-        link for link in inv.links if link.text == "from_pretrained"
-    ]
+    """(ready, evidence, what is missing) for a run truecard did not do: the weights are
+    available (the same answer `transparent.weights` gives) and instructions load them."""
+    a = availability(inv)
+    how = instructions(inv)
     missing = []
-    if not (safe or pickles):
-        missing.append("readable weights")
-    if not (cfg or gguf):
-        missing.append("a model config")
-    if not instructions:
-        missing.append("usage instructions or an inference script")
-    ev = (
-        [x.evidence for x in (safe or pickles)[:1]]
-        + [c.evidence for c in cfg[:1]]
-        + [i.evidence for i in instructions[:1]]
-    )
-    return not missing, ev, ", ".join(missing)
+    if a.points == 0:
+        missing.append("downloadable weights")
+    if not how:
+        missing.append("instructions or code that load the model")
+    return not missing, a.evidence[:1] + how[:2], ", ".join(missing)
 
 
 def evaluate(inv: Inventory) -> Assessment:
@@ -128,7 +124,7 @@ def evaluate(inv: Inventory) -> Assessment:
     ready, ev, missing = static_ready(inv)
     if ready:
         return Assessment.partial(
-            note + "weights, config and instructions are shared"
+            note + "weights are available and instructions that load them are shared"
             + ("" if note else " (not executed: run `truecard verify` for full credit)"),
             ev,
             "Run `truecard verify` (or `truecard scan --verify`) to prove the model loads and runs.",

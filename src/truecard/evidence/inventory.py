@@ -194,6 +194,46 @@ class CheckpointRef:
 
 
 @dataclass
+class AccessNote:
+    """How the weights can be had when not freely: behind a gate or request form, only as a
+    delta (XOR, diff) against other weights, not released at all, or only as an adapter."""
+
+    kind: Literal["gated", "delta", "unreleased", "adapter"]
+    evidence: Evidence
+
+
+@dataclass
+class UsageRef:
+    """Instructions for running the model: usage code in a card, a command line, a usage
+    section, a runtime library named for it, or the Hub's inference widget."""
+
+    kind: Literal["code", "command", "section", "library", "widget"]
+    evidence: Evidence
+    complete: bool = False  # loads the model and runs it (not only loads it, or only names a tool)
+    library: str = ""
+
+
+@dataclass
+class FinetuneRef:
+    """A fine-tuning path stated in prose: a guide, example or notebook linked, a statement
+    that the model can or should be fine-tuned, or the training framework used named."""
+
+    kind: Literal["guide", "mention", "framework"]
+    evidence: Evidence
+
+
+@dataclass
+class Identity:
+    """Who "this model" is, so that facts about a sibling (another size of the family, the
+    base model, another model of a multi-model repository) are not credited to it."""
+
+    title: str = ""
+    hub_ids: list[str] = field(default_factory=list)  # its own Hub repository ids, most cited first
+    size: str | None = None  # parameter count as named, normalised ("1.3b", "7b", "340b")
+    keys: set[str] = field(default_factory=set)  # normalised name keys ("opt13b", "opt")
+
+
+@dataclass
 class Claim:
     criterion: str
     points: int
@@ -217,6 +257,10 @@ class Inventory:
     links: list[LinkRef] = field(default_factory=list)
     checkpoints: list[CheckpointRef] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    access: list[AccessNote] = field(default_factory=list)
+    usage: list[UsageRef] = field(default_factory=list)
+    finetune: list[FinetuneRef] = field(default_factory=list)
+    identity: Identity = field(default_factory=Identity)
     # published self-reports (MOT, OSAI index records) contributed by record sources; claimed
     records: list[Any] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -227,6 +271,11 @@ class Inventory:
     @property
     def card(self) -> Card | None:
         return self.cards[0] if self.cards else None
+
+    @property
+    def model_cards(self) -> list[Card]:
+        """The model's own cards (not a code repository's README or other docs)."""
+        return [c for c in self.cards if c.role == "model"]
 
     @property
     def metadata(self) -> dict[str, Any]:

@@ -446,3 +446,134 @@ def categorize_url(url: str, context: str = "") -> str:
     if re.search(r"readthedocs|/docs?/|documentation", u):
         return "docs"
     return "other"
+
+
+# ---- the model's identity and its weights -------------------------------------------------
+
+# A Hub repository id as written in code: "org/name" (no spaces, no URL scheme, not a path).
+HF_ID = r"[A-Za-z0-9][\w.\-]{0,95}/[A-Za-z0-9][\w.\-]{0,95}"
+# Usage code that loads a named Hub repository: loader calls, pipelines, downloads, CLI flags.
+LOAD_ID_RE = re.compile(
+    r"(?:from_pretrained|hf_hub_download|snapshot_download|load_model|load_checkpoint|\b[A-Z]\w*(?:Model|Pipeline|Reranker|Embedder|Transformer|Encoder|Classifier|LM))\s*\(\s*"
+    r"(?:(?:repo_id|model_id|model|pretrained_model_name_or_path|model_name_or_path|checkpoint)\s*=\s*)?[\"'](" + HF_ID + r")[\"':]"
+    r"|\b(?:model|repo_id|model_id|model_name_or_path|pretrained_model_name_or_path|checkpoint)\s*=\s*[\"'](" + HF_ID + r")[\"']"
+    r"|--(?:model|hf_path|model_name_or_path|model_id|model-id|repo|pretrained|base_model|model_path)[= ]+[\"']?(" + HF_ID + r")\b"
+    r"|\b(?:huggingface-cli|hf)\s+download\s+(" + HF_ID + r")\b"
+    r"|\b(?:ollama (?:run|pull)|llama-cli -hf|-hf)\s+(?:hf\.co/)?(" + HF_ID + r")\b",
+)
+# A variable that holds a Hub id and is later given to a loader: model_id = "org/name"
+ID_ASSIGN_RE = re.compile(r"^\s*(\w+)\s*=\s*[\"'](" + HF_ID + r")[\"']\s*(?:#.*)?$")
+LOADER_CALL_RE = re.compile(r"(?:from_pretrained|pipeline|hf_hub_download|snapshot_download|\b[A-Z]\w*(?:Model|Pipeline))\s*\(")
+SIZE_RE = re.compile(r"(?<![\w.])(?:\w*?[-_ ])?(\d+(?:\.\d+)?)\s?([bBmM])(?![a-zA-Z0-9])")
+# A plain statement that the weights are published (in this repository or named place).
+WEIGHTS_AVAILABLE_RE = re.compile(
+    r"\b(?:this|the) (?:repo|repository|model repo)\b[^.\n]{0,30}\b(?:contains?|hosts?|holds?|provides?|includes?)\b"
+    r"|\bthis contains the (?:model )?weights\b"
+    r"|\b(?:we|they) (?:have )?(?:release[ds]?|open[- ]source[ds]?|publish(?:ed|es)?|make available|provide)\b[^.\n]{0,80}\b(?:models?|weights|checkpoints?|variants?)\b"
+    r"|\b(?:models?|weights|checkpoints?)\b[^.\n]{0,60}\b(?:are|is) (?:now )?(?:publicly |freely |openly )?(?:available|released|downloadable|open[- ]sourced?)\b"
+    r"|\b(?:by )?releasing\b[^.\n]{0,40}\b(?:models?|weights|checkpoints?|[A-Z][\w-]*\d)\b"
+    r"|\bis the checkpoint with\b|\bcan be (?:found|downloaded) (?:under|at|from|here)\b"
+    r"|\bweights are (?:saved|stored|provided) in\b",
+    re.IGNORECASE,
+)
+GATED_RE = re.compile(
+    r"\b(?:granted access|request(?:ing)? access|access request|apply for access|gated (?:model|repo\w*|access)"
+    r"|(?:access|download)\b[^.\n]{0,60}\bform\b|\bform\b[^.\n]{0,40}\b(?:to (?:access|download)|access)"
+    r"|(?:weights|model|checkpoints?) (?:are |is )?(?:only )?available (?:up)?on request)",
+    re.IGNORECASE,
+)
+DELTA_RE = re.compile(
+    r"\b(?:xor|delta|diff)[- ]?(?:weights|checkpoints?|files)\b|\bapply the (?:xor|delta|diff)s?\b",
+    re.IGNORECASE,
+)
+UNRELEASED_RE = re.compile(
+    r"\b(?:weights|checkpoints?|the model)\b[^.\n]{0,40}\b(?:are|is|will) not (?:be )?(?:publicly )?(?:released|available|shared|published|open[- ]sourced)\b"
+    r"|\b(?:we|they) (?:do|did|will) not (?:release|publish|share|open[- ]source)\b[^.\n]{0,30}\b(?:weights|model|checkpoints?)\b"
+    r"|\b(?:weights|checkpoints?) (?:are )?(?:coming soon|to be released)\b",
+    re.IGNORECASE,
+)
+ADAPTER_ONLY_RE = re.compile(
+    r"\b(?:this|the) (?:repo|repository|model)\b[^.\n]{0,40}\b(?:contains?|provides?|is)\b[^.\n]{0,30}\b(?:lora|peft|adapter)\b(?![- ]merged)",
+    re.IGNORECASE,
+)
+
+
+def size_of(text: str) -> str | None:
+    """A parameter count as named in a model name ("OpenELM-3B" -> "3b", "opt-1.3b" -> "1.3b")."""
+    m = SIZE_RE.search(text)
+    if not m:
+        return None
+    return f"{float(m.group(1)):g}{m.group(2).lower()}"
+
+
+def name_key(text: str) -> str:
+    """A model name reduced to letters and digits, for comparing names however written."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+# ---- instructions for running and fine-tuning ----------------------------------------------
+
+RUNTIMES = (
+    r"transformers|llama\.cpp|llama-cpp-python|ollama|vllm|nemo|ctranslate2|faster[-_]whisper|"
+    r"sentence[- ]transformers|diffusers|open[-_]?clip|whisper\.cpp|mlx|onnx ?runtime|"
+    r"text-generation-inference|exllama\w*|auto-?gptq|autoawq|lm studio|koboldcpp|gpt4all|"
+    r"fairseq|timm|keras|flair|spacy|flagembedding|transformers\.js|candle|jax|flax|paddle\w*|"
+    r"lmdeploy|sglang|rwkv|open_clip|megatron|corenet"
+)
+RUNTIME_RE = re.compile(rf"\b({RUNTIMES})\b", re.IGNORECASE)
+# "use it with X", "compatible with X", "the code of X has been in transformers", "see the X docs"
+LIBRARY_USE_RE = re.compile(
+    rf"\b(?:use|using|run|running|load|loaded|loading|compatible|supported|works?|deploy\w*|inference|get(?:ting)? started|integrat\w*|has been in)\b"
+    rf"[^.\n]{{0,80}}\b({RUNTIMES})\b"
+    rf"|\b({RUNTIMES})\b[^.\n]{{0,40}}\b(?:docs|documentation|example|notebook|colab)\b",
+    re.IGNORECASE,
+)
+USAGE_TITLE_RE = re.compile(
+    r"\b(usage|how to (?:use|get started|run|load)|quick ?start|getting started|get started|inference|"
+    r"use (?:the|this|with)|running|prompt (?:format|template)|example|demo|deploy\w*|serving)\b",
+    re.IGNORECASE,
+)
+# code that loads a model / runs it (a call that produces output from inputs)
+LOAD_CALL_RE = re.compile(
+    r"\bfrom_pretrained\s*\(|\bpipeline\s*\(|\b[A-Z]\w*(?:Model|Pipeline|Reranker|Embedder|Transformer)\w*\s*\(|"
+    r"\bload_model\s*\(|\bcreate_model\w*\s*\(|\bLlama\s*\(|\bload_checkpoint\s*\(|\bwhisper\.load_model|\bRWKV\s*\(|"
+    r"\btorch\.load\s*\(|\bInferenceSession\s*\("
+)
+RUN_CALL_RE = re.compile(
+    r"\.(?:generate|encode\w*|transcribe|predict|chat|stream_chat|compute_score|embed\w*|forward|infer\w*|"
+    r"create_completion|create_chat_completion|generate_to_file|sample|__call__)\s*\(|"
+    r"\b(?:model|pipe|pipeline|generator|classifier|llm|tts_pipe|pipe_\w+|outputs?)\s*\(\s*[\w\"'*\[]|"
+    r"\bmodel\s*\(\s*\*\*|\bllm\s*\("
+)
+COMMAND_RE = re.compile(
+    r"^\s*(?:\$\s*)?(?:python3?(?:\.\d+)?\s+(?:-m\s+\S+|\S+\.py)|torchrun|deepspeed|accelerate launch|"
+    r"llama-cli|\./main\s+-m|\./llama\S*|ollama (?:run|pull)|vllm serve|text-generation-launcher|"
+    r"docker run|lmdeploy|bash\s+\S+\.sh|sh\s+\S+\.sh|\w+-cli\s)",
+)
+FINETUNE_GUIDE_RE = re.compile(
+    r"\bfine-?tun\w*\b[^.\n]{0,80}\b(?:notebook|blog|guide|tutorial|example|script|recipe|colab|code|instructions|steps)\b"
+    r"|\b(?:notebook|blog|guide|tutorial|example|script|recipe|colab|code|instructions)\b[^.\n]{0,80}\bfine-?tun\w*"
+    r"|\bhow to (?:fine-?tune|finetune|train)\b",
+    re.IGNORECASE,
+)
+FINETUNE_MENTION_RE = re.compile(
+    r"\b(?:can|could|may|should|might) (?:also |then |easily |further |be easily |readily )?(?:be )?(?:easily |further )?(?:fine-?tuned|adapted|customi[sz]ed|trained further)\b"
+    r"|\b(?:meant|intended|designed|suitable|primarily aimed at|aimed at) (?:to be |for being |for )?(?:further )?fine-?tun\w*"
+    r"|\b(?:after|once) (?:being )?fine-?tuned\b"
+    r"|\byou can (?:fine-?tune|apply (?:post-?training|fine-?tuning|SFT)|customi[sz]e|adapt|train a)\b"
+    r"|\bencouraged to (?:customi[sz]e|fine-?tune|adapt)\b"
+    r"|\btrain a (?:standard )?classifier\b|\bfor fine-?tuning, the best\b"
+    r"|\bfine-?tun(?:e|ing) (?:it|the model|this model) (?:on|for|with)\b",
+    re.IGNORECASE,
+)
+FINETUNE_NOT_THIS_RE = re.compile(r"\b(?:the|its|a) base model (?:can|could|may)\b", re.IGNORECASE)
+TRAIN_FRAMEWORKS = (
+    r"axolotl|trlx|\btrl\b|deepspeed|accelerate|llama-?factory|xtuner|nemo(?:-aligner)?|alignment[- ]handbook|"
+    r"unsloth|peft|megatron(?:-lm|-deepspeed)?|fairseq|t5x|mesh tensorflow|levanter|composer|torchtune|fastchat|"
+    r"open_?clip|corenet|gpt-neox|nanotron|olmo"
+)
+FRAMEWORK_USED_RE = re.compile(
+    rf"\b(?:built|trained|fine-?tuned|aligned|developed|using|used|with|via|thanks to)\b[^.\n]{{0,60}}\b({TRAIN_FRAMEWORKS})\b"
+    rf"|\b({TRAIN_FRAMEWORKS})\b[^.\n]{{0,40}}\b(?:training framework|for (?:the )?training|to train|training)\b",
+    re.IGNORECASE,
+)

@@ -22,10 +22,12 @@ from truecard.evidence.collectors import (
     code,
     configs,
     datasets,
+    identity,
     licences,
     links,
     metadata,
     prose,
+    usage,
     weights,
 )
 from truecard.evidence.inventory import FileRecord, Inventory
@@ -44,10 +46,12 @@ TREE_COLLECTORS: list[TreeCollector] = [
 ]
 INVENTORY_COLLECTORS: list[InventoryCollector] = [
     card.order_cards,
+    identity.collect,
     licences.collect,
     metadata.collect,
     prose.collect,
     datasets.collect,
     links.collect,
+    usage.collect,
     licences.finish,
 ]

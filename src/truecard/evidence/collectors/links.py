@@ -4,10 +4,17 @@ loads weights from a Hub repository."""
 
 from __future__ import annotations
 
+import re
+
 from truecard.evidence import patterns as prose
-from truecard.evidence.collectors._common import body_lines, card_sentences
-from truecard.evidence.inventory import Card, CheckpointRef, Inventory, LinkRef
+from truecard.evidence.collectors._common import card_sentences
+from truecard.evidence.collectors.identity import loaded_ids
+from truecard.evidence.inventory import AccessNote, Card, CheckpointRef, Inventory, LinkRef
 from truecard.models import clip
+
+# A gate on another distribution channel (the vendor's website) is not a gate on this repository.
+ELSEWHERE_RE = re.compile(r"\b(?:visit|website|official (?:site|page|repo\w*)|meta\.com|their (?:site|website))\b", re.I)
+THIS_REPO_RE = re.compile(r"\bthis (?:repo|repository|model card|hub repo\w*)\b", re.I)
 
 
 def collect(inv: Inventory) -> None:
@@ -16,8 +23,6 @@ def collect(inv: Inventory) -> None:
 
 
 def _card(inv: Inventory, card: Card) -> None:
-    lines = body_lines(card)
-    first = card.body_offset + 1
     for ln, sent in card_sentences(card):
         if prose.REPLICATION_RE.search(sent):
             urls = prose.URL_RE.findall(sent)
@@ -89,20 +94,62 @@ def _card(inv: Inventory, card: Card) -> None:
                         url,
                     )
                 )
-    # usage code in fences: from_pretrained("org/model") plainly shows downloadable weights
-    for i, line in enumerate(lines):
-        m = prose.FROM_PRETRAINED_RE.search(line)
-        if m:
+    # usage code that loads "org/model" plainly shows downloadable weights
+    for ln, hub_id, line in loaded_ids(card):
+        inv.links.append(
+            LinkRef(
+                f"https://huggingface.co/{hub_id}",
+                "weights",
+                card.evidence(f"usage code loads {hub_id}", kind="usage-code", line_start=ln, excerpt=clip(line)),
+                "from_pretrained",
+            )
+        )
+    if card.role != "model":
+        return
+    # what the model's own card says about its weights: published, gated, a delta, withheld
+    for ln, sent in card_sentences(card):
+        for kind, rx in (
+            ("gated", prose.GATED_RE),
+            ("delta", prose.DELTA_RE),
+            ("unreleased", prose.UNRELEASED_RE),
+            ("adapter", prose.ADAPTER_ONLY_RE),
+        ):
+            if rx.search(sent):
+                if kind == "gated" and ELSEWHERE_RE.search(sent) and not THIS_REPO_RE.search(sent):
+                    continue  # "visit the official website and request access": another channel
+                inv.access.append(
+                    AccessNote(
+                        kind,  # type: ignore[arg-type]
+                        card.evidence(f"weights {kind}", kind="prose", line_start=ln, excerpt=clip(sent)),
+                    )
+                )
+        if prose.WEIGHTS_AVAILABLE_RE.search(sent) and not prose.UNRELEASED_RE.search(sent):
             inv.links.append(
                 LinkRef(
-                    f"https://huggingface.co/{m.group(1)}",
+                    "",
                     "weights",
-                    card.evidence(
-                        f"usage code loads {m.group(1)}",
-                        kind="usage-code",
-                        line_start=first + i,
-                        excerpt=clip(line.strip()),
-                    ),
-                    "from_pretrained",
+                    card.evidence("the card states the weights are published", kind="prose", line_start=ln, excerpt=clip(sent)),
+                    "statement",
                 )
             )
+    md = card.metadata
+    gate = sorted(k for k in md if k.startswith("extra_gated") or k == "gated")
+    if gate:
+        inv.access.append(
+            AccessNote(
+                "gated",
+                card.evidence(
+                    f"card metadata {gate[0]}: access is gated behind an agreement",
+                    kind="metadata",
+                    field=f"card:{gate[0]}",
+                    line_start=_meta_line(card, gate[0]),
+                ),
+            )
+        )
+
+
+def _meta_line(card: Card, key: str) -> int | None:
+    for i, line in enumerate(card.lines[: card.body_offset], start=1):
+        if line.startswith(f"{key}:"):
+            return i
+    return None

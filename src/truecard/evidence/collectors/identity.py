@@ -1,0 +1,91 @@
+"""Who "this model" is: its title, its own Hub ids and its size, from the model card.
+
+Cards and code repositories talk about many models at once (a family table, the base model,
+the other sizes, the other projects of a repository). Criteria that credit a fact to this
+model (hardware, cost, weights pointers) compare what a sentence names with this identity,
+so that "the 175B model was trained on 992 A100s" on the card of the 1.3B model is read as a
+sibling's figure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from truecard.evidence.collectors._common import body_lines
+from truecard.evidence.inventory import Card, Identity, Inventory
+from truecard.evidence.patterns import HF_MODEL_RE, ID_ASSIGN_RE, LOAD_ID_RE, name_key, size_of
+
+
+def fenced(card: Card) -> list[tuple[int, str]]:
+    """(file line, text) of the lines inside code fences and of indented command lines."""
+    out: list[tuple[int, str]] = []
+    in_fence = False
+    first = card.body_offset + 1
+    for i, line in enumerate(body_lines(card)):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        if in_fence or line.startswith(("    ", "\t", "$ ")):
+            out.append((first + i, line))
+    return out
+
+
+def loaded_ids(card: Card) -> list[tuple[int, str, str]]:
+    """(line, Hub id, code line) for every Hub repository the card's code loads."""
+    out: list[tuple[int, str, str]] = []
+    lines = fenced(card)
+    assigned: dict[str, str] = {}
+    for ln, line in lines:
+        m = ID_ASSIGN_RE.match(line)
+        if m:
+            assigned[m.group(1)] = m.group(2)
+        hit = LOAD_ID_RE.search(line)
+        if hit:
+            out.append((ln, next(g for g in hit.groups() if g), line.strip()))
+            continue
+        for var, hub_id in assigned.items():
+            if re.search(rf"\(\s*{re.escape(var)}\b|=\s*{re.escape(var)}\s*[,)]", line):
+                out.append((ln, hub_id, line.strip()))
+                break
+    return out
+
+
+def _title(card: Card) -> str:
+    md = card.metadata
+    name = md.get("model_name")
+    if not name and isinstance(md.get("model-index"), list) and md["model-index"]:
+        first = md["model-index"][0]
+        name = first.get("name") if isinstance(first, dict) else None
+    if isinstance(name, str) and name.strip():
+        return name.strip()
+    for s in card.sections:
+        if s.level == 1 and s.title:
+            return s.title
+    return ""
+
+
+def collect(inv: Inventory) -> None:
+    cards = inv.model_cards or inv.cards[:1]
+    if not cards:
+        return
+    card = cards[0]
+    title = _title(card)
+    ids: Counter[str] = Counter(hub_id for _, hub_id, _ in loaded_ids(card))
+    link = card.metadata.get("license_link")
+    if isinstance(link, str):
+        m = HF_MODEL_RE.search(link)
+        if m:
+            ids[m.group(1)] += 1
+    tkey = name_key(title)
+    own = [i for i in ids if tkey and (name_key(i.split("/")[1]) in tkey or tkey in name_key(i.split("/")[1]))]
+    ranked = own + [i for i, _ in ids.most_common() if i not in own]
+    size = None
+    for candidate in [*(i.split("/")[1] for i in ranked[:1]), title]:
+        size = size_of(candidate)
+        if size:
+            break
+    keys = {name_key(i.split("/")[1]) for i in ranked[:2]}
+    if tkey:
+        keys.add(tkey)
+    inv.identity = Identity(title=title[:200], hub_ids=ranked[:5], size=size, keys={k for k in keys if k})

@@ -1,0 +1,132 @@
+"""Instructions for running and fine-tuning the model, as cards and docs give them.
+
+Usage: code fences that load a model (complete when they also run it), command lines that
+run a script or runtime, usage sections ("How to use", "Prompt format"), a runtime library
+named for the model (`library_name` metadata, "use it with llama.cpp"), the Hub's widget.
+Fine-tuning: guides and examples linked, plain statements that the model can or is meant
+to be fine-tuned (not "the base model can be"), the training framework used named.
+"""
+
+from __future__ import annotations
+
+from truecard.evidence.collectors._common import body_lines, card_sentences
+from truecard.evidence.inventory import Card, FinetuneRef, Inventory, UsageRef
+from truecard.evidence.patterns import (
+    COMMAND_RE,
+    FINETUNE_GUIDE_RE,
+    FINETUNE_MENTION_RE,
+    FINETUNE_NOT_THIS_RE,
+    FRAMEWORK_USED_RE,
+    LIBRARY_USE_RE,
+    LOAD_CALL_RE,
+    RUN_CALL_RE,
+    USAGE_TITLE_RE,
+)
+from truecard.models import clip
+
+
+def collect(inv: Inventory) -> None:
+    for card in inv.cards + inv.docs:
+        _usage(inv, card)
+        _finetune(inv, card)
+    for card in inv.model_cards:
+        md = card.metadata
+        lib = md.get("library_name")
+        if isinstance(lib, str) and lib.strip():
+            inv.usage.append(
+                UsageRef(
+                    "library",
+                    card.evidence(f"library_name: {lib}", kind="metadata", field="card:library_name", excerpt=clip(lib)),
+                    library=lib.strip(),
+                )
+            )
+        if md.get("widget") or md.get("inference") not in (None, False):
+            inv.usage.append(
+                UsageRef("widget", card.evidence("the Hub's inference widget is configured", kind="metadata", field="card:widget"))
+            )
+
+
+def _usage(inv: Inventory, card: Card) -> None:
+    lines = body_lines(card)
+    first = card.body_offset + 1
+    in_fence = False
+    block: list[tuple[int, str]] = []
+    blocks: list[list[tuple[int, str]]] = []
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith(("```", "~~~")):
+            if in_fence and block:
+                blocks.append(block)
+            in_fence = not in_fence
+            block = []
+            continue
+        if in_fence:
+            block.append((first + i, line))
+    found_code = False
+    for b in blocks:
+        text = "\n".join(t for _, t in b)
+        load = LOAD_CALL_RE.search(text)
+        if load:
+            complete = bool(RUN_CALL_RE.search(text[load.end() :]))
+            ln = next(n for n, t in b if LOAD_CALL_RE.search(t))
+            inv.usage.append(
+                UsageRef(
+                    "code",
+                    card.evidence(
+                        "usage code that loads the model" + (" and runs it" if complete else " (loading only)"),
+                        kind="usage-code",
+                        line_start=b[0][0],
+                        line_end=b[-1][0],
+                        excerpt=clip(next(t for n, t in b if n == ln).strip()),
+                    ),
+                    complete=complete,
+                )
+            )
+            found_code = True
+            continue
+        cmd = next(((n, t) for n, t in b if COMMAND_RE.search(t)), None)
+        if cmd:
+            inv.usage.append(
+                UsageRef(
+                    "command",
+                    card.evidence("a command line that runs the model", kind="usage-code", line_start=cmd[0], excerpt=clip(cmd[1].strip())),
+                    complete=True,
+                )
+            )
+            found_code = True
+    for s in card.sections:
+        if s.filled and s.title and USAGE_TITLE_RE.search(s.title):
+            inv.usage.append(UsageRef("section", card.section_evidence(s, f"usage section '{s.title[:80]}'")))
+            break
+    if not found_code:
+        for ln, sent in card_sentences(card):
+            m = LIBRARY_USE_RE.search(sent)
+            if m:
+                lib = next(g for g in m.groups() if g)
+                inv.usage.append(
+                    UsageRef(
+                        "library",
+                        card.evidence(f"runtime named: {lib}", kind="prose", line_start=ln, excerpt=clip(sent)),
+                        library=lib,
+                    )
+                )
+                break
+
+
+def _finetune(inv: Inventory, card: Card) -> None:
+    for ln, sent in card_sentences(card):
+        if FINETUNE_NOT_THIS_RE.search(sent):
+            continue
+        kind = None
+        if FINETUNE_GUIDE_RE.search(sent):
+            kind = "guide"
+        elif FINETUNE_MENTION_RE.search(sent):
+            kind = "mention"
+        elif FRAMEWORK_USED_RE.search(sent):
+            kind = "framework"
+        if kind:
+            inv.finetune.append(
+                FinetuneRef(
+                    kind,  # type: ignore[arg-type]
+                    card.evidence(f"fine-tuning {kind}", kind="prose", line_start=ln, excerpt=clip(sent)),
+                )
+            )
