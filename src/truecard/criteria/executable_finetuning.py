@@ -49,7 +49,7 @@ def evaluate(inv: Inventory) -> Assessment:
     a = availability(inv)
     scripts = inv.code_with("finetuning") or inv.code_with("training")
     cfgs = inv.configs_of("finetuning", "training", "deepspeed")
-    order = {"guide": 0, "framework": 1, "mention": 2}
+    order = {"command": 0, "config": 1, "guide": 2, "framework": 3, "mention": 4}
     stated = sorted(inv.finetune, key=lambda f: order[f.kind])
     paths = [x.evidence for x in (scripts or cfgs)[:1]] + [f.evidence for f in stated[:1]]
     if paths and a.points > 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 
 from truecard.evidence.inventory import FileKind
 
@@ -85,10 +86,17 @@ TOKENIZER_NAMES = {
 }
 
 
+_QUALIFIED_LICENSE_RE = re.compile(r"(^|[-_.])(license|licence)s?([-_.]|$)")
+
+
 def classify(path: str) -> FileKind:
     name = posixpath.basename(path).lower()
     stem, ext = posixpath.splitext(name)
     if name.startswith(LICENSE_STEMS) or stem in {"license", "licence"}:
+        return "license"
+    if ext in {"", ".md", ".txt", ".rst"} and _QUALIFIED_LICENSE_RE.search(stem):
+        # MODEL_LICENSE.md, WEIGHTS-LICENCE.txt, MODEL_LICENSE_AGREEMENT.txt: a licence file
+        # whose name says what it covers
         return "license"
     if name in TOKENIZER_NAMES:
         return "tokenizer"

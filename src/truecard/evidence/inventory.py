@@ -218,7 +218,7 @@ class FinetuneRef:
     """A fine-tuning path stated in prose: a guide, example or notebook linked, a statement
     that the model can or should be fine-tuned, or the training framework used named."""
 
-    kind: Literal["guide", "mention", "framework"]
+    kind: Literal["guide", "command", "config", "mention", "framework"]
     evidence: Evidence
 
 

@@ -551,9 +551,10 @@ COMMAND_RE = re.compile(
     r"docker run|lmdeploy|bash\s+\S+\.sh|sh\s+\S+\.sh|\w+-cli\s)",
 )
 FINETUNE_GUIDE_RE = re.compile(
-    r"\bfine-?tun\w*\b[^.\n]{0,80}\b(?:notebook|blog|guide|tutorial|example|script|recipe|colab|code|instructions|steps)\b"
-    r"|\b(?:notebook|blog|guide|tutorial|example|script|recipe|colab|code|instructions)\b[^.\n]{0,80}\bfine-?tun\w*"
-    r"|\bhow to (?:fine-?tune|finetune|train)\b",
+    r"\bfine-?tun\w*\s+(?:\w+\s+){0,2}(?:notebook|blog|guide|tutorial|example|script|recipe|colab|code)s?\b"
+    r"|\b(?:notebook|blog(?: post)?|guide|tutorial|example|script|recipe|colab)s?\b[^.\n]{0,40}\b(?:on|for|about|to|of)\b[^.\n]{0,20}\bfine-?tun"
+    r"|\bhow to (?:fine-?tune|finetune)\b|\[fine-?tun\w*\]\(|\bfine-?tun\w* (?:it|them|the models?) (?:easily )?following\b"
+    r"|\b(?:full |complete )?(?:training|fine-?tuning) (?:script|code)s?\b[^.\n]{0,40}\b(?:accessible|available|provided|released|in this repo\w*|can be found)\b",
     re.IGNORECASE,
 )
 FINETUNE_MENTION_RE = re.compile(
@@ -563,10 +564,24 @@ FINETUNE_MENTION_RE = re.compile(
     r"|\byou can (?:fine-?tune|apply (?:post-?training|fine-?tuning|SFT)|customi[sz]e|adapt|train a)\b"
     r"|\bencouraged to (?:customi[sz]e|fine-?tune|adapt)\b"
     r"|\btrain a (?:standard )?classifier\b|\bfor fine-?tuning, the best\b"
+    r"|\b(?:used|use|useful) for (?:downstream |further )?fine-?tuning\b"
     r"|\bfine-?tun(?:e|ing) (?:it|the model|this model) (?:on|for|with)\b",
     re.IGNORECASE,
 )
-FINETUNE_NOT_THIS_RE = re.compile(r"\b(?:the|its|a) base model (?:can|could|may)\b", re.IGNORECASE)
+# a command line that trains: `--do_train`, a train/finetune/sft script or sub-command
+TRAIN_COMMAND_RE = re.compile(
+    r"--do_train\b|\b(?:train|finetune|fine_tune|sft|run_clm|run_glue|run_mlm|run_seq2seq\w*)\w*\.py\b|\b(?:xtuner|axolotl|llamafactory-cli|tune run) train\b|\.train\b",
+    re.IGNORECASE,
+)
+# "learning_rate: 1e-5" style lines: hyper-parameters given as a config inside a card
+HYPERPARAM_LINE_RE = re.compile(
+    r"^\s*[-*|]?\s*(?:learning[_ ]rate|lr|(?:train_|eval_|global_|micro_)?batch[_ ]size\w*|num_train_epochs|epochs|warmup\w*|weight_decay|"
+    r"gradient_accumulation\w*|optimi[sz]er|lr_scheduler\w*|max_steps|seed|max_length|seq_len\w*)\s*[:=|]",
+    re.IGNORECASE,
+)
+FINETUNE_NOT_THIS_RE = re.compile(
+    r"\b(?:the|its|a) base model (?:can|could|may)\b|\bnot (?:been |yet )?fine-?tuned\b", re.IGNORECASE
+)
 TRAIN_FRAMEWORKS = (
     r"axolotl|trlx|\btrl\b|deepspeed|accelerate|llama-?factory|xtuner|nemo(?:-aligner)?|alignment[- ]handbook|"
     r"unsloth|peft|megatron(?:-lm|-deepspeed)?|fairseq|t5x|mesh tensorflow|levanter|composer|torchtune|fastchat|"

@@ -48,9 +48,24 @@ def collect_tree(inv: Inventory, tree: Tree, recs: list[FileRecord]) -> None:
 
 
 def collect(inv: Inventory) -> None:
-    """Licences in the cards' metadata (`license`, `license_name`, `license_link`)."""
+    """Licences in the cards' metadata (`license`, `license_name`, `license_link`).
+
+    Also: a code repository scanned beside the model's card (its README has the role
+    "repository") licenses its code. Its root LICENSE says nothing about weights that live
+    elsewhere, so it never stands in for the weights' licence: those statements are re-scoped
+    from the whole model to the code.
+    """
+    _rescope_repository_licences(inv)
     for card in inv.cards:
         from_card_metadata(inv, card)
+
+
+def _rescope_repository_licences(inv: Inventory) -> None:
+    repo_sources = {c.tree.info.id for c in inv.cards if c.role == "repository"}
+    for f in inv.licenses:
+        if f.scope == "model" and f.evidence.source in repo_sources:
+            f.scope = "code"
+            f.note = (f.note + "; " if f.note else "") + "a code repository's licence: covers its code"
 
 
 def from_card_metadata(inv: Inventory, card: Card) -> None:
@@ -183,4 +198,5 @@ def finish(inv: Inventory) -> None:
 
     for card in inv.cards:
         from_card_prose(inv, card)
+    _rescope_repository_licences(inv)
     inv.warnings.extend(w for w in find_conflicts(inv) if w not in inv.warnings)

@@ -17,9 +17,11 @@ from truecard.evidence.patterns import (
     FINETUNE_MENTION_RE,
     FINETUNE_NOT_THIS_RE,
     FRAMEWORK_USED_RE,
+    HYPERPARAM_LINE_RE,
     LIBRARY_USE_RE,
     LOAD_CALL_RE,
     RUN_CALL_RE,
+    TRAIN_COMMAND_RE,
     USAGE_TITLE_RE,
 )
 from truecard.models import clip
@@ -64,6 +66,7 @@ def _usage(inv: Inventory, card: Card) -> None:
     found_code = False
     for b in blocks:
         text = "\n".join(t for _, t in b)
+        _finetune_block(inv, card, b)
         load = LOAD_CALL_RE.search(text)
         if load:
             complete = bool(RUN_CALL_RE.search(text[load.end() :]))
@@ -110,6 +113,33 @@ def _usage(inv: Inventory, card: Card) -> None:
                     )
                 )
                 break
+
+
+def _finetune_block(inv: Inventory, card: Card, block: list[tuple[int, str]]) -> None:
+    """A code block that trains (a command line) or configures training (hyper-parameters)."""
+    cmd = next(((n, t) for n, t in block if TRAIN_COMMAND_RE.search(t)), None)
+    if cmd:
+        inv.finetune.append(
+            FinetuneRef(
+                "command",
+                card.evidence("a training command line", kind="usage-code", line_start=cmd[0], excerpt=clip(cmd[1].strip())),
+            )
+        )
+        return
+    hp = [(n, t) for n, t in block if HYPERPARAM_LINE_RE.search(t)]
+    if len(hp) >= 3:
+        inv.finetune.append(
+            FinetuneRef(
+                "config",
+                card.evidence(
+                    f"a training configuration ({len(hp)} hyper-parameters)",
+                    kind="usage-code",
+                    line_start=block[0][0],
+                    line_end=block[-1][0],
+                    excerpt=clip("; ".join(t.strip() for _, t in hp[:4])),
+                ),
+            )
+        )
 
 
 def _finetune(inv: Inventory, card: Card) -> None:
