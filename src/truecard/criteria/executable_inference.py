@@ -80,7 +80,7 @@ def instructions(inv: Inventory) -> list[Evidence]:
     code, a command line, loading-only code, a usage section, a runtime named for it, the widget."""
     order = {"code": 1, "command": 2, "section": 4, "library": 5, "widget": 6}
     scripts = [c.evidence for c in inv.code_with("inference")[:1]]
-    refs = sorted(inv.usage, key=lambda u: (order[u.kind] - (1 if u.complete else 0) + (2 if u.kind == "code" and not u.complete else 0)))
+    refs = sorted((u for u in inv.usage if u.kind != "mention"), key=lambda u: (order[u.kind] - (1 if u.complete else 0) + (2 if u.kind == "code" and not u.complete else 0)))
     return scripts + [u.evidence for u in refs]
 
 

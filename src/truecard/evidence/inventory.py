@@ -207,10 +207,11 @@ class UsageRef:
     """Instructions for running the model: usage code in a card, a command line, a usage
     section, a runtime library named for it, or the Hub's inference widget."""
 
-    kind: Literal["code", "command", "section", "library", "widget"]
+    kind: Literal["code", "command", "section", "library", "mention", "widget"]
     evidence: Evidence
     complete: bool = False  # loads the model and runs it (not only loads it, or only names a tool)
     library: str = ""
+    remote_code: bool = False  # the code needs the repository's own modelling code (trust_remote_code)
 
 
 @dataclass

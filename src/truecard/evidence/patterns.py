@@ -525,7 +525,8 @@ RUNTIME_RE = re.compile(rf"\b({RUNTIMES})\b", re.IGNORECASE)
 LIBRARY_USE_RE = re.compile(
     rf"\b(?:use|using|run|running|load|loaded|loading|compatible|supported|works?|deploy\w*|inference|get(?:ting)? started|integrat\w*|has been in)\b"
     rf"[^.\n]{{0,80}}\b({RUNTIMES})\b"
-    rf"|\b({RUNTIMES})\b[^.\n]{{0,40}}\b(?:docs|documentation|example|notebook|colab)\b",
+    rf"|\b({RUNTIMES})\b[^.\n]{{0,40}}\b(?:docs|documentation|example|notebook|colab)\b"
+    r"|\b(hugging ?face)\b[^.\n]{0,30}\b(?:docs|documentation|transformers library)\b",
     re.IGNORECASE,
 )
 USAGE_TITLE_RE = re.compile(

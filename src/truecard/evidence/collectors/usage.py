@@ -9,6 +9,8 @@ to be fine-tuned (not "the base model can be"), the training framework used name
 
 from __future__ import annotations
 
+import re
+
 from truecard.evidence.collectors._common import body_lines, card_sentences
 from truecard.evidence.inventory import Card, FinetuneRef, Inventory, UsageRef
 from truecard.evidence.patterns import (
@@ -21,7 +23,9 @@ from truecard.evidence.patterns import (
     LIBRARY_USE_RE,
     LOAD_CALL_RE,
     RUN_CALL_RE,
+    RUNTIME_RE,
     TRAIN_COMMAND_RE,
+    URL_RE,
     USAGE_TITLE_RE,
 )
 from truecard.models import clip
@@ -70,6 +74,7 @@ def _usage(inv: Inventory, card: Card) -> None:
         load = LOAD_CALL_RE.search(text)
         if load:
             complete = bool(RUN_CALL_RE.search(text[load.end() :]))
+            remote = bool(re.search(r"trust_remote_code\s*=\s*True", text))
             ln = next(n for n, t in b if LOAD_CALL_RE.search(t))
             inv.usage.append(
                 UsageRef(
@@ -82,16 +87,18 @@ def _usage(inv: Inventory, card: Card) -> None:
                         excerpt=clip(next(t for n, t in b if n == ln).strip()),
                     ),
                     complete=complete,
+                    remote_code=remote,
                 )
             )
             found_code = True
             continue
-        cmd = next(((n, t) for n, t in b if COMMAND_RE.search(t)), None)
-        if cmd:
+        # command lines that run something (not a training run: that is a fine-tuning path)
+        cmds = [(n, t) for n, t in b if COMMAND_RE.search(t) and not TRAIN_COMMAND_RE.search(t)]
+        for n, t in cmds[:3]:
             inv.usage.append(
                 UsageRef(
                     "command",
-                    card.evidence("a command line that runs the model", kind="usage-code", line_start=cmd[0], excerpt=clip(cmd[1].strip())),
+                    card.evidence("a command line that runs the model", kind="usage-code", line_start=n, excerpt=clip(t.strip())),
                     complete=True,
                 )
             )
@@ -101,6 +108,7 @@ def _usage(inv: Inventory, card: Card) -> None:
             inv.usage.append(UsageRef("section", card.section_evidence(s, f"usage section '{s.title[:80]}'")))
             break
     if not found_code:
+        mention = None
         for ln, sent in card_sentences(card):
             m = LIBRARY_USE_RE.search(sent)
             if m:
@@ -112,7 +120,21 @@ def _usage(inv: Inventory, card: Card) -> None:
                         library=lib,
                     )
                 )
+                mention = None
                 break
+            if mention is None and card.role == "model":
+                r = RUNTIME_RE.search(URL_RE.sub(" ", sent))
+                if r:
+                    mention = (ln, sent, r.group(1))
+        if mention:
+            ln, sent, lib = mention
+            inv.usage.append(
+                UsageRef(
+                    "mention",
+                    card.evidence(f"runtime mentioned in passing: {lib}", kind="prose", line_start=ln, excerpt=clip(sent)),
+                    library=lib,
+                )
+            )
 
 
 def _finetune_block(inv: Inventory, card: Card, block: list[tuple[int, str]]) -> None:
