@@ -1,23 +1,44 @@
-"""transparent.training_code: "Full training scripts publicly available"."""
+"""transparent.training_code: "Full training scripts publicly available".
+
+What "full" means depends on how the model was made. A base model's training is its
+pre-training: fine-tuning scripts for users are only part of the story (1). A model that is
+itself a fine-tune of another (`base_model`, "a fine-tuned version of X") has its whole
+fine-tuning pipeline as its training code. Either way the code needs this model's
+configuration beside it (a config file, or a launch script or documented command with its
+hyper-parameters); configs that belong to other models of a multi-model repository do not
+count, and a statement that the pre-training code is not released caps the answer at 1.
+"""
 
 from __future__ import annotations
 
 import re
 
 from truecard.criteria.base import Assessment, Rubric, has_documentation
-from truecard.evidence.inventory import Inventory
+from truecard.evidence.inventory import CodeFile, ConfigFile, Inventory, LinkRef
+from truecard.evidence.patterns import (
+    FINETUNED_FROM_RE,
+    FULL_TRAINING_CODE_RE,
+    WITHHELD_TRAINING_RE,
+    name_key,
+)
+from truecard.models import Evidence
 
 ID = "transparent.training_code"
 RUBRIC = Rubric(
     full="The full training pipeline is in the artifacts: training code together with this "
-    "model's training configuration (pre-training for a base model; for a model that is itself a "
-    "fine-tune of another, named in `base_model`, its whole fine-tuning pipeline: script and "
-    "config); or the card links a public repository it plainly describes as this model's "
-    "training code.",
-    partial="A training framework or script without this model's configuration; only "
-    "fine-tuning code for a pre-trained base model; or a code repository linked near training "
-    "prose without saying it holds the training code.",
-    none="No training or fine-tuning code, and no link to it.",
+    "model's configuration (a training config file, or a launch script or documented command "
+    "line with the hyper-parameters). For a base model that is pre-training code; for a model "
+    "that is itself a fine-tune of another (`base_model`, \"a fine-tuned version of X\") its "
+    "whole fine-tuning pipeline. Or the card plainly names the code used: it links a repository "
+    'as this model\'s training code ("training code", "the full training script is available"), '
+    "names the scanned repository as the code it was trained with, or, for a fine-tune, names "
+    "its source repository (`Repository:`) and gives the run's hyper-parameters.",
+    partial="Part of it: a training framework or script without this model's configuration (or "
+    "with configs only for other models); only fine-tuning code for a pre-trained base model; "
+    "pre-training code stated as not (yet) released; or, without code, a training framework "
+    'named as used ("Built with Axolotl", "using t5x"), a fine-tuning guide, example or command, '
+    "a training config in the card, or a code link in training prose.",
+    none="No training or fine-tuning code, and nothing that points at it.",
     unknown="Nothing was read.",
     remediation="Publish the training scripts with the exact configuration used for this model "
     "(e.g. `train.py` plus `configs/train.yaml`), or link the repository that holds them.",
@@ -27,41 +48,124 @@ TRAIN_LINK_RE = re.compile(
     r"\b(training|pre-?training|fine-?tuning)\s+(code|scripts?|pipeline|recipes?|codebase)\b|\bcode (for|to) (pre-?)?train",
     re.I,
 )
-
-
 NEAR_TRAIN_RE = re.compile(
-    r"\b(pre-?)?train\w*\s+(code|framework|library|repo|repository|scripts?|recipes?|toolkit|codebase)\b"
-    r"|\b(code|framework|library|repository|repo|toolkit|codebase)\b.{0,40}\b(pre-?)?train",
+    r"\b(pre-?)?train\w*\b[^.\n]{0,80}\b(code|framework|library|repo|repository|scripts?|recipes?|toolkit|codebase|can be found|here)\b"
+    r"|\b(code|framework|library|repository|repo|toolkit|codebase)\b.{0,40}\b(pre-?)?train"
+    r"|\bpreprocess\w*\b[^.\n]{0,80}\b(?:can be found|here|code)\b",
     re.I,
 )
+GENERIC_DIR_RE = re.compile(
+    r"^(configs?|conf|scripts?|train\w*|fine-?tune\w*|finetun\w*|sft|recipes?|deepspeed|ds_configs?|examples?|src|"
+    r"launch\w*|pretrain\w*|experiments?|hparams|tools|run\w*|\.)$",
+    re.I,
+)
+SOURCE_REPO_RE = re.compile(r"^\W*(?:code\s+)?(?:repository|repo|github|source code)\W*:", re.I)
+FT_PATH_RE = re.compile(r"(^|[/_\-])(finetune|fine_tune|fine-tune|sft|lora|qlora|dpo|ppo|rlhf|instruct)([/_\-.]|$)", re.I)
+GENERIC_CONFIG_RE = re.compile(
+    r"^(ds_?config\w*|zero\d?\w*|deepspeed\w*|accelerate\w*|fsdp\w*|train\w*|config|default|base|finetune\w*|sft\w*|"
+    r"lora\w*|qlora\w*|hparams?|hyper\w*|recipe\w*|run\w*|launch\w*|pretrain\w*)\.(json|ya?ml|toml|sh|ipynb)$",
+    re.I,
+)
+
+
+def is_finetune_model(inv: Inventory) -> bool:
+    """The model is itself a fine-tune of another: `base_model`, or its card says so."""
+    if inv.metadata.get("base_model"):
+        return True
+    return any(FINETUNED_FROM_RE.search(c.body) for c in inv.model_cards)
+
+
+def _finetune_only(c: CodeFile) -> bool:
+    return ("finetuning" in c.roles and not c.pretraining) or bool(FT_PATH_RE.search(c.path))
+
+
+def _own_configs(inv: Inventory, configs: list[ConfigFile]) -> tuple[list[ConfigFile], list[ConfigFile]]:
+    """(this model's configs, configs of other models): a config named after this model or
+    with a generic name (train.yaml, ds_config.json, a launch script) is the model's own; one
+    named after something else in a repository of many (`autoencoder_kl_16x16x16.yaml`) is not."""
+    keys = {k for k in inv.identity.keys if len(k) >= 4}
+    size = (inv.identity.size or "").replace(".", "")
+    own, other = [], []
+    for c in configs:
+        low = name_key(c.path)
+        parts = c.path.split("/")
+        base = parts[-1]
+        generic = (GENERIC_CONFIG_RE.match(base) or c.role == "deepspeed") and all(
+            GENERIC_DIR_RE.match(d) or any(k in name_key(d) for k in keys) for d in parts[:-1]
+        )
+        if any(k in low for k in keys) or (size and size in low) or generic:
+            own.append(c)
+        else:
+            other.append(c)
+    return own, other
+
+
+def _names_scanned_repo(inv: Inventory) -> list[LinkRef]:
+    """Code links in the model card's training prose naming a repository that was scanned."""
+    repo_keys = {
+        name_key(s.title) for c in inv.cards if c.role == "repository" for s in c.sections[:8] if s.level == 1 and s.title
+    }
+    repo_keys |= {name_key(c.tree.info.location.rstrip("/").rsplit("/", 1)[-1]) for c in inv.cards if c.role == "repository"}
+    repo_keys = {k for k in repo_keys if len(k) >= 4}
+    out = []
+    for link in inv.links_of("code"):
+        if not any(c.role == "model" and link.evidence.path == c.path for c in inv.cards):
+            continue
+        name = name_key(link.url.rstrip("/").split("/")[4] if link.url.count("/") >= 4 else "")
+        if name and any(name in k or k in name for k in repo_keys) and re.search(r"train", link.text, re.I):
+            out.append(link)
+    return out
 
 
 def evaluate(inv: Inventory) -> Assessment:
     training = inv.code_with("training")
     finetune = inv.code_with("finetuning")
-    configs = sorted(inv.configs_of("training", "deepspeed", "finetuning"), key=lambda c: c.role == "finetuning")
-    is_finetune_model = bool(inv.metadata.get("base_model"))
-    if training or finetune:
-        # pre-training scripts first, then other training, then fine-tuning-only code
-        training = sorted(training, key=lambda c: (not c.pretraining, "finetuning" in c.roles, c.path))
-        scripts = training + [c for c in finetune if c not in training]
-        ev = [c.evidence for c in scripts[:3]] + [c.evidence for c in configs[:2]]
-        # training code with its configuration is the full pipeline; for a model that is a
-        # fine-tune of its base_model, the fine-tuning pipeline is its training code
-        if configs and (training or is_finetune_model):
-            kind = (
-                "fine-tuning pipeline (this model is a fine-tune of its base_model)"
-                if is_finetune_model and not any(c.pretraining for c in training)
-                else "training pipeline"
-            )
+    scripts = sorted({id(c): c for c in training + finetune}.values(), key=lambda c: (not c.pretraining, _finetune_only(c), c.path))
+    ft_model = is_finetune_model(inv)
+    configs = inv.configs_of("training", "deepspeed", "finetuning")
+    own, other = _own_configs(inv, configs)
+    commands = [f for f in inv.finetune if f.kind == "command"]
+    withheld = [
+        c.evidence(
+            "the docs say the pre-training code is not released", kind="prose", line_start=ln, excerpt=sent[:200]
+        )
+        for c in inv.cards + inv.docs
+        for ln, sent in _sentences(c)
+        if WITHHELD_TRAINING_RE.search(sent)
+    ]
+    if scripts:
+        ev: list[Evidence] = [c.evidence for c in scripts[:2]] + [c.evidence for c in own[:2]]
+        main = [c for c in scripts if not _finetune_only(c)]
+        named = _names_scanned_repo(inv)
+        configured = bool(own or commands)
+        if ft_model and configured:
             return Assessment.met(
-                f"{kind}: {', '.join(c.path for c in scripts[:2])} with config {configs[0].path}", ev
+                f"fine-tuning pipeline (this model is a fine-tune): {scripts[0].path} with "
+                + (f"config {own[0].path}" if own else f"the command at {commands[0].evidence.locator()}"),
+                ev or [commands[0].evidence],
             )
-        if finetune and not training and not is_finetune_model:
+        if not ft_model and main and withheld:
+            return Assessment.partial(
+                "training code is shared, but the docs say the pre-training code is not released",
+                [withheld[0], *ev[:2]],
+                "Release the pre-training code and its configuration.",
+            )
+        if not ft_model and main and (configured or named):
+            how = f"config {own[0].path}" if own else (
+                f"the command at {commands[0].evidence.locator()}" if commands else f"the card names this repository ({named[0].url}) as the code used"
+            )
+            return Assessment.met(f"training pipeline: {main[0].path} with {how}", ev + [x.evidence for x in named[:1]])
+        if not ft_model and not main:
             return Assessment.partial(
                 "only fine-tuning code for the pre-trained model; no pre-training code",
                 ev,
                 "Publish the pre-training code and its configuration.",
+            )
+        if other and not own:
+            return Assessment.partial(
+                f"training code ({scripts[0].path}) with configs for other models only ({other[0].path})",
+                [*ev, other[0].evidence],
+                "Add the exact training configuration used for this model next to the code.",
             )
         return Assessment.partial(
             f"training code ({scripts[0].path}) without this model's training configuration",
@@ -71,6 +175,21 @@ def evaluate(inv: Inventory) -> Assessment:
     links = [link for link in inv.links_of("code") if TRAIN_LINK_RE.search(link.text)]
     if links:
         return Assessment.met(f"card links this model's training code: {links[0].url}", [links[0].evidence])
+    stated = [f for f in inv.finetune if FULL_TRAINING_CODE_RE.search(f.evidence.excerpt or "")]
+    if stated:
+        return Assessment.met("the card states the full training code is public", [stated[0].evidence])
+    hyper = [f for f in inv.finetune if f.kind == "config" and _in_model_card(inv, f.evidence)]
+    source = [link for link in inv.links_of("code") if SOURCE_REPO_RE.search(link.text) and _in_model_card(inv, link.evidence)]
+    if ft_model and source and hyper:
+        return Assessment.met(
+            f"a fine-tune whose card names its source repository ({source[0].url}) and gives the run's hyper-parameters",
+            [source[0].evidence, hyper[0].evidence],
+        )
+    pointers = [f for f in inv.finetune if f.kind in ("guide", "command", "config", "framework") and _in_model_card(inv, f.evidence)]
+    if pointers:
+        f = pointers[0]
+        what = {"guide": "a fine-tuning guide or example", "command": "a training command", "config": "a training configuration", "framework": "the training framework used"}[f.kind]
+        return Assessment.partial(f"no training code, only {what} ({f.evidence.locator()})", [f.evidence])
     near = [link for link in inv.links_of("code") if NEAR_TRAIN_RE.search(link.text)]
     if near:
         return Assessment.partial(
@@ -85,3 +204,13 @@ def evaluate(inv: Inventory) -> Assessment:
     if has_documentation(inv) or inv.files:
         return Assessment.unmet("no training code found and none linked")
     return Assessment.unknown("nothing was read")
+
+
+def _in_model_card(inv: Inventory, e: Evidence) -> bool:
+    return any(c.role == "model" and c.path == e.path and c.tree.info.id == e.source for c in inv.cards)
+
+
+def _sentences(card):  # type: ignore[no-untyped-def]
+    from truecard.evidence.collectors._common import card_sentences
+
+    return card_sentences(card)

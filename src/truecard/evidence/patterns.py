@@ -589,7 +589,37 @@ TRAIN_FRAMEWORKS = (
     r"open_?clip|corenet|gpt-neox|nanotron|olmo"
 )
 FRAMEWORK_USED_RE = re.compile(
-    rf"\b(?:built|trained|fine-?tuned|aligned|developed|using|used|with|via|thanks to)\b[^.\n]{{0,60}}\b({TRAIN_FRAMEWORKS})\b"
-    rf"|\b({TRAIN_FRAMEWORKS})\b[^.\n]{{0,40}}\b(?:training framework|for (?:the )?training|to train|training)\b",
+    rf"\b(?:built with|(?:pre-?)?trained|training|fine-?tun\w*|aligned|we used|codebase)\b[^.\n]{{0,80}}\b({TRAIN_FRAMEWORKS})\b"
+    rf"|\b({TRAIN_FRAMEWORKS})\b[^.\n]{{0,60}}\b(?:training framework|for (?:the )?training|to train|codebase|batch size|learning rate)\b",
+    re.IGNORECASE,
+)
+
+
+# hyper-parameters passed on a command line: a launch script or documented command is the run's config
+HYPERPARAM_FLAG_RE = re.compile(
+    r"--(?:lr|learning[_-]rate|(?:per_device_)?(?:train_)?(?:micro_)?(?:global_)?batch[_-]?size\w*|micro_bsz|"
+    r"n_layer|n_embd|num_layers|hidden_size|epochs?|num_train_epochs|epoch_count|warmup\w*|max_steps|train_iters|"
+    r"ctx_len|seq_len\w*|max_seq_len\w*|weight_decay|gradient_accumulation_steps|lr_scheduler\w*|lr_init|lr_final|"
+    r"optim\w*|adam_\w+|save_steps|model_max_length|tuned_model|beta[12]|clip_grad\w*)\b",
+    re.IGNORECASE,
+)
+# a statement that the full training code is public: the code used, named plainly
+FULL_TRAINING_CODE_RE = re.compile(
+    r"\b(?:full|complete|entire|whole)\s+(?:training|fine-?tuning|pre-?training)\s+(?:code|scripts?|pipeline|recipe)s?\b"
+    r"[^.\n]{0,50}\b(?:accessible|available|released|provided|public|open[- ]sourced?|in this|can be found|here)\b",
+    re.IGNORECASE,
+)
+# "pre-training code: coming soon", "⏳ Pre-training code", "- [ ] training code": not released
+WITHHELD_TRAINING_RE = re.compile(
+    r"(?:⏳|\[ \]|\bcoming soon\b|\bto be released\b|\bwill (?:be )?release\w*\b|\bnot (?:yet )?(?:been )?released\b|\bTODO\b)"
+    r"[^.\n]{0,60}\b(?:pre-?train\w*|training)\s+(?:code|scripts?)"
+    r"|\b(?:pre-?train\w*|training)\s+(?:code|scripts?)\b[^.\n]{0,40}(?:coming soon|to be released|will be released|not (?:yet )?(?:been )?released)",
+    re.IGNORECASE,
+)
+# "a fine-tuned version of X", "Finetuned from model: X": this model's own training is a fine-tune
+FINETUNED_FROM_RE = re.compile(
+    r"\bfine-?tuned (?:version|variant|checkpoint) of\b|\bfine-?tuned from\b|\bfinetuned from model\b|"
+    r"\b(?:pretrained|pre-trained|base) model (?:and|then) fine-?tuned\b|\bfine-?tuned (?:it|in|on top of) (?:on )?\b|"
+    r"\bwe (?:fine-?tuned|used the pretrained)\b",
     re.IGNORECASE,
 )

@@ -95,14 +95,17 @@ def collect_tree(inv: Inventory, tree: Tree, recs: list[FileRecord]) -> None:
 
 
 def order_cards(inv: Inventory) -> None:
-    """With several trees, the card with Hub front matter (the model's Hub repository) or beside
-    weights is the model card; the other trees' READMEs document their repositories."""
+    """With several trees, the card with Hub front matter (the model's Hub repository), else the
+    one beside the weights, is the model card; the other trees' READMEs document their
+    repositories."""
     if len(inv.cards) < 2:
         return
 
     def own(c: Card) -> tuple[bool, bool]:
+        # Hub front matter first (a code repository may carry test weights; it has no front
+        # matter), then a card beside the weights, else the order the sources were given in
         beside_weights = any(w.evidence.source == c.tree.info.id for w in inv.weights)
-        return (not beside_weights, not c.metadata)
+        return (not c.metadata, not beside_weights)
 
     inv.cards.sort(key=own)
     first = inv.cards[0]

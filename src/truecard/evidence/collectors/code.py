@@ -4,10 +4,12 @@ evaluation, data preparation, architecture) from `ast` and names: read, never im
 from __future__ import annotations
 
 import posixpath
+import re
 
 from truecard.evidence.code import classify_code
 from truecard.evidence.collectors._common import ev
-from truecard.evidence.inventory import CodeFile, FileRecord, Inventory
+from truecard.evidence.inventory import CodeFile, ConfigFile, FileRecord, Inventory
+from truecard.evidence.patterns import HYPERPARAM_FLAG_RE
 from truecard.evidence.text import read_text
 from truecard.models import Problem
 from truecard.sources.base import Tree
@@ -15,6 +17,7 @@ from truecard.sources.base import Tree
 MAX_CODE = 3000
 CODE_READ_LIMIT = 1 << 20
 ARCH_FILE_NAMES = {"model.py", "modeling.py"}
+FT_PATH_RE = re.compile(r"(^|[/_\-])(finetune|fine_tune|fine-tune|sft|lora|qlora|dpo|ppo|rlhf)([/_\-.]|$)", re.I)
 
 
 def collect_tree(inv: Inventory, tree: Tree, recs: list[FileRecord]) -> None:
@@ -31,6 +34,18 @@ def collect_tree(inv: Inventory, tree: Tree, recs: list[FileRecord]) -> None:
         if base.startswith("modeling_") or base in ARCH_FILE_NAMES:
             roles.add("architecture")
             reasons.append("defines the model architecture")
+        if text is not None and "training" in roles and r.path.endswith((".sh", ".ipynb", ".slurm", ".bash")):
+            flags = sorted({m.group(0) for m in HYPERPARAM_FLAG_RE.finditer(text)})
+            if len(flags) >= 3:
+                # a launch script with the run's hyper-parameters is that run's configuration
+                inv.configs.append(
+                    ConfigFile(
+                        r.path,
+                        "finetuning" if roles & {"finetuning"} or FT_PATH_RE.search(r.path) else "training",
+                        ev(tree, r.path, "training-config", f"{r.path}: launch script with hyper-parameters ({', '.join(flags[:5])})"),
+                        flags[:20],
+                    )
+                )
         if roles:
             inv.code.append(
                 CodeFile(

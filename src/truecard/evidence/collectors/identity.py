@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from truecard.evidence.collectors._common import body_lines
+from truecard.evidence.collectors._common import body_lines, card_sentences
 from truecard.evidence.inventory import Card, Identity, Inventory
 from truecard.evidence.patterns import HF_MODEL_RE, ID_ASSIGN_RE, LOAD_ID_RE, name_key, size_of
 
@@ -51,6 +51,24 @@ def loaded_ids(card: Card) -> list[tuple[int, str, str]]:
     return out
 
 
+GENERIC_TITLE_RE = re.compile(
+    r"^(?:model (?:summ\w*|card|details|description|overview)|introduction|overview|summary|table of contents|"
+    r"what is|about|readme|目录)",
+    re.I,
+)
+_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_IS_A_RE = re.compile(r"^(?:The\s+)?([A-Z][\w.\-]*\d[\w.\-]*|[A-Z][\w.\-]+(?:[- ][A-Z0-9][\w.\-]*)?)\s+(?:is|are)\s+(?:a|an|the)\b")
+
+
+def family_key(key: str) -> str:
+    """The leading letters of a name key: "openelm3b" -> "openelm", "stablediffusionv14" ->
+    "stablediffusion" (empty when shorter than four letters)."""
+    m = re.match(r"[a-z]+", key)
+    fam = m.group(0) if m else ""
+    fam = re.sub(r"v$", "", fam)
+    return fam if len(fam) >= 4 else ""
+
+
 def _title(card: Card) -> str:
     md = card.metadata
     name = md.get("model_name")
@@ -61,7 +79,15 @@ def _title(card: Card) -> str:
         return name.strip()
     for s in card.sections:
         if s.level == 1 and s.title:
-            return s.title
+            title = _LINK_RE.sub(r"\1", s.title).strip()
+            if not GENERIC_TITLE_RE.search(title):
+                return title
+            break
+    # "MobileLLaMA-1.4B-Base is a Transformer with ...": the name the first sentence gives
+    for _, sent in card_sentences(card)[:5]:
+        m = _IS_A_RE.match(sent)
+        if m:
+            return m.group(1)
     return ""
 
 
@@ -88,4 +114,5 @@ def collect(inv: Inventory) -> None:
     keys = {name_key(i.split("/")[1]) for i in ranked[:2]}
     if tkey:
         keys.add(tkey)
+    keys |= {family_key(k) for k in list(keys)}
     inv.identity = Identity(title=title[:200], hub_ids=ranked[:5], size=size, keys={k for k in keys if k})

@@ -164,17 +164,46 @@ def _finetune_block(inv: Inventory, card: Card, block: list[tuple[int, str]]) ->
         )
 
 
+def _hyperparameter_lists(inv: Inventory, card: Card) -> None:
+    """Three or more consecutive `learning_rate: 1e-5` style lines outside code fences (a
+    "Training hyperparameters" list or table) are the run's configuration, given in the card."""
+    first = card.body_offset + 1
+    run: list[tuple[int, str]] = []
+    in_fence = False
+    for i, line in enumerate([*body_lines(card), ""]):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        if not in_fence and HYPERPARAM_LINE_RE.search(line):
+            run.append((first + i, line))
+            continue
+        if len(run) >= 3:
+            inv.finetune.append(
+                FinetuneRef(
+                    "config",
+                    card.evidence(
+                        f"training hyper-parameters listed ({len(run)})",
+                        kind="prose",
+                        line_start=run[0][0],
+                        line_end=run[-1][0],
+                        excerpt=clip("; ".join(t.strip(" -*|") for _, t in run[:4])),
+                    ),
+                )
+            )
+        run = []
+
+
 def _finetune(inv: Inventory, card: Card) -> None:
+    _hyperparameter_lists(inv, card)
     for ln, sent in card_sentences(card):
         if FINETUNE_NOT_THIS_RE.search(sent):
             continue
         kind = None
         if FINETUNE_GUIDE_RE.search(sent):
             kind = "guide"
-        elif FINETUNE_MENTION_RE.search(sent):
-            kind = "mention"
         elif FRAMEWORK_USED_RE.search(sent):
             kind = "framework"
+        elif FINETUNE_MENTION_RE.search(sent):
+            kind = "mention"
         if kind:
             inv.finetune.append(
                 FinetuneRef(
