@@ -38,7 +38,9 @@ RUBRIC = Rubric(
     "pre-training code stated as not (yet) released; or, without code, a training framework "
     'named as used ("Built with Axolotl", "using t5x"), a fine-tuning guide, example or command, '
     "a training config in the card, or a code link in training prose.",
-    none="No training or fine-tuning code, and nothing that points at it.",
+    none="No training or fine-tuning code, and nothing that points at it; or the model's code "
+    "repository was scanned and holds no training code (a fine-tuning guide for users elsewhere "
+    "then counts for `executable.finetuning`, not here).",
     unknown="Nothing was read.",
     remediation="Publish the training scripts with the exact configuration used for this model "
     "(e.g. `train.py` plus `configs/train.yaml`), or link the repository that holds them.",
@@ -186,6 +188,15 @@ def evaluate(inv: Inventory) -> Assessment:
             [source[0].evidence, hyper[0].evidence],
         )
     pointers = [f for f in inv.finetune if f.kind in ("guide", "command", "config", "framework") and _in_model_card(inv, f.evidence)]
+    scanned_repo = any(c.role == "repository" for c in inv.cards)
+    if pointers and scanned_repo:
+        # the model's code repository was read and holds no training code: a guide for
+        # fine-tuning it elsewhere is a path for users, not this model's training code
+        return Assessment.unmet(
+            "the scanned code repository holds no training code (fine-tuning guides for users are "
+            "Executable evidence)",
+            [pointers[0].evidence],
+        )
     if pointers:
         f = pointers[0]
         what = {"guide": "a fine-tuning guide or example", "command": "a training command", "config": "a training configuration", "framework": "the training framework used"}[f.kind]

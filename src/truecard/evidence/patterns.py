@@ -555,7 +555,8 @@ FINETUNE_GUIDE_RE = re.compile(
     r"\bfine-?tun\w*\s+(?:\w+\s+){0,2}(?:notebook|blog|guide|tutorial|example|script|recipe|colab|code)s?\b"
     r"|\b(?:notebook|blog(?: post)?|guide|tutorial|example|script|recipe|colab)s?\b[^.\n]{0,40}\b(?:on|for|about|to|of)\b[^.\n]{0,20}\bfine-?tun"
     r"|\bhow to (?:fine-?tune|finetune)\b|\[fine-?tun\w*\]\(|\bfine-?tun\w* (?:it|them|the models?) (?:easily )?following\b"
-    r"|\b(?:full |complete )?(?:training|fine-?tuning) (?:script|code)s?\b[^.\n]{0,40}\b(?:accessible|available|provided|released|in this repo\w*|can be found)\b",
+    r"|\b(?:full |complete )?(?:training|fine-?tuning) (?:script|code)s?\b[^.\n]{0,40}\b(?:accessible|available|provided|released|in this repo\w*|can be found)\b"
+    r"|\b(?:provided|our|the|see the|check out the)\s+\[?(?:training|fine-?tuning)\s+(?:code|scripts?)\b",
     re.IGNORECASE,
 )
 FINETUNE_MENTION_RE = re.compile(
@@ -581,7 +582,7 @@ HYPERPARAM_LINE_RE = re.compile(
     re.IGNORECASE,
 )
 FINETUNE_NOT_THIS_RE = re.compile(
-    r"\b(?:the|its|a) base model (?:can|could|may)\b|\bnot (?:been |yet )?fine-?tuned\b", re.IGNORECASE
+    r"\b(?:the|its|a) base model(?: [\w\- ]{0,30}?)? (?:can|could|may)\b|\bnot (?:been |yet )?fine-?tuned\b", re.IGNORECASE
 )
 TRAIN_FRAMEWORKS = (
     r"axolotl|trlx|\btrl\b|deepspeed|accelerate|llama-?factory|xtuner|nemo(?:-aligner)?|alignment[- ]handbook|"
@@ -590,7 +591,7 @@ TRAIN_FRAMEWORKS = (
 )
 FRAMEWORK_USED_RE = re.compile(
     rf"\b(?:built with|(?:pre-?)?trained|training|fine-?tun\w*|aligned|we used|codebase)\b[^.\n]{{0,80}}\b({TRAIN_FRAMEWORKS})\b"
-    rf"|\b({TRAIN_FRAMEWORKS})\b[^.\n]{{0,60}}\b(?:training framework|for (?:the )?training|to train|codebase|batch size|learning rate)\b",
+    rf"|\b({TRAIN_FRAMEWORKS})\b[^.\n]{{0,60}}\b(?:training framework|for (?:the )?training|to train|codebase|batch size|learning rate|fine-?tun\w*|customi[sz]\w*)\b",
     re.IGNORECASE,
 )
 
