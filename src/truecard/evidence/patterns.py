@@ -282,9 +282,15 @@ _CASE_SENSITIVE_SHORT = {
 VAGUE_DATA_RE = re.compile(
     r"\b(web (?:text|data|pages|crawl)|publicly available (?:data|sources|datasets|text)|internet data|"
     r"a (?:large |diverse |curated )?(?:mix|mixture|corpus|collection) of|proprietary (?:data|dataset)|"
-    r"licensed data|synthetic data|curated dataset|in-house data|(?:collected|gathered|scraped|crawled) from the (?:internet|web)|\d[\d.,]*\s*[TBM]\s*tokens)",
+    r"licensed data|synthetic data|curated dataset|in-house data|(?:collected|gathered|scraped|crawled) from the (?:internet|web)|\d[\d.,]*\s*[TBM]\s*tokens|"
+    r"(?:multilingual|diverse|high-quality|curated|synthetic|public|open|proprietary|private|internal|general[- ]domain|"
+    r"domain-enhanced|web|code|conversational|instruction|english|chinese)"
+    r"\s+(?:[\w-]+\s+){0,2}(?:data|dataset|datasets|corpus|corpora|pairs?|tokens)|"
+    r"(?:trillions?|billions?) of (?:[\w-]+ ){1,2}tokens|\d[\d.,]*\s*(?:GB|TB)\s+(?:of\s+)?(?:training\s+|text\s+)?data)",
     re.IGNORECASE,
 )
+# Data sources rather than datasets: precise only where a training-data section names them.
+SOURCE_NAMES = {"arXiv", "StackExchange", "Wikipedia", "PubMed", "Common Crawl", "CommonCrawl", "Project Gutenberg"}
 DATA_NOT_DISCLOSED_RE = re.compile(
     r"\b(not (?:be )?(?:disclos|releas|shar|publish)\w*|undisclosed|cannot share|will not release)\b[^.\n]{0,60}\b(data|dataset)",
     re.IGNORECASE,
@@ -412,7 +418,7 @@ def dataset_names(text: str) -> list[str]:
     names = []
     for m in _KNOWN_RE.finditer(text):
         n = m.group(1)
-        if n in _CASE_SENSITIVE_SHORT or len(n) > 5 or n == "Pile":
+        if n in _CASE_SENSITIVE_SHORT or len(n) >= 5 or n == "Pile":
             names.append(n)
     return list(dict.fromkeys(names))
 

@@ -11,6 +11,7 @@ from truecard.evidence.inventory import Card, DatasetRef, Inventory
 from truecard.evidence.patterns import (
     DATA_NOT_DISCLOSED_RE,
     HF_DATASET_RE,
+    SOURCE_NAMES,
     URL_RE,
     VAGUE_DATA_RE,
     dataset_names,
@@ -20,12 +21,76 @@ from truecard.models import clip
 DATA_SECTION_RE = re.compile(r"(training|pre-?training|fine-?tuning)?\s*(data|dataset|corpus|corpora)", re.I)
 TRAINISH_RE = re.compile(r"\b(train|trained|pre-?train|fine-?tun|corpus|dataset|data)\w*", re.I)
 EVAL_RE = re.compile(r"\b(evaluat|benchmark|accuracy|score)\w*", re.I)
+TRAINED_RE = re.compile(r"\b(train\w*|pre-?train\w*|fine-?tun\w*|training data|corpus|leverag\w*)\b", re.I)
+TRAIN_WORD_RE = re.compile(r"\b(train\w*|pre-?train\w*|fine-?tun\w*)\b", re.I)
+TEST_SPLIT_RE = re.compile(r"\btest[- ](?:clean|other|sets?|splits?)\b|\bvalidation (?:sets?|splits?)\b|\bheld[- ]out\b", re.I)
+# where data sets are published: a link there, in a training sentence, names the data precisely
+DATA_HOST_RE = re.compile(
+    r"/datasets?(?:/|\b)|kaggle\.com|zenodo\.org|data\.world|registry\.opendata\.aws|console\.cloud\.google\.com/marketplace|"
+    r"openslr\.org|paperswithcode\.com/dataset|commoncrawl\.org|image-net\.org|laion\.ai/blog/laion",
+    re.I,
+)
+USER_SECTION_RE = re.compile(
+    r"fine-?tun|finetun|quanti[sz]|deploy|usage|how to|quick ?start|getting started|inference|tutorial|learning hub|example|demo",
+    re.I,
+)
 NOT_TRAINING_LINK_RE = re.compile(r"calibrat|quanti[sz]|evaluat|benchmark|\btest", re.I)
 
 
 def collect(inv: Inventory) -> None:
     for card in inv.cards + inv.docs:
         _card(inv, card)
+    for card in inv.model_cards:
+        _config_datasets(inv, card)
+
+
+_DATASETS_KEY_RE = re.compile(r"^(\s*)(?:datasets|dataset_names|train_datasets|data_mix)\s*:\s*$")
+_ITEM_RE = re.compile(r"^\s*-\s*([A-Za-z][\w./-]{2,80})\s*:?\s*$")
+
+
+def _config_datasets(inv: Inventory, card: Card) -> None:
+    """Dataset names listed under a `datasets:` key of a training config shown in the card."""
+    lines = card.body.split("\n")
+    first = card.body_offset + 1
+    for i, line in enumerate(lines):
+        m = _DATASETS_KEY_RE.match(line)
+        if not m:
+            continue
+        indent = len(m.group(1))
+        names: list[tuple[int, str]] = []
+        for j in range(i + 1, min(len(lines), i + 200)):
+            nxt = lines[j]
+            if nxt.strip() and len(nxt) - len(nxt.lstrip()) <= indent and not nxt.lstrip().startswith("-"):
+                break
+            item = _ITEM_RE.match(nxt)
+            if item and len(nxt) - len(nxt.lstrip()) <= indent + 4:
+                names.append((first + j, item.group(1)))
+        for ln, n in names[:30]:
+            inv.datasets.append(
+                DatasetRef(
+                    n,
+                    "config",
+                    False,  # a name in a config, not a link or a well-known corpus
+                    card.evidence(f"dataset in a training config: {n}", kind="prose", line_start=ln, excerpt=n),
+                )
+            )
+
+
+def _user_section_lines(card: Card) -> set[int]:
+    """Lines of sections that instruct users (fine-tuning, quantising, deploying, usage)."""
+    out: set[int] = set()
+    for s in card.sections:
+        if s.title and USER_SECTION_RE.search(s.title) and not DATA_SECTION_RE.search(s.title):
+            out.update(range(s.line_start, s.line_end + 1))
+    return out
+
+
+def _about_this_model(inv: Inventory, card: Card) -> bool:
+    """A doc named after this model (`model_cards/internlm2.5_7b.md`) speaks for it."""
+    from truecard.evidence.patterns import name_key
+
+    stem = name_key(card.path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    return len(stem) >= 5 and any(len(k) >= 5 and (stem in k or k in stem) for k in inv.identity.keys if any(ch.isdigit() for ch in k) or k == stem)
 
 
 def _data_lines(card: Card) -> set[int]:
@@ -39,9 +104,21 @@ def _data_lines(card: Card) -> set[int]:
 def _card(inv: Inventory, card: Card) -> None:
     datacard = is_datacard(card)
     data_lines = _data_lines(card)
+    # A code repository's docs name the data of its examples, evaluations and fine-tuning
+    # recipes far more often than the model's training data: there, only a training-data
+    # section, or a datasheet, names the training data.
+    own = card.role == "model" or datacard or _about_this_model(inv, card)
+    user_lines = _user_section_lines(card)
     for ln, sent in card_sentences(card):
         in_data = ln in data_lines or datacard
-        names = dataset_names(sent)
+        if not own and not (in_data and TRAIN_WORD_RE.search(sent)):
+            continue
+        if ln in user_lines and not in_data:
+            continue  # instructions for users (fine-tuning, quantising, deploying) name their data
+        if TEST_SPLIT_RE.search(sent):
+            continue
+        names = [n for n in dataset_names(sent) if n not in SOURCE_NAMES]
+        sources = [n for n in dataset_names(sent) if n in SOURCE_NAMES]
         trainish = TRAINISH_RE.search(URL_RE.sub(" ", sent))
         if names and (in_data or trainish) and not EVAL_RE.search(sent):
             for n in names:
@@ -53,8 +130,18 @@ def _card(inv: Inventory, card: Card) -> None:
                         card.evidence(f"dataset named: {n}", kind="prose", line_start=ln, excerpt=clip(sent)),
                     )
                 )
-        elif in_data or re.search(r"\b(trained|pre-?trained|training data|corpus)\b", sent, re.I):
+        elif in_data or TRAINED_RE.search(sent):
             vague = VAGUE_DATA_RE.search(sent)
+            if sources and not vague:
+                # "Github Markdown and StackExchange": a source named, not a dataset to obtain
+                inv.datasets.append(
+                    DatasetRef(
+                        sources[0],
+                        "prose",
+                        False,
+                        card.evidence(f"data source named: {sources[0]}", kind="prose", line_start=ln, excerpt=clip(sent)),
+                    )
+                )
             if vague:
                 inv.datasets.append(
                     DatasetRef(
@@ -81,6 +168,15 @@ def _card(inv: Inventory, card: Card) -> None:
         if (in_data or trainish) and not NOT_TRAINING_LINK_RE.search(sent):
             for url in URL_RE.findall(sent):
                 m = HF_DATASET_RE.search(url)
+                if not m and DATA_HOST_RE.search(url) and TRAINED_RE.search(sent):
+                    inv.datasets.append(
+                        DatasetRef(
+                            url[:200],
+                            "link",
+                            True,
+                            card.evidence(f"dataset link: {url[:120]}", kind="link", line_start=ln, excerpt=clip(sent)),
+                        )
+                    )
                 if m:
                     inv.datasets.append(
                         DatasetRef(
