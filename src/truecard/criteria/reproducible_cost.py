@@ -9,8 +9,9 @@ ID = "reproducible.cost"
 RUBRIC = Rubric(
     full="A measure of training cost is disclosed: accelerator-hours, FLOPs, energy (kWh), money, "
     "or wall-clock training time.",
-    partial='Only a vague phrase ("trained for several weeks"), or only the CO2 emitted (which '
-    "implies but does not state the compute).",
+    partial='Only a vague phrase ("trained for several weeks"), training dates without a duration '
+    '("trained between December 2023 and May 2024"), only the CO2 emitted (which implies but does '
+    "not state the compute), or figures given only for another size of the family.",
     none="Nothing, or only a token or step count (which is not a cost).",
     unknown="No card or documentation was read.",
     remediation="State the GPU-hours (or FLOPs, energy, or wall-clock time on the stated hardware) "
@@ -19,11 +20,17 @@ RUBRIC = Rubric(
 
 
 def evaluate(inv: Inventory) -> Assessment:
-    precise = [
+    precise_all = [
         d
         for d in inv.disclosures
         if d.topic in ("compute", "cost") or (d.topic == "time" and not d.detail.get("vague"))
     ]
+    precise = [d for d in precise_all if not d.detail.get("sibling")]
+    if not precise and precise_all:
+        return Assessment.partial(
+            "training cost or time given only for another model of the family", [precise_all[0].evidence],
+            "State the compute or time this model itself took to train.",
+        )
     vague = [d for d in inv.disclosures if d.topic == "time" and d.detail.get("vague")]
     emissions = inv.disclosed("emissions")
     counts = inv.disclosed("tokens") + inv.disclosed("steps")

@@ -79,21 +79,25 @@ ARCH_KEYS = (
 
 ACCEL = (
     r"(?:A100|H100|H200|H800|A800|B200|GB200|GH200|V100|P100|T4|L4|L40S?|A10G?|A40|A6000|"
-    r"RTX\s?\d{4}(?:\s?Ti)?|TITAN\s?\w+|MI\d{3}X?|Gaudi\s?\d?|TPU[\s-]?v?\d[a-z]?(?:[- ]pod)?|TPUv\d|"
+    r"RTX\s?\d{4}(?:\s?Ti)?|TITAN\s?\w+|MI\d{3}X?|Gaudi\s?\d?|TPUs?[\s-]?v?\d[a-z]?(?:[- ]pod)?|TPUv\d|"
     r"Trainium\d?|Inferentia\d?|Ascend\s?910\w?|IPU|Cerebras\s?CS-?\d|WSE-?\d)"
 )
-ACCEL_RE = re.compile(rf"\b{ACCEL}\b", re.IGNORECASE)
+ACCEL_RE = re.compile(rf"\b{ACCEL}s?\b", re.IGNORECASE)
 GENERIC_ACCEL_RE = re.compile(r"\b(GPUs?|TPUs?|accelerators?)\b", re.IGNORECASE)
 NUM = r"\d[\d,]*(?:\.\d+)?"
 WORD_NUM = r"(?:a single|single|one|two|three|four|five|six|eight|sixteen)"
 COUNT_RE = re.compile(
-    rf"\b({NUM}|{WORD_NUM})\s*(?:x\s*|×\s*)?(?:NVIDIA\s+|AMD\s+|Google\s+|Nvidia\s+)?(?:\d+\s?GB\s+)?(?:{ACCEL}|GPUs?|TPUs?|accelerators?|chips|cores)\b"
+    rf"\b({NUM}|{WORD_NUM})\s*(?:x\s*|×\s*)?(?:NVIDIA\s+|AMD\s+|Google\s+|Nvidia\s+)?(?:\d+\s?GB\s+)?(?:{ACCEL}s?|GPUs?|TPUs?|accelerators?|chips|cores)\b"
     rf"|\bTPU\s?-?v\d+[a-z]?-(\d+)\b|\b(?:{ACCEL})\s*(?:GPUs?)?\s*(?:x|×)\s*({NUM})\b|\b({NUM})\s+nodes?\b|\b(\d+)\s*-\s*(?:GPU|node)\b",
     re.IGNORECASE,
 )
 CLUSTER_RE = re.compile(
-    r"\b(cluster|supercomputer|pod|nodes?\b|Jean Zay|LUMI|Frontier|Summit|Leonardo|MareNostrum|JUWELS|DGX|SuperPOD)\b",
+    r"\b(clusters?|supercomputers?|pods?|nodes?\b|Jean Zay|LUMI|Frontier|Summit|Leonardo|MareNostrum|JUWELS|DGX|SuperPOD)\b",
     re.IGNORECASE,
+)
+NAMED_CLUSTER_RE = re.compile(
+    r"\b(Jean Zay|LUMI|Frontier|Summit|Leonardo|MareNostrum|JUWELS|DGX|SuperPOD|Selene|Eos|Fugaku|Perlmutter|Polaris|Aurora|"
+    r"Isambard|Dawn|Condor Galaxy|ABCI|Piz Daint|Alps)\b",
 )
 FLOPS_RE = re.compile(
     rf"({NUM}\s*(?:[x×]\s*10\^?\s*\d+|e\+?\d+|[zepZEP]?FLOPs?|zetta|exa|peta)[^.\n]{{0,30}}?FLOP|(?:peta|exa|zetta)flop(?:/s)?-?(?:days?)?|{NUM}\s*(?:PF|EF|ZF)-?days?|\bFLOPs?\b[^.\n]{{0,40}}{NUM})",
@@ -334,53 +338,98 @@ DATA_DURATION_RE = re.compile(
 )
 
 
+# "GPUs: 512 H100-80G", "Hardware Type: Google Cloud TPU Pods", "| Hardware | 256 x A100 |":
+# a labelled value in a card's training details needs no verb around it
+HW_LABEL_RE = re.compile(
+    r"^\W*(?:hardware(?: type| used)?|gpus?|tpus?|accelerators?|compute(?: infrastructure)?|training (?:hardware|infrastructure|cluster))\W*[:|]",
+    re.IGNORECASE,
+)
+VAGUE_COUNT_RE = re.compile(
+    r"\b(?:multiple|several|many|some|a few|numerous|hundreds of|thousands of|more than|over)\s+(?:\w+[- ]){0,2}?(?:TPU|GPU|A100|H100|V100|pods?|nodes?)",
+    re.IGNORECASE,
+)
+NUM_DEVICES_RE = re.compile(r"\bnum_(?:devices|gpus|processes)\s*[:=]\s*(\d+)", re.IGNORECASE)
+THANKS_RE = re.compile(r"\b(?:thank\w*|grateful|acknowledg\w*|support(?:ed)? (?:by|through|from)|programme|program for|research cloud)\b", re.I)
+# hardware a user needs to run or fine-tune it, not what it was trained on
+USER_HW_RE = re.compile(
+    r"\b(?:capable of|typical hardware|requires?|required|needs?|minimum|recommended|you can|can be|is able to|suffice|enough to|"
+    r"test(?:ing)? (?:the|this|our)|evaluat\w+ (?:the|this|our)|an example of|"
+    r"for (?:fine-?tuning|inference|deployment|serving|evaluation|testing)|to (?:run|serve|deploy|evaluate|test|fine-?tune))\b",
+    re.IGNORECASE,
+)
+WE_TRAINED_RE = re.compile(r"\b(?:we|was|were|is|are|been|model(?:s)?) (?:pre-?)?trained\b|\btrained (?:on|using|with)\b", re.I)
+
+
+def hardware_of(s: str, labelled_context: bool = False) -> dict[str, Any] | None:
+    """What one sentence says about training hardware: the accelerator, whether a count or a
+    cluster is given. `labelled_context`: the sentence is in a training or hardware section,
+    where a bare value ("1 x NVIDIA A100 80GB") needs no verb."""
+    if not _HW_HINT.search(s):
+        return None
+    acc = ACCEL_RE.search(s)
+    generic = GENERIC_ACCEL_RE.search(s)
+    cluster = CLUSTER_RE.search(s)
+    devices = NUM_DEVICES_RE.search(s)
+    if not acc and not generic and not cluster and not devices:
+        return None
+    thanks = bool(THANKS_RE.search(s)) and bool(acc)
+    labelled = bool(HW_LABEL_RE.search(s)) or labelled_context or bool(devices)
+    if not (labelled or thanks or re.search(
+        r"\b(train|trained|training|fine-?tun|pre-?train|compute|cluster|hardware|using|used|on|done)\b", s, re.I
+    )):
+        return None
+    count = COUNT_RE.search(s)
+    if count and VAGUE_COUNT_RE.search(s):
+        count = None  # "multiple TPU-v4-512 pods": the number of pods is not given
+    if not acc and not count and not cluster and not devices:
+        return None
+    # an inference-only remark ("runs on a T4") or a user's requirement is not a training setup
+    if re.search(INFERENCE_ONLY, s, re.I) and not re.search(r"\btrain", s, re.I):
+        return None
+    if USER_HW_RE.search(s) and not WE_TRAINED_RE.search(s):
+        return None
+    # a cluster spec is a named machine ("JUWELS Booster") or a counted one ("16 nodes");
+    # "TPU v3 or v4 pods" names no size
+    named = bool(NAMED_CLUSTER_RE.search(s))
+    return {
+        "accelerator": acc.group(0) if acc else None,
+        "count": bool(count or devices),
+        "cluster": named and not thanks,
+        "cluster_only": bool(cluster) and not acc and not count and not devices,
+    }
+
+
 def hardware_hits(
-    lines: list[str], first: int = 1, pairs: Iterable[tuple[int, str]] | None = None
+    lines: list[str], first: int = 1, pairs: Iterable[tuple[int, str]] | None = None,
+    context: set[int] | None = None,
 ) -> list[Hit]:
-    """Training-hardware statements among the sentences of `lines` (or the given pairs)."""
+    """Training-hardware statements among the sentences of `lines` (or the given pairs);
+    `context`: lines of training or hardware sections."""
     out = []
     for ln, s in sentences(lines, first) if pairs is None else pairs:
-        if not _HW_HINT.search(s):
-            continue
-        acc = ACCEL_RE.search(s)
-        generic = GENERIC_ACCEL_RE.search(s)
-        if not acc and not generic and not CLUSTER_RE.search(s):
-            continue
-        if not re.search(
-            r"\b(train|trained|training|fine-?tun|pre-?train|compute|cluster|hardware|using|used|on)\b",
-            s,
-            re.I,
-        ):
-            continue
-        count = COUNT_RE.search(s)
-        cluster = CLUSTER_RE.search(s)
-        if not acc and not count and not (cluster and generic):
-            continue
-        # an inference-only remark ("runs on a T4") is not a training setup
-        if re.search(INFERENCE_ONLY, s, re.I) and not re.search(r"\btrain", s, re.I):
-            continue
-        out.append(
-            Hit(
-                ln,
-                s,
-                {
-                    "accelerator": acc.group(0) if acc else None,
-                    "count": bool(count),
-                    "cluster": bool(cluster),
-                },
-            )
-        )
+        detail = hardware_of(s, bool(context and ln in context))
+        if detail is not None:
+            out.append(Hit(ln, s, detail))
     return out
 
 
+TRAINING_DATES_RE = re.compile(
+    r"\b(?:trained|training (?:took place|ran|happened)|pre-?trained)\b[^.\n]{0,40}\b(?:between|from|during|in)\s+"
+    r"(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d(?:\s+(?:and|to|until|through|-)\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d)?",
+)
+
+
 _COST_HINT = re.compile(
-    r"hour|hrs|day|week|month|minute|flop|\$|€|usd|eur|kwh|mwh|gwh|co2|co₂|carbon|token|step|iteration|epoch|cost|budget|wall|spent",
+    r"hour|hrs|day|week|month|minute|flop|19\d\d|20\d\d|\$|€|usd|eur|kwh|mwh|gwh|co2|co₂|carbon|token|step|iteration|epoch|cost|budget|wall|spent",
     re.IGNORECASE,
 )
 _HW_HINT = re.compile(
-    r"gpu|tpu|[A-Z]\d{2,}|rtx|titan|gaudi|trainium|ascend|ipu|cerebras|cluster|node|pod|supercomput|accelerator|chip|core",
+    r"gpu|tpu|[A-Z]\d{2,}|rtx|titan|gaudi|trainium|ascend|ipu|cerebras|cluster|node|pod|supercomput|accelerator|chip|core|num_devices",
     re.IGNORECASE,
 )
+
+
+HOURS_USED_RE = re.compile(r"^\W*(?:hours used|gpu hours|compute hours|training hours)\W*[:|]\s*~?\d", re.IGNORECASE)
 
 
 def cost_hits(
@@ -393,16 +442,24 @@ def cost_hits(
             continue
         if FLOPS_RE.search(s):
             out.append(("compute", Hit(ln, s, {"what": "FLOPs"})))
+        if HOURS_USED_RE.search(s):
+            out.append(("compute", Hit(ln, s, {"what": "accelerator-hours", "value": s[:80]})))
         m = GPU_HOURS_RE.search(s)
         if m and re.search(r"(GPU|TPU|accelerator|chip|node)[- ]?(hours?|hrs?|days?)", m.group(0), re.I):
             out.append(("compute", Hit(ln, s, {"what": "accelerator-hours", "value": m.group(0)})))
         if ENERGY_RE.search(s):
             out.append(("compute", Hit(ln, s, {"what": "energy"})))
         m = TIME_RE.search(s)
-        if m and re.search(r"train|took|lasted|wall", s, re.I) and not DATA_DURATION_RE.search(s):
+        if (
+            m
+            and (re.search(r"train|took|lasted|wall", s, re.I) or (re.search(r"\btakes\b", s, re.I) and not re.search(INFERENCE_ONLY, s, re.I)))
+            and not DATA_DURATION_RE.search(s)
+        ):
             out.append(("time", Hit(ln, s, {"what": "wall-clock time", "vague": False})))
         elif VAGUE_TIME_RE.search(s):
             out.append(("time", Hit(ln, s, {"what": "vague time", "vague": True})))
+        elif TRAINING_DATES_RE.search(s):
+            out.append(("time", Hit(ln, s, {"what": "training dates (a period, not a duration)", "vague": True})))
         if COST_RE.search(s):
             out.append(("cost", Hit(ln, s, {"what": "money"})))
         if EMISSIONS_RE.search(s):
@@ -470,7 +527,12 @@ LOAD_ID_RE = re.compile(
 # A variable that holds a Hub id and is later given to a loader: model_id = "org/name"
 ID_ASSIGN_RE = re.compile(r"^\s*(\w+)\s*=\s*[\"'](" + HF_ID + r")[\"']\s*(?:#.*)?$")
 LOADER_CALL_RE = re.compile(r"(?:from_pretrained|pipeline|hf_hub_download|snapshot_download|\b[A-Z]\w*(?:Model|Pipeline))\s*\(")
-SIZE_RE = re.compile(r"(?<![\w.])(?:\w*?[-_ ])?(\d+(?:\.\d+)?)\s?([bBmM])(?![a-zA-Z0-9])")
+# a parameter count as models are named ("175B", "opt-1.3b"); not "3.3M GPU hours" or "2M tokens"
+SIZE_RE = re.compile(
+    r"(?<![\w.])(?:\w*?[-_ ])?(\d+(?:\.\d+)?)\s?([bBmM])(?![a-zA-Z0-9])"
+    r"(?!\s*(?:GPU|TPU|hours?|hrs|tokens?|samples|images|steps|examples|sequences|pairs|words|sentences|documents|rows|files|USD|\$|of\b))",
+    re.IGNORECASE,
+)
 # A plain statement that the weights are published (in this repository or named place).
 WEIGHTS_AVAILABLE_RE = re.compile(
     r"\b(?:this|the) (?:repo|repository|model repo)\b[^.\n]{0,30}\b(?:contains?|hosts?|holds?|provides?|includes?)\b"

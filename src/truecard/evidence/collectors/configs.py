@@ -42,10 +42,13 @@ def _read_config(inv: Inventory, r: FileRecord) -> None:
         )
         return
     data: Any = None
+    comments: list[tuple[int, str]] = []
     if r.size <= (4 << 20):
         t = read_text(tree, r.path, r.size, 4 << 20)
         if t.text is not None:
             data = _parse_structured(r.path, t.text)
+            if r.path.lower().endswith((".yaml", ".yml", ".toml")):
+                comments = _comments(t.text)
     keys = _all_keys(data) if data is not None else set()
     if name == "config.json" and isinstance(data, dict):
         inv.configs.append(
@@ -118,6 +121,7 @@ def _read_config(inv: Inventory, r: FileRecord) -> None:
                     f"{r.path}: {role} config ({', '.join(sorted(hits)[:5])})",
                 ),
                 sorted(hits),
+                {"_comments": comments} if comments else {},
             )
         )
     if keys & DATA_PIPELINE_KEYS and (hits or re.search(r"data|mix|preprocess", low)):
@@ -129,6 +133,20 @@ def _read_config(inv: Inventory, r: FileRecord) -> None:
                 sorted(keys & DATA_PIPELINE_KEYS),
             )
         )
+
+
+def _comments(text: str, limit: int = 200) -> list[tuple[int, str]]:
+    """(line, text) of a YAML/TOML file's comments: runs note their hardware there."""
+    out = []
+    for i, line in enumerate(text.split("\n")[:20000], start=1):
+        j = line.find("#")
+        if j >= 0 and (j == 0 or line[j - 1] in " \t"):
+            c = line[j + 1 :].strip()
+            if len(c) > 8:
+                out.append((i, c[:300]))
+                if len(out) >= limit:
+                    break
+    return out
 
 
 def _parse_structured(path: str, text: str) -> Any:
