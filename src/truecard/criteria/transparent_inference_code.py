@@ -93,7 +93,9 @@ def evaluate(inv: Inventory) -> Assessment:
     links = [
         link
         for link in inv.links_of("code")
-        if REPO_LINK_RE.search(link.text) and any(c.role == "model" and link.evidence.path == c.path for c in inv.cards)
+        if REPO_LINK_RE.search(link.text)
+        and not re.search(r"\btrain", link.text, re.I)
+        and any(c.role == "model" and link.evidence.path == c.path for c in inv.cards)
     ]
     if links:
         partial.append((f"the card links a code repository ({links[0].url}) without saying it runs the model", [links[0].evidence]))

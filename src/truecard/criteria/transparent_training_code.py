@@ -58,7 +58,7 @@ NEAR_TRAIN_RE = re.compile(
 )
 GENERIC_DIR_RE = re.compile(
     r"^(configs?|conf|scripts?|train\w*|fine-?tune\w*|finetun\w*|sft|recipes?|deepspeed|ds_configs?|examples?|src|"
-    r"launch\w*|pretrain\w*|experiments?|hparams|tools|run\w*|\.)$",
+    r"launch\w*|pretrain\w*|experiments?|hparams|tools|run\w*|code|repo|lib|\.)$",
     re.I,
 )
 SOURCE_REPO_RE = re.compile(r"^\W*(?:code\s+)?(?:repository|repo|github|source code)\W*:", re.I)

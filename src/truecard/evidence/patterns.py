@@ -561,7 +561,8 @@ UNRELEASED_RE = re.compile(
     re.IGNORECASE,
 )
 ADAPTER_ONLY_RE = re.compile(
-    r"\b(?:this|the) (?:repo|repository|model)\b[^.\n]{0,40}\b(?:contains?|provides?|is)\b[^.\n]{0,30}\b(?:lora|peft|adapter)\b(?![- ]merged)",
+    r"\b(?:this|the) (?:repo|repository|model)\b[^.\n]{0,40}\b(?:contains?|provides?|is)\b[^.\n]{0,30}\b(?:lora|peft|adapter)\b(?![- ]merged)"
+    r"|\b(?:lora|adapter)s? (?:repository|repo|collection)\b|\bthe (?:various )?loras\b|\bloras? (?:i|we)(?:'ve| have)? trained\b",
     re.IGNORECASE,
 )
 
@@ -658,8 +659,14 @@ TRAIN_FRAMEWORKS = (
     r"open_?clip|corenet|gpt-neox|nanotron|olmo"
 )
 FRAMEWORK_USED_RE = re.compile(
-    rf"\b(?:built with|(?:pre-?)?trained|training|fine-?tun\w*|aligned|we used|codebase)\b[^.\n]{{0,80}}\b({TRAIN_FRAMEWORKS})\b"
-    rf"|\b({TRAIN_FRAMEWORKS})\b[^.\n]{{0,60}}\b(?:training framework|for (?:the )?training|to train|codebase|batch size|learning rate|fine-?tun\w*|customi[sz]\w*)\b",
+    rf"\b(?:built with|using|used|with|via|through|on top of|thanks to)\s+(?:the\s+|our\s+|an?\s+)?\[?(?:🤗\s*)?(?:\S+\s+)?\[?(?:[\w.-]+/)?({TRAIN_FRAMEWORKS})\b"
+    rf"|\b({TRAIN_FRAMEWORKS})\]?(?:\([^)]*\))?\s+(?:training framework|codebase|library|framework|suite|contributors)\b",
+    re.IGNORECASE,
+)
+# the training of *this* model, told in the past or as a fact, not an instruction to users
+TRAINED_WITH_RE = re.compile(
+    r"\b(?:(?:pre-?|re-?)?trained|fine-?tuned|aligned|built|developed)\b|\bwe (?:train|fine-?tune|use|used|pretrain)\b|"
+    r"\btraining (?:framework|codebase|code)\b|\bcodebase\b|\bcustomi[sz]\w+ the model\b",
     re.IGNORECASE,
 )
 

@@ -14,7 +14,14 @@ from collections import Counter
 
 from truecard.evidence.collectors._common import body_lines, card_sentences
 from truecard.evidence.inventory import Card, Identity, Inventory
-from truecard.evidence.patterns import HF_MODEL_RE, ID_ASSIGN_RE, LOAD_ID_RE, name_key, size_of
+from truecard.evidence.patterns import (
+    HF_MODEL_RE,
+    ID_ASSIGN_RE,
+    LOAD_ID_RE,
+    TRAIN_COMMAND_RE,
+    name_key,
+    size_of,
+)
 
 
 def fenced(card: Card) -> list[tuple[int, str]]:
@@ -41,6 +48,8 @@ def loaded_ids(card: Card) -> list[tuple[int, str, str]]:
         if m:
             assigned[m.group(1)] = m.group(2)
         hit = LOAD_ID_RE.search(line)
+        if hit and TRAIN_COMMAND_RE.search(line):
+            continue  # `train.py --model_name_or_path base/model`: the weights being fine-tuned
         if hit:
             out.append((ln, next(g for g in hit.groups() if g), line.strip()))
             continue

@@ -25,6 +25,7 @@ from truecard.evidence.patterns import (
     RUN_CALL_RE,
     RUNTIME_RE,
     TRAIN_COMMAND_RE,
+    TRAINED_WITH_RE,
     URL_RE,
     USAGE_TITLE_RE,
 )
@@ -58,6 +59,7 @@ def _usage(inv: Inventory, card: Card) -> None:
     in_fence = False
     block: list[tuple[int, str]] = []
     blocks: list[list[tuple[int, str]]] = []
+    indented: list[tuple[int, str]] = []
     for i, line in enumerate(lines):
         if line.lstrip().startswith(("```", "~~~")):
             if in_fence and block:
@@ -67,6 +69,16 @@ def _usage(inv: Inventory, card: Card) -> None:
             continue
         if in_fence:
             block.append((first + i, line))
+            continue
+        # Markdown's indented code blocks (four spaces or a tab) count as code too
+        if line.startswith(("    ", "\t")) and line.strip():
+            indented.append((first + i, line))
+        elif line.strip():
+            if len(indented) >= 2:
+                blocks.append(indented)
+            indented = []
+    if len(indented) >= 2:
+        blocks.append(indented)
     found_code = False
     for b in blocks:
         text = "\n".join(t for _, t in b)
@@ -75,7 +87,8 @@ def _usage(inv: Inventory, card: Card) -> None:
         if load:
             complete = bool(RUN_CALL_RE.search(text[load.end() :]))
             remote = bool(re.search(r"trust_remote_code\s*=\s*True", text))
-            ln = next(n for n, t in b if LOAD_CALL_RE.search(t))
+            # the call may span lines ("from_pretrained\n(...)"): cite the block's first line then
+            ln = next((n for n, t in b if LOAD_CALL_RE.search(t)), b[0][0])
             inv.usage.append(
                 UsageRef(
                     "code",
@@ -111,6 +124,8 @@ def _usage(inv: Inventory, card: Card) -> None:
         mention = None
         for ln, sent in card_sentences(card):
             m = LIBRARY_USE_RE.search(sent)
+            if m and TRAINED_WITH_RE.search(sent):
+                m = None  # "trained using Flax": a training framework, not how to run it
             if m:
                 lib = next(g for g in m.groups() if g)
                 inv.usage.append(
@@ -200,7 +215,7 @@ def _finetune(inv: Inventory, card: Card) -> None:
         kind = None
         if FINETUNE_GUIDE_RE.search(sent):
             kind = "guide"
-        elif FRAMEWORK_USED_RE.search(sent):
+        elif FRAMEWORK_USED_RE.search(sent) and TRAINED_WITH_RE.search(sent):
             kind = "framework"
         elif FINETUNE_MENTION_RE.search(sent):
             kind = "mention"
