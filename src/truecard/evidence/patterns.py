@@ -699,3 +699,12 @@ FINETUNED_FROM_RE = re.compile(
     r"\bwe (?:fine-?tuned|used the pretrained)\b",
     re.IGNORECASE,
 )
+
+
+TRAIN_WORD_RE = re.compile(r"\b(?:pre-?)?train(?:ed|ing|s)?\b|\bfine-?tun\w*", re.IGNORECASE)
+
+
+def is_training_line(line: str) -> bool:
+    """A command line (or a trainer's argument list) that trains: a training script or
+    sub-command, or two or more training hyper-parameters passed as flags."""
+    return bool(TRAIN_COMMAND_RE.search(line)) or len(HYPERPARAM_FLAG_RE.findall(line)) >= 2

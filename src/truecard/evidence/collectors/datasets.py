@@ -30,8 +30,11 @@ DATA_HOST_RE = re.compile(
     r"openslr\.org|paperswithcode\.com/dataset|commoncrawl\.org|image-net\.org|laion\.ai/blog/laion",
     re.I,
 )
+# sections that instruct users, by the subject their title starts with (a card titled
+# "Fine-Tuned ViT for ..." is not a fine-tuning how-to)
 USER_SECTION_RE = re.compile(
-    r"fine-?tun|finetun|quanti[sz]|deploy|usage|how to|quick ?start|getting started|inference|tutorial|learning hub|example|demo",
+    r"^[\W\d_]*(?:fine-?tun|finetun|quanti[sz]|deploy|usage|how to|quick ?start|getting started|inference|tutorial|"
+    r"learning hub|examples?\b|demo)",
     re.I,
 )
 NOT_TRAINING_LINK_RE = re.compile(r"calibrat|quanti[sz]|evaluat|benchmark|\btest", re.I)

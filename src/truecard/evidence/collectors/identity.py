@@ -18,7 +18,7 @@ from truecard.evidence.patterns import (
     HF_MODEL_RE,
     ID_ASSIGN_RE,
     LOAD_ID_RE,
-    TRAIN_COMMAND_RE,
+    is_training_line,
     name_key,
     size_of,
 )
@@ -43,12 +43,16 @@ def loaded_ids(card: Card) -> list[tuple[int, str, str]]:
     out: list[tuple[int, str, str]] = []
     lines = fenced(card)
     assigned: dict[str, str] = {}
+    prev_continues = False
+    training_command = False  # inside a (continued) command line that trains
     for ln, line in lines:
+        training_command = is_training_line(line) or (training_command and prev_continues)
+        prev_continues = line.rstrip().endswith("\\")
         m = ID_ASSIGN_RE.match(line)
         if m:
             assigned[m.group(1)] = m.group(2)
         hit = LOAD_ID_RE.search(line)
-        if hit and TRAIN_COMMAND_RE.search(line):
+        if hit and training_command:
             continue  # `train.py --model_name_or_path base/model`: the weights being fine-tuned
         if hit:
             out.append((ln, next(g for g in hit.groups() if g), line.strip()))

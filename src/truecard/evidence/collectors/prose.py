@@ -25,8 +25,8 @@ TRAINING_SECTION_RE = re.compile(
     re.I,
 )
 USER_SECTION_RE = re.compile(
-    r"fine-?tun|finetun|deploy|inference|quanti[sz]|usage|how to|quick ?start|getting started|requir|serving|"
-    r"evaluation|benchmark|demo|example|tutorial|learning hub|limitations",
+    r"^[\W\d_]*(?:(?:step-by-step |hardware |system )?(?:fine-?tun|finetun|deploy|inference|quanti[sz]|usage|how to|quick ?start|"
+    r"getting started|requir|serving|evaluation|benchmark|demo|examples?\b|tutorial|learning hub|limitations|run))",
     re.I,
 )
 

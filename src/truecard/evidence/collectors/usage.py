@@ -24,10 +24,11 @@ from truecard.evidence.patterns import (
     LOAD_CALL_RE,
     RUN_CALL_RE,
     RUNTIME_RE,
-    TRAIN_COMMAND_RE,
+    TRAIN_WORD_RE,
     TRAINED_WITH_RE,
     URL_RE,
     USAGE_TITLE_RE,
+    is_training_line,
 )
 from truecard.models import clip
 
@@ -106,7 +107,7 @@ def _usage(inv: Inventory, card: Card) -> None:
             found_code = True
             continue
         # command lines that run something (not a training run: that is a fine-tuning path)
-        cmds = [(n, t) for n, t in b if COMMAND_RE.search(t) and not TRAIN_COMMAND_RE.search(t)]
+        cmds = [(n, t) for n, t in b if COMMAND_RE.search(t) and not is_training_line(t)]
         for n, t in cmds[:3]:
             inv.usage.append(
                 UsageRef(
@@ -123,8 +124,8 @@ def _usage(inv: Inventory, card: Card) -> None:
     if not found_code:
         mention = None
         for ln, sent in card_sentences(card):
-            m = LIBRARY_USE_RE.search(sent)
-            if m and TRAINED_WITH_RE.search(sent):
+            m = LIBRARY_USE_RE.search(URL_RE.sub(" ", sent))
+            if m and (TRAINED_WITH_RE.search(sent) or TRAIN_WORD_RE.search(sent)):
                 m = None  # "trained using Flax": a training framework, not how to run it
             if m:
                 lib = next(g for g in m.groups() if g)
@@ -137,7 +138,7 @@ def _usage(inv: Inventory, card: Card) -> None:
                 )
                 mention = None
                 break
-            if mention is None and card.role == "model":
+            if mention is None and card.role == "model" and not TRAIN_WORD_RE.search(sent):
                 r = RUNTIME_RE.search(URL_RE.sub(" ", sent))
                 if r:
                     mention = (ln, sent, r.group(1))
@@ -154,7 +155,7 @@ def _usage(inv: Inventory, card: Card) -> None:
 
 def _finetune_block(inv: Inventory, card: Card, block: list[tuple[int, str]]) -> None:
     """A code block that trains (a command line) or configures training (hyper-parameters)."""
-    cmd = next(((n, t) for n, t in block if TRAIN_COMMAND_RE.search(t)), None)
+    cmd = next(((n, t) for n, t in block if is_training_line(t)), None)
     if cmd:
         inv.finetune.append(
             FinetuneRef(
