@@ -122,6 +122,9 @@ def collect(trees: list[Tree]) -> Inventory:
     _from_metadata(inv)
     for doc in inv.cards + inv.docs:
         _mine_prose(inv, doc)
+    from truecard.integrity import collect as collect_integrity  # declared BOM licences join the check
+
+    collect_integrity(inv, trees)
     check_conflicts(inv)
     return inv
 
