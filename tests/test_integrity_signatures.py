@@ -59,7 +59,7 @@ def signed(tmp_path: Path) -> tuple[Path, Path, Path]:
 
 
 def test_signed_folder_digests_match_and_signer_is_only_stated(signed: tuple[Path, Path, Path]) -> None:
-    m, pub, _ = signed
+    m, _pub, _ = signed
     (sig,) = truecard.scan(m).integrity.signatures
     assert sig.path == "model.sig" and sig.method == "key"
     assert sig.verdict == "digests-match" and sig.authenticated is None
@@ -100,7 +100,7 @@ def test_wrong_key_is_untrusted(signed: tuple[Path, Path, Path]) -> None:
 
 
 def test_missing_signed_file(signed: tuple[Path, Path, Path]) -> None:
-    m, pub, _ = signed
+    m, _pub, _ = signed
     (m / "config.json").unlink()
     (sig,) = truecard.scan(m).integrity.signatures
     assert sig.verdict == "mismatch" and sig.missing == ["config.json"]
