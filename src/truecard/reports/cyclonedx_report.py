@@ -35,7 +35,7 @@ def _artifact_licenses(row: dict[str, Any] | None) -> list[Any]:
     if not row:
         return []
     findings = row.get("findings") or []
-    stated = next((f for f in findings if f.get("how") in ("metadata", "file")), None) or (
+    stated = next((f for how in ("metadata", "file") for f in findings if f.get("how") == how), None) or (
         findings[0] if findings else None)
     out = []
     declared = (stated or {}).get("license_id") or (stated or {}).get("raw")

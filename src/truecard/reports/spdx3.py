@@ -127,7 +127,8 @@ class _Builder:
 def _declared_and_concluded(row: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None, str | None]:
     """(declared expression, the finding it came from, concluded expression) for one artifact row."""
     findings = row.get("findings") or []
-    declared_f = next((f for f in findings if f.get("how") in ("metadata", "file")), None) or (
+    # the declaration people see first: card metadata, then a licence file, then anything else
+    declared_f = next((f for how in ("metadata", "file") for f in findings if f.get("how") == how), None) or (
         findings[0] if findings else None)
     declared = license_expression((declared_f or {}).get("license_id") or (declared_f or {}).get("raw"))
     concluded = license_expression(row.get("license_id") or (row.get("name") if row.get("class") not in (
