@@ -10,17 +10,20 @@ import pickle
 import zipfile
 from pathlib import Path
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
 import truecard
-from conftest import EXAMPLE, write, write_safetensors
+from conftest import EXAMPLE, ROOT, write, write_safetensors
 from truecard.cli import app
 from truecard.integrity.pickles import judge
 from truecard.models import Scorecard
 from truecard.reports import render
 from truecard.sources.base import SourceInfo
 from truecard.sources.memory import MemoryTree
+
+SCHEMAS = ROOT / "tests" / "data" / "schemas"
 
 
 def _marker_pickle(marker: Path, how: str = "system", protocol: int = 4) -> bytes:
@@ -146,6 +149,7 @@ def test_integrity_in_every_output(hostile: tuple[Path, Path]) -> None:
     html = render(card, "html")
     assert 'id="integrity"' in html and "unsafe pickle pytorch_model.bin" in html
     sarif = json.loads(render(card, "sarif", base_dir=d))
+    jsonschema.Draft4Validator(json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text())).validate(sarif)
     errors = [r for r in sarif["runs"][0]["results"] if r["level"] == "error"]
     assert {r["ruleId"] for r in errors} == {"integrity/unsafe-pickle"}
     assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in errors} == {

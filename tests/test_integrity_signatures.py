@@ -7,11 +7,12 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
 import truecard
-from conftest import write, write_safetensors
+from conftest import ROOT, write, write_safetensors
 from truecard.cli import app
 from truecard.integrity import TrustError, trusting
 from truecard.reports import render
@@ -85,6 +86,7 @@ def test_trusted_key_authenticates_then_one_changed_byte_is_a_mismatch(signed: t
     assert sig.uncovered == ["notes.txt"]
     assert any(w.startswith("model signature mismatch") for w in card.warnings)
     sarif = json.loads(render(card, "sarif", base_dir=m))
+    jsonschema.Draft4Validator(json.loads((ROOT / "tests/data/schemas/sarif-schema-2.1.0.json").read_text())).validate(sarif)
     (err,) = [r for r in sarif["runs"][0]["results"] if r["level"] == "error"]
     assert err["ruleId"] == "integrity/signature-mismatch"
     assert err["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "model.safetensors"
