@@ -13,7 +13,7 @@ from test_spdx3 import _two_datasets
 from truecard.reports import render
 
 pytest.importorskip("cyclonedx")
-from truecard.reports.cyclonedx_report import validate  # noqa: E402
+from truecard.reports.cyclonedx_report import validate
 
 
 def test_model_card_from_evidence(tmp_path: Path) -> None:
