@@ -49,10 +49,14 @@ _TRUST: ContextVar[Trust] = ContextVar("truecard_trust", default=Trust())  # noq
 
 def load_trust(keys: Iterable[str | Path] = (), certs: Iterable[str | Path] = ()) -> Trust:
     """Check trust material up front, so a bad file is a one-line error before any scan."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
-
     ks, cs = tuple(Path(k) for k in keys), tuple(Path(c) for c in certs)
+    if not ks and not cs:
+        return Trust()
+    try:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+    except ImportError:
+        raise TrustError("--trust-key/--trust-cert need the formats extra (pip install 'truecard[formats]')") from None
     for k in ks:
         try:
             serialization.load_pem_public_key(k.read_bytes())
@@ -105,7 +109,7 @@ def collect(inv: Inventory, trees: Sequence[Tree]) -> None:
     def evidence_for(tree: Tree, path: str, summary: str) -> Evidence:
         return _evidence_for(tree, path, summary, known)
 
-    budget = [pickles.MAX_FILES]
+    budget = [pickles.MAX_FILES, pickles.MAX_REMOTE_FILES]
     trust = current_trust()
     for tree in trees:
         if not tree.lists_files:

@@ -36,9 +36,12 @@ CODE_FREE = {
     ".pte": "executorch",
 }
 PICKLE_EXTS = {".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib", ".npy", ".npz", ".dill"}
-# Most files any one scan analyses, and the bytes a remote one may cost.
+# Most files any one scan analyses; over a remote source (the Hub), how many pickle-based files are
+# read (ranged reads of a zip's directory and its data.pkl, or a plain pickle's opcodes) and the
+# bytes one may cost: a checkpoint's tensors are never fetched.
 MAX_FILES = 300
-REMOTE_BUDGET = 32 << 20
+MAX_REMOTE_FILES = 16
+REMOTE_BUDGET = 16 << 20
 
 # What rebuilding tensors and state dicts needs: PyTorch's `weights_only` allow-list, in short.
 _TORCH_REBUILD = {
@@ -166,7 +169,10 @@ def scan_file(tree: Tree, path: str, size: int) -> dict[str, Any]:
 
 
 def scan_tree(tree: Tree, evidence_for: Any, budget: list[int]) -> list[SerializationCheck]:
-    """A check per weights-like file of a tree: code-free formats named, pickle-based ones scanned."""
+    """A check per weights-like file of a tree: code-free formats named, pickle-based ones scanned.
+
+    `budget` is [files left, remote files left], shared by all trees of one scan.
+    """
     out: list[SerializationCheck] = []
     for e in tree.entries():
         if budget[0] <= 0:
@@ -182,7 +188,15 @@ def scan_tree(tree: Tree, evidence_for: Any, budget: list[int]) -> list[Serializ
                 evidence=evidence_for(tree, e.path, f"{e.path}: {fmt}, a code-free format"),
             ))
             continue
+        remote = tree.local_path(e.path) is None
+        if remote and budget[1] <= 0:
+            out.append(SerializationCheck(
+                path=e.path, source=tree.info.id, format="pickle", code_free=False, verdict="not-scanned",
+                message=f"not read: more than {MAX_REMOTE_FILES} remote pickle-based files; scan a local copy",
+                evidence=evidence_for(tree, e.path, f"{e.path}: pickle-based, not scanned")))
+            continue
         budget[0] -= 1
+        budget[1] -= int(remote)
         r = scan_file(tree, e.path, e.size)
         if r["format"] == "binary":
             continue  # a `.bin` that is no pickle (raw tensors, a tokenizer model): nothing to judge
