@@ -177,3 +177,16 @@ def test_cli_scan_json_carries_integrity(hostile: tuple[Path, Path]) -> None:
     assert sorted(s["path"] for s in doc["integrity"]["serialization"] if s["verdict"] == "unsafe") == [
         "extra/model.pkl", "optimizer.pt", "pytorch_model.bin"]
     assert not marker.exists()
+
+
+def test_oversized_archive_member_and_corrupt_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from truecard.integrity import pickles
+
+    monkeypatch.setattr(pickles, "MEMBER_LIMIT", 1024)
+    d = tmp_path / "z"
+    write(d / "README.md", "# z\n")
+    (d / "big.pt").write_bytes(_torch_zip_with(pickle.dumps({"pad": b"x" * 4096}, protocol=4)))
+    (d / "broken.pt").write_bytes(_torch_zip_with(pickle.dumps({"a": 1}))[:40])
+    by = {s.path: s for s in truecard.scan(d).integrity.serialization}
+    assert by["big.pt"].verdict == "not-scanned" and "archive/data.pkl" in by["big.pt"].message
+    assert by["broken.pt"].verdict == "error"

@@ -42,6 +42,8 @@ PICKLE_EXTS = {".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib", ".n
 MAX_FILES = 300
 MAX_REMOTE_FILES = 16
 REMOTE_BUDGET = 16 << 20
+# A pickle inside an archive larger than this when unpacked is not analysed (a zip bomb's trick).
+MEMBER_LIMIT = 256 << 20
 
 # What rebuilding tensors and state dicts needs: PyTorch's `weights_only` allow-list, in short.
 _TORCH_REBUILD = {
@@ -109,6 +111,17 @@ def _looks_like_pickle(head: bytes, ext: str) -> str | None:
     return None
 
 
+def _oversized_member(fh: Any) -> str | None:
+    """The first pickle member of a zip that would unpack past MEMBER_LIMIT (a zip bomb), if any."""
+    import zipfile
+
+    with zipfile.ZipFile(fh) as z:
+        for info in z.infolist():
+            if info.file_size > MEMBER_LIMIT and info.filename.endswith((".pkl", ".pickle", ".npy")):
+                return info.filename
+    return None
+
+
 def scan_file(tree: Tree, path: str, size: int) -> dict[str, Any]:
     """What one file imports: {'format', 'verdict', 'imports', 'message'}. Never unpickles."""
     from picklescan import scanner
@@ -132,6 +145,12 @@ def scan_file(tree: Tree, path: str, size: int) -> dict[str, Any]:
     try:
         fh = open(local, "rb") if local is not None else open_tree_file(tree, path, size, REMOTE_BUDGET)  # noqa: SIM115
         with fh:
+            if kind == "zip":
+                too_big = _oversized_member(fh)
+                if too_big:
+                    return {"format": fmt, "verdict": "not-scanned", "imports": [],
+                            "message": f"archive member {too_big} unpacks to more than {MEMBER_LIMIT >> 20} MiB: not analysed"}
+                fh.seek(0)
             result = scanner.scan_bytes(fh, path, ext if ext in (".bin", ".pt", ".pth", ".ckpt", ".npy") else None)
     except BudgetExceeded as exc:
         return {"format": fmt, "verdict": "not-scanned", "imports": [], "message": f"remote file not scanned: {exc}"}
