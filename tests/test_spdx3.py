@@ -118,6 +118,10 @@ def test_two_datasets_trained_on_and_declared_differs_from_concluded(tmp_path: P
     (concluded,) = _rels(model, objset, "hasConcludedLicense", pkg)
     assert declared.to[0].simplelicensing_licenseExpression == "Apache-2.0"
     assert concluded.to[0].simplelicensing_licenseExpression == "LicenseRef-llama3.1"
+    notes = {a.subject._id if hasattr(a.subject, "_id") else a.subject: a.statement
+             for a in _by_type(model, objset, "Annotation")}
+    assert "README.md" in notes[declared._id] and "card:license" in notes[declared._id]
+    assert "differs from the declared licence" in notes[concluded._id] and " LICENSE:" in notes[concluded._id]
     hps = {e.key: e.value for e in pkg.ai_hyperparameter}
     assert hps["learning_rate"] == "0.0003" and hps["per_device_train_batch_size"] == "8"
     (desc,) = pkg.ai_energyConsumption.ai_trainingEnergyConsumption

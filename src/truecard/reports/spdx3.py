@@ -233,38 +233,43 @@ def build(card: Scorecard) -> dict[str, Any]:
     if datasets:
         b.relate(pkg, "trainedOn", datasets, "datasets the model card and documentation name")
 
-    # licences: declared as written, concluded where truecard's reading differs
+    # licences: declared as written, concluded where truecard's reading differs; each
+    # relationship carries the locator of the statement behind it
     rows = {r.get("artifact"): r for r in card.licenses if isinstance(r, dict)}
     w = rows.get("weights") or {}
     declared, declared_f, concluded = _declared_and_concluded(w)
-    b.relate(pkg, "hasDeclaredLicense", [b.license(declared) if declared else NO_ASSERTION])
+    rel = b.relate(pkg, "hasDeclaredLicense", [b.license(declared) if declared else NO_ASSERTION])
     if declared_f:
-        b.annotate(pkg, "hasDeclaredLicense", declared_f.get("evidence"), declared or "")
-    b.relate(pkg, "hasConcludedLicense", [b.license(concluded or declared) if concluded or declared else NO_ASSERTION],
-             f"truecard: {w.get('class', 'unknown')}, {w.get('basis', '')}".strip(", "))
-    if concluded and concluded != declared:
-        g = next((f for f in w.get("findings", []) if license_expression(f.get("license_id") or f.get("raw")) == concluded), None)
-        b.annotate(pkg, "hasConcludedLicense (differs from the declared licence)", (g or {}).get("evidence"), concluded)
+        b.annotate(rel, "hasDeclaredLicense", declared_f.get("evidence"), declared or "")
+    rel = b.relate(pkg, "hasConcludedLicense",
+                   [b.license(concluded or declared) if concluded or declared else NO_ASSERTION],
+                   f"truecard: {w.get('class', 'unknown')}, {w.get('basis', '')}".strip(", "))
+    governing = _finding_for(w, concluded) if concluded else None
+    b.annotate(rel, "hasConcludedLicense" + (" (differs from the declared licence)" if concluded != declared else ""),
+               (governing or declared_f or {}).get("evidence"), concluded or declared or "")
+    evidence_of = {"inference-code": "transparent.inference_code", "training-code": "transparent.training_code",
+                   "documentation": "understandable.model_card"}
     for artifact, purpose in (("inference-code", "source"), ("training-code", "source"), ("documentation", "documentation")):
         r = rows.get(artifact)
         if not r or not r.get("present"):
             continue
         p = b.add(spdx.software_Package(_id=b.id("package", artifact), name=f"{card.subject.name} {artifact.replace('-', ' ')}",
                                         software_primaryPurpose=getattr(spdx.software_SoftwarePurpose, purpose)))
+        b.annotate(p, artifact.replace("-", " "), _cite(card, evidence_of[artifact], ("code", "card", "doc")))
         dec, dec_f, con = _declared_and_concluded(r)
         if dec:
-            b.relate(p, "hasDeclaredLicense", [b.license(dec)])
-            b.annotate(p, "hasDeclaredLicense", (dec_f or {}).get("evidence"), dec)
+            rel = b.relate(p, "hasDeclaredLicense", [b.license(dec)])
+            b.annotate(rel, "hasDeclaredLicense", (dec_f or {}).get("evidence"), dec)
         if con and con != dec:
-            b.relate(p, "hasConcludedLicense", [b.license(con)])
+            rel = b.relate(p, "hasConcludedLicense", [b.license(con)])
+            b.annotate(rel, "hasConcludedLicense", (_finding_for(r, con) or {}).get("evidence"), con)
         b.relate(pkg, "hasDocumentation" if artifact == "documentation" else "dependsOn", [p])
     ds_row = rows.get("datasets")
     if ds_row and datasets:
         dec, dec_f, con = _declared_and_concluded(ds_row)
-        if dec:
-            for d in datasets:
-                b.relate(d, "hasDeclaredLicense", [b.license(dec)])
-            b.annotate(datasets[0], "hasDeclaredLicense", (dec_f or {}).get("evidence"), dec)
+        for d in datasets if dec else []:
+            rel = b.relate(d, "hasDeclaredLicense", [b.license(dec)])
+            b.annotate(rel, "hasDeclaredLicense", (dec_f or {}).get("evidence"), dec)
 
     # the scorecard and the integrity checks, on the package
     score = "; ".join(f"{c.id} {c.points}/{c.max}" for c in card.criteria)
@@ -309,6 +314,12 @@ def integrity_lines(card: Scorecard) -> list[str]:
     for d in integ.declared:
         out.append(f"shipped {d.format} BOM {d.path} declares licences {', '.join(d.licenses) or 'none'}")
     return out
+
+
+def _finding_for(row: dict[str, Any], expression: str | None) -> dict[str, Any] | None:
+    """The finding of an artifact row whose licence is this expression (what truecard concluded from)."""
+    return next((f for f in row.get("findings", [])
+                 if license_expression(f.get("license_id") or f.get("raw")) == expression), None)
 
 
 def _dataset_url(name: str) -> str | None:
