@@ -105,3 +105,23 @@ def test_shipped_spdx3_document_is_read_with_spdx_python_model(tmp_path: Path) -
     assert bom.licenses == ["Apache-2.0"] and bom.datasets == ["the-pile"]
     assert any("conflict" in w and "model.spdx3.json" in w for w in card.warnings), card.warnings
     assert "shipped spdx3 BOM model.spdx3.json declares Apache-2.0" in render(card, "markdown")
+
+
+def test_dependencies_and_truecards_own_output_are_not_the_models_licence(tmp_path: Path) -> None:
+    sbom = _cdx("MIT")
+    sbom["components"].append({"type": "library", "name": "some-gpl-dep", "licenses": [{"license": {"id": "GPL-3.0-only"}}]})
+    sbom["components"].append({"type": "machine-learning-model", "name": "base-model",
+                               "licenses": [{"license": {"id": "CC-BY-NC-4.0"}}]})
+    d = _folder(tmp_path / "a", {"LICENSE": (Path(__file__).parents[1] / "examples/tiny-open-model/LICENSE").read_text(),
+                                 "sbom.cdx.json": json.dumps(sbom)})
+    card = truecard.scan(d)
+    (bom,) = card.integrity.declared
+    assert bom.licenses == ["MIT"] and not [w for w in card.warnings if "conflict" in w]
+    # truecard's own BOM committed back into the repository is not evidence (it would be circular)
+    own = truecard.scan(_two := _folder(tmp_path / "b", {"LICENSE": LLAMA31}))
+    write(_two / "truecard.spdx3.json", render(own, "spdx3"))
+    write(_two / "truecard.cdx.json", render(own, "cyclonedx"))
+    again = truecard.scan(_two)
+    assert {b.path for b in again.integrity.declared} == {"truecard.spdx3.json", "truecard.cdx.json"}
+    assert all(b.licenses == [] and "written by truecard" in b.problems[0] for b in again.integrity.declared)
+    assert not [f for r in again.licenses for f in r["findings"] if f["how"] == "declared"]

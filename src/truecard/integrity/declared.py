@@ -30,8 +30,7 @@ NAME_RE = re.compile(
     r"|\.spdx3?\.json|\.spdx\.jsonld|\.spdx3\.jsonld|^spdx[^/]*\.json)$",
     re.I,
 )
-_CDX_SCOPE = {"machine-learning-model": "model", "data": "data", "library": "code", "application": "code",
-              "framework": "code", "file": "weights"}
+_CDX_SCOPE = {"data": "data", "library": "code", "application": "code", "framework": "code"}
 
 
 def is_bom_name(path: str) -> bool:
@@ -76,6 +75,9 @@ def read_cyclonedx(data: dict[str, Any], text: str) -> dict[str, Any]:
     licenses: list[tuple[str, str, str]] = []
     datasets: list[str] = []
     meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    tools = meta.get("tools")
+    tool_list = tools.get("components", []) if isinstance(tools, dict) else tools if isinstance(tools, list) else []
+    by_truecard = any(isinstance(t, dict) and str(t.get("name", "")).lower() == "truecard" for t in tool_list)
     comp = meta.get("component") if isinstance(meta.get("component"), dict) else None
     items: list[tuple[str, dict[str, Any]]] = []
     if comp is not None:
@@ -86,13 +88,19 @@ def read_cyclonedx(data: dict[str, Any], text: str) -> dict[str, Any]:
             items.append((f"components[{i}]", c))
     for where, c in items:
         ctype = str(c.get("type") or "")
-        scope = "model" if where == "metadata.component" else _CDX_SCOPE.get(ctype)
-        if scope is None:
-            continue
-        if ctype == "file" and not re.search(r"\.(safetensors|gguf|bin|pt|pth|ckpt|onnx|h5)$", str(c.get("name", ""))):
-            continue
+        if where == "metadata.component":
+            # the BOM's subject: its own licence, by what it is (a software SBOM's subject is code)
+            scope = "model" if ctype in ("", "machine-learning-model") else _CDX_SCOPE.get(ctype)
+        elif ctype == "data":
+            scope = "data"
+        elif ctype == "file" and re.search(r"\.(safetensors|gguf|bin|pt|pth|ckpt|onnx|h5)$", str(c.get("name", ""))):
+            scope = "weights"
+        else:
+            scope = None  # dependencies (libraries, a base model): their licences are not the subject's
         if ctype == "data" and c.get("name"):
             datasets.append(str(c["name"]))
+        if scope is None:
+            continue
         for lic in _licenses_cdx(c):
             licenses.append((scope, lic, f"cyclonedx:{where}.licenses"))
         mc = c.get("modelCard") if isinstance(c.get("modelCard"), dict) else {}
@@ -101,7 +109,7 @@ def read_cyclonedx(data: dict[str, Any], text: str) -> dict[str, Any]:
             if isinstance(d, dict) and isinstance(d.get("name"), str):
                 datasets.append(d["name"])
     return {"format": "cyclonedx", "spec_version": str(data.get("specVersion") or ""), "subject": subject,
-            "licenses": licenses, "datasets": sorted(set(datasets)), "components": len(data.get("components") or []),
+            "by_truecard": by_truecard, "licenses": licenses, "datasets": sorted(set(datasets)), "components": len(data.get("components") or []),
             "problems": problems}
 
 
@@ -128,18 +136,23 @@ def read_spdx3(data: dict[str, Any]) -> dict[str, Any]:
     problems: list[str] = []
     names: dict[str, tuple[str, str]] = {}
     count = 0
+    roots = {getattr(r, "_id", r) for c in objset.foreach() if isinstance(c, model.ElementCollection)
+             for r in c.rootElement}
+    ai = list(objset.foreach_type(model.ai_AIPackage))
+    # the document's subject: the AI package it is rooted at (others are base models, dependencies)
+    main = next((a for a in ai if a._id in roots), ai[0] if ai else None)
+    if main is not None:
+        names[main._id] = ("model", main.name or "")
+        subject = main.name or ""
     for obj in objset.foreach():
-        if isinstance(obj, model.ai_AIPackage):
-            names[obj._id] = ("model", obj.name or "")
-            subject = subject or (obj.name or "")
-        elif isinstance(obj, model.dataset_DatasetPackage):
+        if isinstance(obj, model.dataset_DatasetPackage):
             names[obj._id] = ("data", obj.name or "")
             datasets.append(obj.name or obj._id)
-        elif isinstance(obj, model.software_File | model.software_Package):
+        elif isinstance(obj, model.software_File) and re.search(
+                r"\.(safetensors|gguf|bin|pt|pth|ckpt|onnx)$", obj.name or ""):
+            names[obj._id] = ("weights", obj.name or "")
+        if isinstance(obj, model.software_SoftwareArtifact):
             count += 1
-            n = obj.name or ""
-            scope = "weights" if re.search(r"\.(safetensors|gguf|bin|pt|pth|ckpt|onnx)$", n) else "code"
-            names[obj._id] = (scope, n)
     for obj in objset.foreach_type(model.Relationship):
         rtype = str(obj.relationshipType or "").rsplit("/", 1)[-1]
         src = obj.from_ if hasattr(obj, "from_") else None
@@ -154,8 +167,11 @@ def read_spdx3(data: dict[str, Any]) -> dict[str, Any]:
                 tid = t if isinstance(t, str) else getattr(t, "_id", None)
                 if tid in names and names[tid][1]:
                     datasets.append(names[tid][1])
-    return {"format": "spdx3", "spec_version": "3.0.1", "subject": subject, "licenses": licenses,
-            "datasets": sorted(set(datasets)), "components": count + len(names), "problems": problems}
+    by_truecard = any(str(getattr(t, "name", "") or "").lower().startswith("truecard")
+                      for t in [*objset.foreach_type(model.Tool), *objset.foreach_type(model.SoftwareAgent)])
+    return {"format": "spdx3", "spec_version": "3.0.1", "subject": subject, "by_truecard": by_truecard,
+            "licenses": licenses,
+            "datasets": sorted(set(datasets)), "components": count, "problems": problems}
 
 
 def read_tree(
@@ -194,7 +210,13 @@ def read_tree(
             continue
         base = evidence_for(tree, e.path, f"{e.path}: {info['format']} BOM shipped by the repository")
         base = base.model_copy(update={"origin": Origin.DECLARED, "kind": "declared-bom"})
+        if info.get("by_truecard"):
+            # truecard's own output, committed back: circular, so never evidence of anything
+            info["problems"] = ["written by truecard itself: not read as evidence", *info["problems"]]
+            info["licenses"] = []
         for scope, raw, field in info["licenses"]:
+            if tree.info.kind == "hf-dataset":
+                scope = "data"  # a dataset repository's BOM speaks for the data
             line = _line_of(text, raw)
             v = classify_id(raw)
             ev = base.model_copy(update={
