@@ -169,3 +169,28 @@ def test_a_sig_file_that_is_no_bundle_is_ignored_and_a_broken_one_is_invalid(tmp
                                        "dsseEnvelope": {"payload": "bm90IGpzb24=", "payloadType": "x", "signatures": []}}))
     (sig,) = truecard.scan(m).integrity.signatures
     assert sig.verdict == "invalid" and "cannot be read" in sig.message
+
+
+def test_sigstore_keyless_bundle_identity_is_stated_not_authenticated(signed: tuple[Path, Path, Path]) -> None:
+    """A Fulcio-style certificate (e-mail SAN, OIDC issuer extension) around the same signed statement."""
+    import base64
+
+    m, pub, _ = signed
+    bundle = json.loads((m / "model.sig").read_text())
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = dt.datetime.now(dt.UTC)
+    name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "sigstore.dev")])
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([])).issuer_name(name).public_key(key.public_key())
+            .serial_number(3).not_valid_before(now).not_valid_after(now + dt.timedelta(minutes=10))
+            .add_extension(x509.SubjectAlternativeName([x509.RFC822Name("maintainer@example.org")]), critical=True)
+            .add_extension(x509.UnrecognizedExtension(x509.ObjectIdentifier("1.3.6.1.4.1.57264.1.1"),
+                                                      b"https://accounts.example.com"), critical=False)
+            .sign(key, hashes.SHA256()))
+    bundle["verificationMaterial"] = {"certificate": {"rawBytes": base64.b64encode(
+        cert.public_bytes(serialization.Encoding.DER)).decode()}, "tlogEntries": []}
+    (m / "model.sig").write_text(json.dumps(bundle))
+    with trusting(keys=[pub]):
+        (sig,) = truecard.scan(m).integrity.signatures
+    assert sig.method == "sigstore" and sig.authenticated is None
+    assert "maintainer@example.org" in sig.signer and "https://accounts.example.com" in sig.signer
+    assert sig.verdict == "digests-match" and "not authenticated offline" in sig.authentication

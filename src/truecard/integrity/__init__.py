@@ -123,7 +123,14 @@ def collect(inv: Inventory, trees: Sequence[Tree]) -> None:
                 run()
             except OSError as exc:
                 inv.problems.append(Problem(source=tree.info.id, message=f"integrity ({step}): {exc}"))
-    result.facts = facts.gather(inv)
+            except Exception as exc:  # a check that fails must not cost the user the whole scorecard
+                inv.problems.append(Problem(source=tree.info.id, severity="error",
+                                            message=f"integrity ({step}) failed: {type(exc).__name__}: {str(exc)[:200]}"))
+    try:
+        result.facts = facts.gather(inv)
+    except Exception as exc:
+        inv.problems.append(Problem(message=f"integrity (BOM facts) failed: {type(exc).__name__}: {str(exc)[:200]}",
+                                    severity="error"))
     for s in result.unsafe:
         inv.warnings.append(f"unsafe pickle: {s.path} {s.message}")
     for s in result.mismatched:
