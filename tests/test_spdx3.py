@@ -153,6 +153,9 @@ def test_licence_expressions() -> None:
 def test_validate_reports_a_broken_document() -> None:
     assert validate("{}")
     assert validate(json.dumps({"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": []}))
+    doc = json.loads(render(truecard.scan(EXAMPLE), "spdx3"))
+    doc["@graph"] = [o for o in doc["@graph"] if o.get("relationshipType") != "hasConcludedLicense"]
+    assert any("hasConcludedLicense" in e for e in validate(json.dumps(doc)))
 
 
 def test_cli_scan_and_render(tmp_path: Path) -> None:

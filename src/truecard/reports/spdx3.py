@@ -347,16 +347,26 @@ def _cite(card: Scorecard, criterion: str, kinds: tuple[str, ...]) -> Evidence |
 
 
 def validate(text: str) -> list[str]:
-    """Problems reading an SPDX 3 JSON-LD document back with spdx-python-model ([] when none)."""
+    """Problems reading an SPDX 3 JSON-LD document back with spdx-python-model, and AI-profile
+    licence conformance ([] when none)."""
     from spdx_python_model import load_data
 
     try:
         model, objset = load_data(json.loads(text))
     except Exception as exc:
         return [f"{type(exc).__name__}: {exc}"]
-    if not list(objset.foreach_type(model.ai_AIPackage)):
+    packages = list(objset.foreach_type(model.ai_AIPackage))
+    if not packages:
         return ["no ai_AIPackage in the document"]
-    return []
+    errors = []
+    rels = list(objset.foreach_type(model.Relationship))
+    for pkg in packages:  # the AI profile's conformance: exactly one declared and one concluded licence
+        for rtype in ("hasDeclaredLicense", "hasConcludedLicense"):
+            n = sum(1 for r in rels if str(r.relationshipType).endswith(rtype)
+                    and (r.from_ is pkg or r.from_ == pkg._id))
+            if n != 1:
+                errors.append(f"{pkg.name}: {n} {rtype} relationships (the AI profile wants exactly one)")
+    return errors
 
 
 def render(card: Scorecard, **_: Any) -> str:
