@@ -133,7 +133,7 @@ def test_cyclonedx_ml_bom_validates_against_the_schema(example_card: Scorecard) 
     assert mc["modelParameters"]["datasets"] == [{"ref": "dataset:truecard/tiny-corpus"}]
     files = [c for c in bom["components"] if c["type"] == "file"]
     assert files and files[0]["hashes"][0]["alg"] == "SHA-256"
-    assert model["licenses"] == [{"license": {"id": "MIT"}}]
+    assert model["licenses"] == [{"license": {"id": "MIT", "acknowledgement": "declared"}}]
 
 
 def test_cyclonedx_validation_catches_errors(example_card: Scorecard) -> None:

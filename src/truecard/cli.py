@@ -69,7 +69,7 @@ def write_output(text: str, output: Path | None) -> None:
         raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
-FORMAT_HELP = "table, json, markdown, sarif, html, cyclonedx (needs the formats extra), badge, shields"
+FORMAT_HELP = "table, json, markdown, sarif, html, cyclonedx, spdx3 (these two need the formats extra), badge, shields"
 FRAMEWORK_HELP = (
     "true (default), mof, osaid, osai, or a policy YAML file; repeat or comma-separate for several. "
     "A model that misses a policy exits 1."
@@ -137,6 +137,14 @@ def scan(
     model_id: Annotated[
         str | None, typer.Option("--model-id", help="ORG/NAME to store it under (default: from the sources).")
     ] = None,
+    trust_key: Annotated[
+        list[Path] | None,
+        typer.Option("--trust-key", help="A signer's PEM public key: model signatures made with it are authenticated."),
+    ] = None,
+    trust_cert: Annotated[
+        list[Path] | None,
+        typer.Option("--trust-cert", help="A PEM CA certificate (chain): certificate-signed models under it are authenticated."),
+    ] = None,
 ) -> None:
     """Score a model against TRUE and show each criterion's points, reason and evidence.
 
@@ -167,17 +175,20 @@ def scan(
         selection = resolve(framework)
     except FrameworkError as exc:
         raise fail(str(exc)) from None
+    from truecard.integrity import TrustError, trusting
+
     try:
-        card = run_scan(
-            *sources,
-            claims=claims,
-            use_claims=not no_claims,
-            frameworks=selection,
-            offline=offline,
-            follow_links=follow_links,
-            verify=verify_options,
-        )
-    except errors as exc:
+        with trusting(trust_key or (), trust_cert or ()):
+            card = run_scan(
+                *sources,
+                claims=claims,
+                use_claims=not no_claims,
+                frameworks=selection,
+                offline=offline,
+                follow_links=follow_links,
+                verify=verify_options,
+            )
+    except (*errors, TrustError) as exc:
         raise fail(str(exc)) from None
     if fmt == "table" and output is None:
         from rich.console import Console

@@ -78,6 +78,7 @@ def scorecard_from_inventory(
         problems=problems,
         licenses=licenses,
         verification=inv.verification,
+        integrity=inv.integrity,
         duration_seconds=round(time.perf_counter() - started, 4) if started else None,
         model_card=model_card_summary(inv),
     )

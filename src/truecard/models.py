@@ -20,6 +20,9 @@ class Origin(StrEnum):
 
     DETECTED = "detected"
     CLAIMED = "claimed"
+    # stated by a document the repository ships (a CycloneDX or SPDX BOM, a signature bundle's
+    # signer): read by truecard, but what it says was not checked against the files
+    DECLARED = "declared"
 
 
 class Status(StrEnum):
@@ -125,6 +128,108 @@ class Problem(BaseModel):
     severity: Literal["info", "warning", "error"] = "warning"
 
 
+class PickleImport(BaseModel):
+    """One global a pickle stream imports, read from its opcodes (never by unpickling)."""
+
+    module: str
+    name: str
+    verdict: Literal["allowed", "dangerous", "unlisted"] = Field(
+        description="'allowed': on truecard's allow-list of tensor-rebuilding globals; 'dangerous': known "
+        "to run code or touch the system (os.system, builtins.eval, subprocess, ...); 'unlisted': neither, "
+        "so loading the file imports and calls something no weights file needs."
+    )
+
+
+class SerializationCheck(BaseModel):
+    """Whether one weights or checkpoint file can carry code, and if it does, what it imports."""
+
+    path: str
+    source: str | None = None
+    format: str = Field(description="safetensors, gguf, onnx, pickle, pytorch-zip, numpy, ...")
+    code_free: bool = Field(description="The format cannot carry executable code (safetensors, GGUF, ...).")
+    verdict: Literal["code-free", "safe", "unsafe", "not-scanned", "error"]
+    imports: list[PickleImport] = Field(default_factory=list)
+    message: str = ""
+    evidence: Evidence | None = None
+
+
+class SignatureCheck(BaseModel):
+    """An OpenSSF model-signing bundle found in a source, checked offline."""
+
+    path: str = Field(description="The bundle (model.sig, *.sigstore.json, ...).")
+    source: str | None = None
+    root: str = Field(default="", description="Folder the signed manifest's paths are relative to.")
+    method: str = Field(default="", description="How it was signed: key, certificate or sigstore.")
+    signer: str = Field(default="", description="Who signed it, as the bundle states it.")
+    authenticated: bool | None = Field(
+        default=None,
+        description="True: the signature verifies against the key or certificate given with --trust-key/"
+        "--trust-cert; False: it does not; None: no trust material given, so the signer is only stated.",
+    )
+    authentication: str = ""
+    verdict: Literal["verified", "digests-match", "mismatch", "untrusted", "invalid", "unchecked"] = Field(
+        description="'verified': authentic and every signed file matches; 'digests-match': files match the "
+        "manifest but the signer is not authenticated; 'mismatch': a signed file differs or is missing; "
+        "'untrusted': the signature does not verify with the trusted keys or certificates; 'invalid': the "
+        "bundle's signed statement is broken; 'unchecked': the files could not be hashed."
+    )
+    signed_files: int = 0
+    matched: list[str] = Field(default_factory=list)
+    mismatched: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+    uncovered: list[str] = Field(default_factory=list, description="Files present but not in the manifest.")
+    unchecked: list[str] = Field(default_factory=list, description="Signed files whose bytes were not read.")
+    message: str = ""
+    evidence: Evidence | None = None
+
+
+class DeclaredBom(BaseModel):
+    """A bill of materials the repository ships, read as what it declares (never as detected)."""
+
+    path: str
+    source: str | None = None
+    format: Literal["cyclonedx", "spdx3"]
+    spec_version: str = ""
+    subject: str = ""
+    licenses: list[str] = Field(default_factory=list)
+    datasets: list[str] = Field(default_factory=list)
+    components: int = 0
+    problems: list[str] = Field(default_factory=list)
+    evidence: Evidence | None = None
+
+
+class ModelFact(BaseModel):
+    """A fact the supply-chain formats (SPDX 3 AI profile, CycloneDX modelCard) carry, with its origin.
+
+    `name` is one of: hyperparameter, energy, dataset, download_location, supplier, release_time.
+    """
+
+    name: str
+    key: str = ""
+    value: str
+    evidence: Evidence | None = None
+
+
+class Integrity(BaseModel):
+    """Integrity and safety of the artifacts: weight formats, pickle imports, signatures, shipped BOMs."""
+
+    serialization: list[SerializationCheck] = Field(default_factory=list)
+    signatures: list[SignatureCheck] = Field(default_factory=list)
+    declared: list[DeclaredBom] = Field(default_factory=list)
+    facts: list[ModelFact] = Field(default_factory=list)
+
+    @property
+    def unsafe(self) -> list[SerializationCheck]:
+        return [s for s in self.serialization if s.verdict == "unsafe"]
+
+    @property
+    def mismatched(self) -> list[SignatureCheck]:
+        return [s for s in self.signatures if s.verdict in ("mismatch", "untrusted", "invalid")]
+
+    def facts_of(self, name: str) -> list[ModelFact]:
+        return [f for f in self.facts if f.name == name]
+
+
 class Scorecard(BaseModel):
     truecard_version: str
     spec: SpecRef
@@ -150,6 +255,11 @@ class Scorecard(BaseModel):
     )
     verification: dict[str, Any] | None = Field(
         default=None, description="Results of running the model (truecard verify), if requested."
+    )
+    integrity: Integrity | None = Field(
+        default=None,
+        description="Weight formats and pickle imports, model signatures, BOMs the repository ships "
+        "(truecard.integrity).",
     )
     duration_seconds: float | None = None
 

@@ -267,6 +267,7 @@ class Inventory:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     verification: dict[str, Any] | None = None  # truecard verify's result, when run
+    integrity: Any = None  # truecard.models.Integrity, set by truecard.integrity.collect
 
     # convenience views used by several criteria
     @property

@@ -19,6 +19,7 @@ FORMATS: dict[str, str] = {
     "sarif": "truecard.reports.sarif",
     "html": "truecard.reports.html_report",
     "cyclonedx": "truecard.reports.cyclonedx_report",
+    "spdx3": "truecard.reports.spdx3",
     "badge": "truecard.reports.badge",
     "shields": "truecard.reports.shields",
 }

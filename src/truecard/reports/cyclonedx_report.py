@@ -19,12 +19,61 @@ from truecard.models import Scorecard
 SCHEMA_VERSION = "1.6"
 
 
-def _license(raw: str) -> Any:
-    from cyclonedx.model.license import DisjunctiveLicense
+def _license(raw: str, acknowledgement: str | None = None) -> Any:
+    """A licence entry: an SPDX id where there is one, else the name; declared or concluded."""
+    from cyclonedx.model.license import DisjunctiveLicense, LicenseAcknowledgement
     from cyclonedx.spdx import fixup_id
 
+    ack = LicenseAcknowledgement(acknowledgement) if acknowledgement else None
     sid = fixup_id(raw)
-    return DisjunctiveLicense(id=sid) if sid else DisjunctiveLicense(name=raw[:200])
+    return DisjunctiveLicense(id=sid, acknowledgement=ack) if sid else DisjunctiveLicense(
+        name=raw[:200], acknowledgement=ack)
+
+
+def _artifact_licenses(row: dict[str, Any] | None) -> list[Any]:
+    """The licence as the artifact's own statement declares it, and truecard's conclusion where it differs."""
+    if not row:
+        return []
+    findings = row.get("findings") or []
+    stated = next((f for how in ("metadata", "file") for f in findings if f.get("how") == how), None) or (
+        findings[0] if findings else None)
+    out = []
+    declared = (stated or {}).get("license_id") or (stated or {}).get("raw")
+    if declared and (stated or {}).get("class") not in ("none", "unknown"):
+        out.append(_license(str(declared), "declared"))
+    concluded = row.get("license_id") or (row.get("name") if row.get("class") not in ("none", "unknown") else None)
+    if concluded and concluded != declared:
+        out.append(_license(str(concluded), "concluded"))
+    return out
+
+
+def _locator(e: dict[str, Any] | Any) -> str:
+    from truecard.models import Evidence
+
+    ev = e if isinstance(e, Evidence) else Evidence.model_validate(e)
+    return ev.locator() + (f" sha256:{ev.sha256}" if ev.sha256 else "") + (
+        f" ({ev.origin})" if str(ev.origin) != "detected" else "")
+
+
+def _integrity_properties(card: Scorecard) -> list[tuple[str, str]]:
+    """The Integrity section as properties: unsafe pickles, signatures, BOMs the repository ships."""
+    integ = card.integrity
+    if integ is None:
+        return []
+    props = []
+    counts: dict[str, int] = {}
+    for s in integ.serialization:
+        counts[s.verdict] = counts.get(s.verdict, 0) + 1
+        if s.verdict not in ("code-free", "safe"):
+            props.append((f"truecard:integrity:serialization:{s.verdict}", f"{s.path}: {s.message}"[:1000]))
+    if counts:
+        props.append(("truecard:integrity:serialization", ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))))
+    for sig in integ.signatures:
+        props.append((f"truecard:integrity:signature:{sig.verdict}", f"{sig.path}: {sig.message}"[:1000]))
+    for d in integ.declared:
+        props.append(("truecard:integrity:declared-bom",
+                      f"{d.path} ({d.format} {d.spec_version}) declares {', '.join(d.licenses) or 'no licence'}"))
+    return props
 
 
 def _scorecard_properties(card: Scorecard) -> list[tuple[str, str]]:
@@ -69,14 +118,10 @@ def build(card: Scorecard) -> dict[str, Any]:
     from cyclonedx.output.json import JsonV1Dot6
 
     mc = card.model_card
-    lic_raws: list[str] = []
-    for f in card.licenses:
-        if f.get("scope") in ("model", "weights") and f.get("class") not in ("none", "unknown"):
-            raw = f.get("license_id") or f.get("raw")
-            if raw and raw not in lic_raws:
-                lic_raws.append(str(raw))
-    if not lic_raws:
-        lic_raws = [x for x in mc.get("license", []) if x not in ("other", "unknown")]
+    rows = {r.get("artifact"): r for r in card.licenses if isinstance(r, dict) and "artifact" in r}
+    model_licenses = _artifact_licenses(rows.get("weights"))
+    if not model_licenses:
+        model_licenses = [_license(x, "declared") for x in mc.get("license", []) if x not in ("other", "unknown")][:5]
     refs = []
     seen_urls: set[str] = set()
     for c in card.criteria:
@@ -91,8 +136,8 @@ def build(card: Scorecard) -> dict[str, Any]:
         type=ComponentType.MACHINE_LEARNING_MODEL,
         bom_ref="model",
         description=f"TRUE {card.total}/{card.max} {card.tier}",
-        licenses=[_license(x) for x in lic_raws[:5]],
-        properties=[Property(name=n, value=v) for n, v in _scorecard_properties(card)],
+        licenses=model_licenses,
+        properties=[Property(name=n, value=v) for n, v in [*_scorecard_properties(card), *_integrity_properties(card)]],
         external_references=refs,
     )
     bom = Bom()
@@ -109,15 +154,24 @@ def build(card: Scorecard) -> dict[str, Any]:
                 hashes = [HashType(alg=HashAlgorithm.SHA_256, content=e.sha256)] if (
                     e.sha256 and e.sha256_scope == "file") else []
                 props = [Property(name="truecard:summary", value=e.summary)]
+                check = next((x for x in (card.integrity.serialization if card.integrity else [])
+                              if x.path == e.path and x.source == e.source), None)
+                if check is not None:
+                    props.append(Property(name="truecard:integrity", value=f"{check.verdict}: {check.message}"[:1000]))
                 if e.sha256 and e.sha256_scope == "header":
                     props.append(Property(name="truecard:sha256_first_mib", value=e.sha256))
                 bom.components.add(Component(name=e.path, type=ComponentType.FILE, bom_ref=f"file:{e.path}",
                                              hashes=hashes, properties=props))
     dataset_refs = []
+    data_evidence = {f.value: f.evidence for f in (card.integrity.facts_of("dataset") if card.integrity else [])}
+    data_licenses = _artifact_licenses(rows.get("datasets"))
     for name in mc.get("datasets", [])[:30]:
         ref = f"dataset:{name}"
         dataset_refs.append(ref)
-        bom.components.add(Component(name=name, type=ComponentType.DATA, bom_ref=ref))
+        ev = data_evidence.get(name)
+        props = [Property(name="truecard:evidence", value=_locator(ev))] if ev is not None else []
+        bom.components.add(Component(name=name, type=ComponentType.DATA, bom_ref=ref, properties=props,
+                                     licenses=[_license(x.id or x.name, "declared") for x in data_licenses[:1]]))
     bom.register_dependency(model, list(bom.components))
     data = json.loads(JsonV1Dot6(bom).output_as_string(indent=None))
     data["metadata"]["component"]["modelCard"] = _model_card(card, dataset_refs)
@@ -152,7 +206,29 @@ def _model_card(card: Scorecard, dataset_refs: list[str]) -> dict[str, Any]:
         cons["ethicalConsiderations"] = [{"name": mc["ethical_considerations"]}]
     if cons:
         out["considerations"] = cons
+    facts = card.integrity.facts if card.integrity else []
+    energy = [f for f in facts if f.name == "energy"]
+    if energy:
+        out.setdefault("considerations", {})["environmentalConsiderations"] = {"properties": [
+            {"name": "truecard:energy:training", "value": f"{f.value} {f.key}"} for f in energy]
+            + [{"name": "truecard:evidence:energy", "value": _locator(f.evidence)} for f in energy if f.evidence]}
     props = [{"name": n, "value": v} for n, v in _scorecard_properties(card)]
+    for f in facts:
+        if f.name == "hyperparameter":
+            props.append({"name": f"truecard:hyperparameter:{f.key}", "value": f.value})
+            if f.evidence is not None:
+                props.append({"name": f"truecard:evidence:hyperparameter:{f.key}", "value": _locator(f.evidence)})
+        elif f.name in ("download_location", "supplier", "release_time"):
+            props.append({"name": f"truecard:model:{f.name}", "value": f.value})
+    for field, crit in (("task", "understandable.model_card"), ("architecture_family", "understandable.architecture"),
+                        ("limitations", "understandable.model_card"), ("training", "reproducible.pipeline")):
+        if mc.get(field):
+            try:
+                ev = next(iter(card.criterion(crit).evidence), None)
+            except KeyError:
+                ev = None
+            if ev is not None:
+                props.append({"name": f"truecard:evidence:{field}", "value": _locator(ev)})
     for key in ("parameters", "hardware", "emissions", "base_model", "library"):
         if mc.get(key) not in (None, "", []):
             v = mc[key]

@@ -15,6 +15,7 @@ from typing import Any
 
 from truecard.models import CriterionResult, Evidence, Scorecard, Status
 from truecard.reports.badge import card_badge, tier_color
+from truecard.reports.integrity_text import html as integrity_html
 
 CSS = """
 :root{--fg:#1d2329;--muted:#5b6570;--line:#d8dde3;--bg:#fff;--met:#1f7a3a;--partial:#946200;
@@ -180,6 +181,7 @@ def page_body(card: Scorecard, *, show_true: bool = True) -> str:
     if card.frameworks:
         parts.append(markdown_to_html(frameworks_markdown(card)))
     parts.append(_model_facts(card))
+    parts.append(integrity_html(card))
     if card.licenses:
         parts.append("<h2>Licences found</h2><table><thead><tr><th>scope</th><th>licence</th><th>class</th>"
                      "<th>where</th></tr></thead><tbody>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from truecard.models import Scorecard, Status
+from truecard.reports.integrity_text import markdown as integrity_markdown
 
 ICON = {Status.MET: "✅", Status.PARTIAL: "🟡", Status.UNMET: "❌", Status.UNKNOWN: "❔"}
 
@@ -60,6 +61,7 @@ def render(card: Scorecard, *, show_true: bool = True, **_: Any) -> str:
                 out.append(f"- **{_cell(c.name)}**: {_cell(c.remediation or '')}")
             out.append("")
     out += frameworks_markdown(card)
+    out += integrity_markdown(card)
     if card.warnings:
         out.append("## Warnings")
         out.append("")

@@ -5,7 +5,9 @@ what is missing and what to publish to earn the rest. Each criterion is a rule w
 is the remediation; a result points at the first cited file (paths relative to the directory
 the report is rendered from, so a scan of a sub-folder still resolves in the repository), or
 at the model card when nothing more specific exists. A missed organisation policy is a result
-too. Levels: 0 points is a `warning`, partial credit a `note`.
+too. Levels: 0 points is a `warning`, partial credit a `note`; an unsafe pickle and a model
+signature that does not match (or does not verify with the trusted key) are `error`s at the
+file concerned.
 """
 
 from __future__ import annotations
@@ -129,6 +131,7 @@ def build(card: Scorecard, *, base_dir: str | os.PathLike[str] | None = None) ->
         if fallback is not None and (loc := _location(fallback, card, base)):
             res["locations"] = [loc]
         results.append(res)
+    _integrity_results(card, base, rules, results)
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "truecard", "version": card.truecard_version,
                             "semanticVersion": card.truecard_version, "informationUri": INFO_URI,
@@ -140,6 +143,57 @@ def build(card: Scorecard, *, base_dir: str | os.PathLike[str] | None = None) ->
                        "totalDetected": card.total_detected, "spec": f"{card.spec.name} {card.spec.version}"},
     }
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+INTEGRITY_RULES = {
+    "integrity/unsafe-pickle": (
+        "Pickle-based weights import code",
+        "A pickle-based weights file imports a global outside the tensor allow-list (os.system, builtins.eval, "
+        "subprocess, ...): loading it with torch.load or pickle.load runs that code.",
+        "Publish the weights as safetensors (or GGUF); never load this file outside a sandbox.",
+    ),
+    "integrity/signature-mismatch": (
+        "Model signature does not match",
+        "A model-signing bundle's signed manifest does not match the files (a digest differs or a signed file is "
+        "missing), or the signature does not verify with the trusted key or certificate.",
+        "Do not use these files: obtain the model from its publisher again, or re-sign it if the change is yours.",
+    ),
+}
+
+
+def _integrity_results(card: Scorecard, base: Path, rules: list[dict[str, Any]],
+                       results: list[dict[str, Any]]) -> None:
+    """Error-level results for unsafe pickles and model signatures that fail, at the file concerned."""
+    integ = card.integrity
+    if integ is None:
+        return
+    found: list[tuple[str, Evidence, str, str]] = []
+    for s in integ.unsafe:
+        ev = s.evidence or Evidence(kind="integrity", summary=s.path, source=s.source, path=s.path)
+        found.append(("integrity/unsafe-pickle", ev, f"Unsafe pickle {s.path}: {s.message}", s.path))
+    for sig in integ.mismatched:
+        ev = sig.evidence or Evidence(kind="integrity", summary=sig.path, source=sig.source, path=sig.path)
+        target = sig.mismatched[0] if sig.mismatched else None
+        if target:
+            prefix = "" if sig.root in ("", ".") else sig.root + "/"
+            ev = ev.model_copy(update={"path": prefix + target, "line_start": None, "line_end": None})
+        found.append(("integrity/signature-mismatch", ev,
+                      f"Model signature {sig.verdict} ({sig.path}): {sig.message}", f"{sig.path}:{sig.verdict}"))
+    index: dict[str, int] = {}
+    for rid, ev, text, key in found:
+        if rid not in index:
+            name, full, help_text = INTEGRITY_RULES[rid]
+            rules.append({"id": rid, "shortDescription": {"text": name}, "fullDescription": {"text": full},
+                          "help": {"text": help_text}, "defaultConfiguration": {"level": "error"},
+                          "properties": {"tags": ["security", "supply-chain", "integrity"]}})
+            index[rid] = len(rules) - 1
+        fp = hashlib.sha256(f"{card.subject.name}\0{rid}\0{key}".encode()).hexdigest()[:32]
+        res: dict[str, Any] = {"ruleId": rid, "ruleIndex": index[rid], "level": "error", "kind": "fail",
+                               "message": {"text": text[:2000]}, "partialFingerprints": {"truecardIntegrity/v1": fp}}
+        loc = _location(ev.model_copy(update={"summary": text[:300]}), card, base)
+        if loc:
+            res["locations"] = [loc]
+        results.append(res)
 
 
 def render(card: Scorecard, *, base_dir: str | os.PathLike[str] | None = None, **_: Any) -> str:

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from truecard.models import Scorecard, Status
+from truecard.reports.integrity_text import rich as integrity_rich
 
 STYLE = {Status.MET: "green", Status.PARTIAL: "yellow", Status.UNMET: "red", Status.UNKNOWN: "magenta"}
 TIER_STYLE = {
@@ -65,6 +66,7 @@ def build(card: Scorecard, verbose: bool = False, show_true: bool = True) -> lis
     foot.append(f"Total {card.total}/{card.max}: {card.tier}", style="bold")
     for line, style in text_lines(card):
         foot.append("\n" + line, style=style)
+    foot.append(integrity_rich(card))
     for w in card.warnings:
         foot.append(f"\n⚠ {w}", style="yellow")
     for p in card.problems[:10]:

@@ -23,6 +23,7 @@ from truecard.evidence.collectors import (
     configs,
     datasets,
     identity,
+    integrity,
     licences,
     links,
     metadata,
@@ -53,5 +54,6 @@ INVENTORY_COLLECTORS: list[InventoryCollector] = [
     datasets.collect,
     links.collect,
     usage.collect,
+    integrity.collect,
     licences.finish,
 ]

@@ -1,0 +1,157 @@
+"""Facts the supply-chain formats carry that the scorecard has nowhere else, each with its evidence.
+
+The SPDX 3 AI profile and CycloneDX's modelCard want hyperparameters, energy consumption, the
+datasets trained on, where the model is downloaded from, who supplies it and when it was
+released. Renderers see only the Scorecard (a saved JSON must re-render the same), so these are
+gathered once here into `Integrity.facts`, each citing the file, line or metadata field it came
+from; what no artifact states is left out rather than guessed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from truecard.evidence.inventory import Inventory
+from truecard.models import Evidence, ModelFact, clip
+
+HYPERPARAMETERS = (
+    "learning_rate", "lr", "min_lr", "weight_decay", "warmup_steps", "warmup_ratio", "max_steps", "num_train_epochs",
+    "epochs", "train_batch_size", "per_device_train_batch_size", "global_batch_size", "micro_batch_size",
+    "train_micro_batch_size_per_gpu", "gradient_accumulation_steps", "optimizer", "optim", "lr_scheduler_type",
+    "scheduler", "seq_length", "max_seq_length", "seed", "adam_beta1", "adam_beta2", "adam_epsilon",
+    "max_grad_norm", "gradient_clipping", "dropout", "r", "lora_alpha", "lora_dropout", "target_modules",
+    "train_iters", "max_duration", "precision", "bf16", "fp16",
+)
+ENERGY_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(kWh|MWh|GWh|TWh|MJ|GJ|TJ|kilowatt[- ]hours?|megawatt[- ]hours?)\b", re.I)
+MAX_HYPERPARAMETERS = 40
+
+
+def _walk(data: Any, prefix: str = "", depth: int = 0) -> Iterator[tuple[str, str, Any]]:
+    if depth > 4:
+        return
+    if isinstance(data, dict):
+        for k, v in data.items():
+            key = f"{prefix}.{k}" if prefix else str(k)
+            if str(k) in HYPERPARAMETERS and isinstance(v, str | int | float | bool | list) and len(str(v)) < 200:
+                yield str(k), key, v
+            elif isinstance(v, dict):
+                yield from _walk(v, key, depth + 1)
+
+
+def _parse(path: str, text: str) -> Any:
+    low = path.lower()
+    if low.endswith(".json"):
+        return json.loads(text)
+    if low.endswith((".yaml", ".yml")):
+        import yaml
+
+        return yaml.safe_load(text)
+    return None
+
+
+def _line(text: str, key: str) -> int | None:
+    pat = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[:=]")
+    for i, line in enumerate(text.splitlines(), start=1):
+        if pat.search(line):
+            return i
+    return None
+
+
+def hyperparameters(inv: Inventory) -> list[ModelFact]:
+    """Hyperparameter values from the training, fine-tuning and DeepSpeed configs the inventory found."""
+    out: list[ModelFact] = []
+    trees = {t.info.id: t for t in inv.trees}
+    seen: set[str] = set()
+    for cfg in inv.configs_of("training", "finetuning", "deepspeed"):
+        tree = trees.get(cfg.evidence.source or "")
+        if tree is None or not cfg.path.lower().endswith((".json", ".yaml", ".yml")):
+            continue
+        entry = tree.entry(cfg.path)
+        if entry is None or entry.size > (1 << 20):
+            continue
+        try:
+            text = tree.read_range(cfg.path, 0, entry.size).decode("utf-8")
+            data = _parse(cfg.path, text)
+        except Exception:  # an unparsable config just gives no hyperparameters
+            continue
+        for name, key, value in _walk(data):
+            if key in seen or len(out) >= MAX_HYPERPARAMETERS:
+                continue
+            seen.add(key)
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            line = _line(text, name)
+            ev = cfg.evidence.model_copy(update={
+                "kind": "hyperparameter", "summary": f"{cfg.path}: {key} = {shown[:80]}", "field": key,
+                "line_start": line, "line_end": line,
+                "excerpt": clip(text.splitlines()[line - 1]) if line else None,
+                "url": tree.url_for(cfg.path, line),
+            })
+            out.append(ModelFact(name="hyperparameter", key=key, value=shown[:200], evidence=ev))
+    return out
+
+
+def energy(inv: Inventory) -> list[ModelFact]:
+    """Energy used in training, where a sentence or metadata field states it with a unit."""
+    out = []
+    for d in inv.disclosures:
+        text = " ".join(filter(None, [d.evidence.excerpt, d.evidence.summary]))
+        m = ENERGY_RE.search(text)
+        if m:
+            out.append(ModelFact(name="energy", key=m.group(2), value=m.group(1).replace(",", ""), evidence=d.evidence))
+    for card in inv.cards[:1]:
+        if out:
+            break
+        for i, line in enumerate(card.lines, start=1):
+            m = ENERGY_RE.search(line)
+            if m and re.search(r"energy|power|consum|train", line, re.I):
+                out.append(ModelFact(name="energy", key=m.group(2), value=m.group(1).replace(",", ""),
+                                     evidence=card.evidence(f"{card.path}: energy {m.group(0)}", kind="prose",
+                                                            line_start=i, line_end=i, excerpt=clip(line))))
+                break
+    return out[:3]
+
+
+def datasets(inv: Inventory) -> list[ModelFact]:
+    out, seen = [], set()
+    for d in inv.datasets:
+        if d.precise and d.name != "(not disclosed)" and d.name not in seen:
+            seen.add(d.name)
+            out.append(ModelFact(name="dataset", key=d.how, value=d.name, evidence=d.evidence))
+    return out[:30]
+
+
+def origin(inv: Inventory) -> list[ModelFact]:
+    """Where the model is downloaded from, who supplies it, and when it was last released."""
+    out: list[ModelFact] = []
+    for t in inv.trees:
+        info = t.info
+        if info.kind in ("hf", "gh", "git") and info.location.startswith(("https://", "http://")):
+            ev = Evidence(kind="source", summary=f"source {info.id}", source=info.id, revision=info.revision,
+                          url=info.location, field="source:location")
+            out.append(ModelFact(name="download_location", value=info.location, evidence=ev))
+            parts = info.location.rstrip("/").split("/")
+            if info.kind in ("hf", "gh") and len(parts) >= 2:
+                out.append(ModelFact(name="supplier", key="organization", value=parts[-2],
+                                     evidence=ev.model_copy(update={"field": "source:owner"})))
+            meta = getattr(t, "meta", None)
+            last = meta.get("lastModified") if isinstance(meta, dict) else None
+            if isinstance(last, str) and last:
+                out.append(ModelFact(name="release_time", value=last,
+                                     evidence=ev.model_copy(update={"field": "hub:lastModified"})))
+            break
+    md = inv.metadata
+    card = inv.card
+    for key in ("model_creator", "developers", "developed_by", "author"):
+        v = md.get(key)
+        if isinstance(v, str) and v.strip() and card is not None and not any(f.name == "supplier" for f in out):
+            out.append(ModelFact(name="supplier", key="organization", value=v.strip()[:200],
+                                 evidence=card.evidence(f"card metadata {key}: {v}", kind="metadata",
+                                                        field=f"card:{key}")))
+    return out
+
+
+def gather(inv: Inventory) -> list[ModelFact]:
+    return [*origin(inv), *datasets(inv), *hyperparameters(inv), *energy(inv)]
