@@ -15,6 +15,7 @@ from typing import Any
 
 from truecard.models import CriterionResult, Evidence, Scorecard, Status
 from truecard.reports.badge import card_badge, tier_color
+from truecard.reports.literal import literal
 
 CSS = """
 :root{--fg:#1d2329;--muted:#5b6570;--line:#d8dde3;--bg:#fff;--met:#1f7a3a;--partial:#946200;
@@ -43,7 +44,8 @@ STATUS_CLASS = {Status.MET: "st-met", Status.PARTIAL: "st-partial", Status.UNMET
 
 
 def _e(text: Any) -> str:
-    return escape("" if text is None else str(text))
+    """Escaped for HTML, with control and bidi characters shown as escapes (`literal`)."""
+    return escape(literal(text, multiline=True))
 
 
 def dimension_chart(card: Scorecard) -> str:
@@ -88,10 +90,24 @@ def _criterion(c: CriterionResult) -> str:
     )
 
 
+_INLINE = re.compile(r"(?P<code>(?P<fence>`+) ?(?P<body>.+?) ?(?P=fence))|\\(?P<esc>[!-/:-@\[-`{-~])|\*\*(?P<strong>.+?)\*\*")
+
+
 def _md_inline(text: str) -> str:
-    t = _e(text.replace("\\|", "|"))
-    t = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", t)
-    return re.sub(r"`(.+?)`", r"<code>\1</code>", t)
+    """The inline Markdown the framework views write: code spans, **strong**, backslash escapes."""
+    out: list[str] = []
+    pos = 0
+    for m in _INLINE.finditer(text):
+        out.append(_e(text[pos : m.start()]))
+        if m.group("code") is not None:
+            out.append(f"<code>{_e(m.group('body').replace(chr(92) + '|', '|'))}</code>")
+        elif m.group("esc") is not None:
+            out.append(_e(m.group("esc")))
+        else:
+            out.append(f"<strong>{_md_inline(m.group('strong'))}</strong>")
+        pos = m.end()
+    out.append(_e(text[pos:]))
+    return "".join(out)
 
 
 def markdown_to_html(lines: list[str]) -> str:
