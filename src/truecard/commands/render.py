@@ -53,5 +53,7 @@ def register(app: typer.Typer) -> None:
         try:
             text = render_card(card, fmt, show_true=show_true)
         except ImportError as exc:
-            raise fail(f"--format {fmt} needs the formats extra (pip install 'truecard[formats]'): {exc}") from None
+            from truecard.cli import missing_extra
+
+            raise fail(missing_extra(f"--format {fmt}", exc)) from None
         write_output(text, output)

@@ -2,8 +2,8 @@
 
 A format is a module with a function `render(card, **options) -> str`; `FORMATS` maps names to
 the module that provides it, imported only when asked for so start-up stays fast. `render()`
-hands every format a *portable* scorecard: local sources named relatively, never by the
-scanning machine's absolute path (`truecard.reports.portable`).
+makes every report *portable*: local sources named relatively, never by the scanning
+machine's absolute path (`truecard.reports.portable`).
 
     >>> import truecard
     >>> card = truecard.scan("examples/tiny-open-model")
@@ -50,6 +50,12 @@ def render(card: Scorecard, fmt: str = "markdown", **options: Any) -> str:
     """
     if fmt not in FORMATS:
         raise UnknownFormat(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    from truecard.reports.portable import portable
+    import inspect
 
-    return renderer(fmt)(portable(card), **options)  # type: ignore[no-any-return]
+    from truecard.reports.portable import portable, portable_text
+
+    fn = renderer(fmt)
+    # a format that relates files to a folder of its own (SARIF's base_dir) needs the real
+    # paths; every other one renders the portable card. Either way the text is checked after.
+    shown = card if "base_dir" in inspect.signature(fn).parameters else portable(card)
+    return portable_text(fn(shown, **options), card)

@@ -67,16 +67,31 @@ def _scrub(value: Any, pattern: re.Pattern[str] | None, table: dict[str, str]) -
     return value
 
 
-def portable_doc(doc: dict[str, Any], relative_to: Path | None = None) -> dict[str, Any]:
-    """A scorecard document (as JSON data) with every absolute local path replaced."""
-    sources = ((doc.get("subject") or {}).get("sources")) or []
+def _pattern(sources: list[dict[str, Any]], relative_to: Path | None) -> tuple[re.Pattern[str] | None, dict[str, str]]:
     pairs = replacements([s for s in sources if isinstance(s, dict)], relative_to)
     if not pairs:
-        return doc
-    table = dict(pairs)
+        return None, {}
     # a prefix counts only as a whole path: followed by a separator, a quote, space or the end
-    pattern = re.compile("(" + "|".join(re.escape(p) for p, _ in pairs) + r")(?![\w.\-])")
+    return re.compile("(" + "|".join(re.escape(p) for p, _ in pairs) + r")(?![\w.\-])"), dict(pairs)
+
+
+def portable_doc(doc: dict[str, Any], relative_to: Path | None = None) -> dict[str, Any]:
+    """A scorecard document (as JSON data) with every absolute local path replaced."""
+    pattern, table = _pattern(((doc.get("subject") or {}).get("sources")) or [], relative_to)
+    if pattern is None:
+        return doc
     return _scrub(doc, pattern, table)  # type: ignore[no-any-return]
+
+
+def portable_text(text: str, card: Scorecard, relative_to: Path | None = None) -> str:
+    """A report rendered from `card` with the absolute paths of its local sources replaced.
+
+    Formats that relate files to a folder of their own (SARIF's `base_dir`) render from the
+    real paths first; whatever absolute path is left in the text is then replaced.
+    """
+    base = Path.cwd() if relative_to is None else relative_to
+    pattern, table = _pattern([s.model_dump() for s in card.subject.sources], base)
+    return text if pattern is None else pattern.sub(lambda m: table[m.group(1)], text)
 
 
 def portable(card: Scorecard, relative_to: Path | None = None) -> Scorecard:
