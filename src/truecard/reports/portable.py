@@ -83,6 +83,12 @@ def portable_doc(doc: dict[str, Any], relative_to: Path | None = None) -> dict[s
     return _scrub(doc, pattern, table)  # type: ignore[no-any-return]
 
 
+def scrub(value: Any, sources: list[dict[str, Any]], relative_to: Path | None = None) -> Any:
+    """Any JSON-like value (a `licenses` report, say) with the sources' absolute paths replaced."""
+    pattern, table = _pattern(sources, Path.cwd() if relative_to is None else relative_to)
+    return _scrub(value, pattern, table)
+
+
 def portable_text(text: str, card: Scorecard, relative_to: Path | None = None) -> str:
     """A report rendered from `card` with the absolute paths of its local sources replaced.
 
