@@ -357,6 +357,38 @@ def command() -> Any:
     return tidy_help(typer.main.get_command(app))
 
 
+def reference_markdown(width: int = 88) -> str:
+    """The command-line reference page: every command's `--help`, as the commands print it.
+
+    Generated at documentation build time (scripts/docs_pages.py), so the page can never
+    disagree with the code.
+    """
+    root = command()
+    out = [
+        "# Command-line reference",
+        "",
+        "Generated from the commands themselves (`truecard COMMAND --help`); exit codes: 0 success,",
+        "1 a threshold or policy missed (or a batch item failed), 2 a usage or input error.",
+        "",
+    ]
+
+    def page(cmd: Any, path: list[str], parent: Any) -> None:
+        settings = {k: v for k, v in (getattr(cmd, "context_settings", None) or {}).items()
+                    if k not in ("terminal_width", "max_content_width")}
+        ctx = typer.Context(cmd, info_name=path[-1] if path else "truecard", parent=parent,
+                            terminal_width=width, max_content_width=width, **settings)
+        if path:
+            out.extend([f"## `truecard {' '.join(path)}`", ""])
+        out.extend(["```text", ctx.get_help().rstrip(), "```", ""])
+        subs = getattr(cmd, "commands", None)
+        if isinstance(subs, dict):
+            for name in subs:
+                page(subs[name], [*path, name], ctx)
+
+    page(root, [], None)
+    return "\n".join(out)
+
+
 def _command_path(args: list[str]) -> str:
     words = ["truecard"]
     for a in args:
