@@ -257,6 +257,29 @@ def test_cli_table_and_licenses_print_repository_text_literally(evil_model: Path
     assert "README.md:100" in lic.stdout and "💯" not in lic.stdout
 
 
+def test_verify_table_prints_the_runs_text_literally() -> None:
+    """A model's own output and a repository's error text reach the verify table as they are."""
+    import io
+
+    from rich.console import Console
+
+    from truecard.commands.verify import render_table
+    from truecard.verify.result import VerifyResult
+
+    res = VerifyResult.model_validate({
+        "truecard_version": "0", "source": "local:m", "location": "m", "status": "failed", "summary": EVIL,
+        "inference": {"attempted": True, "ok": False, "error": EVIL, "output": {"prompt": "p", "text": EVIL},
+                      "notes": [EVIL]},
+    })
+    buf = io.StringIO()
+    console = Console(file=buf, width=300, force_terminal=False, color_system=None)
+    for item in render_table(res):
+        console.print(item)
+    out = buf.getvalue()
+    assert_no_raw_controls(out)
+    assert out.count("[bold]x[/bold] :100:") >= 3 and "💯" not in out
+
+
 def test_table_at_80_columns_splits_no_token_and_keeps_indents() -> None:
     import truecard
 
