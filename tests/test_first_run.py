@@ -444,16 +444,16 @@ def test_mof_parameters_inherit_the_weights_licence_not_a_datasets() -> None:
         assert comps[name]["license"] == "MIT"
 
 
-@pytest.mark.parametrize(("card_md", "weights", "datasets"), [
+@pytest.mark.parametrize("card_md", [
     # weights under their own licence; the data under another: each keeps its own
     ("---\nlicense: apache-2.0\ndatasets:\n- org/data\n---\n# m\n\nThe weights are released under the MIT "
-     "licence. The training data is released under CC-BY-4.0.\n", None, None),
+     "licence. The training data is released under CC-BY-4.0.\n"),
     # no licence for anything but the data: the parameters are unlicensed, never CC-BY-4.0
-    ("---\ndatasets:\n- org/data\n---\n# m\n\nThe training data is released under CC-BY-4.0.\n", None, None),
+    "---\ndatasets:\n- org/data\n---\n# m\n\nThe training data is released under CC-BY-4.0.\n",
     # a model licence and data not shipped, with no licence of its own: the data does not inherit
-    ("---\nlicense: mit\ndatasets:\n- org/data\n---\n# m\n\nA model.\n", None, None),
+    "---\nlicense: mit\ndatasets:\n- org/data\n---\n# m\n\nA model.\n",
 ])
-def test_every_mof_inheritance_path_follows_the_artifacts(tmp_path: Path, card_md: str, weights, datasets) -> None:
+def test_every_mof_inheritance_path_follows_the_artifacts(tmp_path: Path, card_md: str) -> None:
     d = tmp_path / "m"
     write(d / "README.md", card_md)
     write_safetensors(d / "model.safetensors")
