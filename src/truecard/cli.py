@@ -1,20 +1,33 @@
 """The `truecard` command line.
 
-Exit codes: 0 success, 1 total below `--fail-under` (or a policy missed), 2 usage or input
-error. A user mistake is a one-line message on stderr, never a traceback. Sub-commands
-beyond the core live in `truecard.commands.*`, each with `register(app)`, imported lazily
-enough that `truecard --version` stays fast.
+Exit codes: 0 success, 1 total below `--fail-under` (or a policy missed, or batch items that
+failed), 2 usage or input error. A user mistake is a one-line message on stderr, never a
+traceback: usage errors, a missing optional extra (with the install command that fits how
+truecard was installed) and a closed pipe included. Sub-commands beyond the core live in
+`truecard.commands.*`, each with `register(app)`, imported lazily enough that
+`truecard --version` stays fast.
+
+Help is click's plain layout (as pip, ruff and git print it): options that take a value show
+a metavar such as `FORMAT` or `FILE`, flags show none, ranges read "0 to 30", and nothing is
+cut short at narrow widths.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.main
+
+try:  # recent typer carries its own copy of click; its exceptions are the ones raised
+    from typer._click import exceptions as click_exc
+except ImportError:  # pragma: no cover - older typer on plain click
+    from click import exceptions as click_exc  # type: ignore[no-redef]
 
 from truecard import __version__
 
@@ -24,6 +37,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -69,7 +83,7 @@ def write_output(text: str, output: Path | None) -> None:
         raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
-FORMAT_HELP = "table, json, markdown, sarif, html, cyclonedx, spdx3 (these two need the formats extra), badge, shields"
+FORMAT_HELP = "table, json, markdown, sarif, html, cyclonedx, spdx3 (these two need the formats extra), badge, shields."
 FRAMEWORK_HELP = (
     "true (default), mof, osaid, osai, or a policy YAML file; repeat or comma-separate for several. "
     "A model that misses a policy exits 1."
@@ -81,7 +95,8 @@ def scan(
     sources: Annotated[
         list[str],
         typer.Argument(
-            help="Folder(s) or source ids (hf:ORG/NAME, gh:ORG/REPO, ...); several are merged into one evaluation."
+            metavar="SOURCE",
+            help="Folder(s) or source ids (hf:ORG/NAME, gh:ORG/REPO, ...); several are merged into one evaluation.",
         ),
     ],
     fmt: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "table",
@@ -96,7 +111,7 @@ def scan(
         bool, typer.Option("--no-claims", help="Ignore truecard.yaml and --claims.")
     ] = False,
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="More evidence per criterion in the table.")
+        bool, typer.Option("--verbose", "-v", help="More evidence per criterion, with the text it quotes.")
     ] = False,
     verify: Annotated[
         bool, typer.Option("--verify", help="Also load and run the model in a sandbox (see `truecard verify`).")
@@ -132,7 +147,11 @@ def scan(
         bool, typer.Option("--save", help="Also store the evaluation in the dashboard's database (history kept).")
     ] = False,
     db: Annotated[
-        str | None, typer.Option("--db", help="Database for --save (default: $TRUECARD_DATABASE_URL or ~/.local/share/truecard).")
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database for --save (default: $TRUECARD_DATABASE_URL, else ~/.local/share/truecard/truecard.db).",
+        ),
     ] = None,
     model_id: Annotated[
         str | None, typer.Option("--model-id", help="ORG/NAME to store it under (default: from the sources).")
@@ -158,6 +177,11 @@ def scan(
 
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    if save or db:
+        # before the scan, so a missing extra never follows a printed scorecard
+        from truecard.commands._common import need_extra
+
+        need_extra("web", "scan --save")
     verify_options = None
     errors: tuple[type[Exception], ...] = (SourceError, ClaimsError)
     if finetune and not verify:
@@ -190,19 +214,21 @@ def scan(
             )
     except (*errors, TrustError) as exc:
         raise fail(str(exc)) from None
+    empty = nothing_to_score(card)
+    if empty:
+        raise fail(f"nothing to score in {', '.join(sources)}: {empty}")
     if fmt == "table" and output is None:
         from rich.console import Console
 
-        from truecard.reports.table import build
+        from truecard.reports.portable import portable
+        from truecard.reports.table import print_card
 
-        console = Console(highlight=False)
-        for item in build(card, verbose, show_true=selection.show_true):
-            console.print(item)
+        print_card(portable(card), Console(highlight=False), verbose=verbose, show_true=selection.show_true)
     else:
         try:
             text = render(card, fmt, verbose=verbose, show_true=selection.show_true)
         except ImportError as exc:
-            raise fail(f"--format {fmt} needs the formats extra (pip install 'truecard[formats]'): {exc}") from None
+            raise fail(missing_extra(f"--format {fmt}", exc)) from None
         write_output(text, output)
     if save or db:
         from truecard.commands._common import save_scorecard
@@ -219,6 +245,35 @@ def scan(
         raise typer.Exit(exit_code)
 
 
+def nothing_to_score(card: Any) -> str | None:
+    """Why a scan found nothing at all to judge (the wrong folder, say), or None.
+
+    A scorecard with no evidence in any criterion, no licence statement, nothing stated by a
+    model card, no claims and no framework self-report read nothing a score could rest on;
+    "0/30 Bronze" would read as a verdict on a model, so the CLI says so and exits 2.
+    """
+    if any(c.evidence for c in card.criteria) or card.model_card or card.claims_used:
+        return None
+    if any(f.get("findings") for f in card.licenses if isinstance(f, dict)):
+        return None
+    if any(isinstance(v, dict) and v.get("claimed") for v in card.frameworks.values()):
+        return None
+    said = [p.message for p in card.problems if "no files" in p.message or "empty" in p.message]
+    if said:
+        return said[0]
+    return "no model card, licence, weights, code, configs or data documentation was found"
+
+
+def missing_extra(what: str, exc: ImportError) -> str:
+    """A one-line message for an ImportError of an optional dependency."""
+    from truecard._install import extra_for, missing_extra_message
+
+    extra = extra_for(getattr(exc, "name", None))
+    if extra is None:
+        return f"{what}: {exc}"
+    return missing_extra_message(what, extra, exc.name)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of `truecard scan --format json` output."""
@@ -231,11 +286,13 @@ def schema() -> None:
 
 @app.command()
 def rubric(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="markdown or json")] = "markdown",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="markdown or json.")] = "markdown",
 ) -> None:
     """Print the partial-credit rubric every criterion applies."""
     from truecard.docs import rubric_json, rubric_markdown
 
+    if fmt not in ("markdown", "json"):
+        raise fail(f"unknown format {fmt!r}; choose one of: markdown, json")
     sys.stdout.write(rubric_markdown() if fmt == "markdown" else rubric_json() + "\n")
 
 
@@ -252,17 +309,145 @@ def _load_commands() -> None:
         _loaded.add(name)
 
 
-def main() -> None:
-    """Console-script entry point."""
-    if len(sys.argv) > 1 and sys.argv[1] == "--version":
+# Metavars for options whose value has a meaning beyond its type; the rest get their name.
+METAVARS: dict[str, str] = {
+    "--format": "FORMAT", "--output": "FILE", "--claims": "FILE", "--state": "FILE",
+    "--db": "URL", "--to": "URL", "--address": "URL", "--framework": "NAME|FILE",
+    "--fail-under": "N", "--limit": "N", "--concurrency": "N", "--workers": "N",
+    "--timeout": "SECONDS", "--memory-limit": "SIZE", "--model-id": "ORG/NAME", "--owns": "ORG/NAME",
+    "--rescan-stale": "AGE", "--rate": "PER_SECOND", "--engine": "local|ray", "--host": "HOST",
+    "--port": "PORT", "--token": "TOKEN", "--name": "NAME", "--hub-query": "QUERY",
+}
+
+
+def _range_text(param: Any) -> str | None:
+    """A number range in words ("0 to 30", "at least 1"), or None."""
+    if not hasattr(param, "_get_number_range_help_str"):
+        return None
+    lo, hi = getattr(param, "min", None), getattr(param, "max", None)
+    if not isinstance(lo, int | float) and not isinstance(hi, int | float):
+        return None
+    if lo is not None and hi is not None:
+        return f"{lo:g} to {hi:g}"
+    return f"at least {lo:g}" if lo is not None else f"at most {hi:g}"
+
+
+def tidy_help(cmd: Any) -> Any:
+    """Give every option and argument a plain metavar and every range words, recursively.
+
+    Typer would show Python types (`<bool>`, `<list[str]>`, `<int range> [0<=x<=30]`); users
+    of pip, ruff or git expect `--format FORMAT`, bare flags and "0 to 30".
+    """
+    for p in cmd.params:
+        if getattr(p, "param_type_name", None) == "option":
+            if not (p.is_flag or p.count) and p.metavar is None:
+                long = next((o for o in p.opts if o.startswith("--")), p.opts[0])
+                p.metavar = METAVARS.get(long, long.lstrip("-").upper().replace("-", "_"))
+        elif getattr(p, "param_type_name", None) == "argument":
+            name = (p.metavar or p.name or "ARG").upper().removesuffix("...")
+            p.metavar = name
+            shown = name + ("..." if p.nargs != 1 else "")
+            usage = shown if p.required else f"[{shown}]"
+            # typer shows "{NAME}" and "<type>" for arguments; plain tools show NAME...
+            p.display_type_rich = lambda ctx=None: None  # type: ignore[method-assign]
+            p._rich_display_name = lambda shown=shown: shown  # type: ignore[attr-defined]
+            p._usage_display_name = lambda usage=usage: usage  # type: ignore[attr-defined]
+            p.make_metavar = lambda ctx=None, usage=usage: usage  # type: ignore[method-assign]
+        words = _range_text(p)
+        if words is not None:
+            p._get_number_range_help_str = lambda words=words: words  # type: ignore[attr-defined]
+    if isinstance(getattr(cmd, "commands", None), dict):
+        for sub in cmd.commands.values():
+            tidy_help(sub)
+    return cmd
+
+
+def command() -> Any:
+    """The whole command line as one click command, every sub-command loaded, help tidied."""
+    _load_commands()
+    return tidy_help(typer.main.get_command(app))
+
+
+def reference_markdown(width: int = 88) -> str:
+    """The command-line reference page: every command's `--help`, as the commands print it.
+
+    Generated at documentation build time (scripts/docs_pages.py), so the page can never
+    disagree with the code.
+    """
+    root = command()
+    out = [
+        "# Command-line reference",
+        "",
+        "Generated from the commands themselves (`truecard COMMAND --help`); exit codes: 0 success,",
+        "1 a threshold or policy missed (or a batch item failed), 2 a usage or input error.",
+        "",
+    ]
+
+    def page(cmd: Any, path: list[str], parent: Any) -> None:
+        settings = {k: v for k, v in (getattr(cmd, "context_settings", None) or {}).items()
+                    if k not in ("terminal_width", "max_content_width")}
+        ctx = typer.Context(cmd, info_name=path[-1] if path else "truecard", parent=parent,
+                            terminal_width=width, max_content_width=width, **settings)
+        if path:
+            out.extend([f"## `truecard {' '.join(path)}`", ""])
+        out.extend(["```text", ctx.get_help().rstrip(), "```", ""])
+        subs = getattr(cmd, "commands", None)
+        if isinstance(subs, dict):
+            for name in subs:
+                page(subs[name], [*path, name], ctx)
+
+    page(root, [], None)
+    return "\n".join(out)
+
+
+def _command_path(args: list[str]) -> str:
+    words = ["truecard"]
+    for a in args:
+        if a.startswith("-"):
+            break
+        words.append(a)
+        if len(words) == 3:
+            break
+    return " ".join(words)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: every failure is one line on stderr and an exit code."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    if args == ["--version"]:
         typer.echo(f"truecard {__version__}")  # fast path: no command modules imported
         return
-    _load_commands()
+    code: int | Any = 0
     try:
-        app()
-    except KeyboardInterrupt:
+        code = command().main(args=args, prog_name="truecard", standalone_mode=False)
+    except click_exc.NoArgsIsHelpError as exc:
+        typer.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        code = 2
+    except click_exc.UsageError as exc:
+        cmd = exc.ctx.command_path if exc.ctx else "truecard"
+        typer.echo(f"truecard: error: {exc.format_message()} (see '{cmd} --help')", err=True)
+        code = 2
+    except click_exc.ClickException as exc:
+        typer.echo(f"truecard: error: {exc.format_message()}", err=True)
+        code = exc.exit_code
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except (KeyboardInterrupt, typer.Abort):
         typer.echo("truecard: interrupted", err=True)
-        sys.exit(130)
+        code = 130
+    except BrokenPipeError:
+        # `truecard scan ... | head`: the reader left; say nothing, like other Unix tools
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the interpreter flushes it at exit
+        code = 141
+    except ImportError as exc:
+        from truecard._install import extra_for
+
+        if extra_for(getattr(exc, "name", None)) is None:
+            raise
+        typer.echo(f"truecard: error: {missing_extra(_command_path(args), exc)}", err=True)
+        code = 2
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

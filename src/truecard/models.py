@@ -272,4 +272,35 @@ class Scorecard(BaseModel):
 
     @property
     def criteria(self) -> list[CriterionResult]:
+        """Every criterion's result, in the rubric's order (dimension by dimension)."""
         return [c for d in self.dimensions for c in d.criteria]
+
+    def render(self, fmt: str = "markdown", **options: Any) -> str:
+        """This scorecard in a report format: `table`, `json`, `markdown`, `html`, `sarif`, ...
+
+        The same text as `truecard scan -f FMT` (see `truecard.reports.render`), with local
+        paths shown relative, never as the scanning machine's absolute paths.
+        """
+        from truecard.reports import render
+
+        return render(self, fmt, **options)
+
+    def to_markdown(self, **options: Any) -> str:
+        """The Markdown report, ready for a pull request or a CI job summary."""
+        return self.render("markdown", **options)
+
+    def to_html(self, **options: Any) -> str:
+        """A self-contained HTML page (no scripts, fonts or images fetched)."""
+        return self.render("html", **options)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: total and tier, the dimensions as bars, every criterion in a table."""
+        from truecard.reports.html_report import notebook_html
+
+        return notebook_html(self)
+
+    def __repr__(self) -> str:
+        # the full model would print pages of evidence; fields are one attribute away
+        return f"<Scorecard {self.subject.name!r}: {self.total}/{self.max} {self.tier}>"
+
+    __str__ = __repr__

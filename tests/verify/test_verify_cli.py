@@ -51,7 +51,7 @@ def test_missing_extra_says_how_to_install(tmp_path: Path) -> None:
         "u.find_spec = lambda n, *a, **k: None if n in ('torch', 'transformers') else _f(n, *a, **k)\n"
     )
     p = cli("verify", str(EXAMPLE), env={"PYTHONPATH": str(tmp_path)})
-    clean_error(p, 2, "pip install 'truecard[run]'", "torch and transformers")
+    clean_error(p, 2, "pip install -e '.[run]'", "torch and transformers")  # from this checkout
 
 
 def remote_code_folder(tmp_path: Path, marker: Path) -> Path:

@@ -92,7 +92,9 @@ class RayEngine:
         try:
             import ray
         except ImportError:
-            raise RuntimeError("the Ray engine needs the ray extra: pip install 'truecard[ray]'") from None
+            from truecard._install import install_command
+
+            raise RuntimeError(f"the Ray engine needs the ray extra: {install_command('ray')}") from None
         self.ray = ray
         self._started = not ray.is_initialized()
         if self._started:

@@ -54,6 +54,8 @@ class BatchSummary:
     seconds: float = 0.0
     failures: list[tuple[str, str, str]] = field(default_factory=list)
     requests: int = 0
+    keys: list[str] = field(default_factory=list)  # this run's items, in order (for reports)
+    state: Path | None = None  # the ledger file the results are in
 
     @property
     def rate(self) -> float:
@@ -96,7 +98,9 @@ def hub_query_items(query: str, limit: int | None) -> list[list[str]]:
     try:
         from huggingface_hub import HfApi
     except ImportError:
-        raise BatchError("--hub-query needs huggingface_hub: pip install 'truecard[hub]'") from None
+        from truecard._install import install_command
+
+        raise BatchError(f"--hub-query needs huggingface_hub: {install_command('hub')}") from None
     kwargs: dict[str, Any] = {}
     for part in query.replace(",", " ").split():
         if "=" not in part:
@@ -146,7 +150,7 @@ def run_batch(
         else Path("truecard-batch-state.sqlite")
     )
     ledger = Ledger(state)
-    summary = BatchSummary(total=len(items))
+    summary = BatchSummary(total=len(items), keys=[item_key(i) for i in items], state=Path(state))
     try:
         ledger.add(items)
         keys = {item_key(i) for i in items}

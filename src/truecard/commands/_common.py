@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import importlib
 import os
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -27,15 +28,37 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def need_web_extra() -> None:
-    try:
-        import sqlalchemy  # noqa: F401
-    except ImportError:
-        raise fail("the store needs the web extra: pip install 'truecard[web]'") from None
+# The modules an extra must bring for a command to work; imported (not just looked up) so a
+# half-installed extra is caught too.
+EXTRA_MODULES: dict[str, tuple[str, ...]] = {
+    "web": ("sqlalchemy", "alembic", "fastapi", "uvicorn", "jinja2"),
+    "postgres": ("psycopg",),
+    "formats": ("cyclonedx", "jsonschema"),
+}
 
 
-def open_db(url: str | None, *, migrate: bool = True) -> Database:
-    need_web_extra()
+def need_extra(extra: str, what: str) -> None:
+    """Exit 2 with one line naming the install command when `extra` is not installed.
+
+    Called before a command does anything visible, so `scan --save` never prints a
+    scorecard and then fails.
+    """
+    from truecard._install import missing_extra_message
+
+    for module in EXTRA_MODULES[extra]:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise fail(missing_extra_message(what, extra, module)) from None
+
+
+def need_web_extra(what: str = "the dashboard's store") -> None:
+    need_extra("web", what)
+
+
+def open_db(url: str | None, *, migrate: bool = True, what: str = "the dashboard's store") -> Database:
+    need_web_extra(what)
+    from truecard._install import missing_extra_message
     from truecard.store import StoreError, open_store
 
     try:
@@ -43,7 +66,7 @@ def open_db(url: str | None, *, migrate: bool = True) -> Database:
     except StoreError as exc:
         raise fail(str(exc)) from None
     except ModuleNotFoundError as exc:
-        raise fail(f"missing database driver {exc.name!r}: pip install 'truecard[postgres]'") from None
+        raise fail(missing_extra_message("a PostgreSQL database", "postgres", exc.name)) from None
 
 
 def cli_actor() -> str:
@@ -58,12 +81,14 @@ def save_scorecard(card: Any, db_url: str | None, model_id: str | None) -> None:
     """Store one scan's scorecard (`truecard scan --save`); a line on stderr says where."""
     import json
 
+    from truecard.reports.portable import portable
     from truecard.store import cards, redact, repo
 
-    db = open_db(db_url)
+    db = open_db(db_url, what="scan --save")
     try:
         with db.write() as s:
-            res = repo.save_evaluation(s, json.loads(card.model_dump_json()), actor=cli_actor(), model_id=model_id)
+            doc = json.loads(portable(card).model_dump_json())  # no absolute path of this machine
+            res = repo.save_evaluation(s, doc, actor=cli_actor(), model_id=model_id)
             what = (
                 f"already stored as evaluation {res.evaluation.id}" if res.duplicate
                 else f"saved evaluation {res.evaluation.id}"

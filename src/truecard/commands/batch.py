@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TextIO
 
 import typer
 
@@ -64,7 +66,11 @@ def register(app: typer.Typer) -> None:
             float, typer.Option("--rate", min=0.01, help="Requests per second per host, across all workers.")
         ] = 10.0,
     ) -> None:
-        """Score a list of models; resumable, one failure never stops the rest."""
+        """Score a list of models; resumable, one failure never stops the rest.
+
+        When it finishes, a table shows the best and the worst models and every failure with
+        its reason (on stdout; on stderr when stdout carries -f jsonl). Exit 1 when an item
+        of the list has failed (retry with --retry-failed), 2 for a usage error."""
         from truecard.batch.run import BatchError, BatchOptions, Progress, parse_duration, run_batch
         from truecard.cli import fail
 
@@ -97,11 +103,20 @@ def register(app: typer.Typer) -> None:
             output=output,
             rate=rate,
         )
-        out = None
+        out: TextIO | None = None
+        tracker: _Tracker | None = None
         try:
             if fmt == "jsonl":
-                out = open(output, "a", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
-            summary = run_batch(opts, saver=saver, progress=Progress(sys.stderr), out=out)
+                # the file is written whole each run: new results as they finish, then the
+                # results the ledger already holds for the other items (a re-run is complete too)
+                out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+                tracker = _Tracker(out)
+            summary = run_batch(opts, saver=saver, progress=Progress(sys.stderr), out=tracker)
+            held = _held_results(summary)
+            if tracker is not None:
+                for rec in held:
+                    if rec["item"] not in tracker.items:
+                        tracker.write(json.dumps(rec) + "\n")
         except BatchError as exc:
             raise fail(str(exc)) from None
         finally:
@@ -114,10 +129,122 @@ def register(app: typer.Typer) -> None:
             f"{summary.skipped_done} not due, in {summary.seconds:.1f} s ({summary.rate:.1f} models/s)",
             err=True,
         )
-        for key, kind, err in summary.failures[:20]:
-            typer.echo(f"  failed [{kind}] {key}: {err[:160]}", err=True)
-        if summary.failed:
-            typer.echo("  (retry them with --retry-failed)", err=True)
+        failed_now = [r for r in held if not r["ok"]]
+        to_stdout = not (fmt == "jsonl" and output is None)
+        from rich.console import Console
+
+        console = Console(file=sys.stdout if to_stdout else sys.stderr, highlight=False)
+        for item in results_view(held, top=10):
+            console.print(item)
+        if fmt == "jsonl" and output is not None:
+            n = tracker.count if tracker else 0
+            if n:
+                typer.echo(f"truecard batch: wrote {n} result(s) to {output}", err=True)
+            else:
+                typer.echo(f"truecard batch: wrote nothing to {output}: the list has no items", err=True)
+        elif fmt is None and not save and summary.skipped_done and not summary.scored:
+            typer.echo("truecard batch: every item was already scored (not due); the table shows the "
+                       "results held in the ledger. --retry-failed or --rescan-stale AGE re-scores; "
+                       "-f jsonl -o FILE writes them out.", err=True)
+        if failed_now:
+            typer.echo(f"truecard batch: {len(failed_now)} item(s) failed; retry them with --retry-failed",
+                       err=True)
+            raise typer.Exit(1)
+
+
+class _Tracker:
+    """A text stream that remembers which items' JSON lines went through it."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.items: set[str] = set()
+        self.count = 0
+
+    def write(self, text: str) -> int:
+        for line in text.splitlines():
+            if line.strip():
+                with contextlib.suppress(ValueError):
+                    self.items.add(json.loads(line).get("item"))
+                self.count += 1
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def _held_results(summary: Any) -> list[dict[str, Any]]:
+    """Every item of this run as the ledger holds it now: scored (with its card) or failed."""
+    from truecard.batch.ledger import Ledger
+
+    keys = list(getattr(summary, "keys", []) or [])
+    state = getattr(summary, "state", None)
+    if not keys or state is None:
+        return []
+    ledger = Ledger(state)
+    try:
+        rows = {
+            r[0]: r
+            for r in ledger.db.execute("SELECT key, status, result, error, error_kind FROM items").fetchall()
+        }
+    finally:
+        ledger.close()
+    out: list[dict[str, Any]] = []
+    for key in dict.fromkeys(keys):
+        row = rows.get(key)
+        if row is None:
+            continue
+        _, status, result, error, kind = row
+        if status == "done" and result:
+            out.append({"item": key, "ok": True, "card": json.loads(result)})
+        elif status == "failed":
+            out.append({"item": key, "ok": False, "error": error or "unknown error", "kind": kind or "error"})
+    return out
+
+
+def results_view(results: list[dict[str, Any]], top: int = 10) -> list[Any]:
+    """The finished run as tables: the best and the worst models, then every failure and why."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from truecard.reports.literal import literal
+
+    done = [r for r in results if r["ok"]]
+    failed = [r for r in results if not r["ok"]]
+    items: list[Any] = []
+    if done:
+        ranked = sorted(done, key=lambda r: (-int(r["card"].get("total", 0)), r["item"]))
+        shown = ranked if len(ranked) <= 2 * top else [*ranked[:top], None, *ranked[-top:]]
+        t = Table(title=f"{len(done)} model(s) scored" + (f", best and worst {top}" if None in shown else ""),
+                  title_justify="left", box=None, pad_edge=False, show_edge=False)
+        t.add_column("#", justify="right", no_wrap=True)
+        t.add_column("model", overflow="fold")
+        t.add_column("total", justify="right", no_wrap=True)
+        t.add_column("tier", no_wrap=True)
+        for label in ("T", "R", "U", "E"):
+            t.add_column(label, justify="right", no_wrap=True)
+        t.add_column("item", overflow="fold", style="dim")
+        for r in shown:
+            if r is None:
+                t.add_row("…", Text(f"{len(ranked) - 2 * top} more", style="dim"), "", "", "", "", "", "", "")
+                continue
+            card = r["card"]
+            dims = [str(d.get("score", "")) for d in card.get("dimensions", [])][:4]
+            rank = ranked.index(r) + 1
+            t.add_row(str(rank), Text(literal(card.get("subject", {}).get("name", "?"))),
+                      f"{card.get('total')}/{card.get('max', 30)}", str(card.get("tier", "")),
+                      *dims, Text(literal(r["item"])))
+        items.append(t)
+    if failed:
+        f = Table(title=f"{len(failed)} failed", title_justify="left", title_style="bold red", box=None,
+                  pad_edge=False, show_edge=False)
+        f.add_column("item", overflow="fold")
+        f.add_column("kind", no_wrap=True)
+        f.add_column("reason", overflow="fold")
+        for r in failed:
+            f.add_row(Text(literal(r["item"])), Text(literal(r.get("kind")), style="red"),
+                      Text(literal(str(r.get("error"))[:300])))
+        items.append(f)
+    return items
 
 
 def _saver(db: str | None):  # type: ignore[no-untyped-def]
@@ -129,6 +256,8 @@ def _saver(db: str | None):  # type: ignore[no-untyped-def]
 
         return batch_saver(db)
     except ImportError:
-        raise fail("--save needs the dashboard store: pip install 'truecard[web]'") from None
+        from truecard._install import missing_extra_message
+
+        raise fail(missing_extra_message("batch --save", "web")) from None
     except Exception as exc:
         raise fail(f"cannot open the database: {exc}") from None

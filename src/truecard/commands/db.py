@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from truecard.commands._common import DbOption, fail, open_db
+from truecard.commands._common import DbOption, fail, need_web_extra, open_db
 
 db_app = typer.Typer(help="The dashboard's database: schema migrations.", no_args_is_help=True)
 
@@ -12,9 +12,10 @@ db_app = typer.Typer(help="The dashboard's database: schema migrations.", no_arg
 @db_app.command("upgrade")
 def upgrade(db: DbOption = None) -> None:
     """Apply schema migrations (creates the schema in an empty database)."""
+    need_web_extra("truecard db upgrade")
     from truecard.store import StoreError, migrate, redact
 
-    store = open_db(db, migrate=False)
+    store = open_db(db, migrate=False, what="truecard db upgrade")
     try:
         before, after = migrate.upgrade(store)
     except StoreError as exc:
@@ -30,9 +31,10 @@ def upgrade(db: DbOption = None) -> None:
 @db_app.command("current")
 def current(db: DbOption = None) -> None:
     """Show the database's schema revision and the one this truecard needs."""
+    need_web_extra("truecard db current")
     from truecard.store import StoreError, migrate, redact
 
-    store = open_db(db, migrate=False)
+    store = open_db(db, migrate=False, what="truecard db current")
     try:
         have, want = migrate.current(store), migrate.head(store)
     except StoreError as exc:

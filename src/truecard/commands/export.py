@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from truecard.commands._common import DbOption, fail, open_db
+from truecard.commands._common import DbOption, fail, need_web_extra, open_db
 
 
 def register(app: typer.Typer) -> None:
@@ -19,9 +19,10 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Export all evaluations (full scorecards) and claims as JSON lines; `truecard import` reads it back."""
+        need_web_extra("truecard export")
         from truecard.store import transfer
 
-        store = open_db(db)
+        store = open_db(db, what="truecard export")
         try:
             if output is None:
                 n = transfer.export(store, sys.stdout)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from truecard.commands._common import DbOption, cli_actor, fail, open_db
+from truecard.commands._common import DbOption, cli_actor, fail, need_web_extra, open_db
 
 
 def register(app: typer.Typer) -> None:
@@ -18,11 +18,12 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Import evaluations. A bad line is reported with its line number; the rest is still imported (exit 1)."""
+        need_web_extra("truecard import")
         from truecard.store import transfer
 
         if not file.is_file():
             raise fail(f"{file}: no such file")
-        store = open_db(db)
+        store = open_db(db, what="truecard import")
         try:
             report = transfer.import_file(store, file, actor=cli_actor() + " (import)")
         except OSError as exc:

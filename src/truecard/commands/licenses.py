@@ -44,31 +44,62 @@ def licenses_report(sources: list[str]) -> dict[str, Any]:
 
 
 def _table(report: dict[str, Any]) -> None:
+    """The report on the terminal: one block per artifact, then every statement read.
+
+    Each piece of text sits in its own grid cell, so a wrapped line keeps its indent and no
+    licence id or locator is split at 80 columns; text read from the repository is shown
+    literally (`truecard.reports.literal`), never as rich markup or emoji codes.
+    """
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
+
+    from truecard.reports.literal import literal
 
     console = Console(highlight=False)
-    table = Table(title="Licences per artifact", show_lines=False)
-    for col in ("artifact", "licence", "class", "OSI", "conf.", "read from", "basis"):
-        table.add_column(col, overflow="fold")
+    console.print(Text("Licences per artifact", style="bold"))
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
     for r in report["artifacts"]:
-        osi = {True: "yes", False: "no", None: "-"}[r["osi_approved"]]
-        artifact = r["artifact"] + ("" if r["present"] else " (not shipped)")
-        cells = [artifact, r["license_id"] or r["name"] or "-", r["class"], osi,
-                 f"{r['confidence']:.2f}", r["where"] or "-", r["basis"]]
-        table.add_row(*(escape(str(c)) for c in cells))
-    console.print(table)
+        osi = {True: "OSI-approved", False: "not OSI-approved", None: ""}[r["osi_approved"]]
+        body = Text()
+        lic = literal(r["license_id"] or r["name"] or "-")
+        body.append(lic, style="bold")
+        body.append(f"  {r['class']}", style=_CLASS_STYLE.get(r["class"], ""))
+        if osi:
+            body.append(f"  {osi}")
+        body.append(f"  confidence {r['confidence']:.2f}", style="dim")
+        body.append("\n" + literal(r["basis"]))
+        if r["where"]:
+            body.append("\n↳ " + literal(r["where"]), style="dim")
+        name = Text(r["artifact"])
+        if not r["present"]:
+            name.append("\n(not shipped)", style="dim")
+        grid.add_row(name, body)
+    console.print(grid)
     if report["findings"]:
-        console.print("Statements read:")
+        console.print(Text("Statements read:", style="bold"))
+        st = Table.grid(padding=(0, 2))
+        st.add_column(no_wrap=True, style="dim")
+        st.add_column(ratio=1)
         for f in report["findings"]:
-            line = (f"  {f['where']}: {f['license_id'] or f['raw'][:40]!s} ({f['class']}, "
-                    f"{f['how']}, {f['confidence']:.2f}) - {f['note']}")
-            console.print(escape(line))
+            what = Text(literal(f["license_id"] or f["raw"][:40]), style="bold")
+            what.append(f" ({f['class']}, {f['how']}, {f['confidence']:.2f})")
+            what.append("\n" + literal(f["note"]), style="dim")
+            st.add_row(Text("  " + literal(f["where"])), what)
+        console.print(st)
     for w in report["warnings"]:
-        console.print(f"[bold yellow]warning:[/] {escape(w)}")
+        line = Text("warning: ", style="bold yellow")
+        line.append(literal(w))
+        console.print(line)
     for p in report["problems"]:
-        console.print(escape(f"problem: {p.get('path') or ''} {p['message']}"))
+        console.print(Text(literal(f"problem: {p.get('path') or ''} {p['message']}")))
+
+
+_CLASS_STYLE = {"osi-permissive": "green", "osi-copyleft": "green", "open-data": "green",
+                "open-content": "green", "restricted": "yellow", "non-commercial": "yellow",
+                "proprietary": "red", "none": "red", "unknown": "magenta"}
 
 
 def register(app: typer.Typer) -> None:
@@ -84,10 +115,13 @@ def register(app: typer.Typer) -> None:
 
         if fmt not in ("table", "json"):
             raise _fail(f"unknown format {fmt!r}; choose one of: table, json")
+        from truecard.reports.portable import scrub
+
         try:
             report = licenses_report(sources)
         except SourceError as exc:
             raise _fail(str(exc)) from None
+        report = scrub(report, report["sources"])  # no absolute path of this machine
         if fmt == "json":
             typer.echo(json.dumps(report, indent=2, default=str))
         else:

@@ -50,8 +50,19 @@ def register(app: typer.Typer) -> None:
             first = exc.errors()[0]
             where = ".".join(str(x) for x in first["loc"])
             raise fail(f"{card_file}: not a truecard scorecard ({where}: {first['msg']})") from None
+        if fmt == "table" and output is None:
+            # on a terminal, exactly what `truecard scan` printed: its width, its colours
+            from rich.console import Console
+
+            from truecard.reports.portable import portable
+            from truecard.reports.table import print_card
+
+            print_card(portable(card), Console(highlight=False), show_true=show_true)
+            return
         try:
             text = render_card(card, fmt, show_true=show_true)
         except ImportError as exc:
-            raise fail(f"--format {fmt} needs the formats extra (pip install 'truecard[formats]'): {exc}") from None
+            from truecard.cli import missing_extra
+
+            raise fail(missing_extra(f"--format {fmt}", exc)) from None
         write_output(text, output)

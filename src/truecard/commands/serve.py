@@ -1,15 +1,22 @@
-"""`truecard serve`: the TRUE dashboard (leaderboard, model pages, API, badges)."""
+"""`truecard serve`: the TRUE dashboard (leaderboard, model pages, API, badges).
+
+The port is checked before anything is printed or loaded: a busy port, a name that does not
+resolve or a port the user may not open is one line and exit 2, never "dashboard at ..."
+followed by a server's traceback.
+"""
 
 from __future__ import annotations
 
+import errno
 import shutil
+import socket
 import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from truecard.commands._common import DbOption, cli_actor, fail, open_db
+from truecard.commands._common import DbOption, cli_actor, fail, need_web_extra, open_db
 
 DEMO_DATA = "demo-evaluations.jsonl.gz"
 
@@ -18,6 +25,33 @@ def demo_data_path() -> Path:
     from importlib import resources
 
     return Path(str(resources.files("truecard.store").joinpath("data", DEMO_DATA)))
+
+
+def check_port(host: str, port: int) -> None:
+    """Exit 2 with a clear line unless `host:port` can be listened on right now.
+
+    Binds as uvicorn will (SO_REUSEADDR, every address the name resolves to) and lets go at
+    once; the server binds again a moment later.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise fail(f"cannot listen on {host!r}: {exc.strerror or exc}") from None
+    for family, kind, proto, _, addr in infos:
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(addr)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    raise fail(
+                        f"port {port} on {host} is already in use; stop what uses it or choose another "
+                        f"with --port (e.g. --port {port + 1 if port < 65535 else 8000})"
+                    ) from None
+                if exc.errno in (errno.EACCES, errno.EPERM):
+                    raise fail(f"not allowed to listen on {host}:{port} (ports below 1024 need root); "
+                               "choose another with --port") from None
+                raise fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 def register(app: typer.Typer) -> None:
@@ -36,13 +70,15 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Start the dashboard: leaderboard, model pages, history, compare, claims, JSON API, badges."""
+        need_web_extra("truecard serve")
+        if demo and db:
+            raise fail("--demo uses its own throw-away database; leave out --db")
+        check_port(host, port)
         from truecard.store import redact
 
         tmp: str | None = None
         try:
             if demo:
-                if db:
-                    raise fail("--demo uses its own throw-away database; leave out --db")
                 tmp = tempfile.mkdtemp(prefix="truecard-demo-")
                 store = open_db(f"sqlite:///{tmp}/demo.db")
                 from truecard.store.transfer import import_file
@@ -64,10 +100,19 @@ def register(app: typer.Typer) -> None:
 
                 os.environ[ENV_VAR] = store.url  # each worker process opens the same store
                 store.dispose()
-                uvicorn.run("truecard.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
-                            log_level="warning", server_header=False)
+                _run(uvicorn.run, "truecard.web.app:app_from_env", factory=True, workers=workers, host=host,
+                     port=port, log_level="warning", server_header=False)
             else:
-                uvicorn.run(create_app(store), host=host, port=port, log_level="warning", server_header=False)
+                _run(uvicorn.run, create_app(store), host=host, port=port, log_level="warning", server_header=False)
         finally:
             if tmp:
                 shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _run(run, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """uvicorn.run, with its exit on a failed start (the port taken in the meantime) as exit 2."""
+    try:
+        run(*args, **kwargs)
+    except SystemExit as exc:
+        if exc.code not in (None, 0):
+            raise fail(f"the dashboard could not start (server exit {exc.code}); see the message above") from None

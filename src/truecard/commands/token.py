@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from truecard.commands._common import DbOption, cli_actor, fail, open_db
+from truecard.commands._common import DbOption, cli_actor, fail, need_web_extra, open_db
 
 token_app = typer.Typer(help="API tokens: writes to the dashboard (push, claims) need one.", no_args_is_help=True)
 
@@ -22,9 +22,10 @@ def create(
     db: DbOption = None,
 ) -> None:
     """Create a token; it is printed once, as the last word of the output."""
+    need_web_extra("truecard token create")
     from truecard.store import repo
 
-    store = open_db(db)
+    store = open_db(db, what="truecard token create")
     try:
         with store.write() as s:
             user, raw = repo.create_token(s, name, admin=admin, owns=owns or [], actor=cli_actor())
@@ -41,9 +42,10 @@ def create(
 @token_app.command("list")
 def list_(db: DbOption = None) -> None:
     """List tokens (prefix, user, created, revoked); never the tokens themselves."""
+    need_web_extra("truecard token list")
     from truecard.store import repo
 
-    store = open_db(db)
+    store = open_db(db, what="truecard token list")
     try:
         with store.read() as s:
             for t in repo.list_tokens(s):
@@ -60,9 +62,10 @@ def revoke(
     db: DbOption = None,
 ) -> None:
     """Revoke a token by its prefix."""
+    need_web_extra("truecard token revoke")
     from truecard.store import repo
 
-    store = open_db(db)
+    store = open_db(db, what="truecard token revoke")
     try:
         with store.write() as s:
             n = repo.revoke_token(s, prefix, actor=cli_actor())

@@ -50,6 +50,22 @@ def run_verify(source: str, *, finetune: bool, timeout: float, memory_limit: str
         raise fail(str(exc)) from None
 
 
+def _row(table: Any, *cells: Any) -> None:
+    """A table row whose every cell is literal text: errors, notes and the model's own output
+    come from the run, so no rich markup, emoji code or control character in them is obeyed."""
+    from rich.text import Text
+
+    from truecard.reports.literal import literal
+
+    out = []
+    for c in cells:
+        if isinstance(c, Text):
+            out.append(Text(literal(c.plain, multiline=True), style=c.style))
+        else:
+            out.append(Text(literal("" if c is None else str(c), multiline=True)))
+    table.add_row(*out)
+
+
 def render_table(res: VerifyResult) -> list[Any]:
     from rich.table import Table
     from rich.text import Text
@@ -57,32 +73,34 @@ def render_table(res: VerifyResult) -> list[Any]:
     style = {"passed": "bold green", "partial": "bold yellow", "failed": "bold red",
              "not-run": "bold magenta"}[res.status]
     head = Text()
-    head.append(f"truecard verify: {res.source}\n", style="bold")
+    from truecard.reports.literal import literal
+
+    head.append(f"truecard verify: {literal(res.source)}\n", style="bold")
     head.append(f" {res.status.upper()} ", style=style.replace("bold ", "bold black on "))
-    head.append(f"  {res.summary}")
+    head.append(f"  {literal(res.summary)}")
     t = Table(show_header=False, expand=True, pad_edge=False)
     t.add_column("what", ratio=2, style="bold")
     t.add_column("result", ratio=7)
     inf = res.inference
     ok_text = {True: ("ran", "green"), False: ("failed", "red"), None: ("not run", "yellow")}[inf.ok]
-    t.add_row("inference", Text(ok_text[0], style=ok_text[1]))
+    _row(t, "inference", Text(ok_text[0], style=ok_text[1]))
     if inf.loader:
-        t.add_row("loader", f"{inf.loader}  ({inf.loader_basis})" if inf.loader_basis else inf.loader)
+        _row(t, "loader", f"{inf.loader}  ({inf.loader_basis})" if inf.loader_basis else inf.loader)
     if inf.error:
-        t.add_row("error", Text(inf.error, style="red"))
+        _row(t, "error", Text(inf.error, style="red"))
     if inf.output:
         out = inf.output
         if "text" in out:
-            t.add_row("output", f"{out.get('prompt')!r} → {out['text']!r}  ({out.get('new_tokens')} new tokens)")
+            _row(t, "output", f"{out.get('prompt')!r} → {out['text']!r}  ({out.get('new_tokens')} new tokens)")
         else:
-            t.add_row("output", str(out)[:300])
+            _row(t, "output", str(out)[:300])
     if inf.dtype:
-        t.add_row("dtype", inf.dtype)
+        _row(t, "dtype", inf.dtype)
     if inf.seconds is not None and inf.attempted:
-        t.add_row("time", f"{inf.seconds:.2f} s (load {inf.load_seconds or 0:.2f} s, run "
+        _row(t, "time", f"{inf.seconds:.2f} s (load {inf.load_seconds or 0:.2f} s, run "
                   f"{inf.run_seconds or 0:.2f} s); {res.seconds:.1f} s in all")
     if inf.peak_memory_mb:
-        t.add_row("peak memory", f"{inf.peak_memory_mb:,.0f} MiB"
+        _row(t, "peak memory", f"{inf.peak_memory_mb:,.0f} MiB"
                   + (f" (libraries alone {inf.baseline_memory_mb:,.0f} MiB)" if inf.baseline_memory_mb else ""))
     pc = inf.parameters
     counts = [f"{label} {v:,}" for label, v in (("loaded", pc.loaded), ("in weights", pc.in_weights),
@@ -91,27 +109,27 @@ def render_table(res: VerifyResult) -> list[Any]:
         mark = {True: "matches", False: "DOES NOT match", None: "not compared"}[pc.matches_declared]
         counts.append(f"card says {pc.declared_text!r} ({pc.declared_at}): {mark}")
     if counts:
-        t.add_row("parameters", "; ".join(counts))
+        _row(t, "parameters", "; ".join(counts))
     for note in inf.notes:
-        t.add_row("note", Text(note, style="dim"))
+        _row(t, "note", Text(note, style="dim"))
     if res.finetune is not None:
         ft = res.finetune
         ft_text = {True: ("ran", "green"), False: ("failed", "red"), None: ("not run", "yellow")}[ft.ok]
-        t.add_row("fine-tuning", Text(ft_text[0], style=ft_text[1]))
+        _row(t, "fine-tuning", Text(ft_text[0], style=ft_text[1]))
         if ft.error:
-            t.add_row("error", Text(ft.error, style="red"))
+            _row(t, "error", Text(ft.error, style="red"))
         if ft.method:
-            t.add_row("step", f"{ft.method} on {ft.head}, {ft.trainable_parameters or 0:,} trainable "
+            _row(t, "step", f"{ft.method} on {ft.head}, {ft.trainable_parameters or 0:,} trainable "
                       f"parameters; loss {ft.loss_before} → {ft.loss_after}; weights "
                       f"{'changed' if ft.weights_changed else 'unchanged'}")
         if ft.repo_note:
-            t.add_row("repository", Text(ft.repo_note, style="dim"))
+            _row(t, "repository", Text(ft.repo_note, style="dim"))
     for c in res.static:
         mark = {True: ("✓", "green"), False: ("✗", "red"), None: ("?", "yellow")}[c.ok]
-        t.add_row(f"check: {c.name}", Text(f"{mark[0]} {c.detail}", style=mark[1]))
+        _row(t, f"check: {c.name}", Text(f"{mark[0]} {c.detail}", style=mark[1]))
     if res.sandbox:
         s = res.sandbox
-        t.add_row("sandbox", Text(f"network: {s.network}; memory limit {s.memory_limit_mb:,.0f} MiB; "
+        _row(t, "sandbox", Text(f"network: {s.network}; memory limit {s.memory_limit_mb:,.0f} MiB; "
                                   f"timeout {s.timeout_seconds:g} s; remote code "
                                   f"{'allowed' if s.trust_remote_code else 'refused'}; child "
                                   f"{s.exit or 'not started'}", style="dim"))

@@ -145,6 +145,7 @@ class ComponentEntry:
     license: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
     note: str = ""
+    license_from: str | None = None  # where a component licence came from, when not written on it
 
 
 @dataclass
@@ -161,8 +162,8 @@ class MotModel:
         if entry is not None and entry.license is not None:
             lic = entry.license.strip()
             if not lic or lic == UNLICENSED:
-                return None, "component (unlicensed)"
-            return lic, "component"
+                return None, entry.license_from or "component (unlicensed)"
+            return lic, entry.license_from or "component"
         for t in load_mof_spec().component(cid).types:
             if self.global_licenses.get(t):
                 return self.global_licenses[t], f"global {t}"
@@ -375,11 +376,22 @@ def model_from_inventory(inv: Inventory) -> MotModel:
     """Map truecard's detected evidence onto the MOF's components, each with its licence.
 
     The licence that governs a component follows the MOT's own inheritance: a licence found for
-    the component's scope (weights for parameters, code for code, data for datasets, docs for
-    documents) plays the part of the record's global licence of that type, and the model-wide
-    licence (card metadata, a root LICENSE) plays the distribution licence.
+    the component's scope (code for code, docs for documents) plays the part of the record's
+    global licence of that type, and the model-wide licence (card metadata, a root LICENSE)
+    plays the distribution licence.
+
+    Where the MOT's type-based inheritance would pick another artifact's licence, the component
+    carries the licence `truecard licenses` attributes to its artifact instead, so both views
+    agree: the parameters (final and intermediate) and the model metadata are of the MOF's
+    "data" type but are the weights, governed by the weights' licence (often the model's,
+    inherited), never by a training dataset's; datasets and evaluation data take the licence
+    stated for the data, never the repository's when the data is not shipped. A component
+    with no such licence is "unlicensed" (blocking inheritance), as the MOT treats a component
+    listed without one. (`licenses` has no paper artifact; a linked paper keeps the MOT's
+    document/distribution inheritance.)
     """
     from truecard.evidence.card import find_section
+    from truecard.licenses.artifacts import attribute
 
     model = MotModel()
     scopes: dict[str, list[LicenseFinding]] = {"weights": [], "code": [], "data": [], "docs": [], "model": []}
@@ -392,12 +404,24 @@ def model_from_inventory(inv: Inventory) -> MotModel:
         if best is not None:
             model.global_licenses[mot_type] = _license_text(best)
             model.global_evidence[mot_type] = best.evidence
-    weights_lic = _best(scopes["weights"])
+    rows = {r.artifact: r for r in attribute(inv)}
 
-    def add(cid: int, evidence: list[Evidence], note: str = "", license: str | None = None) -> None:
+    def artifact_license(artifact: str) -> tuple[str, str]:
+        """(licence or "" for none, where from) for a component that follows an artifact."""
+        row = rows.get(artifact)
+        if row is None or row.governing is None:
+            return "", f"{artifact} (no licence found)"
+        g = row.governing
+        return _license_text(g), f"{artifact}: {row.basis} ({g.evidence.locator()})"
+
+    w_lic, w_from = artifact_license("weights")
+    d_lic, d_from = artifact_license("datasets")
+
+    def add(cid: int, evidence: list[Evidence], note: str = "", license: str | None = None,
+            license_from: str | None = None) -> None:
         if not evidence:
             return
-        entry = model.components.setdefault(cid, ComponentEntry(license=license))
+        entry = model.components.setdefault(cid, ComponentEntry(license=license, license_from=license_from))
         entry.evidence.extend(evidence)
         if note and not entry.note:
             entry.note = note
@@ -407,10 +431,9 @@ def model_from_inventory(inv: Inventory) -> MotModel:
         c.evidence for c in inv.configs_of("model-config") if c.path.endswith("config.json")
     ]
     add(9, arch, "architecture code or model config")
-    w_lic = _license_text(weights_lic) if weights_lic else None
     weights = [w.evidence for w in inv.weights if w.error is None]
     links = [link.evidence for link in inv.links_of("weights") if link.text != "base_model"]
-    add(10, weights or links[:1], "weight files" if weights else "weights linked", w_lic)
+    add(10, weights or links[:1], "weight files" if weights else "weights linked", w_lic, w_from)
     card = inv.card
     if card is not None:
         results = isinstance(card.metadata.get("model-index"), list) and any(
@@ -451,18 +474,19 @@ def model_from_inventory(inv: Inventory) -> MotModel:
                     names.append(str(d.get("type") or d.get("name")))
         if names:
             add(19, [card.evidence(f"evaluation datasets: {', '.join(sorted(set(names))[:5])}", kind="metadata",
-                                   field="card:model-index.results.dataset")])
+                                   field="card:model-index.results.dataset")], license=d_lic, license_from=d_from)
     add(22, [c.evidence for c in inv.configs_of("environment")][:3], "environment / dependencies")
 
     # Class I
     precise = [d.evidence for d in inv.datasets if d.precise and d.name != "(not disclosed)"]
-    add(15, precise[:5], "datasets named precisely")
+    add(15, precise[:5], "datasets named precisely", d_lic, d_from)
     prep = [c.evidence for c in inv.code_with("data")] + [c.evidence for c in inv.configs_of("data-pipeline")]
     add(16, prep[:5], "data preparation code or pipeline config")
     ckpts = [c.evidence for c in inv.checkpoints if c.available and c.kind in ("folder", "branch")]
-    add(24, ckpts[:5], "intermediate checkpoints", w_lic)
+    add(24, ckpts[:5], "intermediate checkpoints", w_lic, w_from)
     add(21, [link.evidence for link in inv.links_of("paper")][:3], "paper linked")
-    add(17, [c.evidence for c in inv.configs_of("training", "deepspeed")][:3], "training configuration")
+    add(17, [c.evidence for c in inv.configs_of("training", "deepspeed")][:3], "training configuration",
+        w_lic, w_from)
     return model
 
 

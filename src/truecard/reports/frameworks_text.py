@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from truecard.models import Scorecard
+from truecard.reports.literal import md_text
 
 
 def _cell(text: Any) -> str:
-    return str("—" if text is None or text == "" else text).replace("|", "\\|").replace("\n", " ")
+    """A value that may come from the scanned repository, escaped for a Markdown table cell."""
+    return "—" if text is None or text == "" else md_text(text)
 
 
 def _pct(p: dict[str, float]) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from truecard.models import CriterionResult, Evidence, Scorecard, Status
 from truecard.reports.badge import card_badge, tier_color
 from truecard.reports.integrity_text import html as integrity_html
+from truecard.reports.literal import literal
 
 CSS = """
 :root{--fg:#1d2329;--muted:#5b6570;--line:#d8dde3;--bg:#fff;--met:#1f7a3a;--partial:#946200;
@@ -44,7 +45,8 @@ STATUS_CLASS = {Status.MET: "st-met", Status.PARTIAL: "st-partial", Status.UNMET
 
 
 def _e(text: Any) -> str:
-    return escape("" if text is None else str(text))
+    """Escaped for HTML, with control and bidi characters shown as escapes (`literal`)."""
+    return escape(literal(text, multiline=True))
 
 
 def dimension_chart(card: Scorecard) -> str:
@@ -89,10 +91,24 @@ def _criterion(c: CriterionResult) -> str:
     )
 
 
+_INLINE = re.compile(r"(?P<code>(?P<fence>`+) ?(?P<body>.+?) ?(?P=fence))|\\(?P<esc>[!-/:-@\[-`{-~])|\*\*(?P<strong>.+?)\*\*")
+
+
 def _md_inline(text: str) -> str:
-    t = _e(text.replace("\\|", "|"))
-    t = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", t)
-    return re.sub(r"`(.+?)`", r"<code>\1</code>", t)
+    """The inline Markdown the framework views write: code spans, **strong**, backslash escapes."""
+    out: list[str] = []
+    pos = 0
+    for m in _INLINE.finditer(text):
+        out.append(_e(text[pos : m.start()]))
+        if m.group("code") is not None:
+            out.append(f"<code>{_e(m.group('body').replace(chr(92) + '|', '|'))}</code>")
+        elif m.group("esc") is not None:
+            out.append(_e(m.group("esc")))
+        else:
+            out.append(f"<strong>{_md_inline(m.group('strong'))}</strong>")
+        pos = m.end()
+    out.append(_e(text[pos:]))
+    return "".join(out)
 
 
 def markdown_to_html(lines: list[str]) -> str:
@@ -183,13 +199,18 @@ def page_body(card: Scorecard, *, show_true: bool = True) -> str:
     parts.append(_model_facts(card))
     parts.append(integrity_html(card))
     if card.licenses:
-        parts.append("<h2>Licences found</h2><table><thead><tr><th>scope</th><th>licence</th><th>class</th>"
-                     "<th>where</th></tr></thead><tbody>")
+        parts.append("<h2>Licences per artifact</h2><table><thead><tr><th>artifact</th><th>licence</th>"
+                     "<th>class</th><th>basis</th><th>where</th></tr></thead><tbody>")
         for f in card.licenses[:30]:
-            where = f.get("evidence", {})
-            loc = where.get("path") or where.get("url") or where.get("field") or ""
-            parts.append(f"<tr><td>{_e(f.get('scope'))}</td><td>{_e(f.get('license_id') or f.get('raw'))}</td>"
-                         f"<td>{_e(f.get('class'))}</td><td><code>{_e(loc)}</code></td></tr>")
+            if "artifact" in f:
+                what = str(f.get("artifact")) + ("" if f.get("present", True) else " (not shipped)")
+                lic, basis, loc = f.get("license_id") or f.get("name"), f.get("basis"), f.get("where") or ""
+            else:  # scorecards from before per-artifact licences: raw findings by scope
+                ev = f.get("evidence") or {}
+                what, lic, basis = f.get("scope"), f.get("license_id") or f.get("raw"), f.get("how")
+                loc = ev.get("path") or ev.get("url") or ev.get("field") or ""
+            parts.append(f"<tr><td>{_e(what)}</td><td>{_e(lic)}</td><td>{_e(f.get('class'))}</td>"
+                         f"<td>{_e(basis)}</td><td><code>{_e(loc)}</code></td></tr>")
         parts.append("</tbody></table>")
     if card.warnings:
         parts.append("<h2>Warnings</h2><ul>" + "".join(f"<li>{_e(w)}</li>" for w in card.warnings) + "</ul>")
@@ -207,4 +228,57 @@ def render(card: Scorecard, *, show_true: bool = True, **_: Any) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body>\n"
         f"{page_body(card, show_true=show_true)}\n</body></html>\n"
+    )
+
+
+# The notebook view's style: the page's rules without those that would restyle the notebook
+# itself (body, *), on a light panel so it reads the same under a dark theme.
+NOTEBOOK_CSS = (
+    re.sub(r"(?<![\w.-])(body|\*)\{[^}]*\}", "", CSS)
+    + ".truecard.nb{background:#fff;color:var(--fg);padding:12px 16px;border:1px solid var(--line);"
+    "border-radius:6px;max-width:1080px;font:14px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif}"
+    ".truecard.nb td.dim{color:var(--muted);white-space:nowrap}"
+)
+
+
+def notebook_html(card: Scorecard) -> str:
+    """What Jupyter shows for a Scorecard (`Scorecard._repr_html_`): the total and tier, the
+    four dimensions as bars, and one table of every criterion with its points, status, reason
+    and first two pieces of evidence. Local paths are shown relative, as in every report."""
+    from truecard.reports.portable import portable
+
+    card = portable(card)
+    srcs = ", ".join(
+        f"<code>{_e(s.id)}</code>" + (f" @ <code>{_e(s.revision[:12])}</code>" if s.revision else "")
+        for s in card.subject.sources
+    )
+    detected = (f'<div class="muted">detected evidence alone: {card.total_detected}/{card.max} '
+                f"{_e(card.tier_detected)}</div>" if card.claims_used else "")
+    rows = []
+    for d in card.dimensions:
+        for i, c in enumerate(d.criteria):
+            ev = "".join(
+                f"<li>{'<span class=claimed>claimed</span> ' if e.origin == 'claimed' else ''}"
+                f"<code>{_e(e.locator())}</code></li>"
+                for e in c.evidence[:2]
+            )
+            dim = f'<td class="dim" rowspan="{len(d.criteria)}">{_e(d.name)} {d.score}/{d.max}</td>' if i == 0 else ""
+            basis = ' <span class="claimed">(claimed)</span>' if c.basis == "claimed" else ""
+            rows.append(
+                f'<tr>{dim}<td>{_e(c.name)}</td><td class="pts">{c.points}/{c.max}</td>'
+                f'<td><span class="st {STATUS_CLASS[c.status]}">{_e(c.status)}</span></td>'
+                f"<td>{_e(c.rationale)}{basis}" + (f"<ul class=ev>{ev}</ul>" if ev else "") + "</td></tr>"
+            )
+    return (
+        f"<style>{NOTEBOOK_CSS}</style>"
+        '<div class="truecard nb">'
+        f'<div class="summary"><div><strong>{_e(card.subject.name)}</strong>'
+        f'<div class="total">{card.total}/{card.max} '
+        f'<span class="tier" style="background:{tier_color(card.tier)}">{_e(card.tier)}</span></div>'
+        f"{detected}</div><div>{dimension_chart(card)}</div></div>"
+        "<table><thead><tr><th>dimension</th><th>criterion</th><th>points</th><th>status</th>"
+        "<th>reason and evidence</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        f'<div class="muted">{card.spec.name} {_e(card.spec.version)} · sources: {srcs} · '
+        f"truecard {_e(card.truecard_version)} · <code>card.to_markdown()</code> for a pull request</div>"
+        "</div>"
     )

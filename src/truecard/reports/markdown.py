@@ -1,4 +1,10 @@
-"""Markdown: a scorecard to paste into a model card, a PR or a CI job summary."""
+"""Markdown: a scorecard to paste into a model card, a PR or a CI job summary.
+
+Text that may come from the scanned repository (names, reasons quoting the card, locators,
+warnings) is escaped (`literal.md_text`) or set in code spans (`literal.md_code`), so a card
+that contains `<img>`, `**bold**`, `[link](x)` or `:100:` shows exactly those characters.
+The rubric's own advice is truecard's Markdown and is kept as such.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,14 @@ from typing import Any
 
 from truecard.models import Scorecard, Status
 from truecard.reports.integrity_text import markdown as integrity_markdown
+from truecard.reports.literal import literal, md_code, md_text
 
 ICON = {Status.MET: "✅", Status.PARTIAL: "🟡", Status.UNMET: "❌", Status.UNKNOWN: "❔"}
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """truecard's own Markdown in a table cell (the rubric's advice): pipes and newlines only."""
+    return literal(text).replace("|", "\\|")
 
 
 def render(card: Scorecard, *, show_true: bool = True, **_: Any) -> str:
@@ -19,9 +27,9 @@ def render(card: Scorecard, *, show_true: bool = True, **_: Any) -> str:
     from truecard.reports.frameworks_text import markdown as frameworks_markdown
 
     if not show_true and card.frameworks:
-        out = [f"# Openness: {_cell(card.subject.name)}", "", *frameworks_markdown(card)]
+        out = [f"# Openness: {md_text(card.subject.name)}", "", *frameworks_markdown(card)]
         return "\n".join(out) + "\n"
-    out = [f"# TRUE scorecard: {_cell(card.subject.name)}", ""]
+    out = [f"# TRUE scorecard: {md_text(card.subject.name)}", ""]
     out.append(
         f"**{card.total}/{card.max} · {card.tier}**"
         + (
@@ -44,13 +52,13 @@ def render(card: Scorecard, *, show_true: bool = True, **_: Any) -> str:
         for c in d.criteria:
             ev = (
                 "<br>".join(
-                    _cell(("**claimed** " if e.origin == "claimed" else "") + e.locator())
+                    ("**claimed** " if e.origin == "claimed" else "") + md_code(e.locator())
                     for e in c.evidence[:3]
                 )
                 or "—"
             )
             out.append(
-                f"| {_cell(c.name)} | {c.points}/{c.max} | {ICON[c.status]} {c.status} | {_cell(c.rationale)} | {ev} |"
+                f"| {md_text(c.name)} | {c.points}/{c.max} | {ICON[c.status]} {c.status} | {md_text(c.rationale)} | {ev} |"
             )
         out.append("")
         todo = [c for c in d.criteria if c.remediation]
@@ -58,17 +66,18 @@ def render(card: Scorecard, *, show_true: bool = True, **_: Any) -> str:
             out.append("To earn the rest:")
             out.append("")
             for c in todo:
-                out.append(f"- **{_cell(c.name)}**: {_cell(c.remediation or '')}")
+                out.append(f"- **{md_text(c.name)}**: {_cell(c.remediation or '')}")
             out.append("")
     out += frameworks_markdown(card)
     out += integrity_markdown(card)
     if card.warnings:
         out.append("## Warnings")
         out.append("")
-        out.extend(f"- {_cell(w)}" for w in card.warnings)
+        out.extend(f"- {md_text(w)}" for w in card.warnings)
         out.append("")
     srcs = ", ".join(
-        f"`{s.location}`" + (f" @ `{s.revision[:12]}`" if s.revision else "") for s in card.subject.sources
+        md_code(s.id, in_table=False) + (f" @ `{s.revision[:12]}`" if s.revision else "")
+        for s in card.subject.sources
     )
     out.append(
         f"<sub>truecard {card.truecard_version}, {card.spec.name} {card.spec.version}; sources: {srcs}; scanned {card.scanned_at:%Y-%m-%d %H:%M UTC}</sub>"

@@ -487,8 +487,11 @@ def _require_library(label: str) -> None:
     try:
         import huggingface_hub  # noqa: F401
     except ImportError:
+        from truecard._install import install_command
+
         raise SourceError(
-            f"{label}: Hub sources need huggingface_hub; install it with: pip install 'truecard[hub]'"
+            f"{label}: Hub sources need huggingface_hub (a dependency of truecard that is missing "
+            f"here); install it with: {install_command('hub')}"
         ) from None
 
 

@@ -70,6 +70,14 @@ def validate_scorecard(doc: Any) -> Scorecard:
     """Parse and check one scorecard (a dict as decoded from JSON)."""
     if not isinstance(doc, dict):
         raise InvalidEvaluation("a scorecard must be a JSON object")
+    # In place, so the stored text never names the scanning machine's folders (a local
+    # source becomes its folder's name; see truecard.reports.portable).
+    from truecard.reports.portable import portable_doc
+
+    scrubbed = portable_doc(doc)
+    if scrubbed is not doc:
+        doc.clear()
+        doc.update(scrubbed)
     try:
         card = Scorecard.model_validate(doc)
     except ValidationError as exc:

@@ -32,7 +32,11 @@ DEFAULT_TIMEOUT = 600.0
 # A model too large to load is still checked in the child (shapes on the meta device), which
 # needs the libraries' own memory even when the user's limit is below it.
 SHAPES_MEMORY_FLOOR = 2 << 30
-RUN_EXTRA_HINT = "pip install 'truecard[run]'  (torch CPU build, transformers, tokenizers, peft)"
+def run_extra_hint() -> str:
+    """The command that installs the run extra, for this installation (see truecard._install)."""
+    from truecard._install import install_command
+
+    return f"{install_command('run')}  (torch CPU build, transformers, tokenizers, peft)"
 
 
 class VerifyError(Exception):
@@ -113,8 +117,10 @@ def _download_hf(tree: Tree, repo: str, tmp: list[Path]) -> tuple[Path, str, str
     """Download the files of the revision the Hub tree read into a temporary folder, file by
     file through `huggingface_hub` (streamed to disk): only because verify was asked for."""
     if _have("huggingface_hub"):
+        from truecard._install import install_command
+
         raise ExtraMissing("verifying a Hub model downloads it and needs huggingface_hub: "
-                           "pip install 'truecard[hub]'")
+                           + install_command("hub"))
     from huggingface_hub import hf_hub_download
 
     sha = str(getattr(tree, "sha", "") or tree.info.revision or "") or None
@@ -138,7 +144,7 @@ def check_extra(loader: str | None) -> None:
     if loader == "transformers":
         missing = _have("torch", "transformers")
         if missing:
-            raise ExtraMissing(f"verify needs {' and '.join(missing)} to run this model: {RUN_EXTRA_HINT}")
+            raise ExtraMissing(f"verify needs {' and '.join(missing)} to run this model: {run_extra_hint()}")
     elif loader == "onnx":
         if _have("onnxruntime"):
             raise ExtraMissing("verify needs onnxruntime to run this ONNX model: pip install onnxruntime")

@@ -409,8 +409,14 @@ def run_gguf(req: dict[str, Any], res: dict[str, Any]) -> None:
         import torch  # noqa: F401
         import transformers  # noqa: F401
     except ImportError:
+        try:
+            from truecard._install import install_command
+
+            hint = install_command("run")
+        except Exception:  # the sandboxed child may not see the installation record
+            hint = "pip install 'truecard[run]'"
         inf["error"] = ("GGUF tensors read and finite, but no inference engine is installed: "
-                        "pip install 'truecard[run]' (transformers runs GGUF llama, mistral, "
+                        f"{hint} (transformers runs GGUF llama, mistral, "
                         "qwen2, gpt2 ... models)")
         return
     run_transformers(req, res)
