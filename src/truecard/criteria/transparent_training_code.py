@@ -81,7 +81,7 @@ def _finetune_only(c: CodeFile) -> bool:
     return ("finetuning" in c.roles and not c.pretraining) or bool(FT_PATH_RE.search(c.path))
 
 
-def _own_configs(inv: Inventory, configs: list[ConfigFile]) -> tuple[list[ConfigFile], list[ConfigFile]]:
+def own_configs(inv: Inventory, configs: list[ConfigFile]) -> tuple[list[ConfigFile], list[ConfigFile]]:
     """(this model's configs, configs of other models): a config named after this model or
     with a generic name (train.yaml, ds_config.json, a launch script) is the model's own; one
     named after something else in a repository of many (`autoencoder_kl_16x16x16.yaml`) is not."""
@@ -125,7 +125,7 @@ def evaluate(inv: Inventory) -> Assessment:
     scripts = sorted({id(c): c for c in training + finetune}.values(), key=lambda c: (not c.pretraining, _finetune_only(c), c.path))
     ft_model = is_finetune_model(inv)
     configs = inv.configs_of("training", "deepspeed", "finetuning")
-    own, other = _own_configs(inv, configs)
+    own, other = own_configs(inv, configs)
     commands = [f for f in inv.finetune if f.kind == "command"]
     withheld = [
         c.evidence(

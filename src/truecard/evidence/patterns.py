@@ -641,7 +641,7 @@ FINETUNE_MENTION_RE = re.compile(
 )
 # a command line that trains: `--do_train`, a train/finetune/sft script or sub-command
 TRAIN_COMMAND_RE = re.compile(
-    r"--do_train\b|\b(?:train|finetune|fine_tune|sft|run_clm|run_glue|run_mlm|run_seq2seq\w*)\w*\.py\b|\b(?:xtuner|axolotl|llamafactory-cli|tune run) train\b|\.train\b",
+    r"--do_train\b|-m\s+[\w.]*\btrain\w*\b|\b(?:train|finetune|fine_tune|sft|run_clm|run_glue|run_mlm|run_seq2seq\w*)\w*\.py\b|\b(?:xtuner|axolotl|llamafactory-cli|tune run) train\b|\.train\b",
     re.IGNORECASE,
 )
 # "learning_rate: 1e-5" style lines: hyper-parameters given as a config inside a card

@@ -9,7 +9,7 @@ import re
 from truecard.evidence.code import classify_code
 from truecard.evidence.collectors._common import ev
 from truecard.evidence.inventory import CodeFile, ConfigFile, FileRecord, Inventory
-from truecard.evidence.patterns import HYPERPARAM_FLAG_RE
+from truecard.evidence.patterns import HYPERPARAM_FLAG_RE, TRAIN_COMMAND_RE
 from truecard.evidence.text import read_text
 from truecard.models import Problem
 from truecard.sources.base import Tree
@@ -34,7 +34,9 @@ def collect_tree(inv: Inventory, tree: Tree, recs: list[FileRecord]) -> None:
         if base.startswith("modeling_") or base in ARCH_FILE_NAMES:
             roles.add("architecture")
             reasons.append("defines the model architecture")
-        if text is not None and "training" in roles and r.path.endswith((".sh", ".ipynb", ".slurm", ".bash")):
+        if text is not None and r.path.endswith((".sh", ".ipynb", ".slurm", ".bash")) and (
+            "training" in roles or TRAIN_COMMAND_RE.search(text)
+        ):
             flags = sorted({m.group(0) for m in HYPERPARAM_FLAG_RE.finditer(text)})
             if len(flags) >= 3:
                 # a launch script with the run's hyper-parameters is that run's configuration
