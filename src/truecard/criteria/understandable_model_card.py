@@ -1,64 +1,57 @@
-"""understandable.model_card: "Documentation clearly explains usage and design"."""
+"""understandable.model_card: "Documentation clearly explains usage and design".
+
+Judged by what the card explains, not by its length in characters: usage (code that loads
+the model and runs it) and design (what the model is and how it was made: architecture,
+training, data, evaluation, intended uses, limitations, each found as prose that speaks of
+it). A card with usage and most design aspects is 2; a card with only one of usage and
+design, loading code that never runs the model, or usage given only by links, is thin (1).
+"""
 
 from __future__ import annotations
 
 import re
 
 from truecard.criteria.base import Assessment, Rubric
-from truecard.evidence.card import find_section
 from truecard.evidence.inventory import Card, Inventory
 
 ID = "understandable.model_card"
+MINIMAL = 20  # sentences of prose below which a card is thin whatever it touches
+EXAMPLE_RE = re.compile(r"(^|/)(examples?|demos?|samples?)/", re.I)
+SUBSTANTIAL = 60  # sentences of prose: a card this long explains more than its headings say
 RUBRIC = Rubric(
-    full="A model card with real (non-template) content that explains both usage (a usage section "
-    "or code showing how to run it) and design (what the model is: a description, model details, "
-    "intended uses or limitations), with at least 600 characters of prose.",
-    partial="A card that covers only one of usage and design, or is very short; template sections "
-    'left as "[More Information Needed]" earn nothing.',
+    full="The documentation explains usage and design: code that loads the model and runs it (or "
+    "a command line that runs it, or an example script), in the card or the code repository's "
+    "docs; and the card's prose speaks about at least four design aspects (architecture, "
+    "training, data, evaluation, intended uses, limitations), or three in a substantial card "
+    f"(at least {SUBSTANTIAL} sentences); a card under {MINIMAL} sentences is thin whatever it touches.",
+    partial="A thin card: only one of usage and design, usage given only by links, a prompt "
+    "format or loading code that does not run the model, or a single design aspect; template "
+    'sections left as "[More Information Needed]" earn nothing.',
     none="A card that is empty or only an unfilled template.",
     unknown="No model card (README.md / MODEL_CARD.md) was found.",
     remediation="Write a model card with a description of the model (architecture, intended uses, "
-    "limitations) and a 'How to use' section with runnable code.",
+    "limitations, training data) and a 'How to use' section with code that loads and runs it.",
 )
 
-USAGE_TITLES = (
-    r"usage",
-    r"how to (use|get started|run)",
-    r"quick ?start",
-    r"getting started",
-    r"inference",
-    r"example",
-    r"use (the|this) model",
-    r"uses?$",
-    r"direct use",
-    r"running",
-)
-DESIGN_TITLES = (
-    r"model (details|description|summary|card|architecture|overview)",
-    r"description",
-    r"overview",
-    r"architecture",
-    r"intended use",
-    r"limitation",
-    r"bias",
-    r"introduction",
-    r"about",
-    r"training",
-)
-CODE_RE = re.compile(r"```|from_pretrained|pipeline\(|import ", re.I)
+# What a card explains, read from its prose (outside code): a sentence about each aspect.
+ASPECTS: dict[str, re.Pattern[str]] = {
+    "architecture": re.compile(
+        r"\b(transformer|decoder|encoder|layers?|attention|parameters|architecture|backbone|diffusion|u-?net|mixture of experts)\b", re.I
+    ),
+    "training": re.compile(r"\b(trained|pre-?trained|fine-?tuned|training|distill\w*)\b", re.I),
+    "data": re.compile(r"\b(dataset|datasets|corpus|data)\b", re.I),
+    "evaluation": re.compile(r"\b(evaluat\w*|benchmark\w*|accuracy|results|MMLU|score)\b", re.I),
+    "intended use": re.compile(r"\b(intended|use cases?|designed for|can be used|suitable for|applications?)\b", re.I),
+    "limitations": re.compile(r"\b(limitations?|bias\w*|risks?|should not|harmful|safety|hallucinat\w*)\b", re.I),
+}
 
 
-def _assess(card: Card) -> tuple[bool, bool, list[str]]:
-    usage = find_section(card, *USAGE_TITLES)
-    has_code = bool(CODE_RE.search(card.body))
-    design = find_section(card, *DESIGN_TITLES)
-    intro = [s for s in card.sections if s.level in (0, 1) and s.filled]
-    notes = []
-    if usage or has_code:
-        notes.append("usage")
-    if design or (intro and card.filled_chars > 300):
-        notes.append("design")
-    return bool(usage or has_code), bool(design or (intro and card.filled_chars > 300)), notes
+def design_aspects(card: Card) -> list[str]:
+    """The design aspects the card's prose speaks about, in ASPECTS order."""
+    from truecard.evidence.collectors._common import card_sentences
+
+    sents = [s for _, s in card_sentences(card)]
+    return [name for name, rx in ASPECTS.items() if any(rx.search(s) for s in sents)]
 
 
 def evaluate(inv: Inventory) -> Assessment:
@@ -72,11 +65,7 @@ def evaluate(inv: Inventory) -> Assessment:
         return Assessment.unknown("no model card found (README.md or MODEL_CARD.md)")
     card = inv.cards[0]
     first = next(
-        (
-            ln.strip()
-            for ln in card.body.split("\n")
-            if ln.strip() and not ln.lstrip().startswith(("#", "<", "---"))
-        ),
+        (ln.strip() for ln in card.body.split("\n") if ln.strip() and not ln.lstrip().startswith(("#", "<", "---"))),
         None,
     )
     ev = [
@@ -90,17 +79,32 @@ def evaluate(inv: Inventory) -> Assessment:
     ]
     if card.filled_chars < 80:
         return Assessment.unmet("the model card is empty or an unfilled template", ev)
-    usage, design, _ = _assess(card)
-    if usage and design and card.filled_chars >= 600:
-        return Assessment.met(
-            f"card explains usage and design ({card.filled_chars} characters of real content)", ev
+    # usage documented anywhere the user reads: the card, the code repository's README and
+    # docs, or an example script shipped with it
+    runs = [u.evidence for u in inv.usage if (u.kind == "code" and u.complete) or u.kind == "command"]
+    runs += [c.evidence for c in inv.code_with("inference") if EXAMPLE_RE.search(c.path)]
+    loads = [u for u in inv.usage if u.kind == "code"]
+    aspects = design_aspects(card)
+    from truecard.evidence.collectors._common import card_sentences
+
+    n = len(card_sentences(card))
+    usage_ok = bool(runs)
+    # a few lines touching many aspects ("trained on X, see the paper") explain none of them
+    design_ok = n >= MINIMAL and (len(aspects) >= 4 or (len(aspects) >= 3 and n >= SUBSTANTIAL))
+    if usage_ok:
+        ev.append(runs[0])
+    if usage_ok and design_ok:
+        return Assessment.met(f"card explains usage (code that runs the model) and design ({', '.join(aspects)})", ev)
+    missing = []
+    if not usage_ok:
+        missing.append("usage code that loads the model and runs it" + (" (it only loads it)" if loads else ""))
+    if not design_ok:
+        missing.append(
+            "design: what the model is and how it was made (architecture, training, data, evaluation, "
+            "intended uses, limitations)" + (f"; it covers only {', '.join(aspects)}" if aspects else "")
         )
-    missing = [n for n, ok in (("usage", usage), ("design", design)) if not ok]
-    why = (
-        f"card lacks {' and '.join(missing)}"
-        if missing
-        else f"card is short ({card.filled_chars} characters)"
-    )
     return Assessment.partial(
-        why, ev, "Add " + (" and ".join(missing) if missing else "more detail") + " to the model card."
+        f"thin card: lacks {'; '.join(missing)}",
+        ev,
+        "Add " + " and ".join(missing) + " to the model card.",
     )
