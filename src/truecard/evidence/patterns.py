@@ -268,6 +268,8 @@ _KNOWN_RE = re.compile(
 )
 _CASE_SENSITIVE_SHORT = {
     "C4",
+    "MNLI",
+    "SNLI",
     "Pile",
     "MLS",
     "WMT",
@@ -285,7 +287,8 @@ _CASE_SENSITIVE_SHORT = {
 }
 VAGUE_DATA_RE = re.compile(
     r"\b(web (?:text|data|pages|crawl)|publicly available (?:data|sources|datasets|text)|internet data|"
-    r"a (?:large |diverse |curated )?(?:mix|mixture|corpus|collection) of|proprietary (?:data|dataset)|"
+    r"a (?:large |diverse |curated )?(?:mix|mixture|corpus|collection) of(?! (?:[\w-]+ ){0,4}models?\b)|proprietary (?:data|dataset)|"
+    r"(?:the )?same (?:training |pre-?training )?data(?:set)? as|"
     r"licensed data|synthetic data|curated dataset|in-house data|(?:collected|gathered|scraped|crawled) from the (?:internet|web)|\d[\d.,]*\s*[TBM]\s*tokens|"
     r"(?:multilingual|diverse|high-quality|curated|synthetic|public|open|proprietary|private|internal|general[- ]domain|"
     r"domain-enhanced|web|code|conversational|instruction|english|chinese)"
