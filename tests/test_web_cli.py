@@ -202,13 +202,16 @@ def test_serve_demo_shows_a_real_leaderboard() -> None:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/models?per_page=1", timeout=30) as r:
             body = json.loads(r.read())
-        assert body["total"] == 400
+        assert body["total"] == 401  # 400 corpus models and the bundled example
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/models/01-ai/Yi-9B", timeout=30) as r:
             assert b"01-ai/Yi-9B" in r.read()
+        q = f"http://127.0.0.1:{port}/api/models?scope=verified"
+        with urllib.request.urlopen(q, timeout=30) as r:
+            assert [i["model_id"] for i in json.loads(r.read())["items"]] == ["truecard/tiny-open-model"]
     finally:
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
-    assert "imported 400 evaluation(s)" in out
+    assert "imported 420 evaluation(s)" in out
 
 
 def test_cli_start_up_does_not_load_the_web_stack() -> None:

@@ -167,18 +167,29 @@ def scan(
         selection = resolve(framework)
     except FrameworkError as exc:
         raise fail(str(exc)) from None
+    scan_selection = selection
+    if save or db:
+        # a stored evaluation carries every built-in framework's view (the dashboard shows them all)
+        from truecard.frameworks import Selection
+
+        extra = [n for n in ("mof", "osaid", "osai") if n not in selection.names]
+        scan_selection = Selection([*selection.names, *extra], selection.policies)
     try:
         card = run_scan(
             *sources,
             claims=claims,
             use_claims=not no_claims,
-            frameworks=selection,
+            frameworks=scan_selection,
             offline=offline,
             follow_links=follow_links,
             verify=verify_options,
         )
     except errors as exc:
         raise fail(str(exc)) from None
+    stored = card
+    if scan_selection is not selection:  # the report shows what was asked for
+        wanted = set(selection.keys())
+        card = card.model_copy(update={"frameworks": {k: v for k, v in card.frameworks.items() if k in wanted}})
     if fmt == "table" and output is None:
         from rich.console import Console
 
@@ -196,7 +207,7 @@ def scan(
     if save or db:
         from truecard.commands._common import save_scorecard
 
-        save_scorecard(card, db, model_id)
+        save_scorecard(stored, db, model_id)
     exit_code = 0
     for pol in failed_policies(card):
         typer.echo(f"truecard: policy {pol['policy']!r} not met: {'; '.join(pol['failures'])}", err=True)

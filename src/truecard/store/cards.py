@@ -23,7 +23,7 @@ MODEL_ID_MAX = 200
 # HF-style ids: `name` or `org/name`; letters, digits, '.', '_', '-'.
 MODEL_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9._-]+)?$")
 # Last path segments the web routes use after a model id (/models/ORG/NAME/diff ...).
-RESERVED_SEGMENTS = {"claims", "claim", "diff", "evaluations", "audit", "history", "badge"}
+RESERVED_SEGMENTS = {"claims", "claim", "diff", "evaluations", "audit", "history", "badge", "download"}
 SCORECARD_MAX_BYTES = 5_000_000
 
 LICENSE_CLASSES = (
