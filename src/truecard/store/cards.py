@@ -297,7 +297,7 @@ def openness_verdict(license_class: str | None) -> dict[str, str]:
     """Whether the weights are open, in words: the verdict shown beside the TRUE tier."""
     cls = license_class or "unknown"
     if cls in OPEN_LICENSE_CLASSES:
-        return {"verdict": "open", "label": "open weights licence",
+        return {"verdict": "open", "label": "open licence",
                 "text": "the weights are under an open licence"}
     if cls in ("restricted", "non-commercial", "proprietary"):
         what = {"restricted": "restricts use", "non-commercial": "forbids commercial use",

@@ -83,14 +83,14 @@ def _safe_next(target: str | None) -> str:
 
 # (sort key, header, full name for the header's tooltip and the legend)
 COLUMNS = [
-    ("name", "Model", "Model id, and what truecard read"), ("org", "Organisation", "Organisation"),
+    ("name", "Model", "Model id, and what truecard read"),
     ("total", "Total", "TRUE total, out of 30"), ("tier", "Tier", "TRUE tier, and whether the weights are open"),
     ("transparent", "T", "Transparent, out of 10"), ("reproducible", "R", "Reproducible, out of 10"),
     ("understandable", "U", "Understandable, out of 6"), ("executable", "E", "Executable, out of 4"),
     ("mof", "MOF", "Model Openness Framework class (Class I is the most open)"),
     ("osaid", "OSAID", "OSI Open Source AI Definition 1.0 readiness"),
     ("osai", "OSAI", "European Open Source AI Index score"),
-    ("license", "Weights licence", "Licence class of the weights"), ("scanned", "Last scanned", "Last scanned"),
+    ("license", "Licence", "Licence class of the weights"), ("scanned", "Scanned", "Last scanned"),
 ]
 NUMERIC = {"total", "transparent", "reproducible", "understandable", "executable", "osai"}
 ASCENDING_FIRST = {"name", "org", "license"}
@@ -100,7 +100,7 @@ FILTER_LABELS = {
     "mof": "MOF class", "osaid": "OSAID", "open": "open weights", "scope": "read", "modality": "modality",
     "finetuned": "fine-tuned",
 }
-SORT_CHOICES = [(k, full) for k, _, full in COLUMNS] + [("detected", "Detected total, out of 30")]
+SORT_CHOICES = [(k, full) for k, _, full in COLUMNS] + [("org", "Organisation"), ("detected", "Detected total, out of 30")]
 
 
 def parse_query(request: Request, default_per_page: int = 50) -> tuple[repo.LeaderboardQuery, dict[str, Any]]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 from typing import Any
-from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -82,16 +81,12 @@ def leaderboard_rows(rows: Sequence[Any], offset: int) -> Markup:
     out = []
     for i, m in enumerate(rows, offset + 1):
         mid = _e(m.model_id)
-        org = (
-            f'<a href="/?org={_e(quote(m.organisation, safe=""))}">{_e(m.organisation)}</a>' if m.organisation else "—"
-        )
         tier, lic = _e(m.tier), _e(m.license_class)
         date = m.last_scanned_at.strftime("%Y-%m-%d") if m.last_scanned_at else ""
         out.append(
             f'<tr data-model="{mid}">'
             f'<td class="num rank" data-label="Rank">{i}</td>'
             f"{_model_cell(m)}"
-            f'<td class="org" data-label="Organisation">{org}</td>'
             f"{_total_cell(m)}"
             f'<td class="tier-cell" data-label="Tier"><span class="tier tier-{tier}">{tier}</span> {verdict_chip(m.license_class)}</td>'
             f'<td class="num dim" data-label="Transparent">{int(m.transparent)}<span class="of">/10</span></td>'
@@ -125,7 +120,7 @@ def matrix_rows(rows: Sequence[Any], offset: int) -> Markup:
             if j < len(digits) and digits[j].isdigit():
                 p = int(digits[j])
                 cells.append(f'<td class="cell p{p}" data-label="{_e(names[cid])}" title="{_e(names[cid])}: {p}/2">'
-                             f'{p}<span class="word"> {POINT_WORDS.get(p, "")}</span></td>')
+                             f'{p}<span class="sr"> {POINT_WORDS.get(p, "")}</span></td>')
             else:
                 cells.append(f'<td class="cell na" data-label="{_e(names[cid])}">–</td>')
         tier = _e(m.tier)
@@ -134,7 +129,7 @@ def matrix_rows(rows: Sequence[Any], offset: int) -> Markup:
             f'<td class="num rank" data-label="Rank">{i}</td>'
             f"{_model_cell(m)}"
             f'<td class="num total" data-label="Total"><strong>{int(m.total)}</strong>/30 '
-            f'<span class="tier tier-{tier}">{tier}</span> {verdict_chip(m.license_class)}</td>'
+            f'<span class="tier tier-{tier}">{tier}</span><br>{verdict_chip(m.license_class)}</td>'
             + "".join(cells) + "</tr>\n"
         )
     return Markup("".join(out))

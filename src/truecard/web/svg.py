@@ -94,7 +94,7 @@ def history_chart(
 
     out = [
         f'<svg id="{_e(chart_id)}" class="chart history-chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="TRUE total across evaluations">'
+        f'width="{width}" height="{height}" role="group" aria-label="TRUE total across evaluations; each point links to its evaluation">'
     ]
     band_fill = {"Bronze": "#f6ede6", "Silver": "#eef1f3", "Gold": "#fbf3dc", "Platinum": "#e6eff5"}
     for name, lo, hi in TIER_BANDS:
