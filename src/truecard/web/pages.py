@@ -125,6 +125,19 @@ def parse_query(request: Request, default_per_page: int = 50) -> tuple[repo.Lead
     return query, shown
 
 
+def _shown_value(key: str, value: Any) -> Any:
+    """A filter's value as the page says it ("Class III", "not open", "card + code")."""
+    yes_no = {"osaid": ("ready", "not ready"), "open": ("open licence", "not open"),
+              "finetuned": ("fine-tunes", "base models")}
+    if key == "mof":
+        return repo.MOF_FILTERS.get(value, value)
+    if key in yes_no:
+        return yes_no[key][0 if value == "yes" else 1]
+    if key == "scope":
+        return view.SCOPE_LABELS.get(value, value)
+    return value
+
+
 def _empty_message(query: repo.LeaderboardQuery, stats: dict[str, int] | None) -> str:
     if stats is not None and stats["models"] == 0:
         return "empty"
@@ -148,7 +161,7 @@ def _table(request: Request, s: Session, query: repo.LeaderboardQuery, shown: di
         rows, count = repo.list_models(s, query)
     stats = repo.stats(s) if count == 0 else None
     offset = (query.page - 1) * query.per_page
-    active = {k: v for k, v in query.filters().items()}
+    active = {k: _shown_value(k, v) for k, v in query.filters().items()}
     html = request.app.state.templates.get_template(template).render({
         "rows": rows, "rows_html": rows_fn(rows, offset), "count": count, "query": query,
         "params": shown, "page": query.page, "pages": pages, "offset": offset, "stats": stats,
