@@ -78,18 +78,18 @@ def test_leaderboard_sorts_without_reload_and_filters(page: Any, site: dict[str,
     page.evaluate("window.__still_here = true")
     page.click("th[data-sort=name] a")
     page.wait_for_url("**/?sort=name&dir=asc*")
-    page.wait_for_function("document.querySelector('th[data-sort=name]')?.classList.contains('sorted')")
+    page.locator("th[data-sort=name].sorted").wait_for()  # locator waits: no eval, which the CSP forbids
     names = _models(page)
     assert names == sorted(names, key=str.lower)
     page.click("th[data-sort=name] a")  # again: descending
     page.wait_for_url("**dir=desc*")
-    page.wait_for_function("document.querySelector('th[data-sort=name]')?.getAttribute('aria-sort') === 'descending'")
+    page.locator("th[data-sort=name][aria-sort=descending]").wait_for()
     names = _models(page)
     assert names == sorted(names, key=str.lower, reverse=True)
     assert page.evaluate("window.__still_here === true")  # sorted in place: no reload
     page.click("th[data-sort=reproducible] a")
     page.wait_for_url("**sort=reproducible*")
-    page.wait_for_function("document.querySelector('th[data-sort=reproducible]')?.classList.contains('sorted')")
+    page.locator("th[data-sort=reproducible].sorted").wait_for()
     repro = [int(r.split("/")[0]) for r in page.locator("#leaderboard tbody td[data-label=Reproducible]").all_inner_texts()]
     assert repro == sorted(repro, reverse=True)
     # filters (a plain form: works without JavaScript) keep the sort order
@@ -111,7 +111,7 @@ def test_leaderboard_sorts_without_reload_and_filters(page: Any, site: dict[str,
     assert _models(page) == ["example-org/open-model"]
     page.goto("/?per_page=20")
     page.click(".pager a[rel=next]")
-    page.wait_for_function("document.querySelector('#count')?.textContent.includes('21–40')")
+    page.locator("#count", has_text="21–40").wait_for()
 
 
 def test_model_page_chart_evidence_links_and_history(page: Any, site: dict[str, Any]) -> None:

@@ -122,6 +122,11 @@ def test_page_fits_has_no_errors_and_passes_axe(browser: Any, site: dict[str, An
         assert scroll_w <= view_w, f"{name} at {width}: the page is {scroll_w} px wide in a {view_w} px window"
         header = page.locator("header.top").bounding_box()
         assert header is not None and header["width"] >= view_w - 1, f"{name}: the header stops at {header}"
+        # chart text stays legible at every width (no label drawn smaller than 9 px)
+        tiny = page.evaluate("""() => [...document.querySelectorAll('svg.chart text')]
+            .map(t => [t.textContent, t.getBoundingClientRect().height])
+            .filter(([_, h]) => h > 0 && h < 9).slice(0, 5)""")
+        assert not tiny, f"{name} at {width}: chart labels too small: {tiny}"
         if name in SHOWS_VERDICT:
             verdict = page.locator(".verdict.v-not-open, .verdict-banner.v-not-open").first
             assert verdict.is_visible(), f"{name} at {width}: no visible openness verdict"
@@ -133,7 +138,11 @@ def test_page_fits_has_no_errors_and_passes_axe(browser: Any, site: dict[str, An
         if name == "leaderboard":
             assert page.locator("#leaderboard td.mof .mof-class").first.is_visible()
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"))
+        # the top of the page, two screens on a phone, one on a desktop (the first table rows show)
+        w, h = WIDTHS[width]
+        tall = min(page.evaluate("document.documentElement.scrollHeight"), int(h * (2.0 if width == "phone" else 1.0)))
+        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True,
+                        clip={"x": 0, "y": 0, "width": w, "height": tall})
         page.add_script_tag(path=axe)
         result = page.evaluate("""async () => {
             const r = await axe.run(document, {resultTypes: ['violations']});

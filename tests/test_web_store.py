@@ -15,7 +15,18 @@ import pytest
 from truecard.spec import CRITERION_IDS
 from truecard.store import StoreError, cards, migrate, open_store, reference, repo, transfer
 from truecard.store.diff import diff_scorecards
-from webutil import ROOT, card_for, client, db_url, demo_lines, example_card, load_demo, make_token, save, store
+from webutil import (
+    ROOT,
+    card_for,
+    client,
+    db_url,
+    demo_lines,
+    example_card,
+    load_demo,
+    make_token,
+    save,
+    store,
+)
 
 __all__ = ["client", "db_url", "store"]  # fixtures used here
 
