@@ -11,7 +11,7 @@ from truecard.store.orm import AuditEntry, Claim, Evaluation, Model
 from truecard.web.links import evidence_link
 
 MOF_LABELS = {1: "Class I", 2: "Class II", 3: "Class III", 0: "Unclassified"}
-MOF_NAMES = {1: "Class I — Open Science", 2: "Class II — Open Tooling", 3: "Class III — Open Model",
+MOF_NAMES = {1: "Open Science", 2: "Open Tooling", 3: "Open Model",
              0: "not even Class III: a required component is missing or not openly licensed"}
 SCOPE_LABELS = {"card-only": "card only", "card+code": "card + code", "verified": "verified"}
 SCOPE_HELP = {
