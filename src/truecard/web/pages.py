@@ -138,12 +138,6 @@ def _shown_value(key: str, value: Any) -> Any:
     return value
 
 
-def _empty_message(query: repo.LeaderboardQuery, stats: dict[str, int] | None) -> str:
-    if stats is not None and stats["models"] == 0:
-        return "empty"
-    return "no-match"
-
-
 def _table(request: Request, s: Session, query: repo.LeaderboardQuery, shown: dict[str, Any],
            template: str, rows_fn: Any, columns: Any, base: str) -> tuple[str, dict[str, Any]]:
     """One page of a model table, cached by query and data version: (html, facts)."""
@@ -166,7 +160,7 @@ def _table(request: Request, s: Session, query: repo.LeaderboardQuery, shown: di
         "rows": rows, "rows_html": rows_fn(rows, offset), "count": count, "query": query,
         "params": shown, "page": query.page, "pages": pages, "offset": offset, "stats": stats,
         "columns": columns, "numeric": NUMERIC, "ascending_first": ASCENDING_FIRST, "base": base,
-        "past_end": past_end, "empty": _empty_message(query, stats) if count == 0 else None,
+        "past_end": past_end, "empty": (None if count else "empty" if stats and stats["models"] == 0 else "no-match"),
         "active": active, "filter_labels": FILTER_LABELS, "q_shown": shown.get("q"),
     })
     out = (html, {"count": count, "page": query.page})
