@@ -21,9 +21,6 @@ from webutil import card_for, client, db_url, demo_lines, load_demo, save, store
 
 __all__ = ["client", "db_url", "store"]
 
-OPENWASHED = "llava-hf/llava-1.5-7b-hf"
-
-
 def load_full_demo(store: Any, n: int = 60) -> None:
     """The first `n` corpus evaluations plus every card + code and verified one."""
     from truecard.store import transfer
