@@ -5,12 +5,17 @@ concurrent clients on loopback.
     python benchmarks/bench_web.py --db postgresql+psycopg://postgres@127.0.0.1:54329/bench
     python benchmarks/bench_web.py --models 2000 --requests 1000   # quicker
 
-The store is filled through the real import path with 10,000 evaluations made from the 400
-real ones shipped as demo data (same scorecards under distinct model ids, so the leaderboard's
-distribution of totals, tiers and licences is the real one). The server is `truecard serve`
-(one uvicorn process) in a child process; the clients are asyncio + httpx in this process,
-each looping over a mix of leaderboard pages: default order, every sort column both ways,
-tier / licence / organisation / minimum-score filters, searches, and deep pages.
+The store is filled through the real import path with 10,000 evaluations made from the 401
+real models shipped as demo data (each model's latest evaluation, under distinct model ids, so
+the leaderboard's distribution of totals, tiers, licences, MOF classes and scopes is the real
+one). The server is `truecard serve` (one uvicorn process) in a child process; the clients are
+asyncio + httpx in this process, each looping over a mix of pages:
+
+- `--mix classic` (the mix of the first dashboard benchmark): default order, every sort column
+  both ways, tier / licence / organisation / minimum-score filters, searches, deep pages;
+- `--mix full` (default): classic, plus the framework columns (MOF, OSAID, OSAI, openness, scope
+  sorts; MOF / OSAID / open / scope / modality / fine-tune filters; multi-word searches) and the
+  criteria matrix (sorted by criteria, filtered).
 Not part of the test suite.
 """
 
@@ -46,7 +51,11 @@ def populate(url: str, n: int) -> float:
         db.dispose()
         return 0.0
     with gzip.open(DEMO, "rt", encoding="utf-8") as fh:
-        base = [json.loads(line) for line in fh]
+        latest = {}
+        for line in fh:  # a model's later evaluation replaces its earlier one
+            rec = json.loads(line)
+            latest[rec["model_id"]] = rec
+        base = list(latest.values())
 
     def records():
         for i in range(have, n):
@@ -66,7 +75,7 @@ def populate(url: str, n: int) -> float:
     return took
 
 
-def workload(rng: random.Random, orgs: list[str]) -> list[str]:
+def workload(rng: random.Random, orgs: list[str], mix: str = "full") -> list[str]:
     sorts = ["total", "detected", "name", "transparent", "reproducible", "understandable", "executable",
              "license", "org", "scanned"]
     urls = ["/"] * 10
@@ -86,6 +95,20 @@ def workload(rng: random.Random, orgs: list[str]) -> list[str]:
     for p in (2, 10, 50, 100, 199):
         urls.append(f"/?page={p}")
     urls.append("/?tier=Silver&license=osi-permissive&min_score=12&sort=name&page=3")
+    if mix == "classic":
+        return urls
+    for s in ("mof", "osaid", "osai", "open", "scope"):
+        for d in ("asc", "desc"):
+            urls.append(f"/?sort={s}&dir={d}")
+    for f in ("open=no", "open=yes", "mof=2", "mof=0", "osaid=yes", "scope=card-only", "scope=card%2Bcode",
+              "modality=text", "modality=vision", "finetuned=yes", "open=no&tier=Gold", "mof=0&sort=osai"):
+        urls.append(f"/?{f}")
+    for q in ("mistral 7b", "llama instruct", "bert base"):
+        urls.append("/?q=" + q.replace(" ", "+"))
+    urls.append("/?page=999")
+    for c in ("transparent.license", "reproducible.checkpoints", "executable.inference"):
+        urls.append(f"/matrix?sort={c}")
+    urls += ["/matrix", "/matrix?open=no&page=3", "/matrix?scope=card-only&sort=name"]
     return urls
 
 
@@ -104,7 +127,7 @@ async def run_load(base: str, urls: list[str], clients: int, total: int) -> tupl
             t = time.perf_counter()
             r = await http.get(base + url)
             latencies.append(time.perf_counter() - t)
-            if r.status_code != 200 or b'id="leaderboard"' not in r.content:
+            if r.status_code != 200 or (b'id="leaderboard"' not in r.content and b'id="matrix"' not in r.content):
                 errors += 1
 
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -131,6 +154,8 @@ def main() -> int:
     ap.add_argument("--db", help="database URL (default: a temporary SQLite file)")
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--workers", type=int, default=1, help="server processes (truecard serve --workers)")
+    ap.add_argument("--mix", choices=("full", "classic"), default="full",
+                    help="pages requested: full (with the framework columns and the matrix) or classic")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args()
 
@@ -175,7 +200,7 @@ def main() -> int:
                     err = server.stderr.read().decode() if server.stderr else ""
                     raise SystemExit("server did not start: " + err) from None
                 time.sleep(0.2)
-        urls = workload(random.Random(0), orgs)
+        urls = workload(random.Random(0), orgs, args.mix)
         lat, errors, wall = asyncio.run(run_load(base, urls, args.clients, args.requests))
     finally:
         server.terminate()
@@ -196,11 +221,13 @@ def main() -> int:
         "fill_seconds": round(fill, 1),
         "cpus": os.cpu_count(),
         "workers": args.workers,
+        "mix": args.mix,
+        "distinct_pages": len(set(urls)),
     }
     if args.json:
         print(json.dumps(figures))
     else:
-        print(f"leaderboard, {figures['models']:,} models, {args.clients} concurrent clients, "
+        print(f"dashboard ({args.mix} mix, {figures['distinct_pages']} distinct pages), {figures['models']:,} models, {args.clients} concurrent clients, "
               f"{figures['requests']:,} requests on loopback ({figures['backend']}, {args.workers} server "
               f"process(es), {figures['cpus']} CPUs):")
         print(f"  p50 {figures['p50_ms']} ms   p95 {figures['p95_ms']} ms   p99 {figures['p99_ms']} ms   "

@@ -64,7 +64,8 @@ def test_scan_save_twice_across_revisions_builds_history(db_url: str, tmp_path: 
     rev1 = git(repo, "rev-parse", "HEAD")
     p = run("scan", str(repo), "--save", "--db", db_url, "--model-id", "example/tiny-open-model", "-f", "json")
     assert p.returncode == 0, p.stderr
-    assert json.loads(p.stdout)["total"] >= 0  # stdout stays the pure report
+    report = json.loads(p.stdout)
+    assert report["total"] >= 0 and report["frameworks"] == {}  # stdout stays the report asked for
     assert "saved evaluation" in p.stderr and "(new model)" in p.stderr
     (repo / "train.py").unlink()  # the next revision drops its training script
     git(repo, "commit", "-qam", "second")
@@ -80,6 +81,10 @@ def test_scan_save_twice_across_revisions_builds_history(db_url: str, tmp_path: 
         m = r.get_model(s, "example/tiny-open-model")
         hist = r.history(s, m)
         assert [h.revision for h in hist] == [rev1, rev2]
+        # the stored evaluation carries every framework's view (the dashboard shows them)
+        stored = r.scorecard_doc(r.get_evaluation(s, m, hist[0].id))
+        assert set(stored["frameworks"]) == {"mof", "osaid", "osai"}
+        assert hist[0].mof_class == stored["frameworks"]["mof"]["class"] and hist[0].osaid_ready is not None
         d = diff_scorecards(r.scorecard_doc(r.get_evaluation(s, m, hist[0].id)), r.scorecard_doc(r.get_evaluation(s, m, hist[1].id)))
         assert any(x["id"] == "transparent.training_code" for x in d["moved"] + d["reworded"] + d["evidence_changed"])
     db.dispose()
@@ -202,13 +207,16 @@ def test_serve_demo_shows_a_real_leaderboard() -> None:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/models?per_page=1", timeout=30) as r:
             body = json.loads(r.read())
-        assert body["total"] == 400
+        assert body["total"] == 401  # 400 corpus models and the bundled example
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/models/01-ai/Yi-9B", timeout=30) as r:
             assert b"01-ai/Yi-9B" in r.read()
+        q = f"http://127.0.0.1:{port}/api/models?scope=verified"
+        with urllib.request.urlopen(q, timeout=30) as r:
+            assert [i["model_id"] for i in json.loads(r.read())["items"]] == ["truecard/tiny-open-model"]
     finally:
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
-    assert "imported 400 evaluation(s)" in out
+    assert "imported 420 evaluation(s)" in out
 
 
 def test_cli_start_up_does_not_load_the_web_stack() -> None:

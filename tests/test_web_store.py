@@ -15,7 +15,18 @@ import pytest
 from truecard.spec import CRITERION_IDS
 from truecard.store import StoreError, cards, migrate, open_store, reference, repo, transfer
 from truecard.store.diff import diff_scorecards
-from webutil import card_for, client, db_url, demo_lines, example_card, load_demo, make_token, save, store
+from webutil import (
+    ROOT,
+    card_for,
+    client,
+    db_url,
+    demo_lines,
+    example_card,
+    load_demo,
+    make_token,
+    save,
+    store,
+)
 
 __all__ = ["client", "db_url", "store"]  # fixtures used here
 
@@ -386,13 +397,23 @@ def test_reference_tool_export_imports_as_claims_never_detected(store: Any, tmp_
         reference.to_scorecard({"modelName": "", "scores": {}})
 
 
-def test_demo_data_is_truecards_own_evaluation_of_the_corpus_cards() -> None:
+def test_demo_data_is_truecards_own_evaluations_of_real_models() -> None:
+    """400 card-only corpus evaluations, 19 card + code evaluations of the labelled models with a
+    code snapshot (a later evaluation of the same model), and the bundled example, run."""
     lines = demo_lines()
-    assert len(lines) == 400
     recs = [json.loads(line) for line in lines]
-    assert all(r["kind"] == "evaluation" and cards.validate_scorecard(r["scorecard"]) for r in recs[:50])
-    ids = {r["model_id"] for r in recs}
-    assert "01-ai/Yi-9B" in ids and len(ids) == 400
+    assert all(r["kind"] == "evaluation" and cards.validate_scorecard(r["scorecard"]) for r in recs)
+    ids = [r["model_id"] for r in recs]
+    assert "01-ai/Yi-9B" in ids and len(set(ids[:400])) == 400
+    scopes = [cards.scope_of(r["scorecard"]) for r in recs]
+    assert scopes[:400] == ["card-only"] * 400
+    assert scopes[400:419] == ["card+code"] * 19 and set(ids[400:419]) <= set(ids[:400])
+    assert scopes[419] == "verified" and ids[419] == "truecard/tiny-open-model"
+    assert all(set(r["scorecard"]["frameworks"]) >= {"mof", "osaid", "osai"} for r in recs)
     src = recs[0]["scorecard"]["subject"]["sources"][0]
     assert src["kind"] == "hf" and src["partial"] is True and "README.md" in src["notes"][0]
-    assert "/tmp" not in lines[0]  # no temporary path leaked
+    code = recs[400]["scorecard"]["subject"]["sources"][1]
+    assert code["kind"] == "gh" and code["location"].startswith("https://github.com/") and len(code["revision"]) == 40
+    for line in lines:  # no temporary or local path leaked
+        assert "/tmp/" not in line and "/work/" not in line and "truecard-demo-" not in line
+    assert (ROOT / "src/truecard/store/data/demo-evaluations.jsonl.gz").stat().st_size < 2_000_000

@@ -201,13 +201,20 @@ def scan(
         raise fail(str(exc)) from None
     from truecard.integrity import TrustError, trusting
 
+    scan_selection = selection
+    if save or db:
+        # a stored evaluation carries every built-in framework's view (the dashboard shows them all)
+        from truecard.frameworks import Selection
+
+        extra = [n for n in ("mof", "osaid", "osai") if n not in selection.names]
+        scan_selection = Selection([*selection.names, *extra], selection.policies)
     try:
         with trusting(trust_key or (), trust_cert or ()):
             card = run_scan(
                 *sources,
                 claims=claims,
                 use_claims=not no_claims,
-                frameworks=selection,
+                frameworks=scan_selection,
                 offline=offline,
                 follow_links=follow_links,
                 verify=verify_options,
@@ -217,6 +224,10 @@ def scan(
     empty = nothing_to_score(card)
     if empty:
         raise fail(f"nothing to score in {', '.join(sources)}: {empty}")
+    stored = card
+    if scan_selection is not selection:  # the report shows what was asked for
+        wanted = set(selection.keys())
+        card = card.model_copy(update={"frameworks": {k: v for k, v in card.frameworks.items() if k in wanted}})
     if fmt == "table" and output is None:
         from rich.console import Console
 
@@ -233,7 +244,7 @@ def scan(
     if save or db:
         from truecard.commands._common import save_scorecard
 
-        save_scorecard(card, db, model_id)
+        save_scorecard(stored, db, model_id)
     exit_code = 0
     for pol in failed_policies(card):
         typer.echo(f"truecard: policy {pol['policy']!r} not met: {'; '.join(pol['failures'])}", err=True)

@@ -23,7 +23,7 @@ MODEL_ID_MAX = 200
 # HF-style ids: `name` or `org/name`; letters, digits, '.', '_', '-'.
 MODEL_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9._-]+)?$")
 # Last path segments the web routes use after a model id (/models/ORG/NAME/diff ...).
-RESERVED_SEGMENTS = {"claims", "claim", "diff", "evaluations", "audit", "history", "badge"}
+RESERVED_SEGMENTS = {"claims", "claim", "diff", "evaluations", "audit", "history", "badge", "download"}
 SCORECARD_MAX_BYTES = 5_000_000
 
 LICENSE_CLASSES = (
@@ -37,6 +37,11 @@ _RESTRICTIVENESS = {
     "open-data": 4, "osi-copyleft": 5, "osi-permissive": 6,
 }
 DIMENSIONS = ("transparent", "reproducible", "understandable", "executable")
+# Weights under one of these classes are open; any other class means the model is not open
+# source whatever its TRUE tier (the openness verdict shown beside the tier).
+OPEN_LICENSE_CLASSES = ("osi-permissive", "osi-copyleft", "open-data", "open-content")
+SCOPES = ("card-only", "card+code", "verified")
+MODALITIES = ("text", "code", "vision", "audio", "multimodal", "other")
 TIERS = ("Bronze", "Silver", "Gold", "Platinum")
 
 
@@ -222,7 +227,96 @@ def summary(card: Scorecard, doc: dict[str, Any]) -> dict[str, Any]:
         "tier": card.tier,
         **{d: dims[d] for d in DIMENSIONS},
         "license_class": weights_license_class(doc),
+        **framework_summary(doc),
     }
+
+
+def framework_summary(doc: dict[str, Any]) -> dict[str, Any]:
+    """The other frameworks' headline figures, the scope read, modality, base or fine-tune and
+    the criteria's points, from a stored scorecard (also the 0002 migration's backfill)."""
+    fw = doc.get("frameworks") if isinstance(doc.get("frameworks"), dict) else {}
+    mof = fw.get("mof") if isinstance(fw.get("mof"), dict) else {}
+    osaid = fw.get("osaid") if isinstance(fw.get("osaid"), dict) else {}
+    osai = fw.get("osai") if isinstance(fw.get("osai"), dict) else {}
+    mof_class = mof.get("class")
+    score = osai.get("score_percent")
+    if score is None and isinstance(osai.get("score"), (int, float)):
+        score = float(osai["score"]) * 100
+    mc = doc.get("model_card") if isinstance(doc.get("model_card"), dict) else {}
+    return {
+        "mof_class": int(mof_class) if isinstance(mof_class, int) and 0 <= mof_class <= 3 else None,
+        "osaid_ready": bool(osaid["ready"]) if isinstance(osaid.get("ready"), bool) else None,
+        "osai_score": round(float(score), 1) if isinstance(score, (int, float)) else None,
+        "scope": scope_of(doc),
+        "modality": modality_of(mc),
+        "finetuned": bool(mc.get("base_model")) if mc else None,
+        "points": "".join(
+            str(min(9, max(0, int(c.get("points", 0)))))
+            for d in doc.get("dimensions") or [] for c in d.get("criteria") or []
+        )[:15],
+    }
+
+
+def scope_of(doc: dict[str, Any]) -> str:
+    """What the evaluation read: `verified` (the model was run and passed), `card-only` (no file
+    but the model card is cited anywhere), else `card+code` (the card and other files)."""
+    ver = doc.get("verification")
+    if isinstance(ver, dict) and ver.get("status") == "passed":
+        return "verified"
+    mc = doc.get("model_card") if isinstance(doc.get("model_card"), dict) else {}
+    card_files = {str(mc.get("card") or "README.md"), "README.md"}
+    paths = {
+        e.get("path") for d in doc.get("dimensions") or [] for c in d.get("criteria") or []
+        for e in c.get("evidence") or [] if isinstance(e, dict) and e.get("origin", "detected") != "claimed"
+    }
+    paths.discard(None)
+    return "card-only" if paths <= card_files else "card+code"
+
+
+_TASKS = {
+    "code": ("code",),
+    "multimodal": ("image-text-to-text", "visual-question-answering", "image-to-text", "text-to-image",
+                   "document-question-answering", "video-text-to-text", "any-to-any", "text-to-video",
+                   "zero-shot-image-classification", "image-text", "feature-extraction-image"),
+    "audio": ("automatic-speech-recognition", "text-to-speech", "audio", "speech", "voice"),
+    "vision": ("image", "object-detection", "depth-estimation", "mask-generation", "video"),
+    "text": ("text", "fill-mask", "token-classification", "question-answering", "summarization",
+             "translation", "sentence-similarity", "feature-extraction", "conversational", "table-question"),
+}
+
+
+def modality_of(model_card: dict[str, Any]) -> str | None:
+    """A coarse modality from the card's `pipeline_tag` (and tags), for the leaderboard filter."""
+    task = str(model_card.get("task") or "").lower()
+    tags = [str(t).lower() for t in model_card.get("tags") or []]
+    if any(t.startswith("code") for t in tags) and (not task or task.startswith("text")):
+        return "code"
+    if not task:
+        return None
+    for modality, keys in _TASKS.items():
+        if modality == "code":
+            continue
+        if any(task == k or task.startswith(k) for k in keys):
+            return modality
+    return "other"
+
+
+def openness_verdict(license_class: str | None) -> dict[str, str]:
+    """Whether the weights are open, in words: the verdict shown beside the TRUE tier."""
+    cls = license_class or "unknown"
+    if cls in OPEN_LICENSE_CLASSES:
+        return {"verdict": "open", "label": "open licence",
+                "text": "the weights are under an open licence"}
+    if cls in ("restricted", "non-commercial", "proprietary"):
+        what = {"restricted": "restricts use", "non-commercial": "forbids commercial use",
+                "proprietary": "is proprietary"}[cls]
+        return {"verdict": "not-open", "label": "not open source",
+                "text": f"the weights' licence {what}: not open source"}
+    if cls == "none":
+        return {"verdict": "not-open", "label": "no licence",
+                "text": "no licence was found for the weights: not open source"}
+    return {"verdict": "unclear", "label": "licence unclear",
+            "text": "the weights' licence could not be identified: not shown to be open source"}
 
 
 def scanned_at(card: Scorecard) -> datetime:

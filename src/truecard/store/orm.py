@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -102,10 +103,27 @@ def _bytewise(length: int) -> String:
 # Sortable leaderboard columns: each has a composite index (column, sort_key), the tie-breaker,
 # so every order and every page is one index scan even with 10,000s of models.
 SORTABLE = ("total_detected", "transparent", "reproducible", "understandable", "executable",
-            "license_class", "organisation", "last_scanned_at")
+            "license_class", "organisation", "last_scanned_at", "osai_score")
 
 
-class Model(Base):
+class FrameworkColumns:
+    """Columns every evaluation carries besides TRUE's (and its model copies from the latest):
+    the other frameworks' headline figures, what was read, and what the model is, so the
+    leaderboard filters and sorts on them in SQL. Framework columns are NULL when the stored
+    scorecard did not compute that framework (`truecard scan -F mof` and `--save` do)."""
+
+    # MOF class: 1 (Open Science) .. 3 (Open Model), 0 unclassified
+    mof_class: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    osaid_ready: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    osai_score: Mapped[float | None] = mapped_column(Float, nullable=True)  # percent, 0-100
+    # what was read: "card-only", "card+code" (the card and other files), "verified" (also run)
+    scope: Mapped[str] = mapped_column(String(16), default="card+code", server_default="card+code")
+    modality: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    finetuned: Mapped[bool | None] = mapped_column(Boolean, nullable=True)  # base_model named
+    points: Mapped[str] = mapped_column(String(15), default="", server_default="")  # criteria, 1 digit each
+
+
+class Model(FrameworkColumns, Base):
     """One model (e.g. `org/name`) and its latest evaluation's leaderboard columns."""
 
     __tablename__ = "models"
@@ -138,7 +156,7 @@ class Model(Base):
     owner: Mapped[User | None] = relationship(lazy="select")
 
 
-class Evaluation(Base):
+class Evaluation(FrameworkColumns, Base):
     """One stored scorecard: its full JSON, exactly as received, plus indexed summary columns."""
 
     __tablename__ = "evaluations"

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import case, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from truecard.spec import CRITERION_IDS
@@ -300,7 +300,11 @@ def save_evaluation(
 
 # --------------------------------------------------------------------------------- leaderboard
 
-SORTS = {
+# MOF classes sort most open first: Class I (3 points), II, III, unclassified (0), not computed
+_MOF_RANK = case((Model.mof_class.between(1, 3), 4 - Model.mof_class), (Model.mof_class == 0, 0), else_=-1)
+_OPEN = Model.license_class.in_(cards.OPEN_LICENSE_CLASSES)
+
+SORTS: dict[str, Any] = {
     "name": Model.sort_key,
     "total": Model.total,
     "detected": Model.total_detected,
@@ -312,8 +316,18 @@ SORTS = {
     "license": Model.license_class,
     "org": Model.organisation,
     "scanned": Model.last_scanned_at,
+    "mof": _MOF_RANK,
+    "osaid": case((Model.osaid_ready.is_(True), 1), (Model.osaid_ready.is_(False), 0), else_=-1),
+    "osai": func.coalesce(Model.osai_score, -1.0),
+    "open": case((_OPEN, 1), else_=0),
+    "scope": case((Model.scope == "verified", 2), (Model.scope == "card+code", 1), else_=0),
 }
+# the matrix view sorts by any criterion: its digit in `points`
+for _i, _cid in enumerate(CRITERION_IDS):
+    SORTS[_cid] = func.substr(Model.points, _i + 1, 1)
 PER_PAGE_MAX = 200
+MOF_FILTERS = {"1": "Class I", "2": "Class II", "3": "Class III", "0": "unclassified", "none": "not computed"}
+YES_NO = ("yes", "no")
 
 
 @dataclass
@@ -328,6 +342,12 @@ class LeaderboardQuery:
     page: int = 1
     per_page: int = 50
     problems: list[str] = field(default_factory=list)
+    mof: str | None = None  # "1", "2", "3", "0" (unclassified), "none" (not computed)
+    osaid: str | None = None  # "yes" (ready) / "no"
+    open: str | None = None  # "yes": weights under an open licence; "no": not (openwashing risk)
+    scope: str | None = None  # "card-only", "card+code", "verified"
+    modality: str | None = None
+    finetuned: str | None = None  # "yes" (names a base model) / "no"
 
     def normalised(self) -> LeaderboardQuery:
         """Clamp and correct every field (a bad value is dropped and noted, never an error page)."""
@@ -347,6 +367,16 @@ class LeaderboardQuery:
             if lic not in cards.LICENSE_CLASSES:
                 p.append(f"unknown licence class {self.license!r}")
                 lic = None
+
+        def pick(value: str | None, allowed: Sequence[str], what: str) -> str | None:
+            v = (value or "").strip().lower()
+            if not v:
+                return None
+            if v not in allowed:
+                p.append(f"unknown {what} {value!r}")
+                return None
+            return v
+
         min_score = self.min_score
         if min_score is not None and not 0 <= min_score <= 30:
             min_score = max(0, min(30, min_score))
@@ -354,8 +384,17 @@ class LeaderboardQuery:
         org = (self.org or "").strip()[:100] or None
         per_page = max(1, min(PER_PAGE_MAX, self.per_page))
         return LeaderboardQuery(
-            sort, direction, tier, org, lic, min_score, q, max(1, min(self.page, 1_000_000)), per_page, p
+            sort, direction, tier, org, lic, min_score, q, max(1, min(self.page, 1_000_000)), per_page, p,
+            mof=pick(self.mof, tuple(MOF_FILTERS), "MOF class"), osaid=pick(self.osaid, YES_NO, "OSAID value"),
+            open=pick(self.open, YES_NO, "openness value"), scope=pick(self.scope, cards.SCOPES, "scope"),
+            modality=pick(self.modality, cards.MODALITIES, "modality"),
+            finetuned=pick(self.finetuned, YES_NO, "fine-tune value"),
         )
+
+    def filters(self) -> dict[str, Any]:
+        """The active filters, by query parameter (for messages and links)."""
+        keys = ("q", "tier", "org", "license", "min_score", "mof", "osaid", "open", "scope", "modality", "finetuned")
+        return {k: getattr(self, k) for k in keys if getattr(self, k) not in (None, "")}
 
 
 # The leaderboard's columns: rows carry these attributes (no ORM entities built: a page of
@@ -364,14 +403,20 @@ ROW_COLUMNS = (
     Model.model_id, Model.name, Model.organisation, Model.total, Model.total_detected, Model.tier,
     Model.transparent, Model.reproducible, Model.understandable, Model.executable, Model.license_class,
     Model.last_scanned_at, Model.evaluations_count, Model.claims_count,
+    Model.mof_class, Model.osaid_ready, Model.osai_score, Model.scope, Model.modality, Model.finetuned,
+    Model.points,
 )
 
 
-def list_models(s: Session, query: LeaderboardQuery) -> tuple[list[Any], int]:
-    """One page of the leaderboard (rows with the `ROW_COLUMNS` attributes) and the number of
-    models matching the filters."""
-    q = query.normalised()
-    conds = []
+def search_terms(q: str) -> list[str]:
+    """Words of a search, lower-cased; each must match the id, the organisation or the name."""
+    import re
+
+    return [w for w in re.split(r"[\s,;]+", q.lower()) if w][:8]
+
+
+def conditions(q: LeaderboardQuery) -> list[Any]:
+    conds: list[Any] = []
     if q.tier:
         conds.append(Model.tier == q.tier)
     if q.org:
@@ -380,24 +425,62 @@ def list_models(s: Session, query: LeaderboardQuery) -> tuple[list[Any], int]:
         conds.append(Model.license_class == q.license)
     if q.min_score is not None:
         conds.append(Model.total >= q.min_score)
-    if q.q:
-        conds.append(Model.sort_key.contains(q.q.lower(), autoescape=True))
+    if q.mof:
+        conds.append(Model.mof_class.is_(None) if q.mof == "none" else Model.mof_class == int(q.mof))
+    if q.osaid:
+        conds.append(Model.osaid_ready.is_(q.osaid == "yes"))
+    if q.open:
+        conds.append(_OPEN if q.open == "yes" else ~_OPEN)
+    if q.scope:
+        conds.append(Model.scope == q.scope)
+    if q.modality:
+        conds.append(Model.modality == q.modality)
+    if q.finetuned:
+        conds.append(Model.finetuned.is_(q.finetuned == "yes"))
+    for w in search_terms(q.q or ""):
+        conds.append(or_(
+            Model.sort_key.contains(w, autoescape=True),
+            func.lower(Model.name).contains(w, autoescape=True),
+            func.lower(Model.organisation).contains(w, autoescape=True),
+        ))
+    return conds
+
+
+def _order(q: LeaderboardQuery) -> list[Any]:
     col: Any = SORTS[q.sort]
     desc = q.direction == "desc"
     if q.sort in ("total", "tier"):
         # ix_models_rank: total, detected total, then model id A-Z (Z-A when ascending)
-        order = [Model.total.desc(), Model.total_detected.desc(), Model.sort_key.asc()]
-        if not desc:
-            order = [Model.total.asc(), Model.total_detected.asc(), Model.sort_key.desc()]
-    elif q.sort == "name":
-        order = [Model.sort_key.desc() if desc else Model.sort_key.asc()]
-    else:
-        # ix_models_<column>_sort: ties broken by model id in the same direction
-        order = [col.desc(), Model.sort_key.desc()] if desc else [col.asc(), Model.sort_key.asc()]
-    stmt = select(*ROW_COLUMNS).where(*conds).order_by(*order).offset((q.page - 1) * q.per_page).limit(q.per_page)
-    rows = list(s.execute(stmt))
+        if desc:
+            return [Model.total.desc(), Model.total_detected.desc(), Model.sort_key.asc()]
+        return [Model.total.asc(), Model.total_detected.asc(), Model.sort_key.desc()]
+    if q.sort == "name":
+        return [Model.sort_key.desc() if desc else Model.sort_key.asc()]
+    if q.sort in ("mof", "osaid", "osai", "open", "scope") or q.sort in CRITERION_IDS:
+        # computed orders: ties by total (best first when descending), then model id
+        if desc:
+            return [col.desc(), Model.total.desc(), Model.sort_key.asc()]
+        return [col.asc(), Model.total.asc(), Model.sort_key.desc()]
+    # ix_models_<column>_sort: ties broken by model id in the same direction
+    return [col.desc(), Model.sort_key.desc()] if desc else [col.asc(), Model.sort_key.asc()]
+
+
+def list_models(s: Session, query: LeaderboardQuery) -> tuple[list[Any], int]:
+    """One page of the leaderboard (rows with the `ROW_COLUMNS` attributes) and the number of
+    models matching the filters."""
+    q = query.normalised()
+    conds = conditions(q)
+    stmt = select(*ROW_COLUMNS).where(*conds).order_by(*_order(q))
+    rows = list(s.execute(stmt.offset((q.page - 1) * q.per_page).limit(q.per_page)))
     count = s.scalar(select(func.count(Model.id)).where(*conds)) or 0
     return rows, count
+
+
+def all_models(s: Session, query: LeaderboardQuery, limit: int = 100_000) -> list[Any]:
+    """Every model matching the filters, in the query's order (the CSV and JSON downloads)."""
+    q = query.normalised()
+    stmt = select(*ROW_COLUMNS).where(*conditions(q)).order_by(*_order(q)).limit(limit)
+    return list(s.execute(stmt))
 
 
 # --------------------------------------------------------------------------------- evaluations

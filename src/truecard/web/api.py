@@ -30,10 +30,12 @@ LicenseClass = Literal[
     "osi-permissive", "osi-copyleft", "open-data", "open-content", "restricted", "non-commercial",
     "proprietary", "none", "unknown",
 ]
-SortKey = Literal[
+SORT_KEYS = (
     "total", "detected", "tier", "name", "transparent", "reproducible", "understandable",
-    "executable", "license", "org", "scanned",
-]
+    "executable", "license", "org", "scanned", "mof", "osaid", "osai", "open", "scope", *CRITERION_IDS,
+)
+SortKey = Literal[SORT_KEYS]  # type: ignore[valid-type]
+YesNo = Literal["yes", "no"]
 
 
 # ------------------------------------------------------------------------------------ schemas
@@ -46,6 +48,26 @@ class Dimensions(BaseModel):
     executable: int
 
 
+class Openness(BaseModel):
+    verdict: Literal["open", "not-open", "unclear"] = Field(
+        description="open: the weights are under an open licence; not-open: their licence restricts use "
+        "(or there is none): not open source whatever the tier; unclear: not identified")
+    label: str
+    text: str
+
+
+class MofSummary(BaseModel):
+    class_: int = Field(alias="class", description="1 Open Science, 2 Open Tooling, 3 Open Model, 0 unclassified")
+    label: str
+    name: str
+
+
+class FrameworksSummary(BaseModel):
+    mof: MofSummary | None = Field(description="Model Openness Framework class (null: not computed)")
+    osaid: dict[str, bool] | None = Field(description='OSI Open Source AI Definition: {"ready": bool}')
+    osai: dict[str, float] | None = Field(description='European Open Source AI Index: {"score_percent": 0-100}')
+
+
 class ModelSummary(BaseModel):
     model_id: str = Field(examples=["EleutherAI/pythia-1b"])
     name: str
@@ -56,6 +78,12 @@ class ModelSummary(BaseModel):
     tier: str
     dimensions: Dimensions
     license_class: str = Field(description="Licence class of the weights (most restrictive found)")
+    openness: Openness
+    frameworks: FrameworksSummary
+    scope: str = Field(description="What was read: card-only, card+code, verified (also run)")
+    modality: str | None
+    finetuned: bool | None = Field(description="The card names a base model")
+    criteria: dict[str, int | None] = Field(description="Points of each of the 15 criteria")
     last_scanned_at: str | None
     evaluations: int
     claims: int
@@ -81,6 +109,9 @@ class EvaluationSummary(BaseModel):
     tier: str
     dimensions: Dimensions
     license_class: str
+    openness: Openness
+    frameworks: FrameworksSummary
+    scope: str
     truecard_version: str
 
 
@@ -233,11 +264,21 @@ def list_models(
     org: str | None = Query(None, max_length=100, description="Organisation (exact)"),
     license_class: LicenseClass | None = Query(None, alias="license", description="Weights licence class"),
     min_score: int | None = Query(None, ge=0, le=30),
-    q: str | None = Query(None, max_length=100, description="Search in model ids"),
+    q: str | None = Query(None, max_length=100,
+                          description="Words, in any order, each found in the model id, organisation or name"),
+    mof: Literal["1", "2", "3", "0", "none"] | None = Query(
+        None, description="MOF class (0: unclassified, none: not computed)"),
+    osaid: YesNo | None = Query(None, description="OSAID 1.0 ready"),
+    open_weights: YesNo | None = Query(None, alias="open", description="Weights under an open licence"),
+    scope: Literal["card-only", "card+code", "verified"] | None = Query(None, description="What was read"),
+    modality: Literal["text", "code", "vision", "audio", "multimodal", "other"] | None = None,
+    finetuned: YesNo | None = Query(None, description="The card names a base model"),
     page: int = Query(1, ge=1, le=1_000_000),
     per_page: int = Query(50, ge=1, le=repo.PER_PAGE_MAX),
 ) -> dict[str, Any]:
-    query = repo.LeaderboardQuery(sort, direction, tier, org, license_class, min_score, q, page, per_page)
+    query = repo.LeaderboardQuery(sort, direction, tier, org, license_class, min_score, q, page, per_page,
+                                  mof=mof, osaid=osaid, open=open_weights, scope=scope, modality=modality,
+                                  finetuned=finetuned)
     rows, count = repo.list_models(s, query)
     return {"total": count, "page": page, "per_page": per_page, "items": [view.model_summary(m) for m in rows]}
 
@@ -445,13 +486,19 @@ def _first_error(exc: Exception) -> str:
 # ------------------------------------------------------------------------------------- badges
 
 
+NOT_OPEN_COLOUR = "#b42318"  # the badge of a model whose weights are not open: red, whatever the tier
+
+
 def _badge_parts(s: Session, model_id: str) -> tuple[str, str, bool]:
     from truecard.reports.badge import UNKNOWN_COLOR, tier_color
 
     m = repo.get_model(s, model_id)
     if m is None:
         return "not rated", UNKNOWN_COLOR, False
-    return f"{m.total}/30 {m.tier}", tier_color(m.tier), True
+    verdict = cards.openness_verdict(m.license_class)
+    if verdict["verdict"] == "open":
+        return f"{m.total}/30 {m.tier}", tier_color(m.tier), True
+    return f"{m.total}/30 {m.tier} · {verdict['label']}", NOT_OPEN_COLOUR, True
 
 
 @router.get("/badge/{model_id:path}.svg", tags=["badges"], summary='SVG badge: "TRUE 24/30 Gold"',

@@ -75,8 +75,12 @@ def _wants_json(request: Request) -> bool:
     return p.startswith(("/api/", "/badge/")) or p in ("/api", "/openapi.json")
 
 
-def create_app(db: Database | str | None = None, *, title: str = "truecard dashboard") -> FastAPI:
-    """Build the app on a store (opened, and created if empty, from a URL when given one)."""
+def create_app(db: Database | str | None = None, *, title: str = "truecard dashboard",
+               public_url: str | None = None) -> FastAPI:
+    """Build the app on a store (opened, and created if empty, from a URL when given one).
+
+    `public_url` (else $TRUECARD_PUBLIC_URL) is the site's address in badge code; without it,
+    the address each request came to."""
     store = db if isinstance(db, Database) else open_store(db)
     app = FastAPI(
         title=title,
@@ -91,6 +95,7 @@ def create_app(db: Database | str | None = None, *, title: str = "truecard dashb
         openapi_url="/openapi.json",
     )
     app.state.db = store
+    app.state.public_url = (public_url or os.environ.get("TRUECARD_PUBLIC_URL") or "").strip() or None
     app.add_middleware(Guard)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     from truecard.web import filters

@@ -7,6 +7,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from truecard.web.svg import DIM_COLOURS, TIER_COLOURS, UNRATED
 from truecard.web.view import short_rev
@@ -30,7 +32,29 @@ def query(params: dict[str, Any], **changes: Any) -> str:
     return "?" + urlencode(pairs, doseq=True) if pairs else "?"
 
 
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    # only http(s) links become links (never javascript:, data:, relative paths)
+    md.validateLink = lambda url: url.strip().lower().startswith(("http://", "https://"))  # type: ignore[method-assign]
+    md.disable(["image"])
+    return md
+
+
+_MD = _markdown()
+
+
+def markdown_inline(text: Any) -> Markup:
+    """Inline Markdown of a reason or a hint (code spans, emphasis, http links), made safe:
+    raw HTML in the text is escaped, not passed through."""
+    if text is None:
+        return Markup("")
+    html = _MD.renderInline(str(text))
+    html = html.replace("<a href=", '<a rel="nofollow noopener noreferrer" href=')
+    return Markup(html)
+
+
 def install(env: Environment) -> None:
+    env.filters["md"] = markdown_inline
     env.filters["dt"] = fmt_dt
     env.filters["rev"] = short_rev
     env.globals["qs"] = query

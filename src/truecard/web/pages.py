@@ -22,7 +22,7 @@ from truecard.store.diff import diff_scorecards
 from truecard.store.orm import User, WebSession
 from truecard.web import svg, view
 from truecard.web.api import compare_data, pick_pair, with_retry
-from truecard.web.rows import leaderboard_rows
+from truecard.web.rows import leaderboard_rows, matrix_rows, scope_chip
 
 router = APIRouter(include_in_schema=False)
 COOKIE = "truecard_session"
@@ -81,52 +81,203 @@ def _safe_next(target: str | None) -> str:
 # ------------------------------------------------------------------------------- leaderboard
 
 
+# (sort key, header, full name for the header's tooltip and the legend)
 COLUMNS = [
-    ("name", "Model"), ("org", "Organisation"), ("total", "Total"), ("tier", "Tier"),
-    ("transparent", "T"), ("reproducible", "R"), ("understandable", "U"), ("executable", "E"),
-    ("license", "Weights licence"), ("scanned", "Last scanned"),
+    ("name", "Model", "Model id, and what truecard read"),
+    ("total", "Total", "TRUE total, out of 30"), ("tier", "Tier", "TRUE tier, and whether the weights are open"),
+    ("transparent", "T", "Transparent, out of 10"), ("reproducible", "R", "Reproducible, out of 10"),
+    ("understandable", "U", "Understandable, out of 6"), ("executable", "E", "Executable, out of 4"),
+    ("mof", "MOF", "Model Openness Framework class (Class I is the most open)"),
+    ("osaid", "OSAID", "OSI Open Source AI Definition 1.0 readiness"),
+    ("osai", "OSAI", "European Open Source AI Index score"),
+    ("license", "Licence", "Licence class of the weights"), ("scanned", "Scanned", "Last scanned"),
 ]
+NUMERIC = {"total", "transparent", "reproducible", "understandable", "executable", "osai"}
+ASCENDING_FIRST = {"name", "org", "license"}
+FILTER_KEYS = ("q", "tier", "org", "license", "min_score", "mof", "osaid", "open", "scope", "modality", "finetuned")
+FILTER_LABELS = {
+    "q": "search", "tier": "tier", "org": "organisation", "license": "weights licence", "min_score": "minimum score",
+    "mof": "MOF class", "osaid": "OSAID", "open": "open weights", "scope": "read", "modality": "modality",
+    "finetuned": "fine-tuned",
+}
+SORT_CHOICES = [(k, full) for k, _, full in COLUMNS] + [("org", "Organisation"), ("detected", "Detected total, out of 30")]
+
+
+def parse_query(request: Request, default_per_page: int = 50) -> tuple[repo.LeaderboardQuery, dict[str, Any]]:
+    """The leaderboard query from the address (bad values dropped with a notice) and the
+    parameters to keep in links (defaults left out)."""
+    p = request.query_params
+    raw = {k: (p.get(k) or None) for k in FILTER_KEYS}
+    raw["min_score"] = _int(p.get("min_score"))
+    query = repo.LeaderboardQuery(
+        p.get("sort") or "total", p.get("dir") or "desc", raw["tier"], raw["org"], raw["license"],
+        raw["min_score"], raw["q"], _int(p.get("page"), 1) or 1, _int(p.get("per_page"), default_per_page) or default_per_page,
+        mof=raw["mof"], osaid=raw["osaid"], open=raw["open"], scope=raw["scope"], modality=raw["modality"],
+        finetuned=raw["finetuned"],
+    ).normalised()
+    shown: dict[str, Any] = {k: getattr(query, k) for k in FILTER_KEYS}
+    if query.q:
+        shown["q"] = p.get("q", "").strip()[:100]
+    shown.update(sort=query.sort, dir=query.direction,
+                 per_page=query.per_page if query.per_page != default_per_page else None)
+    if shown["sort"] == "total" and shown["dir"] == "desc":
+        shown.update(sort=None, dir=None)
+    return query, shown
+
+
+def _shown_value(key: str, value: Any) -> Any:
+    """A filter's value as the page says it ("Class III", "not open", "card + code")."""
+    yes_no = {"osaid": ("ready", "not ready"), "open": ("open licence", "not open"),
+              "finetuned": ("fine-tunes", "base models")}
+    if key == "mof":
+        return repo.MOF_FILTERS.get(value, value)
+    if key in yes_no:
+        return yes_no[key][0 if value == "yes" else 1]
+    if key == "scope":
+        return view.SCOPE_LABELS.get(value, value)
+    return value
+
+
+def _table(request: Request, s: Session, query: repo.LeaderboardQuery, shown: dict[str, Any],
+           template: str, rows_fn: Any, columns: Any, base: str) -> tuple[str, dict[str, Any]]:
+    """One page of a model table, cached by query and data version: (html, facts)."""
+    cache = request.app.state.page_cache
+    key = (template, repo.data_version(s), query.page, tuple(sorted(shown.items())))
+    hit = cache.get(key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    rows, count = repo.list_models(s, query)
+    pages = max(1, -(-count // query.per_page))
+    past_end = None
+    if count and query.page > pages:  # a page past the end shows the last page, and says so
+        past_end = query.page
+        query = repo.LeaderboardQuery(**{**query.__dict__, "page": pages})
+        rows, count = repo.list_models(s, query)
+    stats = repo.stats(s) if count == 0 else None
+    offset = (query.page - 1) * query.per_page
+    active = {k: _shown_value(k, v) for k, v in query.filters().items()}
+    html = request.app.state.templates.get_template(template).render({
+        "rows": rows, "rows_html": rows_fn(rows, offset), "count": count, "query": query,
+        "params": shown, "page": query.page, "pages": pages, "offset": offset, "stats": stats,
+        "columns": columns, "numeric": NUMERIC, "ascending_first": ASCENDING_FIRST, "base": base,
+        "past_end": past_end, "empty": (None if count else "empty" if stats and stats["models"] == 0 else "no-match"),
+        "active": active, "filter_labels": FILTER_LABELS, "q_shown": shown.get("q"),
+    })
+    out = (html, {"count": count, "page": query.page})
+    cache.put(key, out)
+    return out
+
+
+def _filters_ctx(query: repo.LeaderboardQuery, shown: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "query": query, "params": shown, "tiers": cards.TIERS, "licenses": cards.LICENSE_CLASSES,
+        "mof_choices": repo.MOF_FILTERS, "scopes": view.SCOPE_LABELS, "modalities": view.MODALITY_LABELS,
+        "sort_choices": SORT_CHOICES, "download_qs": {k: v for k, v in shown.items() if k not in ("page", "per_page")},
+    }
 
 
 @router.get("/", response_class=HTMLResponse)
 def leaderboard(request: Request) -> HTMLResponse:
-    p = request.query_params
-    params = {
-        "q": p.get("q") or None, "tier": p.get("tier") or None, "org": p.get("org") or None,
-        "license": p.get("license") or None, "min_score": _int(p.get("min_score")),
-        "sort": p.get("sort") or "total", "dir": p.get("dir") or "desc",
-        "per_page": _int(p.get("per_page"), 50), "page": _int(p.get("page"), 1),
-    }
-    query = repo.LeaderboardQuery(
-        params["sort"], params["dir"], params["tier"], params["org"], params["license"],  # type: ignore[arg-type]
-        params["min_score"], params["q"], params["page"] or 1, params["per_page"] or 50,  # type: ignore[arg-type]
-    ).normalised()
-    shown = {k: v for k, v in params.items() if k != "page"}
-    shown.update(sort=query.sort, dir=query.direction, per_page=query.per_page if query.per_page != 50 else None)
-    if shown["sort"] == "total" and shown["dir"] == "desc":
-        shown.update(sort=None, dir=None)
-    cache = request.app.state.page_cache
+    query, shown = parse_query(request)
     with request.app.state.db.read() as s:
         user, ws = _signed_in(request, s)
-        key = (repo.data_version(s), query.page, tuple(sorted(shown.items())))
-        board = cache.get(key)
-        if board is None:
-            rows, count = repo.list_models(s, query)
-            stats = repo.stats(s) if not rows and count == 0 else None
-            pages = max(1, -(-count // query.per_page))
-            offset = (query.page - 1) * query.per_page
-            board = request.app.state.templates.get_template("_board.html").render({
-                "rows": rows, "rows_html": leaderboard_rows(rows, offset), "count": count, "query": query,
-                "params": shown, "page": query.page, "pages": pages, "offset": offset, "stats": stats,
-                "columns": COLUMNS,
-            })
-            cache.put(key, board)
-    if p.get("partial"):
+        board, _facts = _table(request, s, query, shown, "_board.html", leaderboard_rows, COLUMNS, "/")
+    if request.query_params.get("partial"):
         return HTMLResponse(board)
     return render(request, "leaderboard.html", {
-        "board": Markup(board), "query": query, "params": shown, "tiers": cards.TIERS,
-        "licenses": cards.LICENSE_CLASSES, "user": user, "csrf": ws.csrf if ws else None,
+        "board": Markup(board), **_filters_ctx(query, shown), "user": user, "csrf": ws.csrf if ws else None,
+        "columns": COLUMNS, "action": "/",
     })
+
+
+@router.get("/matrix", response_class=HTMLResponse)
+def matrix(request: Request) -> HTMLResponse:
+    """Models by the 15 criteria (the European Open Source AI Index's main view, for TRUE)."""
+    query, shown = parse_query(request)
+    spec = load_spec()
+    columns = [("name", "Model", "Model id"), ("total", "Total", "TRUE total, tier and openness verdict")]
+    crit_cols = [(c.id, c.name, f"{d.name}: {c.name}", d.id) for d in spec.dimensions for c in d.criteria]
+    with request.app.state.db.read() as s:
+        user, ws = _signed_in(request, s)
+        board, _facts = _table(
+            request, s, query, shown, "_matrix.html", matrix_rows,
+            {"lead": columns, "criteria": crit_cols, "dims": [(d.id, d.name, len(d.criteria)) for d in spec.dimensions]},
+            "/matrix",
+        )
+    if request.query_params.get("partial"):
+        return HTMLResponse(board)
+    return render(request, "matrix.html", {
+        "board": Markup(board), **_filters_ctx(query, shown), "user": user, "csrf": ws.csrf if ws else None,
+        "action": "/matrix", "criteria": crit_cols,
+    })
+
+
+DOWNLOAD_FIELDS = (
+    "model_id", "name", "organisation", "total", "total_detected", "tier", "openness", "transparent", "reproducible",
+    "understandable", "executable", "mof_class", "osaid_ready", "osai_score", "license_class", "scope", "modality",
+    "finetuned", "last_scanned_at", *CRITERION_IDS,
+)
+
+
+def _download_rows(request: Request) -> list[dict[str, Any]]:
+    query, _shown = parse_query(request)
+    with request.app.state.db.read() as s:
+        rows = repo.all_models(s, query)
+    out = []
+    for m in rows:
+        pts = view.criteria_points(m.points)
+        out.append({
+            "model_id": m.model_id, "name": m.name, "organisation": m.organisation or "", "total": m.total,
+            "total_detected": m.total_detected, "tier": m.tier,
+            "openness": cards.openness_verdict(m.license_class)["verdict"],
+            "transparent": m.transparent, "reproducible": m.reproducible, "understandable": m.understandable,
+            "executable": m.executable, "mof_class": m.mof_class, "osaid_ready": m.osaid_ready,
+            "osai_score": m.osai_score, "license_class": m.license_class, "scope": m.scope, "modality": m.modality,
+            "finetuned": m.finetuned, "last_scanned_at": view.iso(m.last_scanned_at), **pts,
+        })
+    return out
+
+
+@router.get("/models.csv")
+def download_csv(request: Request) -> Response:
+    """Every model matching the filters (not only one page), one row each, every column."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(DOWNLOAD_FIELDS), lineterminator="\n")
+    w.writeheader()
+    for r in _download_rows(request):
+        # a cell starting with = + - @ is a formula to spreadsheets: quote it as text
+        w.writerow({k: ("'" + v if isinstance(v, str) and v[:1] in "=+-@" else v) for k, v in r.items()})
+    return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="truecard-models.csv"'})
+
+
+@router.get("/models.json")
+def download_json(request: Request) -> Response:
+    import json
+
+    rows = _download_rows(request)
+    body = json.dumps({"count": len(rows), "items": rows}, ensure_ascii=False)
+    return Response(body, media_type="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="truecard-models.json"'})
+
+
+@router.get("/rubric", response_class=HTMLResponse)
+def rubric_page(request: Request) -> HTMLResponse:
+    """What earns 0, 1 or 2 points on each criterion (the rubric truecard applies)."""
+    from truecard.criteria import registry
+
+    spec = load_spec()
+    mods = registry()
+    dims = [{"id": d.id, "name": d.name, "max": d.max, "question": d.question,
+             "criteria": [{"id": c.id, "name": c.name, "spec": c.spec, "rubric": mods[c.id].RUBRIC}
+                          for c in d.criteria]} for d in spec.dimensions]
+    with request.app.state.db.read() as s:
+        user, ws = _signed_in(request, s)
+    return render(request, "rubric.html", {"dims": dims, "tiers": spec.tiers, "user": user,
+                                           "csrf": ws.csrf if ws else None})
 
 
 # ----------------------------------------------------------------------------------- models
@@ -199,6 +350,48 @@ async def claim_submit(request: Request, model_id: str) -> Response:
     return await run_in_threadpool(with_retry, work)
 
 
+DOWNLOADS = {  # format: (media type, file extension, label)
+    "json": ("application/json", "json", "JSON"),
+    "markdown": ("text/markdown; charset=utf-8", "md", "Markdown"),
+    "sarif": ("application/sarif+json", "sarif", "SARIF"),
+    "html": ("text/html; charset=utf-8", "html", "HTML report"),
+}
+
+
+@router.get("/models/{model_id:path}/download")
+def download_evaluation(request: Request, model_id: str) -> Response:
+    """One evaluation as truecard renders it: JSON exactly as stored, or Markdown, SARIF, HTML."""
+    from truecard.models import Scorecard
+    from truecard.reports import render as render_report
+
+    fmt = request.query_params.get("format", "json")
+    if fmt not in DOWNLOADS:
+        raise HTTPException(422, f"unknown format {fmt[:20]!r}; one of: {', '.join(DOWNLOADS)}")
+    eid = _int(request.query_params.get("evaluation"))
+    with request.app.state.db.read() as s:
+        m = _model(s, model_id)
+        ev = repo.get_evaluation(s, m, eid)
+        if ev is None:
+            raise HTTPException(404, f"no evaluation {eid} of {m.model_id}")
+        text = ev.scorecard
+        stamp = ev.scanned_at.strftime("%Y%m%d")
+    media, ext, _label = DOWNLOADS[fmt]
+    if fmt != "json":
+        text = render_report(Scorecard.model_validate_json(text), fmt)
+    name = f"{m.model_id.replace('/', '_')}-{stamp}.{ext}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt == "html":  # the report is a standalone page with its own inline style
+        headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    return Response(text, media_type=media, headers=headers)
+
+
+def public_base(request: Request) -> str:
+    """The site's public address for badge code: configured (`TRUECARD_PUBLIC_URL`), else the
+    address this request came to (uvicorn honours X-Forwarded-* behind a trusted proxy)."""
+    configured = getattr(request.app.state, "public_url", None)
+    return (configured or str(request.base_url)).rstrip("/")
+
+
 def _criteria_names() -> list[tuple[str, str]]:
     spec = load_spec()
     return [(c.id, f"{d.name}: {c.name}") for d in spec.dimensions for c in d.criteria]
@@ -234,6 +427,10 @@ def model_page(request: Request, model_id: str) -> HTMLResponse:
         "audit": [view.audit_view(a) for a in audit], "owner": owner, "can_claim": can_claim,
         "user": user, "csrf": ws.csrf if ws else None, "is_latest": ev.id == m.latest_evaluation_id,
         "criteria_names": dict(_criteria_names()), "tier_desc": {t.name: t.description for t in load_spec().tiers},
+        "frameworks": view.framework_views(doc), "verdict": cards.openness_verdict(ev.license_class),
+        "scope_label": view.SCOPE_LABELS.get(ev.scope, ev.scope), "scope_help": view.SCOPE_HELP.get(ev.scope, ""),
+        "scope_chip": Markup(scope_chip(ev.scope)), "base_url": public_base(request), "downloads": DOWNLOADS,
+        "mof_labels": view.MOF_NAMES, "scope_labels": view.SCOPE_LABELS,
     })
 
 
@@ -334,4 +531,5 @@ def api_page(request: Request) -> HTMLResponse:
         for method, op in ops.items():
             endpoints.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
                               "auth": method.upper() == "POST"})
-    return render(request, "api.html", {"endpoints": endpoints, "criteria": CRITERION_IDS})
+    return render(request, "api.html", {"endpoints": endpoints, "criteria": CRITERION_IDS,
+                                        "base_url": public_base(request)})

@@ -1,6 +1,9 @@
-"""The leaderboard's table rows, rendered in Python: the hottest path of the dashboard (every
-leaderboard view renders fifty of them), about five times faster than the same markup in Jinja.
-Every value from the database is HTML-escaped here; the template inserts the result as is.
+"""The leaderboard's and the matrix's table rows, rendered in Python: the hottest path of the
+dashboard (every view renders fifty of them), about five times faster than the same markup in
+Jinja. Every value from the database is HTML-escaped here; the templates insert the result as is.
+
+Each cell carries `data-label` (its column's name): on a phone the table becomes stacked rows
+and the label is shown before the value (style.css), so nothing scrolls sideways.
 """
 
 from __future__ import annotations
@@ -8,48 +11,125 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 from typing import Any
-from urllib.parse import quote
 
 from markupsafe import Markup
+
+from truecard.spec import CRITERION_IDS, load_spec
+from truecard.store.cards import openness_verdict
+from truecard.web.view import MOF_LABELS, MOF_NAMES, SCOPE_HELP, SCOPE_LABELS
 
 
 def _e(v: object) -> str:
     return escape(str(v), quote=True)
 
 
+def verdict_chip(license_class: str | None) -> str:
+    """The openness verdict beside a tier: loud when the weights are not openly licensed."""
+    v = openness_verdict(license_class)
+    return f'<span class="verdict v-{v["verdict"]}" title="{_e(v["text"])}">{_e(v["label"])}</span>'
+
+
+def scope_chip(scope: str | None) -> str:
+    sc = scope or "card+code"
+    label = SCOPE_LABELS.get(sc, sc)
+    cls = sc.replace("+", "-")
+    return f'<span class="scope scope-{cls}" title="{_e(SCOPE_HELP.get(sc, ""))}">{_e(label)}</span>'
+
+
+def mof_cell(mof_class: int | None) -> str:
+    if mof_class is None:
+        return '<td class="mof" data-label="MOF"><span class="na" title="not computed for this evaluation">n/a</span></td>'
+    return (f'<td class="mof" data-label="MOF"><span class="mof-class mof-{int(mof_class)}" '
+            f'title="Model Openness Framework: {_e(MOF_NAMES.get(mof_class, ""))}">{_e(MOF_LABELS.get(mof_class, "?"))}</span></td>')
+
+
+def osaid_cell(ready: bool | None) -> str:
+    if ready is None:
+        return '<td class="osaid" data-label="OSAID"><span class="na" title="not computed for this evaluation">n/a</span></td>'
+    if ready:
+        return ('<td class="osaid" data-label="OSAID"><span class="osaid-yes" '
+                'title="meets the OSI Open Source AI Definition 1.0 on what was read">ready</span></td>')
+    return ('<td class="osaid" data-label="OSAID"><span class="osaid-no" '
+            'title="does not meet the OSI Open Source AI Definition 1.0 on what was read">not ready</span></td>')
+
+
+def osai_cell(score: float | None) -> str:
+    if score is None:
+        return '<td class="num osai" data-label="OSAI"><span class="na" title="not computed for this evaluation">n/a</span></td>'
+    return (f'<td class="num osai" data-label="OSAI" title="European Open Source AI Index score">'
+            f'{score:.0f}<span class="of">%</span></td>')
+
+
+def _total_cell(m: Any) -> str:
+    total, det = int(m.total), int(m.total_detected)
+    if total != det:
+        return (f'<td class="num total" data-label="Total" title="{det} detected, the rest claimed"><strong>{total}</strong>/30 '
+                f'<span class="detected-note">({det} det.)</span></td>')
+    return f'<td class="num total" data-label="Total" title="all detected"><strong>{total}</strong>/30</td>'
+
+
+def _model_cell(m: Any) -> str:
+    mid = _e(m.model_id)
+    claims = (
+        f' <span class="basis claimed" title="{int(m.claims_count)} claim(s) by its maintainer">claims</span>'
+        if m.claims_count else ""
+    )
+    return f'<td class="model" data-label="Model"><a href="/models/{mid}">{mid}</a> {scope_chip(m.scope)}{claims}</td>'
+
+
 def leaderboard_rows(rows: Sequence[Any], offset: int) -> Markup:
     out = []
     for i, m in enumerate(rows, offset + 1):
         mid = _e(m.model_id)
-        claims = (
-            f' <span class="basis claimed" title="{int(m.claims_count)} claim(s) by its maintainer">claims</span>'
-            if m.claims_count else ""
-        )
-        org = (
-            f'<a href="/?org={_e(quote(m.organisation, safe=""))}">{_e(m.organisation)}</a>' if m.organisation else "—"
-        )
-        total, det = int(m.total), int(m.total_detected)
-        if total != det:
-            total_cell = (f'<td class="num total" title="{det} detected, the rest claimed"><strong>{total}</strong>/30 '
-                          f'<span class="detected-note">({det} det.)</span></td>')
-        else:
-            total_cell = f'<td class="num total" title="all detected"><strong>{total}</strong>/30</td>'
         tier, lic = _e(m.tier), _e(m.license_class)
         date = m.last_scanned_at.strftime("%Y-%m-%d") if m.last_scanned_at else ""
         out.append(
             f'<tr data-model="{mid}">'
-            f'<td class="num rank">{i}</td>'
-            f'<td class="model"><a href="/models/{mid}">{mid}</a>{claims}</td>'
-            f'<td class="org">{org}</td>'
-            f"{total_cell}"
-            f'<td><span class="tier tier-{tier}">{tier}</span></td>'
-            f'<td class="num">{int(m.transparent)}<span class="of">/10</span></td>'
-            f'<td class="num">{int(m.reproducible)}<span class="of">/10</span></td>'
-            f'<td class="num">{int(m.understandable)}<span class="of">/6</span></td>'
-            f'<td class="num">{int(m.executable)}<span class="of">/4</span></td>'
-            f'<td><span class="lic lic-{lic}">{lic}</span></td>'
-            f'<td class="date">{date}</td>'
-            f'<td class="pick"><input type="checkbox" name="m" value="{mid}" aria-label="Compare {mid}"></td>'
+            f'<td class="num rank" data-label="Rank">{i}</td>'
+            f"{_model_cell(m)}"
+            f"{_total_cell(m)}"
+            f'<td class="tier-cell" data-label="Tier"><span class="tier tier-{tier}">{tier}</span> {verdict_chip(m.license_class)}</td>'
+            f'<td class="num dim" data-label="Transparent">{int(m.transparent)}<span class="of">/10</span></td>'
+            f'<td class="num dim" data-label="Reproducible">{int(m.reproducible)}<span class="of">/10</span></td>'
+            f'<td class="num dim" data-label="Understandable">{int(m.understandable)}<span class="of">/6</span></td>'
+            f'<td class="num dim" data-label="Executable">{int(m.executable)}<span class="of">/4</span></td>'
+            f"{mof_cell(m.mof_class)}{osaid_cell(m.osaid_ready)}{osai_cell(m.osai_score)}"
+            f'<td data-label="Weights licence"><span class="lic lic-{lic}">{lic}</span></td>'
+            f'<td class="date" data-label="Last scanned">{date}</td>'
+            f'<td class="pick" data-label="Compare"><input type="checkbox" name="m" value="{mid}" aria-label="Compare {mid}"></td>'
             "</tr>\n"
+        )
+    return Markup("".join(out))
+
+
+def criterion_names() -> dict[str, str]:
+    return {c.id: c.name for d in load_spec().dimensions for c in d.criteria}
+
+
+POINT_WORDS = {2: "met", 1: "partly", 0: "unmet"}
+
+
+def matrix_rows(rows: Sequence[Any], offset: int) -> Markup:
+    """Models by the 15 criteria: each cell its points as a number and a word, coloured."""
+    names = criterion_names()
+    out = []
+    for i, m in enumerate(rows, offset + 1):
+        digits = m.points or ""
+        cells = []
+        for j, cid in enumerate(CRITERION_IDS):
+            if j < len(digits) and digits[j].isdigit():
+                p = int(digits[j])
+                cells.append(f'<td class="cell p{p}" data-label="{_e(names[cid])}" title="{_e(names[cid])}: {p}/2">'
+                             f'{p}<span class="sr"> {POINT_WORDS.get(p, "")}</span></td>')
+            else:
+                cells.append(f'<td class="cell na" data-label="{_e(names[cid])}">–</td>')
+        tier = _e(m.tier)
+        out.append(
+            f'<tr data-model="{_e(m.model_id)}">'
+            f'<td class="num rank" data-label="Rank">{i}</td>'
+            f"{_model_cell(m)}"
+            f'<td class="num total" data-label="Total"><strong>{int(m.total)}</strong>/30 '
+            f'<span class="tier tier-{tier}">{tier}</span><br>{verdict_chip(m.license_class)}</td>'
+            + "".join(cells) + "</tr>\n"
         )
     return Markup("".join(out))

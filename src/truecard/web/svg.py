@@ -32,7 +32,7 @@ def _e(text: object) -> str:
 
 def dimension_chart(dims: Sequence[dict[str, Any]], *, chart_id: str = "dimension-chart") -> Markup:
     """Horizontal bars, one per dimension: detected points solid, claimed points hatched."""
-    row, label_w, bar_w, top = 34, 130, 300, 8
+    row, label_w, bar_w, top = 34, 128, 240, 8
     height = top + row * len(dims) + 6
     width = label_w + bar_w + 70
     out = [
@@ -54,7 +54,7 @@ def dimension_chart(dims: Sequence[dict[str, Any]], *, chart_id: str = "dimensio
         title = f"{d.get('name')}: {score}/{mx}" + (f" ({claimed} claimed, unverified)" if claimed else "")
         out.append(f'<g class="dimension" data-dimension="{_e(d.get("id"))}"><title>{_e(title)}</title>')
         out.append(
-            f'<text x="0" y="{y + 19}" class="label" font-size="14" fill="#222222">{_e(d.get("name"))}</text>'
+            f'<text x="0" y="{y + 19}" class="label" font-size="15" fill="#222222">{_e(d.get("name"))}</text>'
         )
         out.append(f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="20" rx="3" fill="#e8ecf0"/>')
         out.append(
@@ -66,7 +66,7 @@ def dimension_chart(dims: Sequence[dict[str, Any]], *, chart_id: str = "dimensio
                 f'fill="url(#{_e(chart_id)}-hatch)" stroke="#d07a00"/>'
             )
         out.append(
-            f'<text x="{label_w + bar_w + 8}" y="{y + 19}" font-size="14" font-weight="bold" '
+            f'<text x="{label_w + bar_w + 8}" y="{y + 19}" font-size="15" font-weight="bold" '
             f'fill="#222222">{score}/{mx}</text></g>'
         )
     out.append("</svg>")
@@ -80,8 +80,8 @@ def history_chart(
     chart_id: str = "history-chart",
 ) -> Markup:
     """Totals across evaluations (solid) and detected totals (dashed), over the tier bands."""
-    width, height = 680, 230
-    left, right, top, bottom = 44, 44, 12, 48
+    width, height = 600, 240
+    left, right, top, bottom = 36, 64, 12, 48
     pw, ph = width - left - right, height - top - bottom
 
     def y(v: float) -> float:
@@ -94,7 +94,7 @@ def history_chart(
 
     out = [
         f'<svg id="{_e(chart_id)}" class="chart history-chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="TRUE total across evaluations">'
+        f'width="{width}" height="{height}" role="group" aria-label="TRUE total across evaluations; each point links to its evaluation">'
     ]
     band_fill = {"Bronze": "#f6ede6", "Silver": "#eef1f3", "Gold": "#fbf3dc", "Platinum": "#e6eff5"}
     for name, lo, hi in TIER_BANDS:
@@ -103,13 +103,14 @@ def history_chart(
             f'<rect x="{left}" y="{y0}" width="{pw}" height="{round(y1 - y0, 1)}" fill="{band_fill[name]}">'
             f"<title>{name}: {lo}–{hi}</title></rect>"
         )
+        # the tier's name in the right margin, outside the plot: never under a data point
         out.append(
-            f'<text x="{left + pw - 4}" y="{y0 + 12}" font-size="10" text-anchor="end" fill="#777777">{name}</text>'
+            f'<text x="{left + pw + 6}" y="{round((y0 + y1) / 2 + 4, 1)}" font-size="12" fill="#4a4f55">{name}</text>'
         )
     for v in (0, 10, 20, 30):
         out.append(f'<line x1="{left}" x2="{left + pw}" y1="{y(v)}" y2="{y(v)}" stroke="#d5d9de"/>')
         out.append(
-            f'<text x="{left - 6}" y="{y(v) + 4}" font-size="11" text-anchor="end" fill="#555555">{v}</text>'
+            f'<text x="{left - 6}" y="{y(v) + 4}" font-size="12" text-anchor="end" fill="#4a4f55">{v}</text>'
         )
     if n > 1:
         det = " ".join(f"{x(i)},{y(p['total_detected'])}" for i, p in enumerate(points))
@@ -119,7 +120,7 @@ def history_chart(
             'stroke-width="2" stroke-dasharray="5 4"/>'
         )
         out.append(f'<polyline class="line-total" points="{tot}" fill="none" stroke="#1f4e79" stroke-width="2.5"/>')
-    step = max(1, n // 8)
+    step = max(1, -(-n // 6))  # at most six labels: they never overlap
     for i, p in enumerate(points):
         title = (
             f"{p.get('label')}: {p['total']}/30 {p.get('tier', '')}"
@@ -135,46 +136,49 @@ def history_chart(
         out.append(dot)
         if i % step == 0 or i == n - 1:
             out.append(
-                f'<text x="{x(i)}" y="{height - bottom + 16}" font-size="10" text-anchor="middle" '
-                f'fill="#444444">{_e(p.get("label", ""))}</text>'
+                f'<text x="{x(i)}" y="{height - bottom + 16}" font-size="12" text-anchor="middle" '
+                f'fill="#333333">{_e(p.get("label", ""))}</text>'
             )
             out.append(
-                f'<text x="{x(i)}" y="{height - bottom + 30}" font-size="10" text-anchor="middle" '
-                f'fill="#777777">{_e(p.get("date", ""))}</text>'
+                f'<text x="{x(i)}" y="{height - bottom + 31}" font-size="12" text-anchor="middle" '
+                f'fill="#4a4f55">{_e(p.get("date", ""))}</text>'
             )
     out.append("</svg>")
     return Markup("".join(out))
 
 
 def compare_chart(models: Sequence[dict[str, Any]], *, chart_id: str = "compare-chart") -> Markup:
-    """Grouped bars: each dimension's share of its maximum, one bar per model."""
+    """Grouped bars: each dimension's share of its maximum, one bar per model. Narrow enough
+    (360 units) to be drawn at full size on a phone; names sit above their bars."""
     palette = ("#1f4e79", "#c0504d", "#4f8a3c", "#8064a2")
     dims = [(d["id"], d["name"], d["max"]) for d in models[0]["dimensions"]] if models else []
-    bar_h, label_w, bar_w = 13, 130, 320
-    height = 12 + len(dims) * (len(models) * (bar_h + 2) + 16) + 20 * len(models)
-    width = label_w + bar_w + 60
+    bar_h, bar_w, width = 16, 290, 360
+    legend_h = 22 * len(models)
+    height = 8 + len(dims) * (22 + len(models) * (bar_h + 3) + 10) + legend_h
     out = [
         f'<svg id="{_e(chart_id)}" class="chart compare-chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="The four dimensions, model by model">'
     ]
-    yy = 10
+    yy = 8
     for did, dname, dmax in dims:
-        out.append(f'<text x="0" y="{yy + 11}" font-size="13" fill="#222222">{_e(dname)}</text>')
+        out.append(f'<text x="0" y="{yy + 14}" font-size="15" font-weight="bold" fill="#222222">{_e(dname)}</text>')
+        yy += 22
         for j, m in enumerate(models):
             d = next((x for x in m["dimensions"] if x["id"] == did), {"score": 0})
             w = round(bar_w * d["score"] / max(dmax, 1), 1)
+            out.append(f'<rect x="0" y="{yy}" width="{bar_w}" height="{bar_h}" fill="#eef1f4"/>')
             out.append(
-                f'<rect class="bar" x="{label_w}" y="{yy}" width="{w}" height="{bar_h}" fill="{palette[j % 4]}">'
+                f'<rect class="bar" x="0" y="{yy}" width="{w}" height="{bar_h}" fill="{palette[j % 4]}">'
                 f"<title>{_e(m['model_id'])}: {_e(dname)} {d['score']}/{dmax}</title></rect>"
             )
             out.append(
-                f'<text x="{label_w + w + 4}" y="{yy + 11}" font-size="11" fill="#333333">{d["score"]}/{dmax}</text>'
+                f'<text x="{bar_w + 6}" y="{yy + 13}" font-size="13" fill="#222222">{d["score"]}/{dmax}</text>'
             )
-            yy += bar_h + 2
-        yy += 12
+            yy += bar_h + 3
+        yy += 10
     for j, m in enumerate(models):
-        out.append(f'<rect x="0" y="{yy + 2}" width="12" height="12" fill="{palette[j % 4]}"/>')
-        out.append(f'<text x="18" y="{yy + 12}" font-size="12" fill="#222222">{_e(m["model_id"])}</text>')
-        yy += 20
+        out.append(f'<rect x="0" y="{yy + 3}" width="14" height="14" fill="{palette[j % 4]}"/>')
+        out.append(f'<text x="20" y="{yy + 15}" font-size="13" fill="#222222">{_e(m["model_id"])}</text>')
+        yy += 22
     out.append("</svg>")
     return Markup("".join(out))

@@ -5,8 +5,39 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from truecard.spec import CRITERION_IDS
+from truecard.store.cards import openness_verdict
 from truecard.store.orm import AuditEntry, Claim, Evaluation, Model
 from truecard.web.links import evidence_link
+
+MOF_LABELS = {1: "Class I", 2: "Class II", 3: "Class III", 0: "Unclassified"}
+MOF_NAMES = {1: "Open Science", 2: "Open Tooling", 3: "Open Model",
+             0: "not even Class III: a required component is missing or not openly licensed"}
+SCOPE_LABELS = {"card-only": "card only", "card+code": "card + code", "verified": "verified"}
+SCOPE_HELP = {
+    "card-only": "only the model card was read: points that need files (code, weights, configs) could not be earned",
+    "card+code": "the model card and the repository's other files (code, configs, weights) were read",
+    "verified": "all files were read and the model was loaded and run by truecard verify",
+}
+MODALITY_LABELS = {"text": "text", "code": "code", "vision": "vision", "audio": "audio",
+                   "multimodal": "multimodal", "other": "other"}
+
+
+def frameworks_summary(m: Any) -> dict[str, Any]:
+    """A model's (or evaluation's) other-framework figures; None where not computed."""
+    mof = m.mof_class
+    return {
+        "mof": None if mof is None else {"class": mof, "label": MOF_LABELS.get(mof, str(mof)),
+                                          "name": MOF_NAMES.get(mof, "")},
+        "osaid": None if m.osaid_ready is None else {"ready": bool(m.osaid_ready)},
+        "osai": None if m.osai_score is None else {"score_percent": float(m.osai_score)},
+    }
+
+
+def criteria_points(points: str | None) -> dict[str, int | None]:
+    digits = points or ""
+    return {cid: (int(digits[i]) if i < len(digits) and digits[i].isdigit() else None)
+            for i, cid in enumerate(CRITERION_IDS)}
 
 
 def iso(t: datetime | None) -> str | None:
@@ -36,6 +67,12 @@ def model_summary(m: Model | Any) -> dict[str, Any]:
             "executable": m.executable,
         },
         "license_class": m.license_class,
+        "openness": openness_verdict(m.license_class),
+        "frameworks": frameworks_summary(m),
+        "scope": m.scope,
+        "modality": m.modality,
+        "finetuned": m.finetuned,
+        "criteria": criteria_points(m.points),
         "last_scanned_at": iso(m.last_scanned_at),
         "evaluations": m.evaluations_count,
         "claims": m.claims_count,
@@ -61,6 +98,9 @@ def evaluation_summary(ev: Evaluation) -> dict[str, Any]:
             "executable": ev.executable,
         },
         "license_class": ev.license_class,
+        "openness": openness_verdict(ev.license_class),
+        "frameworks": frameworks_summary(ev),
+        "scope": ev.scope,
         "truecard_version": ev.truecard_version,
     }
 
@@ -132,3 +172,28 @@ def history_points(evs: list[Evaluation]) -> list[dict[str, Any]]:
             }
         )
     return pts
+
+
+def framework_views(doc: dict[str, Any]) -> dict[str, Any]:
+    """The stored MOF, OSAID and OSAI views, shaped for the model page (links on evidence)."""
+    fw = doc.get("frameworks") if isinstance(doc.get("frameworks"), dict) else {}
+    sources = sources_by_id(doc)
+
+    def linked(items: Any) -> list[dict[str, Any]]:
+        return [{**e, "link": evidence_link(e, sources)} for e in items or [] if isinstance(e, dict)]
+
+    out: dict[str, Any] = {}
+    mof = fw.get("mof")
+    if isinstance(mof, dict):
+        comps = [{**c, "evidence": linked(c.get("evidence"))} for c in mof.get("components") or []
+                 if isinstance(c, dict)]
+        out["mof"] = {**mof, "components": sorted(comps, key=lambda c: (-int(c.get("class") or 0), c.get("id", 0))),
+                      "short": MOF_LABELS.get(mof.get("class"), "?")}
+    osaid = fw.get("osaid")
+    if isinstance(osaid, dict):
+        out["osaid"] = {**osaid, "elements": [{**e, "evidence": linked(e.get("evidence"))}
+                                              for e in osaid.get("elements") or [] if isinstance(e, dict)]}
+    osai = fw.get("osai")
+    if isinstance(osai, dict):
+        out["osai"] = osai
+    return out

@@ -21,17 +21,20 @@
       .catch(function () { location.href = u.href; });
   }
 
-  // The filter form keeps the sort order chosen by clicking a header.
+  // The filter form keeps the sort order chosen by clicking a header (its Sort and Order
+  // selects follow the address).
   function syncFilters(u) {
     var form = document.getElementById("filters");
     if (!form) return;
+    var defaults = { sort: "total", dir: "desc" };
     ["sort", "dir"].forEach(function (name) {
-      var el = form.querySelector("input[type=hidden][name=" + name + "]");
-      var v = u.searchParams.get(name);
-      if (v) {
-        if (!el) { el = document.createElement("input"); el.type = "hidden"; el.name = name; form.appendChild(el); }
-        el.value = v;
-      } else if (el) { el.remove(); }
+      var el = form.querySelector("[name=" + name + "]");
+      if (!el) return;
+      var v = u.searchParams.get(name) || defaults[name];
+      if (el.tagName === "SELECT" && !el.querySelector("option[value='" + v.replace(/'/g, "") + "']")) {
+        var o = document.createElement("option"); o.value = v; o.textContent = v; el.appendChild(o);
+      }
+      el.value = v;
     });
   }
 
