@@ -187,7 +187,7 @@ class LinkRef:
 
 @dataclass
 class CheckpointRef:
-    kind: Literal["folder", "branch", "log", "tracker", "mention"]
+    kind: Literal["folder", "branch", "log", "tracker", "mention", "lineage"]
     available: bool
     evidence: Evidence
     name: str = ""

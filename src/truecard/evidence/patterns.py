@@ -150,13 +150,17 @@ FROM_PRETRAINED_RE = re.compile(
 REPLICATION_RE = re.compile(
     r"\b(independent(?:ly)?|third[- ]party|external)\s+(?:\w+\s+){0,2}(reproduc|replicat|verif)\w*"
     r"|\b(reproduced|replicated|verified)\s+(?:independently\s+)?by\s+(?!this\b|the\b|our\b|us\b|running\b|using\b|following\b|a\b|an\b)(?-i:[A-Z@])"
-    r"|\b(replication|reproduction)\s+(?:study|paper|report|effort|attempt)\s+(?:by|from)\b",
+    r"|\b(replication|reproduction)\s+(?:study|paper|report|effort|attempt)\s+(?:by|from)\b"
+    r"|\bthis (?:model |repo(?:sitory)? |checkpoint |work )?is an? (?:independent |third-party |open )?(?:reproduction|replication|re-?implementation) of\b",
     re.IGNORECASE,
 )
 REPRO_INVITE_RE = re.compile(
-    r"\b(to reproduce|reproduc(?:e|ing) (?:our|the|these) (?:results|experiments|training)|reproduction (?:instructions|guide|steps|scripts?)|reproducibility)\b",
+    r"\b(to reproduce|(?:reproduc|replicat)(?:e|ing) (?:our|the|these) (?:results|experiments|trainings?|evaluations?)|reproduction (?:instructions|guide|steps|scripts?)|"
+    r"reproducibility|reproducible (?:code|training recipes?|recipes?|results))\b",
     re.IGNORECASE,
 )
+# "an attempt to reproduce OpenAI's ViT results": this team reproducing another's work
+REPRO_OTHERS_RE = re.compile(r"\breproduc\w*\s+(?:the\s+)?[A-Z][\w-]*'s\b")
 CHECKPOINT_MENTION_RE = re.compile(
     r"\b(intermediate|training)\s+checkpoints?\b|\bcheckpoints?\s+(?:at|every|from)\s+(?:each|every|\d)|\b(training|wandb|tensorboard)\s+logs?\b|\bloss curves?\b",
     re.IGNORECASE,

@@ -53,6 +53,7 @@ INVENTORY_COLLECTORS: list[InventoryCollector] = [
     prose.collect,
     datasets.collect,
     links.collect,
+    checkpoints.collect,
     usage.collect,
     integrity.collect,
     licences.finish,

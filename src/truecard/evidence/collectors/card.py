@@ -22,7 +22,7 @@ from truecard.sources.base import Tree
 
 # Sources that are a dataset's repository (see truecard.sources.follow): their card is a data card.
 DATA_SOURCE_KINDS = {"hf-dataset"}
-MAX_DOCS = 60
+MAX_DOCS = 150
 
 
 def read_card(inv: Inventory, r: FileRecord) -> Card | None:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from truecard.evidence.collectors._common import ev
 from truecard.evidence.inventory import CheckpointRef, FileRecord, Inventory
 from truecard.evidence.patterns import CHECKPOINT_DIR_RE, STEP_REF_RE
@@ -55,3 +57,69 @@ def collect_tree(inv: Inventory, tree: Tree, recs: list[FileRecord]) -> None:
         )
 
 
+
+
+LINEAGE_RE = re.compile(
+    r"\b(?:resumed from|continued from|continue[ds]? (?:pre-?)?training|initiali[sz]ed from|further (?:pre-?)?train\w*|"
+    r"contrastive learning from|(?:unified )?fine-?tuning (?:\([^)]*\) )?from|trained from)\b",
+    re.I,
+)
+_ID_RE = re.compile(r"huggingface\.co/([\w.-]+/[\w.-]+)|`([\w.-]+-v?\d[\w.-]*)`|\b([a-z][\w-]*-(?:v?\d[\w.-]*|unsupervised|retromae|base|pretrain\w*))\b", re.I)
+METRICS_HEADER_RE = re.compile(r"^\s*\|.*\b(?:training )?loss\b.*\|.*\b(?:step|epoch)s?\b|^\s*\|.*\b(?:step|epoch)s?\b.*\|.*\bloss\b", re.I)
+
+
+def collect(inv: Inventory) -> None:
+    """From the model's own card: earlier stages of this model published as models of their
+    own (stable-diffusion-v1-1 -> v1-2 "resumed from" -> ...), and a table of training metrics
+    logged step by step."""
+    from truecard.evidence.collectors.identity import family_key
+    from truecard.evidence.patterns import name_key
+
+    families = {family_key(k) for k in inv.identity.keys} - {""}
+    own = {name_key(i.split("/")[-1]) for i in inv.identity.hub_ids}
+    for card in inv.model_cards:
+        stages: dict[str, int] = {}
+        for i, line in enumerate(card.lines[card.body_offset :], start=card.body_offset + 1):
+            if not LINEAGE_RE.search(line) and not stages:
+                continue
+            for m in _ID_RE.finditer(line):
+                name = next(g for g in m.groups() if g).split("/")[-1]
+                key = name_key(name)
+                if key not in own and any(f and key.startswith(f) for f in families):
+                    stages.setdefault(key, i)
+            if len(stages) >= 2 or not LINEAGE_RE.search(line):
+                pass
+        if len(stages) >= 2:
+            first = min(stages.values())
+            inv.checkpoints.append(
+                CheckpointRef(
+                    "lineage",
+                    True,
+                    card.evidence(
+                        f"earlier training stages published as models: {', '.join(sorted(stages)[:4])}",
+                        kind="prose",
+                        line_start=first,
+                        excerpt=clip(card.lines[first - 1]),
+                    ),
+                    ", ".join(sorted(stages)[:6]),
+                )
+            )
+        for i, line in enumerate(card.lines[card.body_offset :], start=card.body_offset + 1):
+            if METRICS_HEADER_RE.search(line):
+                rows = [ln for ln in card.lines[i + 1 : i + 60] if ln.lstrip().startswith("|") and re.search(r"\d", ln)]
+                if len(rows) >= 3:
+                    inv.checkpoints.append(
+                        CheckpointRef(
+                            "log",
+                            True,
+                            card.evidence(
+                                f"training metrics logged step by step ({len(rows)} rows)",
+                                kind="prose",
+                                line_start=i,
+                                line_end=i + 1 + len(rows),
+                                excerpt=clip(line),
+                            ),
+                            "metrics table",
+                        )
+                    )
+                    break

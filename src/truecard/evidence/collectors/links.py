@@ -36,7 +36,7 @@ def _card(inv: Inventory, card: Card) -> None:
                     "stated",
                 )
             )
-        elif prose.REPRO_INVITE_RE.search(sent):
+        elif prose.REPRO_INVITE_RE.search(sent) and not prose.REPRO_OTHERS_RE.search(sent):
             inv.links.append(
                 LinkRef(
                     "",
@@ -56,6 +56,8 @@ def _card(inv: Inventory, card: Card) -> None:
             available = bool(
                 urls or prose.CHECKPOINT_AVAILABLE_RE.search(sent)
             ) and not prose.CHECKPOINT_FUTURE_RE.search(sent)
+            if not available and card.role != "model":
+                continue  # a repository doc's "loss curve after fine-tuning" is some user's run
             tracker = any("wandb" in u or "tensorboard" in u for u in urls)
             inv.checkpoints.append(
                 CheckpointRef(
