@@ -20,6 +20,14 @@ RUBRIC = Rubric(
     "hidden size, attention variant) in the card, or link the paper that defines it.",
 )
 
+DATA_PAPER_RE = re.compile(r"\b(?:dataset|data|benchmark)\s+(?:paper|report|card)\b", re.I)
+# "14B parameters and is a dense decoder-only Transformer": a size with a structural kind
+SIZED_KIND_RE = re.compile(
+    r"\b\d+(?:\.\d+)?\s*[BM]\s+parameters?\b[^.\n]{0,60}\b(?:decoder-only|encoder-decoder|encoder-only|dense|sparse|mixture[- ]of[- ]experts|MoE)\b"
+    r"|\b(?:decoder-only|encoder-decoder|dense|sparse)\b[^.\n]{0,40}\b\d+(?:\.\d+)?\s*[BM]\s+parameters?\b",
+    re.I,
+)
+BASED_ON_RE = re.compile(r"\b(?:based on|conversion of|converted from|fine-?tuned (?:version )?(?:of|from)|derived from|built on|inherits)\b", re.I)
 SPECIFICS_RE = re.compile(
     r"\b(\d+\s*(layers?|heads?|blocks?)|hidden[ _]size|d_model|attention heads|grouped[- ]query|multi[- ]query|"
     r"sliding window|rotary|RoPE|SwiGLU|mixture[- ]of[- ]experts|MoE|context (length|window) of|vocab(ulary)? size|"
@@ -52,7 +60,8 @@ def evaluate(inv: Inventory) -> Assessment:
         )
     ]
     code = [c for c in inv.code if "architecture" in c.roles]
-    papers = inv.links_of("paper")
+    # a paper about the data ("OASST dataset paper") does not explain the model's structure
+    papers = [p for p in inv.links_of("paper") if not DATA_PAPER_RE.search(p.text)]
     gguf = [w for w in inv.weights if w.metadata.get("general.architecture")]
     sections = [
         (c, s)
@@ -75,6 +84,15 @@ def evaluate(inv: Inventory) -> Assessment:
         c, s = specific[0]
         ev.append(c.section_evidence(s, f"section '{s.title}'"))
         reasons.append("architecture specifics in the docs")
+    sized = [
+        c.evidence("architecture specifics stated", kind="prose", line_start=ln, excerpt=sent[:200])
+        for c in inv.model_cards
+        for ln, sent in _sentences(c)
+        if SIZED_KIND_RE.search(sent)
+    ][:1]
+    if sized and not specific:
+        ev.append(sized[0])
+        reasons.append("size and structural kind stated")
     if gguf:
         ev.append(gguf[0].evidence)
         reasons.append(f"GGUF metadata names architecture {gguf[0].metadata['general.architecture']}")
@@ -94,8 +112,29 @@ def evaluate(inv: Inventory) -> Assessment:
                 )
             )
             break
+    if not named:
+        base = inv.metadata.get("base_model")
+        if base:
+            named.append(
+                inv.model_cards[0].evidence(f"base model named: {base}", kind="metadata", field="card:base_model")
+                if inv.model_cards
+                else inv.links_of("weights")[0].evidence
+            )
+        else:
+            named += [
+                c.evidence("the model is named as a version of another", kind="prose", line_start=ln, excerpt=sent[:200])
+                for c in inv.model_cards
+                for ln, sent in _sentences(c)
+                if BASED_ON_RE.search(sent)
+            ][:1]
     if named:
         return Assessment.partial("architecture only named, no specifics", named)
     if has_documentation(inv) or inv.files:
         return Assessment.unmet("nothing about the model's structure")
     return Assessment.unknown("nothing was read")
+
+
+def _sentences(card):  # type: ignore[no-untyped-def]
+    from truecard.evidence.collectors._common import card_sentences
+
+    return card_sentences(card)
