@@ -431,9 +431,13 @@ def model_from_inventory(inv: Inventory) -> MotModel:
         c.evidence for c in inv.configs_of("model-config") if c.path.endswith("config.json")
     ]
     add(9, arch, "architecture code or model config")
+    # the same answer transparent.weights gives: files read, or downloadable weights pointed at
+    from truecard.criteria._weights import availability
+
+    avail = availability(inv)
     weights = [w.evidence for w in inv.weights if w.error is None]
-    links = [link.evidence for link in inv.links_of("weights") if link.text != "base_model"]
-    add(10, weights or links[:1], "weight files" if weights else "weights linked", w_lic, w_from)
+    pointed = avail.evidence[:1] if avail.points == 2 and not avail.in_artifacts else []
+    add(10, weights or pointed, "weight files" if weights else "weights linked", w_lic, w_from)
     card = inv.card
     if card is not None:
         results = isinstance(card.metadata.get("model-index"), list) and any(
