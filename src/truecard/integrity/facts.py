@@ -29,6 +29,9 @@ ENERGY_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(kWh|MWh|GWh|TWh|MJ|GJ|TJ|kilowa
 MAX_HYPERPARAMETERS = 40
 
 
+MAX_CONFIGS_READ = 24  # a repository of hundreds of recipes: the first ones carry the run's values
+
+
 def _walk(data: Any, prefix: str = "", depth: int = 0) -> Iterator[tuple[str, str, Any]]:
     if depth > 4:
         return
@@ -48,7 +51,9 @@ def _parse(path: str, text: str) -> Any:
     if low.endswith((".yaml", ".yml")):
         import yaml
 
-        return yaml.safe_load(text)
+        from truecard.evidence.card import SAFE_LOADER  # libyaml's safe loader where present
+
+        return yaml.load(text, Loader=SAFE_LOADER)
     return None
 
 
@@ -65,7 +70,7 @@ def hyperparameters(inv: Inventory) -> list[ModelFact]:
     out: list[ModelFact] = []
     trees = {t.info.id: t for t in inv.trees}
     seen: set[str] = set()
-    for cfg in inv.configs_of("training", "finetuning", "deepspeed"):
+    for cfg in inv.configs_of("training", "finetuning", "deepspeed")[:MAX_CONFIGS_READ]:
         tree = trees.get(cfg.evidence.source or "")
         if tree is None or not cfg.path.lower().endswith((".json", ".yaml", ".yml")):
             continue

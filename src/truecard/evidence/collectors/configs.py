@@ -157,7 +157,9 @@ def _parse_structured(path: str, text: str) -> Any:
         if low.endswith((".yaml", ".yml")):
             import yaml
 
-            return yaml.safe_load(text)
+            from truecard.evidence.card import SAFE_LOADER  # libyaml's safe loader where present
+
+            return yaml.load(text, Loader=SAFE_LOADER)
         if low.endswith(".toml"):
             import tomllib
 
