@@ -62,16 +62,18 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "992 A100s and ~33 days are the 175B sibling's figures (1 each)",
     ),
     "codellama_CodeLlama-7b-Python-hf": (
-        "02201 10020 221 10",
+        "02201 10020 120 10",
         "llama2 licence is use-restricted (0); no usage code; data only 'a collection of' (1); "
         "'400K GPU hours ... A100-80GB' gives cost (2) and a type without count (1); "
-        "'This repository contains the Python version of the 7B model' shows the weights (2); 'install transformers' names the library (2)",
+        "'This repository contains the Python version of the 7B model' shows the weights (2); 'install transformers' names the library (2); "
+        "card alone: no code that runs the model (model card 1); 'the same data as Llama 2' names no source (provenance 0)",
     ),
     "TheBloke_Llama-2-7B-GPTQ": (
-        "02201 10020 221 11",
+        "02201 11020 221 11",
         "llama2 licence (0) even though the GPTQ files are re-uploads; usage code; Llama 2's "
         "'2 trillion tokens of data from publicly available sources' is vague (1); the GPTQ "
-        "calibration dataset link is not training data",
+        "calibration dataset link is not training data; "
+        "'global batch-size of 4M tokens': hyper-parameters only in the card (pipeline 1)",
     ),
     "google_mt5-base": (
         "22002 00000 121 00",
@@ -85,36 +87,41 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "a linked fine-tuning guide is fine-tuning code only (training 1)",
     ),
     "stabilityai_stable-diffusion-x4-upscaler": (
-        "02202 20020 221 10",
+        "02202 21020 221 10",
         "openrail++ is use-restricted (0); LAION-2B named; '32 x 8 x A100 GPUs' (2); only the "
         "CO2 emitted, not the compute (cost 1); "
-        "'Hours used: 200000' is accelerator-hours (cost 2)",
+        "'Hours used: 200000' is accelerator-hours (cost 2); "
+        "optimizer and batch listed in the card only (pipeline 1)",
     ),
     "distil-whisper_distil-large-v2": (
-        "22222 10201 221 11",
+        "22222 11201 222 11",
         "MIT; no from_pretrained of its own weights in prose we can credit (weights 0); "
         "'provided [training code](github...)' (2); TensorBoard logs linked (2); 'code to "
         "reproduce' is an invitation, not a third-party replication (1); "
-        "model_id = 'distil-whisper/distil-large-v2' later loaded shows the weights (2); 'Cloud TPU v4s' in the acknowledgements is a type without a count (1)",
+        "model_id = 'distil-whisper/distil-large-v2' later loaded shows the weights (2); 'Cloud TPU v4s' in the acknowledgements is a type without a count (1); "
+        "steps and epochs in prose (pipeline 1); the data table gives source and licence per dataset, pseudo-labelling the curation (provenance 2)",
     ),
     "bertin-project_bertin-roberta-base-spanish": (
-        "12102 21001 221 10",
+        "12102 21001 121 10",
         "CC-BY-4.0 weights are open but not OSI (1); mC4 subsets named; TPU pod disclosed; "
         "hyper-parameters only in prose (pipeline 1); '250k steps' is not a cost; "
         "'for reproducibility purposes' is an invitation (1); "
-        "Flax named in passing (inference 1)",
+        "Flax named in passing (inference 1); "
+        "no code that runs the model (model card 1)",
     ),
     "microsoft_Phi-3-mini-4k-instruct-gguf": (
-        "22201 20020 211 10",
+        "22201 20020 221 10",
         "MIT; usage code; 'synthetic data' only (1); 'Training time: 7 days' (2); architecture "
         "only named (1); "
-        "'GPUs: 512 H100-80G' is type and count (2)",
+        "'GPUs: 512 H100-80G' is type and count (2); "
+        "'3.8B parameters and is a dense decoder-only Transformer' (architecture 2)",
     ),
     "nomic-ai_gpt4all-j": (
-        "22212 21020 221 11",
+        "22212 21020 121 11",
         "apache-2.0; from_pretrained; dataset id in metadata; '8 A100 80GB GPUs for ~12 hours' "
         "gives hardware and time; hyper-parameters in the card only (pipeline 1); "
-        "'Using Deepspeed + Accelerate' names the training framework (training 1)",
+        "'Using Deepspeed + Accelerate' names the training framework (training 1); "
+        "loading code only (model card 1)",
     ),
     "apple_OpenELM-270M": (
         "02112 00200 221 11",
@@ -134,8 +141,9 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "'The full training script is accessible in this current repository' (training 2)",
     ),
     "Falconsai_nsfw_image_detection": (
-        "22202 00000 221 10",
-        "apache-2.0; pipeline() usage; ImageNet-21k named for pre-training",
+        "22202 01000 221 10",
+        "apache-2.0; pipeline() usage; ImageNet-21k named for pre-training; "
+        "'a learning rate of 5e-5' in the card only (pipeline 1)",
     ),
     "unsloth_gemma-2-9b-it-bnb-4bit": (
         "02200 00000 110 10",
@@ -144,36 +152,40 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "Hub card (weights 2); 'use the dev version Transformers' names the library (2)",
     ),
     "utter-project_EuroLLM-1.7B-Instruct": (
-        "22201 20000 220 10",
+        "22201 21000 221 10",
         "apache-2.0; 'Web data' only (1); '256 Nvidia H100 GPUs of the Marenostrum 5 "
         "supercomputer' (2); layer specifics in the card (2); "
-        "indented usage code loads and runs utter-project/EuroLLM-1.7B-Instruct (weights 2, inference 2)",
+        "indented usage code loads and runs utter-project/EuroLLM-1.7B-Instruct (weights 2, inference 2); "
+        "hyper-parameters in the card only (pipeline 1); 'trained on 4 trillion tokens divided across the languages' describes the source (provenance 1)",
     ),
     "laion_CLIP-ViT-B-16-laion2B-s34B-b88K": (
-        "22112 10000 221 11",
+        "22112 10000 121 11",
         "MIT; LAION-2B named; OpenCLIP linked but not as this model's training code; "
-        "Hub card (weights 2); OpenCLIP named (inference 1, training framework 1); JUWELS Booster named without accelerators (1)",
+        "Hub card (weights 2); OpenCLIP named (inference 1, training framework 1); JUWELS Booster named without accelerators (1); "
+        "no code that runs the model in the card alone (model card 1)",
     ),
     "1bitLLM_bitnet_b1_58-3B": (
-        "22102 00000 221 10",
+        "22102 01002 121 10",
         "MIT; RedPajama named; 'a reproduction of the BitNet paper' is this model reproducing "
         "another, not a third-party replication of it (0); token count is not a cost; "
-        "'--hf_path 1bitLLM/bitnet_b1_58-3B' shows the weights (2); eval_ppl.py is not shared (inference 1)",
+        "'--hf_path 1bitLLM/bitnet_b1_58-3B' shows the weights (2); eval_ppl.py is not shared (inference 1); "
+        "'This is a reproduction of the BitNet b1.58 paper' (replication 2); hypers by reference (pipeline 1); a thin card (1)",
     ),
     "teknium_Replit-v2-CodeInstruct-3B": (
-        "12112 20020 201 11",
+        "12112 21020 101 11",
         "CC-BY-SA-4.0 (1); '2x a100 80gb for 1 hour' gives hardware and time; no structure "
         "described (architecture 0); "
-        "Hub card (weights 2; replit-code-v1-3b in the trainer arguments is the base); loading with trust_remote_code only (inference 1); trainer arguments (training 1)",
+        "Hub card (weights 2; replit-code-v1-3b in the trainer arguments is the base); loading with trust_remote_code only (inference 1); trainer arguments (training 1); "
+        "trainer arguments in the card (pipeline 1); loading code only (model card 1)",
     ),
     "navteca_ms-marco-MiniLM-L-6-v2": (
-        "22020 00000 211 11",
+        "22020 00000 110 11",
         "MIT; 'The training code is available here' with a link (2); a V100 mentioned only for "
         "runtime measurement is not a training setup (0); "
         "Hub card (weights 2)",
     ),
     "mio_amadeus": (
-        "12012 00000 121 11",
+        "12012 01000 121 11",
         "CC-BY-4.0 (1); dataset id in metadata; ESPnet recipe card without design text (1); "
         "Hub card (weights 2); the training config in the card (training 1)",
     ),
@@ -189,12 +201,12 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "'Where Xynon's experimental models live': a Hub repository of weights (2)",
     ),
     "miqudev_miqu-1-70b": (
-        "00100 00000 210 00",
+        "00100 00000 110 00",
         "no licence at all (0); leaked weights hosted elsewhere, no data or training disclosure; "
         "llama.cpp named in passing (inference 1)",
     ),
     "baichuan-inc_Baichuan2-7B-Chat": (
-        "02201 00200 220 10",
+        "02201 00200 221 10",
         "license_name baichuan2-community-license is use-restricted (0); from_pretrained usage; "
         "intermediate checkpoints linked (2); only a token count; "
         "'a high-quality corpus with 2.6 trillion tokens' is a broad description (1)",

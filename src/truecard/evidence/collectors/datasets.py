@@ -33,8 +33,8 @@ DATA_HOST_RE = re.compile(
 # sections that instruct users, by the subject their title starts with (a card titled
 # "Fine-Tuned ViT for ..." is not a fine-tuning how-to)
 USER_SECTION_RE = re.compile(
-    r"^[\W\d_]*(?:fine-?tun|finetun|quanti[sz]|deploy|usage|how to|quick ?start|getting started|inference|tutorial|"
-    r"learning hub|examples?\b|demo)",
+    r"^[\W\d_]*(?:fine-?tun|finetun|quanti[sz]|deploy)"
+    r"|\b(?:usage|how to|quick ?start|getting started|inference|tutorial|learning hub|examples?|demo|transcription|running)\b",
     re.I,
 )
 NOT_TRAINING_LINK_RE = re.compile(r"calibrat|quanti[sz]|evaluat|benchmark|\btest", re.I)
