@@ -77,6 +77,7 @@ its training data.
 ```python
 from transformers import AutoModelForCausalLM
 model = AutoModelForCausalLM.from_pretrained("example-org/open-model")
+print(model.generate(max_new_tokens=8))
 ```
 
 ## Training data

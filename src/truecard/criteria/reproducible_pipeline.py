@@ -19,7 +19,7 @@ from truecard.models import Evidence
 
 ID = "reproducible.pipeline"
 RUBRIC = Rubric(
-    full="All three parts of this model's training pipeline are in the artifacts: the run's "
+    full="All three parts of the training pipeline of this model are in the artifacts: the run's "
     "configuration (training/DeepSpeed config files named for this model or generically, or a "
     "launch script or documented command with its hyper-parameters), a data pipeline (data "
     "preparation code, a data configuration, or a data-preparation document in the training "

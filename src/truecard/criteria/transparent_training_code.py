@@ -126,6 +126,8 @@ def evaluate(inv: Inventory) -> Assessment:
     ft_model = is_finetune_model(inv)
     configs = inv.configs_of("training", "deepspeed", "finetuning")
     own, other = own_configs(inv, configs)
+    # for a base model, its pre-training config is the one to cite first
+    own.sort(key=lambda c: (not ft_model) and (c.role == "finetuning" or bool(FT_PATH_RE.search(c.path))))
     commands = [f for f in inv.finetune if f.kind == "command"]
     withheld = [
         c.evidence(
