@@ -103,7 +103,7 @@ class LicenseFinding:
     license_class: str  # see truecard.licenses.LicenseClass
     osi_approved: bool | None
     confidence: float
-    how: Literal["metadata", "file", "prose", "link", "claim"]
+    how: Literal["metadata", "file", "prose", "link", "claim", "declared"]
     evidence: Evidence
     note: str = ""
     # Added by the licence package (truecard.licenses): the licence's name, where its class

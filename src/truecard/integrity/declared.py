@@ -228,7 +228,7 @@ def read_tree(
             inv.licenses.append(LicenseFinding(
                 scope=scope, raw=raw[:200], license_id=v.license_id,  # type: ignore[arg-type]
                 license_class=str(v.license_class), osi_approved=v.osi_approved, confidence=v.confidence,
-                how="declared", evidence=ev, note=f"declared by a shipped BOM; {v.reason}",  # type: ignore[arg-type]
+                how="declared", evidence=ev, note=f"declared by a shipped BOM; {v.reason}",
                 name=v.name, source=v.source, restrictions=list(v.restrictions), parts=list(v.parts),
             ))
         out.append(DeclaredBom(
