@@ -74,8 +74,9 @@ def model_card_summary(inv: Inventory) -> dict[str, Any]:
         for r in (m.get("results") or []) if isinstance(m, dict) else []:
             if not isinstance(r, dict):
                 continue
-            task = r.get("task") if isinstance(r.get("task"), dict) else {}
-            ds = r.get("dataset") if isinstance(r.get("dataset"), dict) else {}
+            t, d = r.get("task"), r.get("dataset")
+            task: dict[str, Any] = t if isinstance(t, dict) else {}
+            ds: dict[str, Any] = d if isinstance(d, dict) else {}
             for met in r.get("metrics") or []:
                 if isinstance(met, dict) and met.get("value") is not None:
                     metrics.append({

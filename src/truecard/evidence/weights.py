@@ -226,6 +226,7 @@ def read_index(data: dict[str, Any]) -> tuple[set[str], int | None]:
     """Shards named by a `*.safetensors.index.json` and its declared total size."""
     wm = data.get("weight_map")
     shards = {v for v in wm.values() if isinstance(v, str)} if isinstance(wm, dict) else set()
-    md = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    meta = data.get("metadata")
+    md: dict[str, Any] = meta if isinstance(meta, dict) else {}
     total = md.get("total_size") if isinstance(md.get("total_size"), int) else None
     return shards, total

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import posixpath
 import re
+from typing import Literal, cast
 
 from truecard.evidence.inventory import Card
 from truecard.evidence.patterns import DATACARD_RE, sentences
 from truecard.models import Evidence, clip
 from truecard.sources.base import Tree
+
+HashScope = Literal["file", "header", "value"] | None
 
 
 def ev(
@@ -36,7 +39,7 @@ def ev(
         line_end=line_end or line,
         excerpt=clip(excerpt) if excerpt else None,
         sha256=sha,
-        sha256_scope=scope,
+        sha256_scope=cast(HashScope, scope),  # a Tree says "file" or "header"
         url=tree.url_for(path, line),
         field=field,
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from typing import Any
+from typing import Any, Literal
 
 from truecard.evidence.collectors._common import ev
 from truecard.evidence.inventory import CheckpointRef, ConfigFile, FileRecord, Inventory
@@ -69,7 +69,8 @@ def _read_config(inv: Inventory, r: FileRecord) -> None:
         )
         return
     if name == "trainer_state.json" and isinstance(data, dict):
-        logs = data.get("log_history") if isinstance(data.get("log_history"), list) else []
+        history = data.get("log_history")
+        logs: list[Any] = history if isinstance(history, list) else []
         inv.checkpoints.append(
             CheckpointRef(
                 "log",
@@ -109,7 +110,9 @@ def _read_config(inv: Inventory, r: FileRecord) -> None:
             )
         )
     elif len(hits) >= 2 or (hits and re.search(r"train|finetun|sft|lora|pretrain|recipe|config", low)):
-        role = "finetuning" if re.search(r"finetun|sft|lora|qlora|dpo|adapter", low) else "training"
+        role: Literal["finetuning", "training"] = (
+            "finetuning" if re.search(r"finetun|sft|lora|qlora|dpo|adapter", low) else "training"
+        )
         inv.configs.append(
             ConfigFile(
                 r.path,

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Literal
+from typing import Literal, cast
 
+from truecard.evidence.collectors._common import HashScope
 from truecard.evidence.inventory import Card, FileRecord, Inventory, LicenseFinding
 from truecard.evidence.text import read_text
 from truecard.licenses import LicenseVerdict, classify_id, classify_text
@@ -174,7 +175,7 @@ def from_license_file(inv: Inventory, rec: FileRecord) -> None:
         line_end=end,
         excerpt=clip(excerpt) or None,
         sha256=sha,
-        sha256_scope=scope_h,
+        sha256_scope=cast(HashScope, scope_h),
         url=rec.tree.url_for(rec.path, start),
     )
     inv.licenses.append(_finding(verdict, scope=scope, raw=first[:200], how="file", evidence=ev))

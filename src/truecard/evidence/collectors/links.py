@@ -80,7 +80,7 @@ def _card(inv: Inventory, card: Card) -> None:
             inv.links.append(
                 LinkRef(
                     url,
-                    cat,
+                    cat,  # type: ignore[arg-type]  # categorize_url returns one of LinkRef's categories
                     card.evidence(f"{cat} link: {url[:120]}", kind="link", line_start=ln, excerpt=clip(sent)),
                     sent[:200],
                 )
