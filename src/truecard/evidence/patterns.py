@@ -79,10 +79,11 @@ ARCH_KEYS = (
 
 ACCEL = (
     r"(?:A100|H100|H200|H800|A800|B200|GB200|GH200|V100|P100|T4|L4|L40S?|A10G?|A40|A6000|"
-    r"RTX\s?\d{4}(?:\s?Ti)?|TITAN\s?\w+|MI\d{3}X?|Gaudi\s?\d?|TPUs?[\s-]?v?\d[a-z]?(?:[- ]pod)?|TPUv\d|"
+    r"RTX\s?\d{4}(?:\s?Ti)?|TITAN\s?\w+|MI\d{3}X?|Gaudi\s?\d?|TPUs?[\s-]?v?\d[a-z]?(?:[- ]pod)?|TPUv\d|Cloud\s?TPU|TPU(?=\s?chips)|"
     r"Trainium\d?|Inferentia\d?|Ascend\s?910\w?|IPU|Cerebras\s?CS-?\d|WSE-?\d)"
 )
-ACCEL_RE = re.compile(rf"\b{ACCEL}s?\b", re.IGNORECASE)
+# "8xA100": no word boundary between the multiplier and the accelerator
+ACCEL_RE = re.compile(rf"(?:\b|(?<=\dx)){ACCEL}s?\b", re.IGNORECASE)
 GENERIC_ACCEL_RE = re.compile(r"\b(GPUs?|TPUs?|accelerators?)\b", re.IGNORECASE)
 NUM = r"\d[\d,]*(?:\.\d+)?"
 WORD_NUM = r"(?:a single|single|one|two|three|four|five|six|eight|sixteen)"
@@ -352,7 +353,7 @@ HW_LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 VAGUE_COUNT_RE = re.compile(
-    r"\b(?:multiple|several|many|some|a few|numerous|hundreds of|thousands of|more than|over)\s+(?:\w+[- ]){0,2}?(?:TPU|GPU|A100|H100|V100|pods?|nodes?)",
+    r"\b(?:multiple|several|many|some|a few|numerous|hundreds of|thousands of|(?:more than|over)(?!\s+\d))\s+(?:\w+[- ]){0,2}?(?:TPU|GPU|A100|H100|V100|pods?|nodes?)",
     re.IGNORECASE,
 )
 NUM_DEVICES_RE = re.compile(r"\bnum_(?:devices|gpus|processes)\s*[:=]\s*(\d+)", re.IGNORECASE)
