@@ -118,9 +118,11 @@ VAGUE_TIME_RE = re.compile(
     r"|\b(?:training|compute) (?:cost|budget) (?:was )?(?:significant|substantial|modest|large)\b",
     re.IGNORECASE,
 )
+# a price ("$0.50 per 1M tokens", "$2/hour") is a rate for users, not what training cost
+_PRICE = r"(?![\d.,]*\s*(?:k|K|M|million|thousand)?\s*(?:/|per\b))"
 COST_RE = re.compile(
-    rf"(?:\$|USD\s?|US\$|€|EUR\s?)\s?({NUM})\s*(k|K|M|million|thousand|B|billion)?(?=[^.\n]{{0,80}}\b(?:train|compute|cost|budget|spent))"
-    rf"|\b(?:cost|costs|costing|spent|budget)[^.\n]{{0,60}}(?:\$|USD\s?|US\$|€|EUR\s?)\s?({NUM})",
+    rf"(?:\$|USD\s?|US\$|€|EUR\s?)\s?({NUM})\s*(k|K|M|million|thousand|B|billion)?{_PRICE}(?=[^.\n]{{0,80}}\b(?:train|compute|cost|budget|spent))"
+    rf"|\b(?:cost|costs|costing|spent|budget)[^.\n]{{0,60}}(?:\$|USD\s?|US\$|€|EUR\s?)\s?({NUM}){_PRICE}",
     re.IGNORECASE,
 )
 ENERGY_RE = re.compile(rf"\b({NUM})\s*(kWh|MWh|GWh|TWh)\b", re.IGNORECASE)
