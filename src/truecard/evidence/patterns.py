@@ -164,6 +164,9 @@ REPRO_INVITE_RE = re.compile(
 )
 # "an attempt to reproduce OpenAI's ViT results": this team reproducing another's work
 REPRO_OTHERS_RE = re.compile(r"\breproduc\w*\s+(?:the\s+)?[A-Z][\w-]*'s\b")
+# "set a seed for reproducibility", "deterministic=True for reproducible results": run-to-run
+# determinism, neither a reproduction nor an invitation to reproduce the training
+REPRO_SEED_RE = re.compile(r"\b(?:(?:random |manual_)?seeds?|deterministic\w*|random state)\b", re.IGNORECASE)
 CHECKPOINT_MENTION_RE = re.compile(
     r"\b(intermediate|training)\s+checkpoints?\b|\bcheckpoints?\s+(?:at|every|from)\s+(?:each|every|\d)|\b(training|wandb|tensorboard)\s+logs?\b|\bloss curves?\b",
     re.IGNORECASE,

@@ -36,7 +36,11 @@ def _card(inv: Inventory, card: Card) -> None:
                     "stated",
                 )
             )
-        elif prose.REPRO_INVITE_RE.search(sent) and not prose.REPRO_OTHERS_RE.search(sent):
+        elif (
+            prose.REPRO_INVITE_RE.search(sent)
+            and not prose.REPRO_OTHERS_RE.search(sent)
+            and not prose.REPRO_SEED_RE.search(sent)
+        ):
             inv.links.append(
                 LinkRef(
                     "",
