@@ -303,7 +303,8 @@ VAGUE_DATA_RE = re.compile(
     r"(?:multilingual|diverse|high-quality|curated|synthetic|public|open|proprietary|private|internal|general[- ]domain|"
     r"domain-enhanced|web|code|conversational|instruction|english|chinese)"
     r"\s+(?:[\w-]+\s+){0,2}(?:data|dataset|datasets|corpus|corpora|pairs?|tokens)|"
-    r"(?:trillions?|billions?) of (?:[\w-]+ ){1,2}tokens|\d[\d.,]*\s*(?:GB|TB)\s+(?:of\s+)?(?:training\s+|text\s+)?data)",
+    r"(?:trillions?|billions?) of (?:[\w-]+ ){1,2}tokens|\d[\d.,]*\s*(?:GB|TB)\s+(?:of\s+)?(?:training\s+|text\s+)?data|"
+    r"\d[\d.,]*\s*(?:trillion|billion|million)\s+tokens)",
     re.IGNORECASE,
 )
 # Data sources rather than datasets: precise only where a training-data section names them.
