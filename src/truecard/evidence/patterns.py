@@ -604,10 +604,12 @@ RUNTIMES = (
     r"lmdeploy|sglang|rwkv|open_clip|megatron|corenet"
 )
 RUNTIME_RE = re.compile(rf"\b({RUNTIMES})\b", re.IGNORECASE)
-# "use it with X", "compatible with X", "the code of X has been in transformers", "see the X docs"
+# "use it with X", "compatible with X", "the code of X has been in transformers", "the code of X is
+# in the latest transformers", "see the X docs"
 LIBRARY_USE_RE = re.compile(
     rf"\b(?:use|using|run|running|load|loaded|loading|compatible|supported|works?|deploy\w*|inference|get(?:ting)? started|integrat\w*|has been in)\b"
     rf"[^.\n]{{0,80}}\b({RUNTIMES})\b"
+    rf"|\bcode\b[^.\n]{{0,40}}\b(?:is|are|was|has been)\s+(?:now\s+)?(?:merged\s+|included\s+|available\s+)?in(?:to)?\b[^.\n]{{0,40}}\b({RUNTIMES})\b"
     rf"|\b({RUNTIMES})\b[^.\n]{{0,40}}\b(?:docs|documentation|example|notebook|colab)\b"
     r"|\b(hugging ?face)\b[^.\n]{0,30}\b(?:docs|documentation|transformers library)\b",
     re.IGNORECASE,
