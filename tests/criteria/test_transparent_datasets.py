@@ -66,6 +66,12 @@ def test_vague_descriptions_are_partial(n: int, unit: str, what: str) -> None:
     assert r.points == 1, (what, r.rationale)
 
 
+def test_an_unreleased_named_corpus_is_partial() -> None:
+    # "WebText" names OpenAI's unreleased corpus: nothing to obtain; OpenWebText is public
+    assert assess(ID, card("The model was trained on WebText."), META).points == 1
+    assert assess(ID, card("The model was trained on OpenWebText."), META).points == 2
+
+
 def test_a_token_count_alone_is_a_broad_description() -> None:
     assert assess(ID, card("The model was pretrained on 3 trillion tokens."), META).points == 1
 

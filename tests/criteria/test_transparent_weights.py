@@ -79,6 +79,17 @@ def test_release_statements_are_full(text: str) -> None:
     assert text in quotes(r)
 
 
+@settings(max_examples=25, deadline=None)
+@given(host=st.sampled_from(["https://huggingface.co/acme/Acme-7B/resolve/main", "https://example.org/files", "https://cdn.acme.ai/v1"]),
+       file=st.sampled_from(["model.safetensors", "acme-7b.Q4_K_M.gguf", "pytorch_model.bin", "acme.ckpt", "model.onnx"]),
+       form=st.sampled_from(["Download the weights: {u}", "[Download]({u})", "| Acme-7B | [weights]({u}) |"]))
+def test_download_links_to_weight_files_are_full(host: str, file: str, form: str) -> None:
+    url = f"{host}/{file}"
+    r = assess(ID, INTRO + form.format(u=url) + "\n", None)
+    assert r.points == 2, (form, url, r.rationale)
+    assert url in quotes(r)
+
+
 def test_a_hub_card_read_without_its_files_is_full() -> None:
     assert assess(ID, INTRO, {"license": "apache-2.0", "library_name": "transformers"}).points == 2
 
@@ -114,6 +125,12 @@ def test_a_sibling_in_a_family_table_is_not_this_models_weights() -> None:
         "| Acme-70B | [hub](https://huggingface.co/acme/Acme-70B) |\n"
         "| Acme-1B | [hub](https://huggingface.co/acme/Acme-1B) |\n"
     )
+    r = assess(ID, body, None)
+    assert r.points == 0, r.rationale
+
+
+def test_a_siblings_weight_file_is_not_this_models_weights() -> None:
+    body = INTRO + "| Model | File |\n|---|---|\n| Acme-70B | [gguf](https://example.org/acme-70b.Q4_K_M.gguf) |\n"
     r = assess(ID, body, None)
     assert r.points == 0, r.rationale
 

@@ -296,7 +296,7 @@ _CASE_SENSITIVE_SHORT = {
     "Zyda",
 }
 VAGUE_DATA_RE = re.compile(
-    r"\b(web (?:text|data|pages|crawl)|publicly available (?:data|sources|datasets|text)|internet data|"
+    r"\b(web ?text|web (?:data|pages|crawl)|publicly available (?:data|sources|datasets|text)|internet data|"
     r"a (?:large |diverse |curated )?(?:mix|mixture|corpus|collection) of(?! (?:[\w-]+ ){0,4}models?\b)|proprietary (?:data|dataset)|"
     r"(?:the )?same (?:training |pre-?training )?data(?:set)? as|"
     r"licensed data|synthetic data|curated dataset|in-house data|(?:collected|gathered|scraped|crawled) from the (?:internet|web)|\d[\d.,]*\s*[TBM]\s*tokens|"
@@ -492,6 +492,10 @@ def dataset_names(text: str) -> list[str]:
         if n in _CASE_SENSITIVE_SHORT or len(n) >= 5 or n == "Pile":
             names.append(n)
     return list(dict.fromkeys(names))
+
+
+# a direct download of weight files ("https://.../resolve/main/model.safetensors", "acme-7b.Q4_K_M.gguf")
+WEIGHT_FILE_URL_RE = re.compile(r"\.(?:safetensors|gguf|ggml|bin|pt|pth|ckpt|onnx|h5|msgpack|npz)(?:\?[^#\s]*)?(?:#\S*)?$", re.I)
 
 
 def categorize_url(url: str, context: str = "") -> str:
