@@ -60,6 +60,17 @@ def test_energy_money_flops_variants(n: int, unit: str, kind: str) -> None:
     assert result(text).points == 2, text
 
 
+@settings(max_examples=25, deadline=None)
+@given(n=st.sampled_from(["1.2M", "3.3M", "850K", "184,320", "2.5 million"]),
+       form=st.sampled_from(["GPU hours: {n}", "Training used {n} GPU hours.", "The model took {n} H100-hours to train.",
+                             "| Hours used | {n} |", "Pre-training took {n} A100-hours."]))
+def test_accelerator_hours_as_cards_write_them(n: str, form: str) -> None:
+    """A quantity like "1.2M" beside hours is not a sibling model's size (the card is a 7B)."""
+    text = form.format(n=n)
+    r = assess(ID, "# Acme-7B\n\nAcme-7B is a 7B model.\n\n## Training\n\n" + text + "\n", META)
+    assert r.points == 2, (text, r.rationale)
+
+
 def test_quote_is_the_cost_sentence() -> None:
     r = result("We use a cosine schedule. Training took 21 days on our cluster. The loss went down.")
     assert r.points == 2

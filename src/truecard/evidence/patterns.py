@@ -459,7 +459,7 @@ def cost_hits(
         if HOURS_USED_RE.search(s):
             out.append(("compute", Hit(ln, s, {"what": "accelerator-hours", "value": s[:80]})))
         m = GPU_HOURS_RE.search(s)
-        if m and re.search(r"(GPU|TPU|accelerator|chip|node)[- ]?(hours?|hrs?|days?)", m.group(0), re.I):
+        if m and re.search(rf"(GPU|TPU|accelerator|chip|node|{ACCEL})[- ]?(hours?|hrs?|days?)", m.group(0), re.I):
             out.append(("compute", Hit(ln, s, {"what": "accelerator-hours", "value": m.group(0)})))
         if ENERGY_RE.search(s):
             out.append(("compute", Hit(ln, s, {"what": "energy"})))
@@ -545,10 +545,10 @@ LOAD_ID_RE = re.compile(
 # A variable that holds a Hub id and is later given to a loader: model_id = "org/name"
 ID_ASSIGN_RE = re.compile(r"^\s*(\w+)\s*=\s*[\"'](" + HF_ID + r")[\"']\s*(?:#.*)?$")
 LOADER_CALL_RE = re.compile(r"(?:from_pretrained|pipeline|hf_hub_download|snapshot_download|\b[A-Z]\w*(?:Model|Pipeline))\s*\(")
-# a parameter count as models are named ("175B", "opt-1.3b"); not "3.3M GPU hours" or "2M tokens"
+# a parameter count as models are named ("175B", "opt-1.3b"); not "3.3M GPU hours", "3.3M H100-hours" or "2M tokens"
 SIZE_RE = re.compile(
     r"(?<![\w.])(?:\w*?[-_ ])?(\d+(?:\.\d+)?)\s?([bBmM])(?![a-zA-Z0-9])"
-    r"(?!\s*(?:GPU|TPU|hours?|hrs|tokens?|samples|images|steps|examples|sequences|pairs|words|sentences|documents|rows|files|USD|\$|of\b))",
+    r"(?!\s*(?:GPU|TPU|" + ACCEL + r"|hours?|hrs|tokens?|samples|images|steps|examples|sequences|pairs|words|sentences|documents|rows|files|USD|\$|of\b))",
     re.IGNORECASE,
 )
 # A plain statement that the weights are published (in this repository or named place).
