@@ -46,7 +46,7 @@ def test_quote_is_the_hardware_sentence() -> None:
     assert "tokenizer" not in quotes(r)
 
 
-ACCELS = st.sampled_from(["A100", "H100", "V100", "A100 80GB", "H100-80G", "A100-40G", "TPU v4", "MI250X"])
+ACCELS = st.sampled_from(["A100", "H100", "V100", "A100 80GB", "H100-80G", "A100-40G", "TPU v4", "MI250X", "a100", "h100s"])
 SEPS = st.sampled_from([" ", "x", " x ", "×", " × ", "x "])
 
 
@@ -76,6 +76,24 @@ def test_labelled_values(n: int, acc: str, label: str, table: bool) -> None:
 @given(n=st.integers(min_value=2, max_value=1024), acc=st.sampled_from(["A100", "H100", "V100"]))
 def test_word_order_accelerator_then_count(n: int, acc: str) -> None:
     assert points(f"Training used {acc} x {n}.") == 2
+
+
+@settings(max_examples=25, deadline=None)
+@given(value=st.sampled_from(["64 A100", "A100 x 8", "8xA100", "256 TPU v4 chips"]))
+def test_co2_metadata_hardware_with_a_count_is_full(value: str) -> None:
+    meta = {"license": "mit", "co2_eq_emissions": {"emissions": 100, "hardware_used": value}}
+    r = assess(ID, "# Model\n\nA model.\n", meta)
+    assert r.points == 2, (value, r.rationale)
+    assert any(e.field == "card:co2_eq_emissions.hardware_used" for e in r.evidence)
+
+
+@settings(max_examples=25, deadline=None)
+@given(value=st.sampled_from(["A100", "NVIDIA H100 80GB", "TPU v3", "V100"]))
+def test_co2_metadata_hardware_without_a_count_is_partial(value: str) -> None:
+    """The digits of "A100" or "v3" are not a count."""
+    meta = {"license": "mit", "co2_eq_emissions": {"emissions": 100, "hardware_used": value}}
+    r = assess(ID, "# Model\n\nA model.\n", meta)
+    assert r.points == 1, (value, r.rationale)
 
 
 def test_type_without_count_is_partial() -> None:
