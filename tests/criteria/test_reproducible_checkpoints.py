@@ -4,10 +4,14 @@ public tracker are 2; checkpoints only mentioned (or promised) are 1; nothing is
 from __future__ import annotations
 
 import json
+import subprocess
+from pathlib import Path
 
-from cardfactory import assess, quotes, tiny_safetensors
+from cardfactory import assess, quotes, result_of, tiny_safetensors
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+import truecard
 
 ID = "reproducible.checkpoints"
 META = {"license": "apache-2.0"}
@@ -23,6 +27,23 @@ def test_checkpoint_folders_are_full(stem: str, n: int) -> None:
     r = assess(ID, INTRO, META, files=files)
     assert r.points == 2, (folder, r.rationale)
     assert folder in quotes(r)
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.email=t@example.org", "-c", "user.name=t", *args], cwd=cwd, check=True,
+                   capture_output=True)
+
+
+def test_step_named_branches_are_full(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text(INTRO, encoding="utf-8")
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "card")
+    for b in ("step1000", "step2000", "v1.0"):
+        _git(tmp_path, "branch", b)
+    r = result_of(truecard.scan(f"{tmp_path}@main", use_claims=False), ID)
+    assert r.points == 2, r.rationale
+    assert "step1000" in quotes(r) and "v1.0" not in quotes(r)
 
 
 def test_trainer_state_with_log_history_is_full() -> None:
