@@ -77,6 +77,26 @@ def test_a_framework_named_as_used_is_partial(text: str) -> None:
     assert r.points == 1, (text, r.rationale)
 
 
+@settings(max_examples=25, deadline=None)
+@given(hp=st.permutations(["learning_rate: 2e-05", "train_batch_size: 8", "num_epochs: 3", "seed: 42", "optimizer: AdamW"]).map(lambda p: p[:3]),
+       label=st.sampled_from(["Repository", "Code repository", "GitHub", "Source code"]))
+def test_a_fine_tune_naming_its_source_repository_with_hyperparameters_is_full(hp: list[str], label: str) -> None:
+    """The Hub's auto-generated fine-tune card: `Repository:` and a hyper-parameter list."""
+    body = (
+        "# Acme-7B-chat\n\nThis model is a fine-tuned version of acme/Acme-7B.\n\n"
+        f"- **{label}:** https://github.com/acme/chat-tuning\n\n## Training hyperparameters\n\n"
+        + "".join(f"- {h}\n" for h in hp)
+    )
+    r = assess(ID, body, {"license": "mit", "base_model": "acme/Acme-7B"})
+    assert r.points == 2, (hp, label, r.rationale)
+
+
+def test_a_fine_tune_with_hyperparameters_but_no_repository_is_partial() -> None:
+    body = ("# Acme-7B-chat\n\nThis model is a fine-tuned version of acme/Acme-7B.\n\n## Training hyperparameters\n\n"
+            "- learning_rate: 2e-05\n- train_batch_size: 8\n- num_epochs: 3\n")
+    assert assess(ID, body, {"license": "mit", "base_model": "acme/Acme-7B"}).points == 1
+
+
 def test_the_base_model_can_be_fine_tuned_is_not_training_code() -> None:
     r = assess(ID, INTRO + "The base model can be fine-tuned on your data.\n", META)
     assert r.points == 0, r.rationale
