@@ -44,6 +44,21 @@ def test_curation_verbs(verb: str) -> None:
     assert r.points == 2, (verb, r.rationale)
 
 
+@settings(max_examples=25, deadline=None)
+@given(src=st.sampled_from(["Common Crawl", "Wikipedia", "arXiv", "StackExchange"]), n=st.integers(min_value=1, max_value=15),
+       unit=st.sampled_from(["T", "B"]))
+def test_a_vague_amount_from_a_named_source_documents_the_source(src: str, n: int, unit: str) -> None:
+    sent = f"We collected {n}{unit} tokens of web data from {src}, which we filtered for quality."
+    r = assess(ID, card(sent), META)
+    assert r.points == 1, r.rationale
+    assert "source" in r.rationale.split(";")[0] and "curation" in r.rationale.split(";")[0], r.rationale
+
+
+def test_a_family_collection_sentence_is_not_a_data_source() -> None:
+    r = assess(ID, INTRO.replace("Apache-2.0 licensed language model", "collection of pretrained code models") + "## Data\n\nIt uses the same data as Llama 2.\n", META)
+    assert r.points == 0, r.rationale
+
+
 def test_two_aspects_are_partial_and_say_what_is_missing() -> None:
     r = assess(ID, card(SOURCE, CURATION), META)
     assert r.points == 1
