@@ -51,6 +51,23 @@ def test_usage_and_design_is_full_in_any_order(names: list[str], usage_first: bo
     assert r.points == 2, (names, r.rationale)
 
 
+@settings(max_examples=25, deadline=None)
+@given(cmd=st.sampled_from(["llama-cli -m acme-7b.gguf -p 'Hello'", "ollama run acme-7b", "python -m acme.generate --prompt 'Hello'"]))
+def test_a_command_line_that_runs_it_is_usage(cmd: str) -> None:
+    r = assess(ID, build(list(SECTIONS), f"## Usage\n\n```bash\n{cmd}\n```\n"), META)
+    assert r.points == 2, (cmd, r.rationale)
+
+
+def test_a_prompt_format_alone_is_not_usage() -> None:
+    r = assess(ID, build(list(SECTIONS), "## Prompt format\n\n```\n<|user|>\n{prompt}\n<|assistant|>\n```\n"), META)
+    assert r.points == 1, r.rationale
+
+
+def test_usage_given_only_by_a_link_is_thin() -> None:
+    r = assess(ID, build(list(SECTIONS), "## Usage\n\nSee https://github.com/acme/acme for usage.\n"), META)
+    assert r.points == 1, r.rationale
+
+
 def test_design_without_usage_is_thin() -> None:
     r = assess(ID, build(list(SECTIONS), ""), META)
     assert r.points == 1, r.rationale
