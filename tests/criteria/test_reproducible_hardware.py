@@ -132,6 +132,24 @@ def test_user_requirements_are_not_training_hardware() -> None:
         assert r.points == 0, (title, text, r.rationale)
 
 
+@settings(max_examples=25, deadline=None)
+@given(text=st.sampled_from([
+    "The model fits on a single A100 80GB.", "You can fine-tune it on 1 A100.", "Inference requires 2 x A100 GPUs.",
+    "We recommend 4 H100 GPUs for serving.", "Our benchmark was run on 8 A100 GPUs.",
+]))
+def test_hardware_to_run_it_is_not_training_hardware(text: str) -> None:
+    assert points(text, "Notes") == 0, text
+
+
+def test_a_code_repository_doc_counts_only_where_it_names_this_model() -> None:
+    body = "# Acme-7B\n\nAcme-7B is a model.\n"
+    other = {"README.md": "# trainer\n\nOur other model Foo-13B was trained on 512 A100 GPUs.\n", "train.py": "import torch\n"}
+    this = {"README.md": "# trainer\n\nAcme-7B was trained on 512 A100 GPUs.\n", "train.py": "import torch\n"}
+    assert assess(ID, body, META, code=other).points == 0
+    r = assess(ID, body, META, code=this)
+    assert r.points == 2 and "Acme-7B was trained on 512 A100 GPUs." in quotes(r)
+
+
 def test_nothing_said_is_unmet() -> None:
     assert points("The model was trained with AdamW.") == 0
 
