@@ -67,6 +67,12 @@ def test_a_seed_for_reproducibility_is_nothing(what: str, lead: str, tail: str) 
     assert points(text) == 0, text
 
 
+@settings(max_examples=25, deadline=None)
+@given(verb=st.sampled_from(["verified", "reproduced", "replicated"]), what=st.sampled_from(["the benchmark numbers", "our results"]))
+def test_the_team_verifying_its_own_results_is_not_a_third_party(verb: str, what: str) -> None:
+    assert points(f"We independently {verb} {what}.") == 0
+
+
 def test_reproducing_someone_elses_results_is_nothing() -> None:
     assert points("This is an attempt to reproduce OpenAI's CLIP results.") == 0
 

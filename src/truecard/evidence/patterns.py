@@ -151,7 +151,8 @@ FROM_PRETRAINED_RE = re.compile(
 )
 
 REPLICATION_RE = re.compile(
-    r"\b(independent(?:ly)?|third[- ]party|external)\s+(?:\w+\s+){0,2}(reproduc|replicat|verif)\w*"
+    # "we independently verified": the team itself, not a third party
+    r"(?<!\bwe\s)\b(independent(?:ly)?|third[- ]party|external)\s+(?:\w+\s+){0,2}(reproduc|replicat|verif)\w*"
     r"|\b(reproduced|replicated|verified)\s+(?:independently\s+)?by\s+(?!this\b|the\b|our\b|us\b|running\b|using\b|following\b|a\b|an\b)(?-i:[A-Z@])"
     r"|\b(replication|reproduction)\s+(?:study|paper|report|effort|attempt)\s+(?:by|from)\b"
     r"|\bthis (?:model |repo(?:sitory)? |checkpoint |work )?is an? (?:independent |third-party |open )?(?:reproduction|replication|re-?implementation) of\b",
