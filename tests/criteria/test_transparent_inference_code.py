@@ -70,6 +70,21 @@ def test_a_public_library_named_for_it_is_full(text: str) -> None:
     assert r.points == 2, (text, r.rationale)
 
 
+@settings(max_examples=25, deadline=None)
+@given(form=st.sampled_from(["Inference code: {u}", "The inference code is available at {u}.", "See {u} for the code to run the model."]),
+       url=st.sampled_from(["https://github.com/acme/acme", "https://gitlab.com/acme/acme-infer"]))
+def test_a_repository_described_as_inference_code_is_full(form: str, url: str) -> None:
+    text = form.format(u=url)
+    r = assess(ID, INTRO + text + "\n", META)
+    assert r.points == 2, (text, r.rationale)
+    assert text in quotes(r)
+
+
+def test_a_link_to_the_original_code_repository_is_partial() -> None:
+    r = assess(ID, INTRO + "The original code is at https://github.com/acme/acme.\n", META)
+    assert r.points == 1, r.rationale
+
+
 def test_a_command_running_an_unshared_script_is_partial() -> None:
     r = assess(ID, fenced("python run_acme.py --prompt 'Hello'", "bash"), META)
     assert r.points == 1, r.rationale
