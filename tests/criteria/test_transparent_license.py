@@ -51,6 +51,30 @@ def test_use_restricted_weights_licences_score_zero(meta: dict, code_mit: bool) 
     assert r.points == 0, (meta, r.rationale)
 
 
+LLAMA2_TEXT = (
+    "LLAMA 2 COMMUNITY LICENSE AGREEMENT\nLlama 2 Version Release Date: July 18, 2023\n\n\"Agreement\" means the terms "
+    "and conditions for use, reproduction, distribution and modification of the Llama Materials set forth herein.\n"
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(where=st.sampled_from(["file", "prose"]), name=st.sampled_from(["CC-BY-NC-4.0", "the Llama 3 Community License", "OpenRAIL-M"]))
+def test_restricted_terms_in_a_file_or_the_prose_score_zero(where: str, name: str) -> None:
+    if where == "file":
+        r = assess(ID, BODY, None, files={"LICENSE": LLAMA2_TEXT})
+    else:
+        r = assess(ID, BODY + f"\n## License\n\nThis model is licensed under {name}.\n", None)
+    assert r.points == 0, (where, name, r.rationale)
+
+
+def test_a_non_commercial_weights_file_governs_beside_open_metadata() -> None:
+    """The least open identified statement governs the weights."""
+    r = assess(ID, BODY, {"license": "apache-2.0"},
+               files={"MODEL_LICENSE": "The weights may be used for non-commercial research purposes only.\n"})
+    assert r.points == 0, r.rationale
+    assert any(e.path == "MODEL_LICENSE" for e in r.evidence)
+
+
 def test_cc_by_weights_are_partial() -> None:
     for lic in ("cc-by-4.0", "cc-by-sa-4.0"):
         r = assess(ID, BODY, {"license": lic})
