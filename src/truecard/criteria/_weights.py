@@ -66,12 +66,15 @@ def availability(inv: Inventory) -> Availability:
     # where the family's weights are, but a base model's id alone does not
     usage.sort(key=lambda link: not any(k and k in _key(link.url) for k in own_keys))
     statements = [link for link in inv.links_of("weights") if link.text == "statement"]
+    downloads = [link for link in inv.links_of("weights") if link.text == "download"]
     hub_cards = [
         c
         for c in inv.model_cards
         if c.metadata and c.tree.info.kind not in HUB_TREE_KINDS and not any(f.tree is c.tree and f.kind in ("weights", "pickle") for f in inv.files)
     ]
-    pointers: list[Evidence] = [link.evidence for link in usage[:2]] + [s.evidence for s in statements[:2]]
+    pointers: list[Evidence] = (
+        [link.evidence for link in usage[:2]] + [s.evidence for s in statements[:2]] + [d.evidence for d in downloads[:1]]
+    )
     if hub_cards and not pointers:
         c = hub_cards[0]
         pointers.append(
@@ -92,6 +95,8 @@ def availability(inv: Inventory) -> Availability:
         what = f"usage code loads {usage[0].url.removeprefix('https://huggingface.co/')}"
     elif statements:
         what = "the card states the weights are published"
+    elif downloads:
+        what = "the card links the weight files for download"
     else:
         what = "the card is the README of the Hub model repository that holds the weights"
     return Availability(2, f"downloadable weights: {what}", pointers)

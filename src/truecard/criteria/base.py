@@ -61,7 +61,8 @@ def dedupe(evidence: list[Evidence], limit: int = 6) -> list[Evidence]:
     seen: set[tuple[str | None, ...]] = set()
     out: list[Evidence] = []
     for e in evidence:
-        key = (e.kind, e.path, e.url, e.field, str(e.line_start))
+        # the excerpt too: two sentences of one paragraph (one line) are two citations
+        key = (e.kind, e.path, e.url, e.field, str(e.line_start), e.excerpt)
         if key in seen:
             continue
         seen.add(key)

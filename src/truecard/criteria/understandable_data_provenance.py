@@ -14,6 +14,7 @@ import re
 from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.evidence.card import DATA_TITLE_RE
 from truecard.evidence.inventory import Card, Inventory
+from truecard.evidence.patterns import SOURCE_NAMES
 from truecard.models import Evidence
 
 ID = "understandable.data_provenance"
@@ -91,7 +92,14 @@ def _licence_table(inv: Inventory) -> list[Evidence]:
 def evaluate(inv: Inventory) -> Assessment:
     source: list[Evidence] = [d.evidence for d in inv.datasets if d.precise]
     # a vague description counts as a source only when it says where the data came from
-    source += [d.evidence for d in inv.datasets if not d.precise and d.name not in REFERENCE_NAMES and ORIGIN_RE.search(d.name)]
+    # or when its sentence names a data source ("2T tokens of web data from Common Crawl")
+    source += [
+        d.evidence
+        for d in inv.datasets
+        if not d.precise
+        and d.name not in REFERENCE_NAMES
+        and (ORIGIN_RE.search(d.name) or any(n in (d.evidence.excerpt or "") for n in SOURCE_NAMES))
+    ]
     lic: list[Evidence] = [f.evidence for f in inv.licenses if f.scope == "data"] + _licence_table(inv)
     cur: list[Evidence] = [c.evidence for c in inv.code if "data" in c.roles] + [
         c.evidence for c in inv.configs_of("data-pipeline")

@@ -79,10 +79,11 @@ ARCH_KEYS = (
 
 ACCEL = (
     r"(?:A100|H100|H200|H800|A800|B200|GB200|GH200|V100|P100|T4|L4|L40S?|A10G?|A40|A6000|"
-    r"RTX\s?\d{4}(?:\s?Ti)?|TITAN\s?\w+|MI\d{3}X?|Gaudi\s?\d?|TPUs?[\s-]?v?\d[a-z]?(?:[- ]pod)?|TPUv\d|"
+    r"RTX\s?\d{4}(?:\s?Ti)?|TITAN\s?\w+|MI\d{3}X?|Gaudi\s?\d?|TPUs?[\s-]?v?\d[a-z]?(?:[- ]pod)?|TPUv\d|Cloud\s?TPU|TPU(?=\s?chips)|"
     r"Trainium\d?|Inferentia\d?|Ascend\s?910\w?|IPU|Cerebras\s?CS-?\d|WSE-?\d)"
 )
-ACCEL_RE = re.compile(rf"\b{ACCEL}s?\b", re.IGNORECASE)
+# "8xA100": no word boundary between the multiplier and the accelerator
+ACCEL_RE = re.compile(rf"(?:\b|(?<=\dx)){ACCEL}s?\b", re.IGNORECASE)
 GENERIC_ACCEL_RE = re.compile(r"\b(GPUs?|TPUs?|accelerators?)\b", re.IGNORECASE)
 NUM = r"\d[\d,]*(?:\.\d+)?"
 WORD_NUM = r"(?:a single|single|one|two|three|four|five|six|eight|sixteen)"
@@ -117,9 +118,11 @@ VAGUE_TIME_RE = re.compile(
     r"|\b(?:training|compute) (?:cost|budget) (?:was )?(?:significant|substantial|modest|large)\b",
     re.IGNORECASE,
 )
+# a price ("$0.50 per 1M tokens", "$2/hour") is a rate for users, not what training cost
+_PRICE = r"(?![\d.,]*\s*(?:k|K|M|million|thousand)?\s*(?:/|per\b))"
 COST_RE = re.compile(
-    rf"(?:\$|USD\s?|US\$|€|EUR\s?)\s?({NUM})\s*(k|K|M|million|thousand|B|billion)?(?=[^.\n]{{0,80}}\b(?:train|compute|cost|budget|spent))"
-    rf"|\b(?:cost|costs|costing|spent|budget)[^.\n]{{0,60}}(?:\$|USD\s?|US\$|€|EUR\s?)\s?({NUM})",
+    rf"(?:\$|USD\s?|US\$|€|EUR\s?)\s?({NUM})\s*(k|K|M|million|thousand|B|billion)?{_PRICE}(?=[^.\n]{{0,80}}\b(?:train|compute|cost|budget|spent))"
+    rf"|\b(?:cost|costs|costing|spent|budget)[^.\n]{{0,60}}(?:\$|USD\s?|US\$|€|EUR\s?)\s?({NUM}){_PRICE}",
     re.IGNORECASE,
 )
 ENERGY_RE = re.compile(rf"\b({NUM})\s*(kWh|MWh|GWh|TWh)\b", re.IGNORECASE)
@@ -148,7 +151,8 @@ FROM_PRETRAINED_RE = re.compile(
 )
 
 REPLICATION_RE = re.compile(
-    r"\b(independent(?:ly)?|third[- ]party|external)\s+(?:\w+\s+){0,2}(reproduc|replicat|verif)\w*"
+    # "we independently verified": the team itself, not a third party
+    r"(?<!\bwe\s)\b(independent(?:ly)?|third[- ]party|external)\s+(?:\w+\s+){0,2}(reproduc|replicat|verif)\w*"
     r"|\b(reproduced|replicated|verified)\s+(?:independently\s+)?by\s+(?!this\b|the\b|our\b|us\b|running\b|using\b|following\b|a\b|an\b)(?-i:[A-Z@])"
     r"|\b(replication|reproduction)\s+(?:study|paper|report|effort|attempt)\s+(?:by|from)\b"
     r"|\bthis (?:model |repo(?:sitory)? |checkpoint |work )?is an? (?:independent |third-party |open )?(?:reproduction|replication|re-?implementation) of\b",
@@ -161,6 +165,9 @@ REPRO_INVITE_RE = re.compile(
 )
 # "an attempt to reproduce OpenAI's ViT results": this team reproducing another's work
 REPRO_OTHERS_RE = re.compile(r"\breproduc\w*\s+(?:the\s+)?[A-Z][\w-]*'s\b")
+# "set a seed for reproducibility", "deterministic=True for reproducible results": run-to-run
+# determinism, neither a reproduction nor an invitation to reproduce the training
+REPRO_SEED_RE = re.compile(r"\b(?:(?:random |manual_)?seeds?|deterministic\w*|random state)\b", re.IGNORECASE)
 CHECKPOINT_MENTION_RE = re.compile(
     r"\b(intermediate|training)\s+checkpoints?\b|\bcheckpoints?\s+(?:at|every|from)\s+(?:each|every|\d)|\b(training|wandb|tensorboard)\s+logs?\b|\bloss curves?\b",
     re.IGNORECASE,
@@ -290,14 +297,15 @@ _CASE_SENSITIVE_SHORT = {
     "Zyda",
 }
 VAGUE_DATA_RE = re.compile(
-    r"\b(web (?:text|data|pages|crawl)|publicly available (?:data|sources|datasets|text)|internet data|"
+    r"\b(web ?text|web (?:data|pages|crawl)|publicly available (?:data|sources|datasets|text)|internet data|"
     r"a (?:large |diverse |curated )?(?:mix|mixture|corpus|collection) of(?! (?:[\w-]+ ){0,4}models?\b)|proprietary (?:data|dataset)|"
     r"(?:the )?same (?:training |pre-?training )?data(?:set)? as|"
     r"licensed data|synthetic data|curated dataset|in-house data|(?:collected|gathered|scraped|crawled) from the (?:internet|web)|\d[\d.,]*\s*[TBM]\s*tokens|"
     r"(?:multilingual|diverse|high-quality|curated|synthetic|public|open|proprietary|private|internal|general[- ]domain|"
     r"domain-enhanced|web|code|conversational|instruction|english|chinese)"
     r"\s+(?:[\w-]+\s+){0,2}(?:data|dataset|datasets|corpus|corpora|pairs?|tokens)|"
-    r"(?:trillions?|billions?) of (?:[\w-]+ ){1,2}tokens|\d[\d.,]*\s*(?:GB|TB)\s+(?:of\s+)?(?:training\s+|text\s+)?data)",
+    r"(?:trillions?|billions?) of (?:[\w-]+ ){1,2}tokens|\d[\d.,]*\s*(?:GB|TB)\s+(?:of\s+)?(?:training\s+|text\s+)?data|"
+    r"\d[\d.,]*\s*(?:trillion|billion|million)\s+tokens)",
     re.IGNORECASE,
 )
 # Data sources rather than datasets: precise only where a training-data section names them.
@@ -352,7 +360,7 @@ HW_LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 VAGUE_COUNT_RE = re.compile(
-    r"\b(?:multiple|several|many|some|a few|numerous|hundreds of|thousands of|more than|over)\s+(?:\w+[- ]){0,2}?(?:TPU|GPU|A100|H100|V100|pods?|nodes?)",
+    r"\b(?:multiple|several|many|some|a few|numerous|hundreds of|thousands of|(?:more than|over)(?!\s+\d))\s+(?:\w+[- ]){0,2}?(?:TPU|GPU|A100|H100|V100|pods?|nodes?)",
     re.IGNORECASE,
 )
 NUM_DEVICES_RE = re.compile(r"\bnum_(?:devices|gpus|processes)\s*[:=]\s*(\d+)", re.IGNORECASE)
@@ -452,7 +460,7 @@ def cost_hits(
         if HOURS_USED_RE.search(s):
             out.append(("compute", Hit(ln, s, {"what": "accelerator-hours", "value": s[:80]})))
         m = GPU_HOURS_RE.search(s)
-        if m and re.search(r"(GPU|TPU|accelerator|chip|node)[- ]?(hours?|hrs?|days?)", m.group(0), re.I):
+        if m and re.search(rf"(GPU|TPU|accelerator|chip|node|{ACCEL})[- ]?(hours?|hrs?|days?)", m.group(0), re.I):
             out.append(("compute", Hit(ln, s, {"what": "accelerator-hours", "value": m.group(0)})))
         if ENERGY_RE.search(s):
             out.append(("compute", Hit(ln, s, {"what": "energy"})))
@@ -485,6 +493,10 @@ def dataset_names(text: str) -> list[str]:
         if n in _CASE_SENSITIVE_SHORT or len(n) >= 5 or n == "Pile":
             names.append(n)
     return list(dict.fromkeys(names))
+
+
+# a direct download of weight files ("https://.../resolve/main/model.safetensors", "acme-7b.Q4_K_M.gguf")
+WEIGHT_FILE_URL_RE = re.compile(r"\.(?:safetensors|gguf|ggml|bin|pt|pth|ckpt|onnx|h5|msgpack|npz)(?:\?[^#\s]*)?(?:#\S*)?$", re.I)
 
 
 def categorize_url(url: str, context: str = "") -> str:
@@ -534,10 +546,10 @@ LOAD_ID_RE = re.compile(
 # A variable that holds a Hub id and is later given to a loader: model_id = "org/name"
 ID_ASSIGN_RE = re.compile(r"^\s*(\w+)\s*=\s*[\"'](" + HF_ID + r")[\"']\s*(?:#.*)?$")
 LOADER_CALL_RE = re.compile(r"(?:from_pretrained|pipeline|hf_hub_download|snapshot_download|\b[A-Z]\w*(?:Model|Pipeline))\s*\(")
-# a parameter count as models are named ("175B", "opt-1.3b"); not "3.3M GPU hours" or "2M tokens"
+# a parameter count as models are named ("175B", "opt-1.3b"); not "3.3M GPU hours", "3.3M H100-hours" or "2M tokens"
 SIZE_RE = re.compile(
     r"(?<![\w.])(?:\w*?[-_ ])?(\d+(?:\.\d+)?)\s?([bBmM])(?![a-zA-Z0-9])"
-    r"(?!\s*(?:GPU|TPU|hours?|hrs|tokens?|samples|images|steps|examples|sequences|pairs|words|sentences|documents|rows|files|USD|\$|of\b))",
+    r"(?!\s*(?:GPU|TPU|" + ACCEL + r"|hours?|hrs|tokens?|samples|images|steps|examples|sequences|pairs|words|sentences|documents|rows|files|USD|\$|of\b))",
     re.IGNORECASE,
 )
 # A plain statement that the weights are published (in this repository or named place).
@@ -597,10 +609,12 @@ RUNTIMES = (
     r"lmdeploy|sglang|rwkv|open_clip|megatron|corenet"
 )
 RUNTIME_RE = re.compile(rf"\b({RUNTIMES})\b", re.IGNORECASE)
-# "use it with X", "compatible with X", "the code of X has been in transformers", "see the X docs"
+# "use it with X", "compatible with X", "the code of X has been in transformers", "the code of X is
+# in the latest transformers", "see the X docs"
 LIBRARY_USE_RE = re.compile(
     rf"\b(?:use|using|run|running|load|loaded|loading|compatible|supported|works?|deploy\w*|inference|get(?:ting)? started|integrat\w*|has been in)\b"
     rf"[^.\n]{{0,80}}\b({RUNTIMES})\b"
+    rf"|\bcode\b[^.\n]{{0,40}}\b(?:is|are|was|has been)\s+(?:now\s+)?(?:merged\s+|included\s+|available\s+)?in(?:to)?\b[^.\n]{{0,40}}\b({RUNTIMES})\b"
     rf"|\b({RUNTIMES})\b[^.\n]{{0,40}}\b(?:docs|documentation|example|notebook|colab)\b"
     r"|\b(hugging ?face)\b[^.\n]{0,30}\b(?:docs|documentation|transformers library)\b",
     re.IGNORECASE,
@@ -653,7 +667,7 @@ TRAIN_COMMAND_RE = re.compile(
 )
 # "learning_rate: 1e-5" style lines: hyper-parameters given as a config inside a card
 HYPERPARAM_LINE_RE = re.compile(
-    r"^\s*[-*|]?\s*(?:learning[_ ]rate|lr|(?:train_|eval_|global_|micro_)?batch[_ ]size\w*|num_train_epochs|epochs|warmup\w*|weight_decay|"
+    r"^\s*[-*|]?\s*(?:learning[_ ]rate|lr|(?:train_|eval_|global_|micro_)?batch[_ ]size\w*|num_(?:train_)?epochs|epochs|warmup\w*|weight_decay|"
     r"gradient_accumulation\w*|optimi[sz]er|lr_scheduler\w*|max_steps|seed|max_length|seq_len\w*)\s*[:=|]",
     re.IGNORECASE,
 )

@@ -9,6 +9,7 @@ import re
 from truecard.evidence import patterns as prose
 from truecard.evidence.collectors._common import card_sentences
 from truecard.evidence.collectors.identity import loaded_ids
+from truecard.evidence.collectors.prose import is_sibling
 from truecard.evidence.inventory import AccessNote, Card, CheckpointRef, Inventory, LinkRef
 from truecard.models import clip
 
@@ -36,7 +37,11 @@ def _card(inv: Inventory, card: Card) -> None:
                     "stated",
                 )
             )
-        elif prose.REPRO_INVITE_RE.search(sent) and not prose.REPRO_OTHERS_RE.search(sent):
+        elif (
+            prose.REPRO_INVITE_RE.search(sent)
+            and not prose.REPRO_OTHERS_RE.search(sent)
+            and not prose.REPRO_SEED_RE.search(sent)
+        ):
             inv.links.append(
                 LinkRef(
                     "",
@@ -85,6 +90,17 @@ def _card(inv: Inventory, card: Card) -> None:
                     sent[:200],
                 )
             )
+            if card.role == "model" and prose.WEIGHT_FILE_URL_RE.search(url) and not is_sibling(url, inv.identity):
+                # a download link to the weight files themselves, in the model's own card (not
+                # another size of the family: "acme-70b.Q4.gguf" on the 7B card)
+                inv.links.append(
+                    LinkRef(
+                        url,
+                        "weights",
+                        card.evidence(f"download link to weight files: {url[:120]}", kind="link", line_start=ln, excerpt=clip(sent)),
+                        "download",
+                    )
+                )
             if cat == "tracker":
                 inv.checkpoints.append(
                     CheckpointRef(

@@ -3,9 +3,8 @@ base models."""
 
 from __future__ import annotations
 
-import re
-
 from truecard.evidence.inventory import Card, DatasetRef, Disclosure, Inventory, LinkRef
+from truecard.evidence.patterns import COUNT_RE
 from truecard.models import clip
 
 
@@ -41,7 +40,8 @@ def collect(inv: Inventory) -> None:
                         "hardware",
                         {
                             "accelerator": str(co2["hardware_used"]),
-                            "count": bool(re.search(r"\d", str(co2["hardware_used"]))),
+                            # "64 A100" or "A100 x 8"; the digits of "A100" are not a count
+                            "count": bool(COUNT_RE.search(str(co2["hardware_used"]))),
                             "cluster": False,
                             "metadata": True,
                         },

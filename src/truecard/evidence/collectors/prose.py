@@ -62,7 +62,14 @@ def _line_paragraphs(pairs: list[tuple[int, str]]) -> dict[int, str]:
     return out
 
 
+# a labelled quantity ("GPU hours: 1.2M", "Tokens: 2T") is not a model size
+_LABELLED_QTY_RE = re.compile(
+    r"\b(?:hours?|hrs|tokens?|steps|samples|examples|images|cost)(?: used)?\s*[:|=]\s*~?\s*\d[\d.,]*\s?[kmbt]\b", re.I
+)
+
+
 def _sizes(text: str) -> set[str]:
+    text = _LABELLED_QTY_RE.sub(" ", text)
     return {f"{float(m.group(1)):g}{m.group(2).lower()}" for m in SIZE_RE.finditer(text)}
 
 
