@@ -14,7 +14,7 @@ import re
 from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.evidence.card import DATA_TITLE_RE
 from truecard.evidence.inventory import Card, Inventory
-from truecard.evidence.patterns import SOURCE_NAMES
+from truecard.evidence.patterns import SOURCE_NAMES, VAGUE_DATA_RE
 from truecard.models import Evidence
 
 ID = "understandable.data_provenance"
@@ -98,7 +98,13 @@ def evaluate(inv: Inventory) -> Assessment:
         for d in inv.datasets
         if not d.precise
         and d.name not in REFERENCE_NAMES
-        and (ORIGIN_RE.search(d.name) or any(n in (d.evidence.excerpt or "") for n in SOURCE_NAMES))
+        and (
+            ORIGIN_RE.search(d.name)
+            # "4 trillion tokens ... from several data sources: Web data, parallel data": any of
+            # the sentence's data descriptions may say where it came from
+            or any(ORIGIN_RE.search(m.group(0)) for m in VAGUE_DATA_RE.finditer(d.evidence.excerpt or ""))
+            or any(n in (d.evidence.excerpt or "") for n in SOURCE_NAMES)
+        )
     ]
     lic: list[Evidence] = [f.evidence for f in inv.licenses if f.scope == "data"] + _licence_table(inv)
     cur: list[Evidence] = [c.evidence for c in inv.code if "data" in c.roles] + [
