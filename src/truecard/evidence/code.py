@@ -11,6 +11,7 @@ import ast
 import json
 import posixpath
 import re
+import warnings
 
 ROLE_NAME_PATTERNS: dict[str, re.Pattern[str]] = {
     "training": re.compile(
@@ -127,7 +128,9 @@ def classify_code(path: str, text: str | None) -> tuple[set[str], list[str], boo
         text = _notebook_source(text)
     if path.endswith((".py", ".ipynb")):
         try:
-            tree = ast.parse(text)
+            with warnings.catch_warnings():  # the scanned code's own warnings are not ours to print
+                warnings.simplefilter("ignore")
+                tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             reasons.append("not parseable as Python; judged by name only")
             return roles, reasons, pretraining
