@@ -14,6 +14,7 @@ import re
 from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.criteria.transparent_training_code import own_configs
 from truecard.evidence.card import find_section
+from truecard.evidence.collectors._common import card_sentences
 from truecard.evidence.inventory import Card, Inventory
 from truecard.models import Evidence
 
@@ -48,8 +49,6 @@ HP_VALUE_RE = re.compile(r"\d")
 
 def _card_hyperparameters(card: Card) -> list[Evidence]:
     """Sentences of the card naming two or more hyper-parameters (or one with its value)."""
-    from truecard.evidence.collectors._common import card_sentences
-
     out = []
     for ln, s in card_sentences(card):
         words = {w.lower() for w in HP_WORDS_RE.findall(s)}
@@ -76,8 +75,6 @@ DOC_DIR_RE = re.compile(r"^(docs?|documentation|\.)$", re.I)
 def _environment_prose(inv: Inventory) -> list[Evidence]:
     """'We used Python 3.9.9 and PyTorch 1.10.1 to train and test our models': the training
     environment stated with versions."""
-    from truecard.evidence.collectors._common import card_sentences
-
     for c in inv.cards + inv.docs:
         if c.role not in ("model", "repository"):
             continue
@@ -88,8 +85,6 @@ def _environment_prose(inv: Inventory) -> list[Evidence]:
 
 
 def _data_prep_examples(card: Card) -> list[Evidence]:
-    from truecard.evidence.collectors._common import card_sentences
-
     for ln, s in card_sentences(card):
         if DATA_PREP_RE.search(s):
             return [card.evidence("a data-preparation example linked", kind="prose", line_start=ln, excerpt=s[:200])]

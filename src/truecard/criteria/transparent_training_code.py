@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from truecard.criteria.base import Assessment, Rubric, has_documentation
+from truecard.evidence.collectors._common import card_sentences
 from truecard.evidence.inventory import CodeFile, ConfigFile, Inventory, LinkRef
 from truecard.evidence.patterns import (
     FINETUNED_FROM_RE,
@@ -134,7 +135,7 @@ def evaluate(inv: Inventory) -> Assessment:
             "the docs say the pre-training code is not released", kind="prose", line_start=ln, excerpt=sent[:200]
         )
         for c in inv.cards + inv.docs
-        for ln, sent in _sentences(c)
+        for ln, sent in card_sentences(c)
         if WITHHELD_TRAINING_RE.search(sent)
     ]
     if scripts:
@@ -222,8 +223,3 @@ def evaluate(inv: Inventory) -> Assessment:
 def _in_model_card(inv: Inventory, e: Evidence) -> bool:
     return any(c.role == "model" and c.path == e.path and c.tree.info.id == e.source for c in inv.cards)
 
-
-def _sentences(card):  # type: ignore[no-untyped-def]
-    from truecard.evidence.collectors._common import card_sentences
-
-    return card_sentences(card)

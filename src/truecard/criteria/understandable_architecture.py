@@ -6,6 +6,7 @@ import re
 
 from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.evidence.card import find_section
+from truecard.evidence.collectors._common import card_sentences
 from truecard.evidence.inventory import Inventory
 
 ID = "understandable.architecture"
@@ -87,7 +88,7 @@ def evaluate(inv: Inventory) -> Assessment:
     sized = [
         c.evidence("architecture specifics stated", kind="prose", line_start=ln, excerpt=sent[:200])
         for c in inv.model_cards
-        for ln, sent in _sentences(c)
+        for ln, sent in card_sentences(c)
         if SIZED_KIND_RE.search(sent)
     ][:1]
     if sized and not specific:
@@ -124,7 +125,7 @@ def evaluate(inv: Inventory) -> Assessment:
             named += [
                 c.evidence("the model is named as a version of another", kind="prose", line_start=ln, excerpt=sent[:200])
                 for c in inv.model_cards
-                for ln, sent in _sentences(c)
+                for ln, sent in card_sentences(c)
                 if BASED_ON_RE.search(sent)
             ][:1]
     if named:
@@ -133,8 +134,3 @@ def evaluate(inv: Inventory) -> Assessment:
         return Assessment.unmet("nothing about the model's structure")
     return Assessment.unknown("nothing was read")
 
-
-def _sentences(card):  # type: ignore[no-untyped-def]
-    from truecard.evidence.collectors._common import card_sentences
-
-    return card_sentences(card)

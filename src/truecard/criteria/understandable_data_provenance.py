@@ -13,6 +13,7 @@ import re
 
 from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.evidence.card import DATA_TITLE_RE
+from truecard.evidence.collectors._common import card_sentences, is_datacard
 from truecard.evidence.inventory import Card, Inventory
 from truecard.evidence.patterns import SOURCE_NAMES, VAGUE_DATA_RE
 from truecard.models import Evidence
@@ -60,7 +61,6 @@ def _data_sentences(inv: Inventory) -> list[tuple[Card, int, str]]:
     """Sentences about the training data: in data sections or datasheets, or sentences of the
     model card that speak of data and training together."""
     from truecard.criteria.transparent_training_code import GENERIC_DIR_RE
-    from truecard.evidence.collectors._common import card_sentences, is_datacard
     from truecard.evidence.patterns import name_key
 
     keys = {k for k in inv.identity.keys if len(k) >= 4}

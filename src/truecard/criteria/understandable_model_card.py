@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from truecard.criteria.base import Assessment, Rubric
+from truecard.evidence.collectors._common import card_sentences
 from truecard.evidence.inventory import Card, Inventory
 
 ID = "understandable.model_card"
@@ -48,8 +49,6 @@ ASPECTS: dict[str, re.Pattern[str]] = {
 
 def design_aspects(card: Card) -> list[str]:
     """The design aspects the card's prose speaks about, in ASPECTS order."""
-    from truecard.evidence.collectors._common import card_sentences
-
     sents = [s for _, s in card_sentences(card)]
     return [name for name, rx in ASPECTS.items() if any(rx.search(s) for s in sents)]
 
@@ -85,8 +84,6 @@ def evaluate(inv: Inventory) -> Assessment:
     runs += [c.evidence for c in inv.code_with("inference") if EXAMPLE_RE.search(c.path)]
     loads = [u for u in inv.usage if u.kind == "code"]
     aspects = design_aspects(card)
-    from truecard.evidence.collectors._common import card_sentences
-
     n = len(card_sentences(card))
     usage_ok = bool(runs)
     # a few lines touching many aspects ("trained on X, see the paper") explain none of them
