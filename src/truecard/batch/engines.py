@@ -13,7 +13,7 @@ from multiprocessing.managers import BaseManager
 from typing import Any
 
 from truecard import ratelimit
-from truecard.batch.work import probe_item, score_item
+from truecard.batch.work import probe_item, score_item, warm
 
 
 class _BucketManager(BaseManager):
@@ -24,6 +24,12 @@ _BucketManager.register("TokenBucket", ratelimit.TokenBucket)
 
 
 def _init_worker(bucket: Any) -> None:
+    """Runs once per worker: the shared bucket, and the inherited objects (everything the
+    parent's `warm()` loaded) moved out of the collector's reach, so that collections in
+    the worker never write to, and so copy, the pages it shares with the parent."""
+    import gc
+
+    gc.freeze()
     ratelimit.install(bucket)
 
 
@@ -38,6 +44,7 @@ class LocalEngine:
 
     def __init__(self, concurrency: int, rate: float, burst: int) -> None:
         self.concurrency = max(1, concurrency)
+        warm()  # once, here: the forked workers inherit it all (copy-on-write)
         self._manager = _BucketManager(ctx=mp.get_context("fork"))
         self._manager.start()
         self.bucket = self._manager.TokenBucket(rate, burst)  # type: ignore[attr-defined]
