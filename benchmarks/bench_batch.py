@@ -120,21 +120,16 @@ def prepare(tmp: Path) -> tuple[list[Path], Path]:
     return folders, src
 
 
-def one_round(tmp: Path, jobs: list[int], ray: bool) -> dict[str, dict[str, float]]:
-    """One measurement of every engine and concurrency (this interpreter's truecard)."""
-    _, src = prepare(tmp) if not (tmp / "sources.txt").exists() else (None, tmp / "sources.txt")
-    out = {}
-    for j in jobs:
-        out[f"local -j {j}"] = run_engine(src, tmp / f"local-{j}.sqlite", j, "local")
-    if ray:
-        out[f"ray -j {max(jobs)}"] = run_engine(src, tmp / "ray.sqlite", max(jobs), "ray")
-    return out
-
-
 def _child(args: argparse.Namespace) -> None:
-    """`--child`: one round for the tree on sys.path, as JSON on stdout."""
+    """`--child`: one engine at one concurrency for the tree on sys.path, as JSON on stdout."""
     tmp = Path(args.child)
-    print(json.dumps(one_round(tmp, args.jobs, args.ray)))
+    src = tmp / "sources.txt"
+    j = args.jobs[0]
+    if args.ray_only:
+        res = {f"ray -j {j}": run_engine(src, tmp / "ray.sqlite", j, "ray")}
+    else:
+        res = {f"local -j {j}": run_engine(src, tmp / f"local-{j}.sqlite", j, "local")}
+    print(json.dumps(res))
 
 
 def main() -> None:
@@ -145,6 +140,7 @@ def main() -> None:
     ap.add_argument("--against", help="another checkout's src folder, measured side by side")
     ap.add_argument("--src", help=argparse.SUPPRESS)
     ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--ray-only", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     args = ap.parse_args()
     _import_tree(Path(args.src) if args.src else ROOT / "src")
@@ -168,15 +164,17 @@ def main() -> None:
             floors.append(floor(folders))
             machine.append(machine_parallelism())
             for name, src in trees.items():
-                cmd = [sys.executable, __file__, "--src", str(src), "--child", str(tmp),
-                       "--jobs", *map(str, args.jobs)] + (["--ray"] if args.ray else [])
-                child_env = {**env, "PYTHONPATH": str(src), "TRUECARD_CACHE_DIR": str(tmp / f"cache-{name}")}
-                res = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True,
-                                                env=child_env).stdout)
-                for k, v in res.items():
-                    runs[name].setdefault(k, []).append(v)
-                say(f"round {r + 1}: {name}: " + ", ".join(
-                    f"{k} {v['models_per_s']:.1f}/s" for k, v in res.items()))
+                # each configuration in a fresh process: none inherits another's warm imports
+                configs = [["--jobs", str(j)] for j in args.jobs] + ([["--jobs", str(max(args.jobs)), "--ray-only"]]
+                                                                     if args.ray else [])
+                for extra in configs:
+                    cmd = [sys.executable, __file__, "--src", str(src), "--child", str(tmp), *extra]
+                    child_env = {**env, "PYTHONPATH": str(src), "TRUECARD_CACHE_DIR": str(tmp / f"cache-{name}")}
+                    res = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True,
+                                                    env=child_env).stdout)
+                    for k, v in res.items():
+                        runs[name].setdefault(k, []).append(v)
+                        say(f"round {r + 1}: {name}: {k} {v['models_per_s']:.1f}/s")
         floor_rate = n / statistics.median(floors)
         out: dict[str, object] = {
             "cards": n,

@@ -1,10 +1,13 @@
 """Hugging Face Hub repositories as sources, read without downloading weights.
 
 `hf:ORG/NAME[@REV]` (also `hf:datasets/ORG/NAME`, `https://huggingface.co/...` URLs) opens a
-`HubTree`: the file list with sizes and LFS sha256 comes from one `model_info` call, refs
-from one call, and file bytes only when a collector asks for them. Small files (cards,
-configs, code) are fetched whole, once; large files are read by HTTP range, so a safetensors
-header costs one request of a few KiB whatever the shard's size. Everything fetched is kept
+`HubTree`: the file list with sizes and LFS sha256, the card data and the safetensors
+parameter counts come from one `model_info` call, refs from one call, and file bytes only
+when a collector asks for them. Small files (cards, configs, code) are fetched whole, once;
+large files are read by HTTP range, so a safetensors header costs one request of a few KiB
+whatever the shard's size, and only one sample shard's header is read (checked against the
+Hub's counts, which stand for the other shards) unless `deep` asks for all of them: the
+cost of a scan does not grow with the number of shards. Everything fetched is kept
 in the revision-keyed cache (`truecard.sources.cache`), so a re-scan is instant and
 `--offline` works. Offline, a model never fetched by truecard can still be read from the
 Hugging Face cache (`HF_HUB_CACHE`, `models--org--name/snapshots/REV`).
