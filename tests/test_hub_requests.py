@@ -118,3 +118,14 @@ def test_rescans_cost_one_request_and_none_pinned_or_offline(fake_hub: FakeHub) 
         again = scan(spec, **kw)
         assert fake_hub.stats()["requests"] == want, spec
         assert again.total == first.total and weights_of(again) == weights_of(first)
+
+
+def test_a_gated_sharded_model_is_partial_not_a_disagreement(fake_hub: FakeHub) -> None:
+    files = generated_model("org/gated", weights=sharded_weights(SIZE, 10))
+    fake_hub.add_model("org/gated", files, gated="manual", granted={"hf_granted"})
+    result = scan("hf:org/gated")
+    (src,) = [s for s in result.subject.sources if s.id == "hf:org/gated"]
+    assert src.partial and any("gated" in n for n in src.notes)
+    assert not any("disagrees" in n for n in src.notes)
+    # after the first refusal no further gated file is requested
+    assert len([r for r in fake_hub.log if r.status in (401, 403)]) == 1

@@ -453,6 +453,8 @@ class HubTree(Tree):
         if not todo:
             return
         sizes = self._header_estimates()
+        if self._denied:  # the shard index was refused: so would the shards be
+            return
         jobs = [(e, min(e.size, sizes.get(e.path, HEAD_BLOCK))) for e in todo]
         with ThreadPoolExecutor(max_workers=PREFETCH_WORKERS) as pool:
             for f in [pool.submit(self._fetch_block, e, 0, n) for e, n in jobs]:
@@ -490,8 +492,9 @@ class HubTree(Tree):
         if sample is None or sample.path == e.path:
             return None
         if self._sample_ok is None:
-            self._sample_ok = self._sample_agrees(sample)
-            if not self._sample_ok:
+            agrees = self._sample_agrees(sample)
+            self._sample_ok = bool(agrees)
+            if agrees is False:
                 self.info.notes.append(
                     f"the header of {sample.path} disagrees with the Hub's safetensors "
                     "parameter counts: every header was read"
@@ -503,14 +506,18 @@ class HubTree(Tree):
             "with them; --deep reads every header"
         )
 
-    def _sample_agrees(self, sample: FileEntry) -> bool:
+    def _sample_agrees(self, sample: FileEntry) -> bool | None:
+        """Whether the sample's header agrees with the Hub's counts; None if it could not be
+        read (then every header is tried, and each failure is reported as such)."""
         hub = self._hub_counts() or {}
         try:
             n = int.from_bytes(self.read_range(sample.path, 0, 8), "little")
             if not 0 < n <= min(100 << 20, sample.size - 8):
                 return False
             table = json.loads(self.read_range(sample.path, 8, n))
-        except (OSError, ValueError):
+        except OSError:
+            return None
+        except ValueError:
             return False
         if not isinstance(table, dict):
             return False
