@@ -56,15 +56,20 @@ class LocalEngine:
         )
 
     def run(
-        self, kind: str, items: list[tuple[str, list[str]]], options: dict[str, Any]
-    ) -> Iterator[tuple[str, Any]]:
+        self, kind: str, items: list[tuple[str, list[str]]], options: dict[str, Any],
+        tick: float | None = None,
+    ) -> Iterator[tuple[str | None, Any]]:
+        """(key, outcome) as items finish; with `tick`, also (None, None) after every `tick`
+        seconds without a finished item (the caller commits what it holds)."""
         pending: dict[Future[Any], str] = {}
         queue = list(reversed(items))
         while queue or pending:
             while queue and len(pending) < self.concurrency * 2:
                 key, sources = queue.pop()
                 pending[self._pool.submit(_task, kind, sources, options)] = key
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, timeout=tick, return_when=FIRST_COMPLETED)
+            if not done:
+                yield None, None
             for fut in done:
                 key = pending.pop(fut)
                 try:
@@ -136,8 +141,10 @@ class RayEngine:
         self._remote = remote_task
 
     def run(
-        self, kind: str, items: list[tuple[str, list[str]]], options: dict[str, Any]
-    ) -> Iterator[tuple[str, Any]]:
+        self, kind: str, items: list[tuple[str, list[str]]], options: dict[str, Any],
+        tick: float | None = None,
+    ) -> Iterator[tuple[str | None, Any]]:
+        """As `LocalEngine.run`."""
         ray = self.ray
         pending: dict[Any, str] = {}
         queue = list(reversed(items))
@@ -145,7 +152,9 @@ class RayEngine:
             while queue and len(pending) < self.concurrency * 2:
                 key, sources = queue.pop()
                 pending[self._remote.remote(kind, sources, options)] = key
-            done, _ = ray.wait(list(pending), num_returns=1)
+            done, _ = ray.wait(list(pending), num_returns=1, timeout=tick)
+            if not done:
+                yield None, None
             for ref in done:
                 key = pending.pop(ref)
                 try:

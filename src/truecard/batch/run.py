@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from truecard.batch.ledger import Item, Ledger, item_key
+from truecard.batch.ledger import BATCH_SECONDS, Item, Ledger, item_key
 
 
 class BatchError(Exception):
@@ -182,7 +182,11 @@ def run_batch(
             todo = _drop_unchanged(engine, ledger, todo, summary, progress)
             options = {"timeout": opts.timeout, "scan": opts.scan_options}
             jsonl = out is not None and opts.fmt == "jsonl"
-            for key, outcome in engine.run("score", [(it.key, it.sources) for it in todo], options):
+            items = [(it.key, it.sources) for it in todo]
+            for key, outcome in engine.run("score", items, options, tick=BATCH_SECONDS):
+                if key is None:  # a quiet moment: nothing recorded waits for the next result
+                    commit()
+                    continue
                 if outcome.get("ok"):
                     ledger.finish(key, outcome)
                     summary.scored += 1
