@@ -1,6 +1,6 @@
 """What scoring a Hub model costs on the wire (run on demand, not part of the test suite).
 
-    python benchmarks/bench_hub.py [--size-gb 100] [--shards 4 20 50] [--latency-ms 0]
+    python benchmarks/bench_hub.py [--size-gb 100] [--shards 4 20 50] [--latency-ms 0] [--deep] [--json]
 
 A fake Hub on loopback (tests/fakehub.py) serves a model whose sharded safetensors headers
 declare `--size-gb` of BF16 weights (headers generated, the rest never stored; Range
@@ -9,12 +9,16 @@ non-LFS tokenizer.json, shard index, licence) and a linked dataset card. The rea
 huggingface_hub client talks to it. For each shard count it reports, for a first scan, a
 re-scan (revision cache), a re-scan pinned to the commit, and an offline re-scan: requests,
 bytes received, wall time; plus requests by kind. `--latency-ms` delays every response, to
-show what concurrency buys on a real network.
+show what concurrency buys on a real network. `--deep` scans with every safetensors header
+read (the default reads one sample shard's and takes the rest from the Hub's counts).
+`--json` prints one JSON object: per shard count and scan, requests, bytes, seconds, and the
+first scan's requests by kind.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -48,7 +52,12 @@ def main() -> None:
     ap.add_argument("--size-gb", type=float, default=100.0)
     ap.add_argument("--shards", type=int, nargs="+", default=[4, 20, 50])
     ap.add_argument("--latency-ms", type=float, default=0.0)
+    ap.add_argument("--deep", action="store_true", help="read every safetensors header")
+    ap.add_argument("--json", action="store_true", help="print one JSON object")
     args = ap.parse_args()
+    say = (lambda *_: None) if args.json else print
+    out: dict[str, object] = {"size_gb": args.size_gb, "latency_ms": args.latency_ms, "deep": args.deep,
+                              "goal": {"requests": 6, "bytes": 200_000}, "shards": {}}
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-hub-"))
     with FakeHub() as hub:
@@ -76,11 +85,11 @@ def main() -> None:
         os.environ["TRUECARD_CACHE_DIR"] = str(tmp / "cache-warmup")
         scan("hf:org/warmup")
         total = int(args.size_gb * 1e9)
-        print(f"Scoring a model with {args.size_gb:g} GB of sharded safetensors against a loopback fake Hub")
-        print(f"(latency per response: {args.latency_ms:g} ms)\n")
+        say(f"Scoring a model with {args.size_gb:g} GB of sharded safetensors against a loopback fake Hub")
+        say(f"(latency per response: {args.latency_ms:g} ms)\n")
         header = f"{'shards':>6} {'scan':<22} {'requests':>8} {'bytes':>11} {'time s':>7}"
-        print(header)
-        print("-" * len(header))
+        say(header)
+        say("-" * len(header))
         for n in args.shards:
             repo_id = f"org/model-{n}"
             files = generated_model(repo_id, datasets=["org/corpus"], weights=sharded_weights(total, n))
@@ -89,6 +98,9 @@ def main() -> None:
             declared = sum(getattr(f, "size", 0) for f in files.values())
             os.environ["TRUECARD_CACHE_DIR"] = str(tmp / f"cache-{n}")
             kinds: Counter[str] = Counter()
+            row: dict[str, object] = {}
+            out["shards"][str(n)] = row  # type: ignore[index]
+            deep = {"deep": True} if args.deep else {}
             for label, kw, spec in (
                 ("first scan", {}, f"hf:{repo_id}"),
                 ("re-scan (cache)", {}, f"hf:{repo_id}"),
@@ -97,7 +109,7 @@ def main() -> None:
             ):
                 hub.reset_stats()
                 t = time.perf_counter()
-                result = scan(spec, **kw)
+                result = scan(spec, **kw, **deep)
                 dt = time.perf_counter() - t
                 s = hub.stats()
                 if label == "first scan":
@@ -105,9 +117,15 @@ def main() -> None:
                     assert not hub.refused_full_downloads, hub.refused_full_downloads
                     w = result.criterion("transparent.weights")
                     assert w.points == 2, w.rationale
-                print(f"{n:>6} {label:<22} {s['requests']:>8} {s['bytes']:>11,} {dt:>7.3f}")
-            print(f"{'':>6} declared weights {declared / 1e9:,.1f} GB; first scan by kind: {dict(kinds)}")
-            print(f"{'':>6} result: {result.total}/30 {result.tier}; {w.rationale}\n")
+                say(f"{n:>6} {label:<22} {s['requests']:>8} {s['bytes']:>11,} {dt:>7.3f}")
+                row[label] = {"requests": s["requests"], "bytes": s["bytes"], "seconds": round(dt, 3)}
+            say(f"{'':>6} declared weights {declared / 1e9:,.1f} GB; first scan by kind: {dict(kinds)}")
+            say(f"{'':>6} result: {result.total}/30 {result.tier}; {w.rationale}\n")
+            row["first scan by kind"] = dict(kinds)
+            row["total"] = result.total
+            row["weights rationale"] = w.rationale
+    if args.json:
+        print(json.dumps(out, sort_keys=True))
 
 
 if __name__ == "__main__":

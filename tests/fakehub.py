@@ -4,7 +4,8 @@ It answers the documented endpoints the real `huggingface_hub` client calls, wit
 Hub's response shapes and error headers:
 
 - `GET /api/{models,datasets}/REPO[/revision/REV]` (`?blobs=true` adds size, blobId, lfs;
-  `?expand=...` returns only the listed properties),
+  `?expand=...` returns only the listed properties; models with parseable safetensors files
+  carry `safetensors` parameter counts by dtype, as the Hub computes them),
 - `GET /api/{models,datasets}/REPO/refs`, `GET /api/papers/ID`,
 - `GET|HEAD /[datasets/]REPO/resolve/REV/PATH` with `X-Repo-Commit`, `ETag`, and for LFS
   files a 302 to `/cdn/SHA256` carrying `X-Linked-Etag`/`X-Linked-Size`; `Range` → 206,
@@ -640,6 +641,9 @@ class _Handler(BaseHTTPRequestHandler):
         }
         if repo.repo_type == "model":
             data["modelId"] = repo.repo_id
+            st = _safetensors_counts(files)
+            if st is not None:
+                data["safetensors"] = st
         expand = self._query.get("expand") or self._query.get("expand[]")
         if expand:
             keep = {"_id", "id", *expand}
@@ -775,6 +779,33 @@ class _Handler(BaseHTTPRequestHandler):
         self._log()
         self.end_headers()
         self.wfile.write(body)
+
+
+def _safetensors_counts(files: dict[str, bytes | VirtualFile]) -> dict[str, Any] | None:
+    """The Hub's `safetensors` property: parameters by dtype over every safetensors file it
+    can parse (the Hub computes it from the headers on upload), and their total."""
+    by_dtype: dict[str, int] = {}
+    found = False
+    for path, content in files.items():
+        if not path.endswith(".safetensors"):
+            continue
+        head = content.head if isinstance(content, VirtualFile) else content
+        try:
+            n = struct.unpack("<Q", head[:8])[0]
+            table = json.loads(head[8 : 8 + n])
+        except (struct.error, ValueError):
+            return None  # the Hub shows no counts when a header does not parse
+        found = True
+        for name, t in table.items():
+            if name == "__metadata__" or not isinstance(t, dict):
+                continue
+            numel = 1
+            for d in t.get("shape") or []:
+                numel *= d
+            by_dtype[t["dtype"]] = by_dtype.get(t["dtype"], 0) + numel
+    if not found:
+        return None
+    return {"parameters": by_dtype, "total": sum(by_dtype.values())}
 
 
 def _front_matter(raw: bytes) -> dict[str, Any] | None:

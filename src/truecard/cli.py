@@ -136,6 +136,13 @@ def scan(
             help="Contact no server: read remote sources from the truecard and Hugging Face caches.",
         ),
     ] = False,
+    deep: Annotated[
+        bool,
+        typer.Option(
+            "--deep",
+            help="Hub models: read every safetensors header, not one sample checked against the Hub's counts.",
+        ),
+    ] = False,
     follow_links: Annotated[
         bool,
         typer.Option(
@@ -218,6 +225,7 @@ def scan(
                 offline=offline,
                 follow_links=follow_links,
                 verify=verify_options,
+                deep=deep,
             )
     except (*errors, TrustError) as exc:
         raise fail(str(exc)) from None

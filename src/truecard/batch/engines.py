@@ -13,7 +13,7 @@ from multiprocessing.managers import BaseManager
 from typing import Any
 
 from truecard import ratelimit
-from truecard.batch.work import probe_item, score_item
+from truecard.batch.work import probe_item, score_item, warm
 
 
 class _BucketManager(BaseManager):
@@ -24,6 +24,12 @@ _BucketManager.register("TokenBucket", ratelimit.TokenBucket)
 
 
 def _init_worker(bucket: Any) -> None:
+    """Runs once per worker: the shared bucket, and the inherited objects (everything the
+    parent's `warm()` loaded) moved out of the collector's reach, so that collections in
+    the worker never write to, and so copy, the pages it shares with the parent."""
+    import gc
+
+    gc.freeze()
     ratelimit.install(bucket)
 
 
@@ -38,6 +44,7 @@ class LocalEngine:
 
     def __init__(self, concurrency: int, rate: float, burst: int) -> None:
         self.concurrency = max(1, concurrency)
+        warm()  # once, here: the forked workers inherit it all (copy-on-write)
         self._manager = _BucketManager(ctx=mp.get_context("fork"))
         self._manager.start()
         self.bucket = self._manager.TokenBucket(rate, burst)  # type: ignore[attr-defined]
@@ -49,15 +56,20 @@ class LocalEngine:
         )
 
     def run(
-        self, kind: str, items: list[tuple[str, list[str]]], options: dict[str, Any]
-    ) -> Iterator[tuple[str, Any]]:
+        self, kind: str, items: list[tuple[str, list[str]]], options: dict[str, Any],
+        tick: float | None = None,
+    ) -> Iterator[tuple[str | None, Any]]:
+        """(key, outcome) as items finish; with `tick`, also (None, None) after every `tick`
+        seconds without a finished item (the caller commits what it holds)."""
         pending: dict[Future[Any], str] = {}
         queue = list(reversed(items))
         while queue or pending:
             while queue and len(pending) < self.concurrency * 2:
                 key, sources = queue.pop()
                 pending[self._pool.submit(_task, kind, sources, options)] = key
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, timeout=tick, return_when=FIRST_COMPLETED)
+            if not done:
+                yield None, None
             for fut in done:
                 key = pending.pop(fut)
                 try:
@@ -131,8 +143,10 @@ class RayEngine:
         self._remote = remote_task
 
     def run(
-        self, kind: str, items: list[tuple[str, list[str]]], options: dict[str, Any]
-    ) -> Iterator[tuple[str, Any]]:
+        self, kind: str, items: list[tuple[str, list[str]]], options: dict[str, Any],
+        tick: float | None = None,
+    ) -> Iterator[tuple[str | None, Any]]:
+        """As `LocalEngine.run`."""
         ray = self.ray
         pending: dict[Any, str] = {}
         queue = list(reversed(items))
@@ -140,7 +154,9 @@ class RayEngine:
             while queue and len(pending) < self.concurrency * 2:
                 key, sources = queue.pop()
                 pending[self._remote.remote(kind, sources, options)] = key
-            done, _ = ray.wait(list(pending), num_returns=1)
+            done, _ = ray.wait(list(pending), num_returns=1, timeout=tick)
+            if not done:
+                yield None, None
             for ref in done:
                 key = pending.pop(ref)
                 try:

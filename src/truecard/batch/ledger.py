@@ -1,9 +1,11 @@
 """The batch ledger: one row per item, so a killed run resumes where it stopped.
 
-A finished item's result and its `done` status are written in one SQLite transaction by
-the single parent process, so after any crash (even `kill -9`) every item is either done,
-with its result, or still to do; nothing finished is lost and nothing is scored twice.
-The stdlib `sqlite3` module is enough here: one writer, a local file, WAL journaling.
+A finished item's result and its `done` status are written together by the single parent
+process, in transactions of up to `BATCH_ROWS` results or `BATCH_SECONDS` (one durable
+commit each, not one per item), so after any crash (even `kill -9`) every item is either
+done, with its result, or still to do: at worst the last second's results are scored again
+on resume, and nothing is recorded twice. The stdlib `sqlite3` module is enough here: one
+writer, a local file, WAL journaling.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ CREATE INDEX IF NOT EXISTS items_status ON items(status);
 """
 
 STATUSES = ("pending", "done", "failed")
+BATCH_ROWS = 64  # results per transaction at most
+BATCH_SECONDS = 1.0  # and no result waits longer than this for its commit
 
 
 @dataclass
@@ -64,12 +68,37 @@ class Ledger:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")  # a committed result survives power loss
         self.db.executescript(SCHEMA)
+        self._open = False  # a write transaction is open
+        self._rows = 0
+        self._since = 0.0
 
     def close(self) -> None:
+        self.flush()
         self.db.close()
+
+    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
+        """One row change inside the current write batch (opened on demand)."""
+        if not self._open:
+            self.db.execute("BEGIN")
+            self._open, self._rows, self._since = True, 0, time.monotonic()
+        self.db.execute(sql, params)
+        self._rows += 1
+
+    def due(self) -> bool:
+        """The open batch is full or old enough to commit."""
+        return self._open and (
+            self._rows >= BATCH_ROWS or time.monotonic() - self._since >= BATCH_SECONDS
+        )
+
+    def flush(self) -> None:
+        """Commit the open batch (a no-op without one)."""
+        if self._open:
+            self.db.execute("COMMIT")
+            self._open = False
 
     def add(self, items: Iterable[list[str]]) -> int:
         """Register items (new ones as pending); returns how many were new."""
+        self.flush()
         cur = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM items")
         seq = int(cur.fetchone()[0])
         new = 0
@@ -110,40 +139,45 @@ class Ledger:
         return out
 
     def finish(self, key: str, result: dict[str, Any]) -> None:
-        """Record a scored item and its scorecard in one transaction."""
-        card = result["card"]
+        """Record a scored item and its scorecard (in the current write batch).
+
+        `result` carries the scorecard as JSON text (`card_json`, stored as it is, with
+        `model`, `total` and `tier` beside it) or as a dict (`card`).
+        """
+        text = result.get("card_json")
+        if isinstance(text, str):
+            model, total, tier = result["model"], result["total"], result["tier"]
+            card_sources = None
+        else:
+            card = result["card"]
+            text = json.dumps(card)
+            model, total, tier = card["subject"]["name"], card["total"], card["tier"]
+            card_sources = card.get("subject", {}).get("sources", [])
+        revs = result.get("revisions")
+        if not revs:
+            if card_sources is None:
+                card_sources = json.loads(text).get("subject", {}).get("sources", [])
+            revs = [s.get("revision") for s in card_sources]
         now = time.time()
-        revs = result.get("revisions") or [
-            s.get("revision") for s in card.get("subject", {}).get("sources", [])
-        ]
-        self.db.execute(
+        self._write(
             "UPDATE items SET status='done', attempts=attempts+1, error=NULL, error_kind=NULL,"
             " result=?, model=?, revision=?, total=?, tier=?, saved=0, scored_at=?, checked_at=?"
             " WHERE key=?",
-            (
-                json.dumps(card),
-                card["subject"]["name"],
-                ",".join(r or "" for r in revs),
-                card["total"],
-                card["tier"],
-                now,
-                now,
-                key,
-            ),
+            (text, model, ",".join(r or "" for r in revs), total, tier, now, now, key),
         )
 
     def fail(self, key: str, error: str, kind: str) -> None:
-        self.db.execute(
+        self._write(
             "UPDATE items SET status='failed', attempts=attempts+1, error=?, error_kind=? WHERE key=?",
             (error[:2000], kind, key),
         )
 
     def unchanged(self, key: str) -> None:
         """The source's revision did not change: the stored evaluation is still current."""
-        self.db.execute("UPDATE items SET checked_at=? WHERE key=?", (time.time(), key))
+        self._write("UPDATE items SET checked_at=? WHERE key=?", (time.time(), key))
 
     def mark_saved(self, key: str) -> None:
-        self.db.execute("UPDATE items SET saved=1 WHERE key=?", (key,))
+        self._write("UPDATE items SET saved=1 WHERE key=?", (key,))
 
     def unsaved(self) -> Iterator[tuple[str, dict[str, Any]]]:
         for key, result in self.db.execute(

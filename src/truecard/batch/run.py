@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from truecard.batch.ledger import Item, Ledger, item_key
+from truecard.batch.ledger import BATCH_SECONDS, Item, Ledger, item_key
 
 
 class BatchError(Exception):
@@ -170,26 +170,45 @@ def run_batch(
         if not todo:
             return summary
         engine = make_engine(opts)
+        to_save: list[tuple[str, str]] = []  # (key, card JSON) recorded, not yet in the store
+
+        def commit() -> None:
+            """The ledger's batch first, then the store: a stored result is always recorded."""
+            ledger.flush()
+            if saver is not None and to_save:
+                for key, text in to_save:
+                    saver(json.loads(text), key)
+                    ledger.mark_saved(key)
+                to_save.clear()
+                ledger.flush()
+
         try:
             todo = _drop_unchanged(engine, ledger, todo, summary, progress)
             options = {"timeout": opts.timeout, "scan": opts.scan_options}
-            for key, outcome in engine.run("score", [(it.key, it.sources) for it in todo], options):
+            jsonl = out is not None and opts.fmt == "jsonl"
+            items = [(it.key, it.sources) for it in todo]
+            for key, outcome in engine.run("score", items, options, tick=BATCH_SECONDS):
+                if key is None:  # a quiet moment: nothing recorded waits for the next result
+                    commit()
+                    continue
                 if outcome.get("ok"):
                     ledger.finish(key, outcome)
                     summary.scored += 1
                     if saver is not None:
-                        saver(outcome["card"], key)
-                        ledger.mark_saved(key)
+                        to_save.append((key, _card_text(outcome)))
                 else:
                     ledger.fail(key, outcome.get("error") or "unknown error", outcome.get("kind") or "error")
                     summary.failed += 1
                     summary.failures.append((key, outcome.get("kind") or "error", outcome.get("error") or ""))
-                if out is not None and opts.fmt == "jsonl":
-                    rec = {"item": key, **outcome}
-                    out.write(json.dumps(rec) + "\n")
+                if jsonl:
+                    assert out is not None
+                    out.write(_jsonl_record(key, outcome) + "\n")
                     out.flush()
+                if ledger.due():
+                    commit()
                 if progress is not None:
                     progress.advance(ok=bool(outcome.get("ok")))
+            commit()
             try:
                 summary.requests = int(engine.stats().get("requests", 0))
             except Exception:
@@ -202,6 +221,21 @@ def run_batch(
         if progress is not None:
             progress.stop()
     return summary
+
+
+def _card_text(outcome: dict[str, Any]) -> str:
+    text = outcome.get("card_json")
+    return text if isinstance(text, str) else json.dumps(outcome["card"])
+
+
+def _jsonl_record(key: str, outcome: dict[str, Any]) -> str:
+    """One line of `--format jsonl`: the item, the outcome, and the scorecard as an object
+    (spliced in as the worker's JSON text, not parsed and dumped again)."""
+    rest = {k: v for k, v in outcome.items() if k not in ("card_json", "card", "model", "total", "tier")}
+    line = json.dumps({"item": key, **rest})
+    if "card_json" in outcome or "card" in outcome:
+        line = line[:-1] + ', "card": ' + _card_text(outcome) + "}"
+    return line
 
 
 def _drop_unchanged(

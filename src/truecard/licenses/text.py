@@ -288,13 +288,36 @@ def _spdx_verdict(text: str, matches: list[SpdxMatch], coverage: float,
     return v
 
 
+def _normalise(text: str) -> str:
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def match_text(text: str) -> LicenseVerdict:
-    """Identify the licence a licence file's text states, with a confidence and a reason."""
+    """Identify the licence a licence file's text states, with a confidence and a reason.
+
+    A text seen before (in this process, or by an earlier scan with the same matcher and
+    data) is answered from its hash (`truecard.licenses.memo`) without loading the matcher.
+    """
+    if len(text) > MAX_CHARS:
+        return match_text_fresh(text)
+    from truecard.licenses import memo
+
+    key = memo.text_key(_normalise(text))
+    hit = memo.get(key)
+    if hit is not None:
+        return hit
+    verdict = match_text_fresh(text)
+    memo.put(key, verdict)
+    return verdict
+
+
+def match_text_fresh(text: str) -> LicenseVerdict:
+    """`match_text` without the memo: every matcher runs on the text."""
     note = ""
     if len(text) > MAX_CHARS:
         note = f" (only the first {MAX_CHARS // 1000} kB of {len(text) // 1000} kB were read)"
         text = text[:MAX_CHARS]
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = _normalise(text)
     stripped = text.strip()
     if not stripped or not re.search(r"\w", stripped):
         return LicenseVerdict(None, "empty", LicenseClass.UNKNOWN, None, 0.0,

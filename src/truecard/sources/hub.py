@@ -1,10 +1,13 @@
 """Hugging Face Hub repositories as sources, read without downloading weights.
 
 `hf:ORG/NAME[@REV]` (also `hf:datasets/ORG/NAME`, `https://huggingface.co/...` URLs) opens a
-`HubTree`: the file list with sizes and LFS sha256 comes from one `model_info` call, refs
-from one call, and file bytes only when a collector asks for them. Small files (cards,
-configs, code) are fetched whole, once; large files are read by HTTP range, so a safetensors
-header costs one request of a few KiB whatever the shard's size. Everything fetched is kept
+`HubTree`: the file list with sizes and LFS sha256, the card data and the safetensors
+parameter counts come from one `model_info` call, refs from one call, and file bytes only
+when a collector asks for them. Small files (cards, configs, code) are fetched whole, once;
+large files are read by HTTP range, so a safetensors header costs one request of a few KiB
+whatever the shard's size, and only one sample shard's header is read (checked against the
+Hub's counts, which stand for the other shards) unless `deep` asks for all of them: the
+cost of a scan does not grow with the number of shards. Everything fetched is kept
 in the revision-keyed cache (`truecard.sources.cache`), so a re-scan is instant and
 `--offline` works. Offline, a model never fetched by truecard can still be read from the
 Hugging Face cache (`HF_HUB_CACHE`, `models--org--name/snapshots/REV`).
@@ -161,6 +164,12 @@ def _meta_from_info(info: Any, repo_type: str) -> dict[str, Any]:
         )
     card = info.card_data.to_dict() if getattr(info, "card_data", None) is not None else {}
     last = getattr(info, "last_modified", None)
+    st = getattr(info, "safetensors", None)
+    counts = (
+        {"parameters": dict(st.parameters), "total": int(st.total)}
+        if st is not None and isinstance(getattr(st, "parameters", None), dict)
+        else None
+    )
     return json.loads(
         json.dumps(
             {
@@ -173,6 +182,7 @@ def _meta_from_info(info: Any, repo_type: str) -> dict[str, Any]:
                 "gated": getattr(info, "gated", None),
                 "private": getattr(info, "private", None),
                 "lastModified": last.isoformat() if last else None,
+                "safetensors": counts,
                 "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
             },
             default=str,
@@ -191,11 +201,14 @@ class HubTree(Tree):
     snapshot: Path | None = None  # this revision in the Hugging Face cache, when present
     endpoint: str = ""
     hub_refs: dict[str, dict[str, str]] | None = None
+    deep: bool = False  # read every safetensors header, not only a sample shard's
     _whole: dict[str, bytes] = field(default_factory=dict)
     _blocks: dict[str, list[tuple[int, bytes]]] = field(default_factory=dict)
     _denied: str | None = None
     _failures: int = 0
     _prefetched: bool = False
+    _sample_ok: bool | None = None  # the sample shard's header agrees with the Hub's counts
+    _skipped: set[str] = field(default_factory=set)  # shards whose headers were not read
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     @property
@@ -269,6 +282,11 @@ class HubTree(Tree):
             got = self._from_blocks(path, offset, end)
             if got is not None:
                 return got
+        why = self._header_not_needed(e)
+        if why is not None:
+            with self._lock:
+                self._skipped.add(path)
+            raise ContentNotFetched(why)
         if e.size > SMALL_FILE and path.endswith(".safetensors") and not self._prefetched:
             self._prefetch_heads()
             with self._lock:
@@ -422,6 +440,7 @@ class HubTree(Tree):
         self._prefetched = True
         if self.client is None or self._denied:
             return
+        sample = self._sample_shard()
         todo = [
             e
             for e in self.entries()
@@ -429,10 +448,13 @@ class HubTree(Tree):
             and e.size > SMALL_FILE
             and self._local(e.path, e) is None
             and self._from_blocks(e.path, 0, 8) is None
+            and (self._hub_counts() is None or self.deep or e is sample)
         ]
         if not todo:
             return
         sizes = self._header_estimates()
+        if self._denied:  # the shard index was refused: so would the shards be
+            return
         jobs = [(e, min(e.size, sizes.get(e.path, HEAD_BLOCK))) for e in todo]
         with ThreadPoolExecutor(max_workers=PREFETCH_WORKERS) as pool:
             for f in [pool.submit(self._fetch_block, e, 0, n) for e, n in jobs]:
@@ -440,6 +462,106 @@ class HubTree(Tree):
                     f.result()
                 except OSError:
                     continue
+
+    # -- safetensors headers the Hub's metadata already answers -----------------------
+    def _hub_counts(self) -> dict[str, int] | None:
+        """The Hub's safetensors parameter counts by dtype (model info), if it gave them."""
+        st = self.meta.get("safetensors")
+        params = st.get("parameters") if isinstance(st, dict) else None
+        if not isinstance(params, dict) or not params:
+            return None
+        if not all(isinstance(k, str) and isinstance(v, int) and v >= 0 for k, v in params.items()):
+            return None
+        return params
+
+    def _sample_shard(self) -> FileEntry | None:
+        """The one safetensors file whose header is read to check the Hub's counts: the
+        first by path (the first shard of a sharded checkpoint)."""
+        return next((e for e in self.entries() if e.path.endswith(".safetensors")), None)
+
+    def _header_not_needed(self, e: FileEntry) -> str | None:
+        """Why a safetensors header need not be fetched, or None when it must be.
+
+        Not with `--deep`, not without the Hub's counts, never for the sample shard, and
+        only once the sample's header agrees with the counts (its dtypes are the Hub's and
+        its parameters fit in them); a disagreeing sample means every header is read.
+        """
+        if self.deep or not e.path.endswith(".safetensors") or self._hub_counts() is None:
+            return None
+        sample = self._sample_shard()
+        if sample is None or sample.path == e.path:
+            return None
+        if self._sample_ok is None:
+            agrees = self._sample_agrees(sample)
+            self._sample_ok = bool(agrees)
+            if agrees is False:
+                self.info.notes.append(
+                    f"the header of {sample.path} disagrees with the Hub's safetensors "
+                    "parameter counts: every header was read"
+                )
+        if not self._sample_ok:
+            return None
+        return (
+            f"the Hub's safetensors counts stand for it; the sample shard {sample.path} agrees "
+            "with them; --deep reads every header"
+        )
+
+    def _sample_agrees(self, sample: FileEntry) -> bool | None:
+        """Whether the sample's header agrees with the Hub's counts; None if it could not be
+        read (then every header is tried, and each failure is reported as such)."""
+        hub = self._hub_counts() or {}
+        try:
+            n = int.from_bytes(self.read_range(sample.path, 0, 8), "little")
+            if not 0 < n <= min(100 << 20, sample.size - 8):
+                return False
+            table = json.loads(self.read_range(sample.path, 8, n))
+        except OSError:
+            return None
+        except ValueError:
+            return False
+        if not isinstance(table, dict):
+            return False
+        counts: dict[str, int] = {}
+        for name, t in table.items():
+            if name == "__metadata__":
+                continue
+            shape = t.get("shape") if isinstance(t, dict) else None
+            if not isinstance(shape, list) or not all(isinstance(d, int) and d >= 0 for d in shape):
+                return False
+            numel = 1
+            for d in shape:
+                numel *= d
+            counts[str(t.get("dtype"))] = counts.get(str(t.get("dtype")), 0) + numel
+        return bool(counts) and all(d in hub and c <= hub[d] for d, c in counts.items())
+
+    def contribute(self, inv: Any) -> None:
+        """Shards whose headers were not read get the Hub's parameter counts.
+
+        The Hub counts parameters over every safetensors file; what the read headers do not
+        account for is shared among the unread shards by size, each marked with where its
+        figure comes from. The weights' total then equals the Hub's, as a full read gives.
+        """
+        hub = self._hub_counts()
+        if hub is None or not self._skipped:
+            return
+        mine = [w for w in inv.weights if w.evidence.source == self.info.id and w.format == "safetensors"]
+        unread = [w for w in mine if w.path in self._skipped and w.parameters is None and w.error is None]
+        if not unread:
+            return
+        read = sum(w.parameters or 0 for w in mine if w not in unread)
+        left = sum(hub.values()) - read
+        if left <= 0:
+            return
+        size = sum(w.size for w in unread) or 1
+        dtypes = sorted(hub, key=lambda d: -hub[d])
+        given = 0
+        for i, w in enumerate(unread):
+            share = left - given if i == len(unread) - 1 else left * w.size // size
+            given += share
+            w.parameters = share
+            w.dtypes = list(dtypes)
+            w.metadata["parameters_from"] = "the Hub's safetensors metadata, shared among unread shards by size"
+            w.evidence.summary += f"; {share:,} parameters by the Hub's counts (shared by size)"
 
     def _header_estimates(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -535,16 +657,20 @@ def open_hub(
     timeout: float | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
     client: HubClient | None = None,
+    deep: bool = False,
     **_: Any,
 ) -> Tree:
-    """Open a Hub repository (see module docstring). Raises `SourceError` with a plain reason."""
+    """Open a Hub repository (see module docstring). Raises `SourceError` with a plain reason.
+
+    `deep` reads every safetensors header; otherwise one sample shard's header is checked
+    against the Hub's parameter counts and the other shards are taken from those counts."""
     ref = parse_hub_spec(spec)
     _require_library(ref.spec)
     endpoint = (endpoint or endpoint_from_env()).rstrip("/")
     cache = RevisionCache(ref.cache_kind, ref.repo_id, Path(cache_dir) if cache_dir else None)
     label = ref.spec + (f"@{ref.revision}" if ref.revision else "")
     if offline or offline_from_env():
-        return _open_offline(ref, label, cache, endpoint)
+        return _deepen(_open_offline(ref, label, cache, endpoint), deep)
     if client is None:
         client = HubClient(endpoint=endpoint, token=token)
         if timeout:
@@ -567,11 +693,11 @@ def open_hub(
             notes.append(f"metadata from the truecard cache (fetched {meta.get('fetched_at', '?')})")
     except HubCallError as exc:
         if exc.kind == "offline":
-            return _open_offline(ref, label, cache, endpoint)
+            return _deepen(_open_offline(ref, label, cache, endpoint), deep)
         if exc.kind in ("network", "timeout", "server", "rate-limit"):
             cached = sha if sha else cache.ref(ref.revision or "main")
             if cached and cache.get_json(cached, "info") is not None:
-                tree = _open_offline(ref, label, cache, endpoint)
+                tree = _deepen(_open_offline(ref, label, cache, endpoint), deep)
                 tree.info.notes.append(f"the Hub could not be reached ({exc}); used the cached metadata")
                 return tree
             raise SourceError(
@@ -605,7 +731,14 @@ def open_hub(
         snapshot=_snapshot(ref, sha),
         endpoint=endpoint,
         hub_refs=hub_refs,
+        deep=deep,
     )
+
+
+def _deepen(tree: Tree, deep: bool) -> Tree:
+    if isinstance(tree, HubTree):
+        tree.deep = deep
+    return tree
 
 
 def _open_offline(ref: RepoRef, label: str, cache: RevisionCache, endpoint: str) -> Tree:

@@ -110,7 +110,14 @@ class HubClient:
 
     # -- calls -----------------------------------------------------------------------
     def repo_info(self, repo_id: str, repo_type: str, revision: str | None, *, sha_only: bool = False) -> Any:
-        """`HfApi.model_info`/`dataset_info` with file metadata (sizes, LFS sha256)."""
+        """`HfApi.model_info`/`dataset_info`: one call for everything the Hub already computed.
+
+        The full info with `blobs` (`files_metadata`) carries the commit, the file list with
+        sizes and LFS sha256, card data, tags, access flags and, for models, the safetensors
+        parameter counts by dtype that the Hub computes from the headers on upload. (`expand`
+        would trim the rest of the page, but the Hub and `huggingface_hub` refuse `expand`
+        together with `blobs`, and without `blobs` there are no sizes or hashes.)
+        """
         from huggingface_hub import HfApi
 
         api = HfApi(endpoint=self.endpoint, token=self.token)

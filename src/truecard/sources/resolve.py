@@ -40,6 +40,9 @@ def open_source(spec: str, **options: Any) -> Tree:
     """Open one source given as the user typed it."""
     if not spec or not spec.strip():
         raise SourceError("empty source")
+    if ":" not in spec and not spec.startswith(("git+", "git@")) and os.path.isdir(spec):
+        # a plain local folder (the common case) needs none of the remote sources' imports
+        return LocalTree.open(spec)
     if not _plugins_loaded:
         _load_plugins()
     for prefix, opener in sorted(OPENERS.items(), key=lambda kv: -len(kv[0])):

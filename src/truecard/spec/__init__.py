@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from typing import Any
 
-import yaml
 from pydantic import BaseModel, Field
 
 SPEC_FILE = "true-1.0.yaml"
@@ -68,18 +68,31 @@ class Spec(BaseModel):
 
 @cache
 def load_spec() -> Spec:
-    """Return the packaged TRUE specification (validated, cached)."""
-    raw = yaml.safe_load(resources.files(__package__).joinpath(SPEC_FILE).read_text("utf-8"))
-    for dim in raw["dimensions"]:
-        for crit in dim["criteria"]:
-            crit.setdefault("max", raw["points_per_criterion"])
-            crit["dimension"] = dim["id"]
-    spec = Spec.model_validate(raw)
+    """Return the packaged TRUE specification (validated, cached).
+
+    The YAML is parsed once per version of the file into JSON (`truecard._compiled`); the
+    pydantic validation and the arithmetic checks still run on every load.
+    """
+    from truecard._compiled import compiled
+
+    path = str(resources.files(__package__).joinpath(SPEC_FILE))
+    spec = Spec.model_validate(compiled("true-spec", [__file__, path], _raw_spec))
     # The file is data, but its arithmetic is part of the framework: check it once.
     assert sum(d.max for d in spec.dimensions) == spec.max
     for d in spec.dimensions:
         assert sum(c.max for c in d.criteria) == d.max, d.id
     return spec
+
+
+def _raw_spec() -> dict[str, Any]:
+    from truecard._compiled import yaml_load
+
+    raw: dict[str, Any] = yaml_load(resources.files(__package__).joinpath(SPEC_FILE).read_text("utf-8"))
+    for dim in raw["dimensions"]:
+        for crit in dim["criteria"]:
+            crit.setdefault("max", raw["points_per_criterion"])
+            crit["dimension"] = dim["id"]
+    return raw
 
 
 CRITERION_IDS: tuple[str, ...] = (
