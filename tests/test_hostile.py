@@ -1,0 +1,209 @@
+"""A hostile repository cannot hang, exhaust or fool truecard (issue 16).
+
+Each reproduction of the audit is here. The assertions are on the budgets the code
+enforces (a refused size, a counter, a depth limit) and on the outcome (a scorecard, or
+one line and exit 2), never on wall-clock time; the CLI runs are also under an address
+space limit, so a regression that allocates without bound fails with MemoryError
+instead of passing slowly.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import resource
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import truecard
+from conftest import ROOT, write, write_safetensors
+from truecard.evidence import gguf_header
+from truecard.evidence.gguf_header import GGUFError, read_gguf_header
+from truecard.evidence.weights import HeaderError, parse_safetensors_header
+
+MEMORY_LIMIT = 3 * 1024**3  # address space for a CLI run: far below what the bombs needed
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def scan_json(folder: Path) -> dict:  # type: ignore[type-arg]
+    """`truecard scan FOLDER -f json` in a memory-limited child: exit 0/1 and a scorecard."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "truecard", "scan", str(folder), "-f", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        preexec_fn=_limit_memory,
+        check=False,
+    )
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+    return json.loads(proc.stdout)  # type: ignore[no-any-return]
+
+
+def _s(b: bytes) -> bytes:
+    return struct.pack("<Q", len(b)) + b
+
+
+# ---------------------------------------------------------------------------------------
+# 1. GGUF
+
+
+def _gguf(n_tensors: int, kvs: bytes, n_kv: int, tensors: bytes = b"", pad: int = 64) -> bytes:
+    return b"GGUF" + struct.pack("<IQQ", 3, n_tensors, n_kv) + kvs + tensors + bytes(pad)
+
+
+def test_gguf_array_bomb_is_refused_before_allocation(tmp_path: Path) -> None:
+    """The audit's 113-byte file: an array of 10^8 items in 64 bytes."""
+    bomb = _gguf(0, _s(b"a") + struct.pack("<IIQ", 9, 0, 10**8), 1)
+    with pytest.raises(GGUFError, match="larger than the rest of the file"):
+        read_gguf_header(io.BytesIO(bomb), len(bomb))
+    d = tmp_path / "g"
+    (d).mkdir()
+    (d / "model.gguf").write_bytes(bomb)
+    card = scan_json(d)
+    weights = next(c for d_ in card["dimensions"] for c in d_["criteria"] if c["id"] == "transparent.weights")
+    assert "larger than the rest of the file" in weights["rationale"]
+
+
+def test_gguf_string_array_counts_are_checked_and_work_is_counted() -> None:
+    # an array of 10^7 strings declared in a few bytes: impossible, refused at once
+    bomb = _gguf(0, _s(b"t") + struct.pack("<IIQ", 9, 8, 10**7), 1)
+    with pytest.raises(GGUFError, match="larger than the rest"):
+        read_gguf_header(io.BytesIO(bomb), len(bomb))
+    # a real-looking but huge vocabulary costs one step per item, capped by MAX_OPS
+    n = 1000
+    arr = _s(b"tokenizer.ggml.tokens") + struct.pack("<IIQ", 9, 8, n) + b"".join(_s(b"x") for _ in range(n))
+    data = _gguf(0, arr, 1)
+    h = read_gguf_header(io.BytesIO(data), len(data))
+    assert h.tensors == 0 and n <= h.ops <= 2 * n + 10
+
+
+def test_gguf_work_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gguf_header, "MAX_OPS", 500)
+    n = 1000
+    arr = _s(b"tokenizer.ggml.tokens") + struct.pack("<IIQ", 9, 8, n) + b"".join(_s(b"x") for _ in range(n))
+    data = _gguf(0, arr, 1)
+    with pytest.raises(GGUFError, match="more than 500 steps"):
+        read_gguf_header(io.BytesIO(data), len(data))
+
+
+def test_gguf_counts_over_budget_or_impossible() -> None:
+    data = _gguf(10**6 * 1000, b"", 0)
+    with pytest.raises(GGUFError, match="tensors"):
+        read_gguf_header(io.BytesIO(data), len(data))
+    data = _gguf(100_000, b"", 0)  # within the budget but 100,000 entries cannot fit in 64 bytes
+    with pytest.raises(GGUFError, match="do not fit"):
+        read_gguf_header(io.BytesIO(data), len(data))
+    data = _gguf(0, b"", 10**9)
+    with pytest.raises(GGUFError, match="metadata entries"):
+        read_gguf_header(io.BytesIO(data), len(data))
+
+
+def test_gguf_dims_and_tensor_ranges() -> None:
+    many_dims = _s(b"w") + struct.pack("<I", 10**6)
+    data = _gguf(1, b"", 0, many_dims)
+    with pytest.raises(GGUFError, match="dimensions"):
+        read_gguf_header(io.BytesIO(data), len(data))
+    # 2^60 x 2^60 F32 elements cannot lie in a 64-byte file
+    huge = _s(b"w") + struct.pack("<IQQIQ", 2, 2**60, 2**60, 0, 0)
+    data = _gguf(1, b"", 0, huge)
+    with pytest.raises(GGUFError, match="outside the file"):
+        read_gguf_header(io.BytesIO(data), len(data))
+
+
+def test_gguf_with_no_tensors_is_not_full_weights(tmp_path: Path) -> None:
+    """Audit item 13: a garbage GGUF with 0 tensors earned "full weights present"."""
+    d = tmp_path / "g"
+    d.mkdir()
+    (d / "model.gguf").write_bytes(_gguf(0, b"", 0))
+    card = truecard.scan(d)
+    w = card.criterion("transparent.weights")
+    assert w.points < 2 and "no tensors" in w.rationale
+
+
+def test_gguf_header_agrees_with_the_gguf_package(tmp_path: Path) -> None:
+    """On a real file the budgeted walk reads what `gguf.GGUFReader` reads."""
+    import gguf
+    import numpy as np
+
+    p = tmp_path / "m.gguf"
+    w = gguf.GGUFWriter(str(p), "llama")
+    w.add_name("tiny")
+    w.add_license("apache-2.0")
+    w.add_token_list([f"t{i}" for i in range(300)])
+    w.add_array("x.ints", list(range(50)))
+    w.add_tensor("a", np.ones((4, 8), dtype=np.float32))
+    w.add_tensor("b", np.ones((3, 5, 2), dtype=np.float16))
+    w.add_tensor("c", np.ones((64,), dtype=np.float32), raw_dtype=gguf.GGMLQuantizationType.F32)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    ref = gguf.GGUFReader(str(p))
+    with open(p, "rb") as f:
+        h = read_gguf_header(f, p.stat().st_size)
+    assert h.tensors == len(ref.tensors) == 3
+    assert h.parameters == sum(int(t.n_elements) for t in ref.tensors) == 32 + 30 + 64
+    assert set(h.dtypes) == {t.tensor_type.name for t in ref.tensors}
+    assert h.metadata["general.architecture"] == "llama" and h.metadata["general.license"] == "apache-2.0"
+
+
+# ---------------------------------------------------------------------------------------
+# 5, 6, 13. safetensors
+
+
+def _st(table: object, data: int = 0) -> bytes:
+    raw = json.dumps(table).encode() if not isinstance(table, bytes) else table
+    return struct.pack("<Q", len(raw)) + raw + bytes(data)
+
+
+def test_safetensors_huge_shape_is_bounded_and_quoted_short() -> None:
+    """300,000 dimensions of 2^62: refused by the dimension limit, message stays short."""
+    head = _st({"w": {"dtype": "F32", "shape": [2**62] * 300_000, "data_offsets": [0, 4]}}, 4)
+    with pytest.raises(HeaderError) as exc:
+        parse_safetensors_header(head, len(head))
+    assert "invalid shape" in str(exc.value) and len(str(exc.value)) < 200
+    # within the dimension limit, the product stops at what the file could hold
+    head = _st({"w": {"dtype": "F32", "shape": [2**62] * 64, "data_offsets": [0, 4]}}, 4)
+    with pytest.raises(HeaderError) as exc:
+        parse_safetensors_header(head, len(head))
+    assert "does not match" in str(exc.value) and len(str(exc.value)) < 200
+
+
+def test_safetensors_bool_shape_is_not_a_dimension() -> None:
+    head = _st({"w": {"dtype": "U8", "shape": [True], "data_offsets": [0, 1]}}, 1)
+    with pytest.raises(HeaderError, match="invalid shape"):
+        parse_safetensors_header(head, len(head))
+
+
+def test_safetensors_long_integer_and_deep_nesting_are_errors_not_tracebacks(tmp_path: Path) -> None:
+    long_int = _st(b'{"w": {"dtype": "U8", "shape": [' + b"9" * 5000 + b'], "data_offsets": [0, 1]}}', 1)
+    with pytest.raises(HeaderError, match="integer too long"):
+        parse_safetensors_header(long_int, len(long_int))
+    deep = _st(b'{"__metadata__": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    with pytest.raises(HeaderError, match="nested too deeply"):
+        parse_safetensors_header(deep, len(deep))
+    d = tmp_path / "m"
+    write(d / "README.md", "# m\n")
+    (d / "a.safetensors").write_bytes(long_int)
+    (d / "b.safetensors").write_bytes(deep)
+    write_safetensors(d / "c.safetensors")
+    card = scan_json(d)
+    assert card["total"] >= 0
+
+
+def test_safetensors_value_count_budget() -> None:
+    n = 5_000_000
+    head = _st(b'{"__metadata__": {"x": [' + b"1," * n + b'1]}}')
+    with pytest.raises(HeaderError, match="more than 4,000,000 values"):
+        parse_safetensors_header(head, len(head))
