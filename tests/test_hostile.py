@@ -207,3 +207,75 @@ def test_safetensors_value_count_budget() -> None:
     head = _st(b'{"__metadata__": {"x": [' + b"1," * n + b'1]}}')
     with pytest.raises(HeaderError, match="more than 4,000,000 values"):
         parse_safetensors_header(head, len(head))
+
+
+# ---------------------------------------------------------------------------------------
+# 2. YAML alias bombs
+
+
+def _alias_bomb(levels: int = 9, key: str = "x") -> str:
+    lines = [f'{key}0: &{key}0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, levels):
+        lines.append(f"{key}{i}: &{key}{i} [" + ",".join([f"*{key}{i - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_yaml_alias_bomb_is_refused_by_its_expanded_size() -> None:
+    from truecard.bounded import YAMLBudgetError, check_yaml, expanded_budget, load_yaml
+
+    bomb = _alias_bomb()
+    assert len(bomb) < 500
+    with pytest.raises(YAMLBudgetError, match="alias") as exc:
+        load_yaml(bomb)
+    assert f"{expanded_budget(bomb):,}" in str(exc.value)
+    # the same shape two levels smaller is an ordinary document and loads
+    small = _alias_bomb(3)
+    assert check_yaml(small) <= expanded_budget(small)
+    assert len(load_yaml(small)["x2"]) == 9
+    with pytest.raises(YAMLBudgetError, match="nested deeper"):
+        load_yaml("a: " + "[" * 5000 + "]" * 5000)
+
+
+def test_card_front_matter_alias_bomb_gives_a_small_scorecard(tmp_path: Path) -> None:
+    """The audit's README: `co2_eq_emissions.hardware_used` and a dataset name aliased."""
+    d = tmp_path / "m"
+    bomb = _alias_bomb().replace("\n", "\n  ")
+    write(
+        d / "README.md",
+        "---\nlicense: mit\nco2_eq_emissions:\n  " + bomb + "  hardware_used: *x8\n  emissions: *x8\n"
+        "datasets: *x8\nmodel-index: *x8\n---\n# m\n\nA model trained on things for the purpose of tests.\n",
+    )
+    card = scan_json(d)
+    assert len(json.dumps(card)) < 200_000
+    assert any("alias" in p["message"] for p in card["problems"]), card["problems"]
+
+
+def test_claims_file_alias_bomb_is_one_line_exit_2(tmp_path: Path) -> None:
+    write(tmp_path / "README.md", "# m\n")
+    write(tmp_path / "truecard.yaml", _alias_bomb() + "claims: *x8\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "truecard", "scan", str(tmp_path)],
+        capture_output=True, text=True, env=env, timeout=120, preexec_fn=_limit_memory, check=False,
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "alias" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_mot_record_alias_bomb_is_a_record_error() -> None:
+    from truecard.sources.records import RecordError, _load
+
+    with pytest.raises(RecordError, match="alias"):
+        _load(_alias_bomb() + "name: *x8\n", "mot:x")
+
+
+def test_config_alias_bomb_and_deep_notebook_do_not_stop_the_scan(tmp_path: Path) -> None:
+    d = tmp_path / "m"
+    write(d / "README.md", "# m\n\nA model.\n")
+    write(d / "config.yaml", _alias_bomb() + "lr: *x8\n")
+    write(d / "train.yaml", _alias_bomb() + "optimizer: *x8\n")
+    write(d / "nb.ipynb", "[" * 200_000 + "]" * 200_000)
+    write(d / "config.json", '{"a": ' + "[" * 200_000 + "]" * 200_000 + "}")
+    write(d / "model.safetensors.index.json", '{"weight_map": ' + "[" * 200_000 + "]" * 200_000 + "}")
+    card = scan_json(d)
+    assert len(json.dumps(card)) < 200_000

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from truecard.bounded import load_yaml
 from truecard.evidence.inventory import Card, Section
 from truecard.sources.base import Tree
 
@@ -42,7 +43,7 @@ def parse_front_matter(text: str) -> tuple[dict[str, Any], str | None, int, str]
     body = text[m.end() :]
     fm_lines = text[: m.end()].count("\n")
     try:
-        data = yaml.load(block, Loader=SAFE_LOADER)
+        data = load_yaml(block, SAFE_LOADER)  # alias bombs and depth refused first
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""

@@ -48,7 +48,9 @@ def _parse(path: str, text: str) -> Any:
     if low.endswith((".yaml", ".yml")):
         import yaml
 
-        return yaml.safe_load(text)
+        from truecard.bounded import load_yaml  # alias bombs refused before construction
+
+        return load_yaml(text, yaml.SafeLoader)
     return None
 
 

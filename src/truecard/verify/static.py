@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from truecard.bounded import load_json, load_yaml
 from truecard.evidence.card import parse_front_matter
 from truecard.evidence.weights import (
     DTYPE_BYTES,
@@ -153,7 +154,7 @@ def _files(root: Path) -> list[str]:
 
 def _read_json(path: Path) -> tuple[Any, str | None]:
     try:
-        return json.loads(path.read_text(encoding="utf-8")), None
+        return load_json(path.read_text(encoding="utf-8")), None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         return None, f"{type(exc).__name__}: {exc}"
 
@@ -392,7 +393,7 @@ def _finetuning_files(rep: StaticReport, files: list[str]) -> None:
             continue
         try:
             text = (rep.root / f).read_text(encoding="utf-8")
-            data = yaml.safe_load(text) if not f.endswith(".json") else json.loads(text)
+            data = load_yaml(text, yaml.SafeLoader) if not f.endswith(".json") else load_json(text)
         except (OSError, UnicodeDecodeError, yaml.YAMLError, json.JSONDecodeError):
             continue
         settings = _ft_settings(data)
