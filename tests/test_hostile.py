@@ -279,3 +279,58 @@ def test_config_alias_bomb_and_deep_notebook_do_not_stop_the_scan(tmp_path: Path
     write(d / "model.safetensors.index.json", '{"weight_map": ' + "[" * 200_000 + "]" * 200_000 + "}")
     card = scan_json(d)
     assert len(json.dumps(card)) < 200_000
+
+
+# ---------------------------------------------------------------------------------------
+# 3, 4. Regular expressions on repository text are linear
+#
+# Each input below is long enough that the audited (cubic or quadratic) patterns would run
+# for hours; the linear ones finish at once. The result is checked too, so a pattern made
+# linear by matching nothing would fail.
+
+
+def test_licence_field_pattern_on_long_space_runs() -> None:
+    from truecard.licenses.prose import _FIELD_RE
+
+    assert _FIELD_RE.match(" " * 200_000) is None
+    assert _FIELD_RE.match(" " * 200_000 + "- ** License **: " + " " * 200_000 + "MIT").group(1) == "MIT"  # type: ignore[union-attr]
+    assert _FIELD_RE.match("* **Licence**:  **Apache-2.0**").group(1) == "Apache-2.0**"  # type: ignore[union-attr]
+
+
+def test_hyperparameter_line_and_licence_split_patterns() -> None:
+    from truecard.evidence.patterns import HYPERPARAM_LINE_RE
+    from truecard.licenses import _SPLIT_RE
+
+    assert HYPERPARAM_LINE_RE.search(" " * 200_000 + "x") is None
+    assert HYPERPARAM_LINE_RE.search("  - " + "learning_rate: 1e-4")
+    assert _SPLIT_RE.split(" " * 200_000 + "x") == [" " * 200_000 + "x"]
+    assert [p.strip() for p in _SPLIT_RE.split("MIT /  Apache-2.0   or GPL-3.0")] == [
+        "MIT", "/", "Apache-2.0", "or", "GPL-3.0"]
+
+
+def test_placeholder_pattern_on_runs_of_openers() -> None:
+    from truecard.evidence.card import strip_placeholders
+
+    assert strip_placeholders("<!--" * 200_000).strip() == ""
+    assert strip_placeholders("{{" * 300_000) == "{{" * 300_000
+    assert strip_placeholders("a {{ name }} b <!-- c --> d <!-- open").split() == ["a", "b", "d"]
+
+
+def test_split_sections_is_one_pass_over_headings() -> None:
+    from truecard.evidence.card import split_sections
+
+    lines = ["# h"] * 700_000  # ~2 MiB of headings
+    secs = split_sections(lines, 1)
+    assert len(secs) == 700_000 and secs[0].line_end == 1
+    nested = ["# top", "text " * 10, "## a", "x " * 20, "### b", "y " * 20, "## c", "z", "# next"]
+    secs = split_sections(nested, 1)
+    ends = {s.title: (s.line_start, s.line_end) for s in secs}
+    assert ends == {"top": (1, 8), "a": (3, 6), "b": (5, 6), "c": (7, 8), "next": (9, 9)}
+
+
+def test_card_of_adversarial_runs_scans(tmp_path: Path) -> None:
+    d = tmp_path / "m"
+    body = "\n".join(["<!--" * 5000, "{{" * 5000, " " * 5000 + "license", "# h\n" * 5000, "*" * 5000])
+    write(d / "README.md", "---\nlicense: mit\n---\n" + body)
+    card = scan_json(d)
+    assert card["total"] >= 0

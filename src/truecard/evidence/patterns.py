@@ -649,7 +649,7 @@ TRAIN_COMMAND_RE = re.compile(
 )
 # "learning_rate: 1e-5" style lines: hyper-parameters given as a config inside a card
 HYPERPARAM_LINE_RE = re.compile(
-    r"^\s*[-*|]?\s*(?:learning[_ ]rate|lr|(?:train_|eval_|global_|micro_)?batch[_ ]size\w*|num_train_epochs|epochs|warmup\w*|weight_decay|"
+    r"^\s*+[-*|]?\s*+(?:learning[_ ]rate|lr|(?:train_|eval_|global_|micro_)?batch[_ ]size\w*|num_train_epochs|epochs|warmup\w*|weight_decay|"
     r"gradient_accumulation\w*|optimi[sz]er|lr_scheduler\w*|max_steps|seed|max_length|seq_len\w*)\s*[:=|]",
     re.IGNORECASE,
 )
