@@ -226,12 +226,42 @@ async def read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
+BODY_MAX_DEPTH = 32  # a scorecard nests 6 levels; deeper bodies are refused before validation
+
+
+def json_depth(value: Any, limit: int) -> int:
+    """Nesting depth of decoded JSON, walked without recursion and stopped past `limit`."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, (dict, list)):
+            deepest = max(deepest, d)
+            if deepest > limit:
+                return deepest
+            stack.extend((c, d + 1) for c in (v.values() if isinstance(v, dict) else v))
+    return deepest
+
+
 def parse_json(body: bytes) -> Any:
     """Decode a request body (after the token was checked: a bad token is 401 before a bad body)."""
     try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise HTTPException(422, "the body is not valid JSON") from None
+    if json_depth(data, BODY_MAX_DEPTH) > BODY_MAX_DEPTH:
+        raise HTTPException(422, f"the body nests deeper than {BODY_MAX_DEPTH} levels")
+    return data
+
+
+async def check_token_first(request: Request, token: str) -> None:
+    """401 for a bad token before a byte of the body is read (a 5 MB body costs nothing then)."""
+    db = request.app.state.db
+
+    def work() -> None:
+        with db.read() as s:
+            authenticate(s, token)
+
+    await run_in_threadpool(work)
 
 
 def with_retry(fn: Callable[[], T], attempts: int = 3) -> T:
@@ -416,6 +446,7 @@ def get_model(model_id: str, s: Session = Depends(read_session)) -> dict[str, An
              responses={k: v for k, v in ERRORS.items()})
 async def post_claim(model_id: str, request: Request) -> JSONResponse:
     token = bearer_token(request)
+    await check_token_first(request, token)
     raw = await read_body(request, 64_000)
     db = request.app.state.db
 
@@ -446,6 +477,7 @@ async def post_claim(model_id: str, request: Request) -> JSONResponse:
              openapi_extra=_body_schema(EvaluationIn), responses={k: v for k, v in ERRORS.items()})
 async def push_evaluation(request: Request) -> JSONResponse:
     token = bearer_token(request)
+    await check_token_first(request, token)
     raw = await read_body(request, cards.SCORECARD_MAX_BYTES + 10_000)
     db = request.app.state.db
 

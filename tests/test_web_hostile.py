@@ -1,0 +1,75 @@
+"""A token holder cannot impersonate; hostile requests get 4xx, never 500 (issue 16).
+SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from webutil import card_for, client, db_url, make_token, save, store
+
+__all__ = ["client", "db_url", "store"]
+
+CLAIM = {"criterion": "reproducible.replication", "evidence_url": "https://example.org/r", "note": "x"}
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_push_to_another_case_is_the_owners_model(client: Any, store: Any) -> None:
+    """Audit item 8: bob's push to `ALICE/XSS` created a bob-owned look-alike of alice's model."""
+    save(store, card_for("alice/xss", "1" * 40))
+    alice = make_token(store, "alice", owns=("alice/xss",))
+    bob = make_token(store, "bob")
+    for mid in ("ALICE/XSS", "Alice/Xss"):
+        r = client.post("/api/evaluations", json={"scorecard": card_for(mid, "2" * 40)}, headers=bearer(bob))
+        assert r.status_code == 403 and "alice" in r.json()["detail"], r.text
+        r = client.post("/api/evaluations", json={"scorecard": card_for("x/y", "2" * 40), "model_id": mid},
+                        headers=bearer(bob))
+        assert r.status_code == 403, r.text
+        r = client.post(f"/api/models/{mid}/claims", json=CLAIM, headers=bearer(bob))
+        assert r.status_code == 403, r.text
+    models = client.get("/api/models", params={"per_page": 200}).json()["items"]
+    assert [m["model_id"] for m in models if m["model_id"].lower() == "alice/xss"] == ["alice/xss"]
+    # the owner's own push under another spelling lands on the one model
+    r = client.post("/api/evaluations", json={"scorecard": card_for("ALICE/xss", "3" * 40)}, headers=bearer(alice))
+    assert r.status_code == 201 and r.json()["model_id"] == "alice/xss" and not r.json()["created_model"]
+
+
+def test_huge_evaluation_ids_are_404_not_500(client: Any, store: Any) -> None:
+    save(store, card_for("org/model", "1" * 40))
+    for eid in ("1e30", str(2**63), str(2**64 + 1), "9" * 5000):
+        r = client.get(f"/api/models/org/model/evaluations/{eid}")
+        assert r.status_code in (404, 422), (eid, r.status_code)
+        r = client.get("/api/models/org/model/diff", params={"a": eid})
+        assert r.status_code in (404, 422), (eid, r.status_code)
+        r = client.get("/models/org/model", params={"evaluation": eid})
+        assert r.status_code in (200, 404), (eid, r.status_code)
+
+
+def test_deeply_nested_bodies_are_422(client: Any, store: Any) -> None:
+    save(store, card_for("org/model", "1" * 40))
+    t = make_token(store, "alice", owns=("org/model",))
+    for depth in (40, 5000, 30_000):
+        body = ("[" * depth + "]" * depth).encode()
+        for url in ("/api/evaluations", "/api/models/org/model/claims"):
+            r = client.post(url, content=body, headers={**bearer(t), "Content-Type": "application/json"})
+            assert r.status_code == 422, (url, depth, r.status_code)
+    deep = {"scorecard": card_for("org/model", "2" * 40)}
+    deep["scorecard"]["extra"] = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["x"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]
+    r = client.post("/api/evaluations", json=deep, headers=bearer(t))
+    assert r.status_code == 422 and "deeper" in r.json()["detail"]
+
+
+def test_a_bad_token_is_refused_before_the_body_is_read(client: Any, store: Any) -> None:
+    """Audit item 13: the 5 MB body was read before the token was checked."""
+    read = []
+
+    def body() -> Any:
+        for _ in range(50):
+            read.append(1)
+            yield b"x" * 100_000
+
+    r = client.post("/api/evaluations", content=body(), headers=bearer("not-a-token"))
+    assert r.status_code == 401
+    assert len(read) <= 1  # the first chunk at most (the client may have sent it already)
