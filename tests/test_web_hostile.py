@@ -73,3 +73,30 @@ def test_a_bad_token_is_refused_before_the_body_is_read(client: Any, store: Any)
     r = client.post("/api/evaluations", content=body(), headers=bearer("not-a-token"))
     assert r.status_code == 401
     assert len(read) <= 1  # the first chunk at most (the client may have sent it already)
+
+
+def test_a_local_scan_is_filed_under_its_folder_never_the_cards_name(tmp_path: Any) -> None:
+    """Audit item 11: a card saying `model_name: bob/tiny` became bob's latest evaluation."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT, write
+    from truecard.store import open_store
+    from truecard.store import repo as r
+
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    store_ = open_store(db)
+    save(store_, card_for("bob/tiny", "1" * 40))
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    for folder in ("evil", "other"):
+        d = tmp_path / folder
+        write(d / "README.md", "---\nmodel_name: bob/tiny\nlicense: mit\n---\n# bob/tiny\n\nA model.\n")
+        p = subprocess.run([sys.executable, "-m", "truecard", "scan", str(d), "--save", "--db", db, "-f", "json"],
+                           capture_output=True, text=True, env=env, timeout=120, check=False)
+        assert p.returncode in (0, 1) and f"of {folder} (new model)" in p.stderr, p.stderr
+    with store_.read() as s:
+        bob = r.get_model(s, "bob/tiny")
+        assert bob is not None and bob.evaluations_count == 1
+        assert r.get_model(s, "evil") is not None and r.get_model(s, "other") is not None
+    store_.dispose()
