@@ -334,3 +334,40 @@ def test_card_of_adversarial_runs_scans(tmp_path: Path) -> None:
     write(d / "README.md", "---\nlicense: mit\n---\n" + body)
     card = scan_json(d)
     assert card["total"] >= 0
+
+
+# ---------------------------------------------------------------------------------------
+# 13. small ones
+
+
+def test_git_specs_cannot_become_options() -> None:
+    from truecard.sources import SourceError
+    from truecard.sources.git import parse_git_spec
+
+    for spec in ("git+-oProxyCommand=touch@y:x", "git+-ox@y:repo.git", "https://example.org/r.git@--upload-pack=x",
+                 "gh:org/repo@-x", "https://example.org/r\x1b[2J.git"):
+        with pytest.raises(SourceError):
+            parse_git_spec(spec)
+    assert parse_git_spec("git@github.com:org/repo.git").url.startswith(("git@", "https://"))
+
+
+def test_batch_keys_keep_quoted_sources_apart(tmp_path: Path) -> None:
+    from truecard.batch.ledger import item_key
+    from truecard.batch.run import read_sources_file
+
+    f = write(tmp_path / "items.txt", '"sp/a b"\nsp/a b\nhf:org/name\n')
+    items = read_sources_file(f)
+    keys = [item_key(i) for i in items]
+    assert len(set(keys)) == 3 and keys[2] == "hf:org/name"
+
+
+def test_push_errors_never_echo_credentials(tmp_path: Path) -> None:
+    card = write(tmp_path / "c.json", "{}")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "truecard", "push", str(card), "--to", "http://alice:s3cret@127.0.0.1:9/",
+         "--token", "t", "--timeout", "5"],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "s3cret" not in proc.stderr + proc.stdout and "127.0.0.1" in proc.stderr

@@ -100,3 +100,12 @@ def test_a_local_scan_is_filed_under_its_folder_never_the_cards_name(tmp_path: A
         assert bob is not None and bob.evaluations_count == 1
         assert r.get_model(s, "evil") is not None and r.get_model(s, "other") is not None
     store_.dispose()
+
+
+def test_claim_schema_says_what_the_api_accepts(client: Any) -> None:
+    from truecard.spec import CRITERION_IDS
+
+    op = client.get("/openapi.json").json()["paths"]["/api/models/{model_id}/claims"]["post"]
+    schema = op["requestBody"]["content"]["application/json"]["schema"]["properties"]
+    assert schema["criterion"]["enum"] == list(CRITERION_IDS) and "" not in schema["criterion"]["enum"]
+    assert schema["evidence_url"]["pattern"] == "^https?://"

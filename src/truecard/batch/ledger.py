@@ -9,6 +9,7 @@ The stdlib `sqlite3` module is enough here: one writer, a local file, WAL journa
 from __future__ import annotations
 
 import json
+import shlex
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -54,7 +55,9 @@ class Item:
 
 
 def item_key(sources: list[str]) -> str:
-    return " ".join(sources)
+    """The item's sources as the line that names them: quoted where needed (`shlex.join`), so
+    the one source `"sp/a b"` and the two sources `sp/a b` are two items, not one dropped."""
+    return shlex.join(sources)
 
 
 class Ledger:

@@ -127,8 +127,11 @@ class ClaimOut(BaseModel):
 
 
 class ClaimIn(BaseModel):
-    criterion: str = Field(max_length=64, description="A TRUE criterion id", examples=["reproducible.replication"])
-    evidence_url: str = Field(max_length=URL_MAX, description="http(s) URL of the evidence")
+    # the schema says what the API accepts: one of the criterion ids, an http(s) URL
+    criterion: str = Field(max_length=64, description="A TRUE criterion id", examples=["reproducible.replication"],
+                           json_schema_extra={"enum": list(CRITERION_IDS)})
+    evidence_url: str = Field(min_length=8, max_length=URL_MAX, description="http(s) URL of the evidence",
+                              json_schema_extra={"pattern": "^https?://"})
     note: str = Field(default="", max_length=NOTE_MAX)
 
 
