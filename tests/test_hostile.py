@@ -371,3 +371,41 @@ def test_push_errors_never_echo_credentials(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "s3cret" not in proc.stderr + proc.stdout and "127.0.0.1" in proc.stderr
+
+
+# ---------------------------------------------------------------------------------------
+# 7. Text from a repository is data in every output
+
+EVIL = "\x1b[2J\x1b]0;owned\x07\x1b]8;;https://evil.example\x1b\\x\x1b]8;;\x1b\\\x1b]52;c;ZXZpbA==\x07\u202e"
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-m", "truecard", *args], capture_output=True, text=True, env=env,
+                          timeout=300, check=False)
+
+
+def test_terminal_and_markdown_outputs_show_repository_text_literally(tmp_path: Path) -> None:
+    d = tmp_path / "m"
+    write(
+        d / "README.md",
+        "---\nlicense: mit\nmodel_name: \"<script>alert(1)</script>" + EVIL.replace("\\", "\\\\").replace("\x1b", "\\e")
+        .replace("\x07", "\\a").replace("\u202e", "\\u202e") + "\"\ndatasets:\n- \"<img src=x onerror=alert(1)>\"\n---\n"
+        "# m\n\nTrained on <img src=x onerror=alert(1)> data. <script>alert(2)</script>\n",
+    )
+    write_safetensors(d / ("w" + EVIL.replace("/", "_") + ".safetensors"))
+    for fmt in ("table", "markdown"):
+        p = _cli("scan", str(d), "-f", fmt, "-v")
+        assert p.returncode in (0, 1), p.stderr
+        out = p.stdout + p.stderr
+        assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out, (fmt, out[:3000])
+        if fmt == "markdown":
+            import re
+
+            # escaped as `\<script\>` (renders literally) or inside a code span, never raw
+            raw = [m for m in re.finditer(r"(?<!\\)<(script|img)", out) if out.count("`", 0, m.start()) % 2 == 0]
+            assert not raw, out[max(0, raw[0].start() - 200): raw[0].start() + 100]
+    p = _cli("licenses", str(d))
+    assert "\x1b" not in p.stdout + p.stderr and "\u202e" not in p.stdout + p.stderr
+    p = _cli("scan", str(tmp_path / ("nope" + EVIL)))
+    assert p.returncode == 2 and "\x1b" not in p.stderr and "\\x1b" in p.stderr
