@@ -48,7 +48,10 @@ def check_yaml(text: str, budget: int | None = None, max_depth: int = MAX_DEPTH)
     Syntax errors are left to the real load, which reports them with their line.
     """
     budget = expanded_budget(text) if budget is None else budget
-    loader = SAFE_LOADER(text)
+    try:
+        loader = SAFE_LOADER(text)
+    except UnicodeEncodeError:  # lone surrogates: never from decoded bytes, but refused cleanly
+        raise YAMLBudgetError("text holds characters that are not valid Unicode") from None
     sizes: dict[str, int] = {}  # anchor -> expanded size of the node it names
     stack: list[list[Any]] = []  # [size so far, anchor] per open collection
     total = 0
