@@ -12,6 +12,7 @@ line per target and exits 1 if anything was found.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import resource
@@ -21,10 +22,9 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import yaml
 
 from truecard import bounded
 from truecard.evidence.card import parse_front_matter, split_sections, strip_placeholders
@@ -47,24 +47,18 @@ def _st_seed() -> bytes:
 
 
 def t_gguf(data: bytes) -> None:
-    try:
+    with contextlib.suppress(GGUFError):
         read_gguf_header(io.BytesIO(data), len(data))
-    except GGUFError:
-        pass
 
 
 def t_safetensors(data: bytes) -> None:
-    try:
+    with contextlib.suppress(HeaderError):
         parse_safetensors_header(data, len(data))
-    except HeaderError:
-        pass
 
 
 def t_yaml(text: str) -> None:
-    try:
+    with contextlib.suppress(yaml.YAMLError):
         bounded.load_yaml(text)
-    except yaml.YAMLError:
-        pass
 
 
 def t_front_matter(text: str) -> None:
@@ -80,19 +74,15 @@ def t_code(text: str) -> None:
 
 
 def t_json(data: bytes) -> None:
-    try:
+    with contextlib.suppress(json.JSONDecodeError, UnicodeDecodeError):
         bounded.load_json(data)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        pass
 
 
 def t_records(text: str) -> None:
     from truecard.sources.records import RecordError, _load
 
-    try:
+    with contextlib.suppress(RecordError):
         _load(text, "fuzz")
-    except RecordError:
-        pass
 
 
 def t_licence_prose(text: str) -> None:

@@ -15,8 +15,6 @@ import re
 import sys
 import time
 
-import truecard
-
 PACKAGES = ("truecard.evidence", "truecard.licenses", "truecard.integrity", "truecard.sources")
 UNITS = [" ", "\t", "*", "-", "a", "a ", "<!--", "{{", "[", "](", "#", "# ", "-->", "}}", "0", "1.", "://",
          "http://", "<a", "<h1>", "```", "|", ". ", ", and ", "license ", "under ", "_", "=", "/", "\\", "'",
