@@ -409,3 +409,21 @@ def test_terminal_and_markdown_outputs_show_repository_text_literally(tmp_path: 
     assert "\x1b" not in p.stdout + p.stderr and "\u202e" not in p.stdout + p.stderr
     p = _cli("scan", str(tmp_path / ("nope" + EVIL)))
     assert p.returncode == 2 and "\x1b" not in p.stderr and "\\x1b" in p.stderr
+
+
+def test_number_patterns_start_at_a_numbers_first_digit() -> None:
+    """Found by benchmarks/redos.py: the compute, hardware and data-size patterns tried a
+    number at every digit of a run (quadratic: a line of 4,000 digits took seconds, a card
+    of such lines over an hour). Long runs now cost one attempt; real sentences still match."""
+    from truecard.evidence import patterns as p
+
+    for name in ("COUNT_RE", "FLOPS_RE", "VAGUE_DATA_RE", "DATA_DURATION_RE", "GPU_HOURS_RE"):
+        rx = getattr(p, name)
+        for unit in ("0", "1.", "0,", "1e", "9.9"):
+            run = unit * (200_000 // len(unit))
+            assert rx.search(run) is None or rx.search(run).start() == 0, (name, unit)  # type: ignore[union-attr]
+    assert p.COUNT_RE.search("trained on 1,024 NVIDIA A100 GPUs").group(1) == "1,024"  # type: ignore[union-attr]
+    assert p.COUNT_RE.search("8 16GB GPUs").group(1) == "8"  # type: ignore[union-attr]
+    assert p.FLOPS_RE.search("about 3.1e23 FLOPs of compute")
+    assert p.VAGUE_DATA_RE.search("pretrained on 1.5T tokens")
+    assert p.DATA_DURATION_RE.search("680,000 hours of audio")
