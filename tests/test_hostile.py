@@ -427,3 +427,7 @@ def test_number_patterns_start_at_a_numbers_first_digit() -> None:
     assert p.FLOPS_RE.search("about 3.1e23 FLOPs of compute")
     assert p.VAGUE_DATA_RE.search("pretrained on 1.5T tokens")
     assert p.DATA_DURATION_RE.search("680,000 hours of audio")
+    from truecard.integrity.facts import ENERGY_RE
+
+    assert ENERGY_RE.search("0" * 200_000) is None
+    assert ENERGY_RE.search("used 1,234.5 MWh in all").group(1) == "1,234.5"  # type: ignore[union-attr]

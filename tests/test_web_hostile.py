@@ -109,3 +109,18 @@ def test_claim_schema_says_what_the_api_accepts(client: Any) -> None:
     schema = op["requestBody"]["content"]["application/json"]["schema"]["properties"]
     assert schema["criterion"]["enum"] == list(CRITERION_IDS) and "" not in schema["criterion"]["enum"]
     assert schema["evidence_url"]["pattern"] == "^https?://"
+
+
+def test_evidence_urls_from_a_scorecard_show_their_host() -> None:
+    """Audit item 10 (part): evidence labelled `README.md:3` pointed at https://evil.example/phish."""
+    from truecard.web.links import evidence_link
+
+    local = {"local:x": {"kind": "local", "location": "x"}}
+    link = evidence_link({"source": "local:x", "path": "README.md", "line_start": 3,
+                          "url": "https://Evil.example/phish"}, local)
+    assert link["href"] == "https://Evil.example/phish" and link["label"] == "README.md:3 (evil.example)"
+    hub = {"hf:o/n": {"kind": "hf", "location": "o/n"}}
+    link = evidence_link({"source": "hf:o/n", "path": "README.md", "line_start": 3, "url": "https://evil.example/"}, hub)
+    assert link["href"].startswith("https://huggingface.co/o/n/blob/") and "evil" not in link["label"]
+    link = evidence_link({"url": "javascript:alert(1)", "path": "a"}, {})
+    assert link["href"] is None
