@@ -431,3 +431,14 @@ def test_number_patterns_start_at_a_numbers_first_digit() -> None:
 
     assert ENERGY_RE.search("0" * 200_000) is None
     assert ENERGY_RE.search("used 1,234.5 MWh in all").group(1) == "1,234.5"  # type: ignore[union-attr]
+
+
+def test_verify_static_refuses_the_gguf_bomb_in_the_parent(tmp_path: Path) -> None:
+    from truecard.verify.static import analyse
+
+    d = tmp_path / "g"
+    d.mkdir()
+    (d / "model.gguf").write_bytes(_gguf(0, _s(b"a") + struct.pack("<IIQ", 9, 0, 10**8), 1))
+    rep = analyse(d)
+    check = next(c for c in rep.checks if c.name == "weights-headers")
+    assert check.ok is False and "larger than the rest of the file" in check.detail

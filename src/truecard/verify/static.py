@@ -222,10 +222,18 @@ def _weights(rep: StaticReport, files: list[str]) -> None:
         gguf.sort(key=lambda f: (rep.root / f).stat().st_size)
         rep.weight_format, rep.weight_files = "gguf", gguf[:1]
         rep.weights_bytes = (rep.root / gguf[0]).stat().st_size
-        with open(rep.root / gguf[0], "rb") as fh:
-            head = fh.read(4)
-        rep.check("weights-headers", head == b"GGUF", "GGUF magic present" if head == b"GGUF"
-                  else "not a GGUF file (bad magic)", gguf[0])
+        # the scan's budgeted header walk, before the child's gguf reader maps the file:
+        # a 113-byte file declaring 10^8 array items is refused here, in the parent
+        from truecard.evidence.gguf_header import GGUFError, read_gguf_header
+
+        try:
+            with open(rep.root / gguf[0], "rb") as fh:
+                h = read_gguf_header(fh, rep.weights_bytes)
+            ok, msg = h.tensors > 0, (f"GGUF header read: {h.tensors} tensors, {h.parameters:,} parameters"
+                                      if h.tensors else "GGUF file holds no tensors")
+        except (GGUFError, OSError) as exc:
+            ok, msg = False, f"GGUF header: {exc}"
+        rep.check("weights-headers", ok, msg, gguf[0])
     elif onnx:
         onnx.sort(key=lambda f: (f.count("/"), (rep.root / f).stat().st_size))
         rep.weight_format, rep.weight_files = "onnx", onnx[:1]
