@@ -124,3 +124,13 @@ def test_evidence_urls_from_a_scorecard_show_their_host() -> None:
     assert link["href"].startswith("https://huggingface.co/o/n/blob/") and "evil" not in link["label"]
     link = evidence_link({"url": "javascript:alert(1)", "path": "a"}, {})
     assert link["href"] is None
+
+
+def test_a_pushed_evaluation_says_who_pushed_it_and_that_it_was_not_rescanned(client: Any, store: Any) -> None:
+    t = make_token(store, "bob")
+    r = client.post("/api/evaluations", json={"scorecard": card_for("bob/m", "1" * 40)}, headers=bearer(t))
+    assert r.status_code == 201
+    hist = client.get("/api/models/bob/m/evaluations").json()
+    assert hist[0]["stored_by"] == "bob (pushed; not re-scanned by the server)"
+    page = client.get("/models/bob/m").text
+    assert "stored by bob (pushed; not re-scanned by the server)" in page

@@ -495,8 +495,10 @@ async def push_evaluation(request: Request) -> JSONResponse:
             except ValueError as exc:
                 raise HTTPException(422, _first_error(exc)) from None
             try:
+                # a pushed scorecard is its pusher's statement: the history says so
                 res = repo.save_evaluation(s, data.scorecard, actor=user.name, model_id=data.model_id,
-                                           user=user, enforce_owner=True)
+                                           user=user, enforce_owner=True,
+                                           stored_by=f"{user.name} (pushed; not re-scanned by the server)")
             except repo.Forbidden as exc:
                 raise HTTPException(403, str(exc)) from None
             except (cards.InvalidEvaluation, cards.InvalidModelId) as exc:
