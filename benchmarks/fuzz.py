@@ -106,7 +106,7 @@ TARGETS: dict[str, tuple[Callable[[Any], None], st.SearchStrategy[Any]]] = {
     "yaml": (t_yaml, TEXTY),
     "front_matter": (t_front_matter, TEXTY.map(lambda t: "---\n" + t + "\n---\n" + t)),
     "code": (t_code, TEXTY),
-    "json": (t_json, st.binary(max_size=512) | TEXTY.map(str.encode)),
+    "json": (t_json, st.binary(max_size=512) | TEXTY.map(lambda t: t.encode("utf-8", "surrogatepass"))),
     "records": (t_records, TEXTY),
     "licence_prose": (t_licence_prose, TEXTY),
 }
