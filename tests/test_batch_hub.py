@@ -36,7 +36,7 @@ def test_hundreds_of_hub_models_with_injected_failures(hub: FakeHub, tmp_path: P
     assert failures[f"hf:{ids[5]}"] == "server"
     assert failures[f"hf:{ids[6]}"] in ("timeout", "network")
     assert failures["hf:nobody/missing-model"] == "not-found"
-    assert failures["hf:not a/valid id!"] == "bad-input"
+    assert failures["'hf:not a/valid id!'"] == "bad-input"  # the key quotes as its line does
     assert f"hf:{ids[7]}" not in failures  # retried after Retry-After, then scored
     assert f"hf:{ids[3]}" not in failures and f"hf:{ids[8]}" not in failures
     assert summary.failed == 4, summary.failures

@@ -52,7 +52,9 @@ class UserError(Exception):
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"truecard: error: {message}", err=True)
+    from truecard.reports.literal import literal  # a file name or card field cannot drive the terminal
+
+    typer.echo(f"truecard: error: {literal(message)}", err=True)
     return typer.Exit(code)
 
 
@@ -255,7 +257,9 @@ def scan(
         save_scorecard(stored, db, model_id)
     exit_code = 0
     for pol in failed_policies(card):
-        typer.echo(f"truecard: policy {pol['policy']!r} not met: {'; '.join(pol['failures'])}", err=True)
+        from truecard.reports.literal import literal
+
+        typer.echo(literal(f"truecard: policy {pol['policy']!r} not met: {'; '.join(pol['failures'])}"), err=True)
         exit_code = 1
     if fail_under is not None and card.total < fail_under:
         typer.echo(f"truecard: total {card.total} is below --fail-under {fail_under}", err=True)

@@ -143,3 +143,29 @@ def test_runner_audit_hook_refuses_sockets() -> None:
     out = subprocess.run([sys.executable, "-c", code, str(sandbox.RUNNER.parent)],
                          capture_output=True, text=True, timeout=30, check=True)
     assert "refused: network access is disabled in truecard's sandbox" in out.stdout
+
+
+@pytest.mark.parametrize("child_exits", [True, False])
+def test_a_grandchild_that_calls_setsid_does_not_outlive_the_run(tmp_path: Path, child_exits: bool) -> None:
+    """Issue 16 item 9: a double fork with `os.setsid()` left the process group and outlived
+    `verify`. As subreaper the parent inherits it, tracks it, and kills it at the end."""
+    pidfile = tmp_path / "escaped.pid"
+    child = script(tmp_path, f"""
+        import time
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                pathlib.Path({str(pidfile)!r} + ".tmp").write_text(str(os.getpid()))
+                os.rename({str(pidfile)!r} + ".tmp", {str(pidfile)!r})
+                time.sleep(300)
+            os._exit(0)
+        while not os.path.exists({str(pidfile)!r}):
+            time.sleep(0.01)
+        answer(ok=True)
+        if not {child_exits!r}:
+            time.sleep(300)
+    """)
+    out = run_child({}, timeout=3, memory_limit=1 << 30, script=child)
+    assert (out.result == {"ok": True}) if child_exits else out.timed_out
+    escaped = int(pidfile.read_text())
+    assert gone(escaped), "the setsid grandchild outlived the run"

@@ -11,6 +11,7 @@ writer, a local file, WAL journaling.
 from __future__ import annotations
 
 import json
+import shlex
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -58,7 +59,9 @@ class Item:
 
 
 def item_key(sources: list[str]) -> str:
-    return " ".join(sources)
+    """The item's sources as the line that names them: quoted where needed (`shlex.join`), so
+    the one source `"sp/a b"` and the two sources `sp/a b` are two items, not one dropped."""
+    return shlex.join(sources)
 
 
 class Ledger:

@@ -24,7 +24,9 @@ DbOption = Annotated[
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"truecard: error: {message}", err=True)
+    from truecard.reports.literal import literal  # a file name or card field cannot drive the terminal
+
+    typer.echo(f"truecard: error: {literal(message)}", err=True)
     return typer.Exit(code)
 
 

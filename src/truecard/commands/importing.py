@@ -31,7 +31,9 @@ def register(app: typer.Typer) -> None:
         finally:
             store.dispose()
         for line, message in report.errors:
-            typer.echo(f"{file}:{line}: {message}", err=True)
+            from truecard.reports.literal import literal
+
+            typer.echo(literal(f"{file}:{line}: {message}"), err=True)
         typer.echo(f"truecard: {report.summary()}")
         if report.errors:
             raise typer.Exit(1)

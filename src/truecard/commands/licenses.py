@@ -15,7 +15,9 @@ import typer
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"truecard: error: {message}", err=True)
+    from truecard.reports.literal import literal  # a file name or card field cannot drive the terminal
+
+    typer.echo(f"truecard: error: {literal(message)}", err=True)
     return typer.Exit(2)
 
 

@@ -31,13 +31,14 @@ def register(app: typer.Typer) -> None:
         if not token:
             raise fail("a token is needed: --token T or $TRUECARD_TOKEN (`truecard token create` on the server)")
         if not to.startswith(("http://", "https://")):
-            raise fail(f"--to must be an http(s) address, not {to!r}")
+            raise fail(f"--to must be an http(s) address, not {_without_credentials(to)!r}")
         try:
             doc = json.loads(result.read_text(encoding="utf-8"))
         except OSError as exc:
             raise fail(f"cannot read {result}: {exc.strerror or exc}") from None
         except ValueError as exc:
             raise fail(f"{result} is not JSON: {exc}") from None
+        shown = _without_credentials(to)  # never echo `https://user:secret@host` in a message
         body = json.dumps({"model_id": model_id, "scorecard": doc}).encode("utf-8")
         req = urllib.request.Request(
             to.rstrip("/") + "/api/evaluations",
@@ -51,13 +52,27 @@ def register(app: typer.Typer) -> None:
                 out = json.loads(resp.read())
         except urllib.error.HTTPError as exc:
             try:
-                detail = json.loads(exc.read()).get("detail")
+                got = json.loads(exc.read())
+                detail = got.get("detail") if isinstance(got, dict) else exc.reason
             except ValueError:
                 detail = exc.reason
-            raise fail(f"{to} refused the evaluation ({exc.code}): {detail}") from None
+            raise fail(f"{shown} refused the evaluation ({exc.code}): {str(detail)[:500]}") from None
         except (urllib.error.URLError, OSError) as exc:
-            raise fail(f"cannot reach {to}: {getattr(exc, 'reason', exc)}") from None
+            reason = str(getattr(exc, "reason", exc)).replace(to, shown)
+            raise fail(f"cannot reach {shown}: {reason}") from None
         what = "already stored as" if out.get("duplicate") else "stored"
-        typer.echo(f"{what} evaluation {out['evaluation_id']} of {out['model_id']}: {to.rstrip('/')}{out['url']}")
+        typer.echo(f"{what} evaluation {out['evaluation_id']} of {out['model_id']}: {shown.rstrip('/')}{out['url']}")
 
 
+def _without_credentials(url: str) -> str:
+    """The address with any `user:password@` removed, for messages."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        u = urlsplit(url)
+        if u.username is None and u.password is None:
+            return url
+        host = (u.hostname or "") + (f":{u.port}" if u.port else "")
+        return urlunsplit((u.scheme, host, u.path, u.query, u.fragment))
+    except ValueError:
+        return "the address given"

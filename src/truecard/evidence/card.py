@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from truecard.bounded import load_yaml
 from truecard.evidence.inventory import Card, Section
 from truecard.sources.base import Tree
 
@@ -21,9 +22,12 @@ REGEX_YAML_BLOCK = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)
 
 PLACEHOLDER_RE = re.compile(
     r"\[\s*more information needed\s*\]|more information needed|\[needs more information\]"
-    r"|\{\{[^}]*\}\}|<!--.*?-->|\[optional\]|\[(?:to be )?(?:added|determined)\]|\btbd\b|\btodo\b",
+    r"|\{\{[^{}]*\}\}|<!--.*?(?:-->|\Z)|\[optional\]|\[(?:to be )?(?:added|determined)\]|\btbd\b|\btodo\b",
     re.IGNORECASE | re.DOTALL,
 )
+# Linear by construction: `[^{}]*` stops at the next `{`, so a run of `{{` costs one pass, not
+# one pass per `{{`; a comment left open runs to the end of the text (as it does when the Hub
+# renders the card), so a run of `<!--` is one match instead of one scan to the end each.
 # libyaml's safe loader is the same safe YAML subset as `yaml.safe_load` (which the Hub uses),
 # about ten times faster; the pure-Python loader is the fallback where libyaml is missing.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -42,7 +46,7 @@ def parse_front_matter(text: str) -> tuple[dict[str, Any], str | None, int, str]
     body = text[m.end() :]
     fm_lines = text[: m.end()].count("\n")
     try:
-        data = yaml.load(block, Loader=SAFE_LOADER)
+        data = load_yaml(block, SAFE_LOADER)  # alias bombs and depth refused first
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
@@ -91,12 +95,17 @@ def split_sections(lines: list[str], first_line: int) -> list[Section]:
         text = "\n".join(lines[:end])
         if text.strip():
             sections.append(Section("", 0, first_line, first_line + end - 1, text, real_chars(text) >= 20))
+    # where each heading's section ends: at the next heading of the same or a higher level,
+    # found for all headings in one pass with a stack (a scan of the following headings for
+    # each one was quadratic: 2 MiB of headings took 47 s)
+    ends = [len(lines)] * len(heads)
+    open_: list[int] = []
+    for n, (i, level, _t) in enumerate(heads):
+        while open_ and heads[open_[-1]][1] >= level:
+            ends[open_.pop()] = i
+        open_.append(n)
     for n, (i, level, title) in enumerate(heads):
-        end = len(lines)
-        for j, lvl, _ in heads[n + 1 :]:
-            if lvl <= level:
-                end = j
-                break
+        end = ends[n]
         # body up to the next heading of any level, for "filled" judgement of this heading alone
         nxt = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
         own = "\n".join(lines[i + 1 : nxt])

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field, HttpUrl, ValidationError, field_validator
 
+from truecard.bounded import load_yaml
 from truecard.evidence.inventory import Claim, Inventory
 from truecard.models import Evidence, Origin, clip
 from truecard.sources.base import Tree
@@ -51,7 +52,7 @@ class ClaimsFile(BaseModel):
 
 def parse_claims(text: str, where: str) -> list[ClaimSpec]:
     try:
-        data: Any = yaml.safe_load(text)
+        data: Any = load_yaml(text, yaml.SafeLoader)
     except yaml.YAMLError as exc:
         raise ClaimsError(f"{where}: not valid YAML: {exc}") from None
     if data is None:

@@ -13,6 +13,8 @@ import posixpath
 import re
 import warnings
 
+from truecard.bounded import load_json
+
 ROLE_NAME_PATTERNS: dict[str, re.Pattern[str]] = {
     "training": re.compile(
         r"(^|[/_\-])(train|pretrain|trainer|training)([/_\-.]|$)|run_clm|run_mlm|run_pretrain"
@@ -175,7 +177,7 @@ def classify_code(path: str, text: str | None) -> tuple[set[str], list[str], boo
 
 def _notebook_source(text: str) -> str:
     try:
-        nb = json.loads(text)
+        nb = load_json(text)
         cells = nb.get("cells", []) if isinstance(nb, dict) else []
         src = []
         for c in cells:

@@ -85,10 +85,12 @@ ACCEL = (
 # "8xA100": no word boundary between the multiplier and the accelerator
 ACCEL_RE = re.compile(rf"(?:\b|(?<=\dx)){ACCEL}s?\b", re.IGNORECASE)
 GENERIC_ACCEL_RE = re.compile(r"\b(GPUs?|TPUs?|accelerators?)\b", re.IGNORECASE)
-NUM = r"\d[\d,]*(?:\.\d+)?"
+# `(?<![\d,])`: a number is matched from its first digit only, so a long run of digits is
+# one attempt, not one per digit (each scanning the rest of the run: quadratic)
+NUM = r"(?<![\d,])\d[\d,]*(?:\.\d+)?"
 WORD_NUM = r"(?:a single|single|one|two|three|four|five|six|eight|sixteen)"
 COUNT_RE = re.compile(
-    rf"\b({NUM}|{WORD_NUM})\s*(?:x\s*|×\s*)?(?:NVIDIA\s+|AMD\s+|Google\s+|Nvidia\s+)?(?:\d+\s?GB\s+)?(?:{ACCEL}s?|GPUs?|TPUs?|accelerators?|chips|cores)\b"
+    rf"\b({NUM}|{WORD_NUM})\s*(?:x\s*|×\s*)?(?:NVIDIA\s+|AMD\s+|Google\s+|Nvidia\s+)?(?:(?<![\d,])\d+\s?GB\s+)?(?:{ACCEL}s?|GPUs?|TPUs?|accelerators?|chips|cores)\b"
     rf"|\bTPU\s?-?v\d+[a-z]?-(\d+)\b|\b(?:{ACCEL})\s*(?:GPUs?)?\s*(?:x|×)\s*({NUM})\b|\b({NUM})\s+nodes?\b|\b(\d+)\s*-\s*(?:GPU|node)\b",
     re.IGNORECASE,
 )
@@ -300,12 +302,12 @@ VAGUE_DATA_RE = re.compile(
     r"\b(web ?text|web (?:data|pages|crawl)|publicly available (?:data|sources|datasets|text)|internet data|"
     r"a (?:large |diverse |curated )?(?:mix|mixture|corpus|collection) of(?! (?:[\w-]+ ){0,4}models?\b)|proprietary (?:data|dataset)|"
     r"(?:the )?same (?:training |pre-?training )?data(?:set)? as|"
-    r"licensed data|synthetic data|curated dataset|in-house data|(?:collected|gathered|scraped|crawled) from the (?:internet|web)|\d[\d.,]*\s*[TBM]\s*tokens|"
+    r"licensed data|synthetic data|curated dataset|in-house data|(?:collected|gathered|scraped|crawled) from the (?:internet|web)|(?<![\d.,])\d[\d.,]*\s*[TBM]\s*tokens|"
     r"(?:multilingual|diverse|high-quality|curated|synthetic|public|open|proprietary|private|internal|general[- ]domain|"
     r"domain-enhanced|web|code|conversational|instruction|english|chinese)"
     r"\s+(?:[\w-]+\s+){0,2}(?:data|dataset|datasets|corpus|corpora|pairs?|tokens)|"
-    r"(?:trillions?|billions?) of (?:[\w-]+ ){1,2}tokens|\d[\d.,]*\s*(?:GB|TB)\s+(?:of\s+)?(?:training\s+|text\s+)?data|"
-    r"\d[\d.,]*\s*(?:trillion|billion|million)\s+tokens)",
+    r"(?:trillions?|billions?) of (?:[\w-]+ ){1,2}tokens|(?<![\d.,])\d[\d.,]*\s*(?:GB|TB)\s+(?:of\s+)?(?:training\s+|text\s+)?data|"
+    r"(?<![\d.,])\d[\d.,]*\s*(?:trillion|billion|million)\s+tokens)",
     re.IGNORECASE,
 )
 # Data sources rather than datasets: precise only where a training-data section names them.
@@ -347,7 +349,7 @@ INFERENCE_ONLY = (
     r"tokens?/s|latency|throughput|speed|seconds|faster|benchmark\w*|process\w*|runtime)"
 )
 DATA_DURATION_RE = re.compile(
-    r"\b\d[\d,.]*\s*(?:k|K|M)?\s*hours? of (?:audio|speech|data|video|recordings?|transcri\w+|labell?ed|speakers?)"
+    r"\b(?<![\d,.])\d[\d,.]*\s*(?:k|K|M)?\s*hours? of (?:audio|speech|data|video|recordings?|transcri\w+|labell?ed|speakers?)"
     r"|\bhours (?:of|in) the training (?:set|data)|amount of speech",
     re.I,
 )
@@ -667,7 +669,7 @@ TRAIN_COMMAND_RE = re.compile(
 )
 # "learning_rate: 1e-5" style lines: hyper-parameters given as a config inside a card
 HYPERPARAM_LINE_RE = re.compile(
-    r"^\s*[-*|]?\s*(?:learning[_ ]rate|lr|(?:train_|eval_|global_|micro_)?batch[_ ]size\w*|num_(?:train_)?epochs|epochs|warmup\w*|weight_decay|"
+    r"^\s*+[-*|]?\s*+(?:learning[_ ]rate|lr|(?:train_|eval_|global_|micro_)?batch[_ ]size\w*|num_(?:train_)?epochs|epochs|warmup\w*|weight_decay|"
     r"gradient_accumulation\w*|optimi[sz]er|lr_scheduler\w*|max_steps|seed|max_length|seq_len\w*)\s*[:=|]",
     re.IGNORECASE,
 )

@@ -4,21 +4,22 @@ safetensors: the header is parsed from its first bytes (an 8-byte length and a J
 table). The `safetensors` library only opens local files, and a Hub source must read the
 same header through a ranged request, so the (tiny, documented) header format is read here,
 with every field checked against the file size so a truncated or lying header is reported,
-not trusted. GGUF: the `gguf` library's reader, on local files. Pickle formats are flagged.
+not trusted. GGUF: a budgeted header walk (`gguf_header`), on local files. Pickle formats are flagged.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import posixpath
 from typing import Any
 
+from truecard.evidence.gguf_header import GGUFError, read_gguf_header
 from truecard.evidence.inventory import FileRecord, WeightFile
 from truecard.models import Evidence
 from truecard.sources.base import ContentNotFetched
 
 SAFETENSORS_HEADER_MAX = 100 * 1024 * 1024  # the format's own limit
+SAFETENSORS_MAX_VALUES = 4_000_000  # ~ 500,000 tensors' entries; bounds json's allocation
 DTYPE_BYTES = {
     "F64": 8,
     "F32": 4,
@@ -44,8 +45,35 @@ DTYPE_BYTES = {
 }
 
 
+MAX_DIMS = 64  # no real tensor has more than a handful; bounds the work per tensor
+
+
 class HeaderError(ValueError):
     pass
+
+
+def _is_int(v: object) -> bool:
+    """A JSON integer: `true` is an `int` to Python but not a dimension."""
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _short(v: object, limit: int = 80) -> str:
+    """A field quoted in an error message, cut so a hostile header cannot bloat the card."""
+    text = repr(v)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _bounded_prod(dims: list[int], cap: int) -> int:
+    """The product of `dims`, stopping at `cap`: the product of 64 dimensions of 2^62
+    is a 4,000-bit integer, and no byte range can match more than `cap` elements anyway."""
+    if 0 in dims:
+        return 0
+    p = 1
+    for d in dims:
+        p *= d
+        if p > cap:
+            return cap
+    return p
 
 
 def parse_safetensors_header(head: bytes, file_size: int) -> dict[str, Any]:
@@ -63,10 +91,18 @@ def parse_safetensors_header(head: bytes, file_size: int) -> dict[str, Any]:
         raise HeaderError(f"header length {n} is larger than the file ({file_size} bytes)")
     if len(head) < 8 + n:
         raise HeaderError("header truncated")
+    # every JSON value but the first follows a comma: a cheap bound on the objects json
+    # would build, checked before it builds them (a 32 MiB header of "1,1,1..." is 16 M ints)
+    if head.count(b",", 8, 8 + n) > SAFETENSORS_MAX_VALUES:
+        raise HeaderError(f"header holds more than {SAFETENSORS_MAX_VALUES:,} values; refused")
     try:
         table = json.loads(head[8 : 8 + n].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise HeaderError(f"header is not valid JSON ({type(exc).__name__})") from None
+    except ValueError:  # an integer of more than 4,300 digits (Python's own limit)
+        raise HeaderError("header holds an integer too long to read") from None
+    except RecursionError:
+        raise HeaderError("header JSON nested too deeply") from None
     if not isinstance(table, dict):
         raise HeaderError("header is not a JSON object")
     data_size = file_size - 8 - n
@@ -77,20 +113,25 @@ def parse_safetensors_header(head: bytes, file_size: int) -> dict[str, Any]:
     dtypes: dict[str, int] = {}
     for name, t in table.items():
         if not isinstance(t, dict):
-            raise HeaderError(f"tensor {name!r}: entry is not an object")
+            raise HeaderError(f"tensor {_short(name)}: entry is not an object")
         dtype, shape, offsets = t.get("dtype"), t.get("shape"), t.get("data_offsets")
-        if dtype not in DTYPE_BYTES:
-            raise HeaderError(f"tensor {name!r}: unknown dtype {dtype!r}")
-        if not isinstance(shape, list) or not all(isinstance(d, int) and d >= 0 for d in shape):
-            raise HeaderError(f"tensor {name!r}: invalid shape")
-        if not isinstance(offsets, list) or len(offsets) != 2 or not all(isinstance(o, int) for o in offsets):
-            raise HeaderError(f"tensor {name!r}: invalid data_offsets")
+        if not isinstance(dtype, str) or dtype not in DTYPE_BYTES:
+            raise HeaderError(f"tensor {_short(name)}: unknown dtype {_short(dtype)}")
+        label = _short(name)
+        if (
+            not isinstance(shape, list)
+            or len(shape) > MAX_DIMS
+            or not all(_is_int(d) and d >= 0 for d in shape)
+        ):
+            raise HeaderError(f"tensor {label}: invalid shape")
+        if not isinstance(offsets, list) or len(offsets) != 2 or not all(_is_int(o) for o in offsets):
+            raise HeaderError(f"tensor {label}: invalid data_offsets")
         start, end = offsets
-        numel = math.prod(shape)
         if not 0 <= start <= end <= data_size:
-            raise HeaderError(f"tensor {name!r}: data lies outside the file")
+            raise HeaderError(f"tensor {label}: data lies outside the file")
+        numel = _bounded_prod(shape, data_size * 8 + 1)  # never past what the file could hold
         if numel * DTYPE_BYTES[dtype] != end - start:
-            raise HeaderError(f"tensor {name!r}: shape {shape} does not match its byte range")
+            raise HeaderError(f"tensor {label}: shape {_short(shape)} does not match its byte range")
         params += numel
         dtypes[dtype] = dtypes.get(dtype, 0) + numel
     return {
@@ -157,36 +198,17 @@ def read_gguf(rec: FileRecord, ev: Evidence) -> WeightFile:
             {"note": "remote GGUF: header magic checked only"},
         )
     try:
-        from gguf import GGUFReader
-
-        reader = GGUFReader(str(local), "r")
-        params = sum(int(t.n_elements) for t in reader.tensors)
-        dtypes = sorted({t.tensor_type.name for t in reader.tensors})
-        meta: dict[str, Any] = {}
-        for key in (
-            "general.architecture",
-            "general.name",
-            "general.license",
-            "general.base_model.0.repo_url",
-        ):
-            f = reader.fields.get(key)
-            if f is not None and f.types:
-                try:
-                    meta[key] = str(f.contents())[:200]
-                except Exception:
-                    continue
-        return WeightFile(rec.path, "gguf", rec.size, len(reader.tensors), params, dtypes, None, ev, meta)
-    except Exception as exc:
-        return WeightFile(
-            rec.path,
-            "gguf",
-            rec.size,
-            None,
-            None,
-            [],
-            f"GGUF reader: {type(exc).__name__}: {str(exc)[:120]}",
-            ev,
-        )
+        with open(local, "rb") as f:
+            h = read_gguf_header(f, rec.size)
+    except GGUFError as exc:
+        return WeightFile(rec.path, "gguf", rec.size, None, None, [], f"GGUF header: {exc}", ev)
+    except OSError as exc:
+        return WeightFile(rec.path, "gguf", rec.size, None, None, [], f"unreadable: {exc.strerror or exc}", ev)
+    meta = {k: v for k, v in h.metadata.items() if k != "general.alignment"}
+    if h.tensors == 0:
+        # a vocabulary-only or garbage file: its metadata may still say things, but no weights
+        return WeightFile(rec.path, "gguf", rec.size, 0, 0, [], "GGUF file holds no tensors", ev, meta)
+    return WeightFile(rec.path, "gguf", rec.size, h.tensors, h.parameters, h.dtypes, None, ev, meta)
 
 
 def read_weight(rec: FileRecord, ev: Evidence) -> WeightFile:

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from truecard.bounded import load_json
 from truecard.evidence.inventory import Inventory, LicenseFinding
 from truecard.models import DeclaredBom, Evidence, Origin, clip
 from truecard.sources.base import Tree
@@ -185,7 +186,7 @@ def read_tree(
             continue
         try:
             text = tree.read_range(e.path, 0, e.size).decode("utf-8")
-            data = json.loads(text)
+            data = load_json(text)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
             continue
         if not isinstance(data, dict):

@@ -25,7 +25,8 @@ HYPERPARAMETERS = (
     "max_grad_norm", "gradient_clipping", "dropout", "r", "lora_alpha", "lora_dropout", "target_modules",
     "train_iters", "max_duration", "precision", "bf16", "fp16",
 )
-ENERGY_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(kWh|MWh|GWh|TWh|MJ|GJ|TJ|kilowatt[- ]hours?|megawatt[- ]hours?)\b", re.I)
+# `(?<![\d,])`: a number from its first digit only (linear on long digit runs)
+ENERGY_RE = re.compile(r"(?<![\d,])(\d[\d,]*(?:\.\d+)?)\s*(kWh|MWh|GWh|TWh|MJ|GJ|TJ|kilowatt[- ]hours?|megawatt[- ]hours?)\b", re.I)
 MAX_HYPERPARAMETERS = 40
 
 
@@ -49,11 +50,10 @@ def _parse(path: str, text: str) -> Any:
     if low.endswith(".json"):
         return json.loads(text)
     if low.endswith((".yaml", ".yml")):
-        import yaml
 
-        from truecard.evidence.card import SAFE_LOADER  # libyaml's safe loader where present
+        from truecard.bounded import load_yaml  # alias bombs refused before construction; libyaml
 
-        return yaml.load(text, Loader=SAFE_LOADER)
+        return load_yaml(text)
     return None
 
 

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from truecard.bounded import load_json
 from truecard.models import Evidence, SignatureCheck
 from truecard.sources.base import HASH_LIMIT, Tree
 
@@ -44,7 +45,7 @@ def is_bundle_name(path: str) -> bool:
 def read_bundle(raw: bytes) -> dict[str, Any] | None:
     """The bundle as JSON when it is a Sigstore bundle with a DSSE envelope, else None."""
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = load_json(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         return None
     if not isinstance(data, dict) or "sigstore.bundle" not in str(data.get("mediaType", "")):
@@ -54,7 +55,7 @@ def read_bundle(raw: bytes) -> dict[str, Any] | None:
 
 def _statement(bundle: dict[str, Any]) -> dict[str, Any]:
     payload = bundle["dsseEnvelope"].get("payload", "")
-    return json.loads(base64.b64decode(payload))
+    return load_json(base64.b64decode(payload))
 
 
 def _cert_identity(der: bytes) -> str:

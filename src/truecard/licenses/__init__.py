@@ -574,7 +574,9 @@ def _classify_expression(text: str) -> LicenseVerdict | None:
     )
 
 
-_SPLIT_RE = re.compile(r"\s*(/|\||,|;|&|\+(?=\s*[A-Za-z])|\s(?:or|and|und|et)\s)\s*", re.IGNORECASE)
+# `(?<!\s)`: a separator's leading space run is tried from its start only (linear; the
+# leftmost match never starts inside a run anyway)
+_SPLIT_RE = re.compile(r"(?<!\s)\s*(/|\||,|;|&|\+(?=\s*[A-Za-z])|\s(?:or|and|und|et)\s)\s*", re.IGNORECASE)
 
 
 def _best_guess(text: str) -> LicenseVerdict:

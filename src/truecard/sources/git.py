@@ -119,6 +119,20 @@ def github_base() -> str:
 
 
 def parse_git_spec(spec: str) -> GitSpec:
+    """A git source spec as a URL and ref that git cannot mistake for options.
+
+    `git+-oProxyCommand=...@host:x` or `URL@--upload-pack=...` would otherwise reach
+    `git ls-remote` / `git fetch` as an option (which can run a command), so a URL or ref
+    starting with `-` or holding control characters is refused here, whatever path led to it.
+    """
+    g = _parse_git_spec(spec)
+    for what, value in (("URL", g.url), ("ref", g.ref or "")):
+        if value.startswith("-") or any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise SourceError(f"{spec[:200]!r}: not a git {what} (it starts with '-' or holds control characters)")
+    return g
+
+
+def _parse_git_spec(spec: str) -> GitSpec:
     s = spec.strip()
     if s.startswith("gh:"):
         body, ref = _split_ref(s[3:], 0)
@@ -171,7 +185,7 @@ def parse_git_spec(spec: str) -> GitSpec:
 
 def _ls_remote(url: str, label: str, timeout: float) -> tuple[dict[str, str], str | None]:
     """All heads and tags (peeled) and the default branch's commit, in one round trip."""
-    p = run_git(["ls-remote", "--symref", url], timeout=timeout)
+    p = run_git(["ls-remote", "--symref", "--", url], timeout=timeout)
     if p.returncode != 0:
         raise SourceError(f"{label}: {_git_failure(p.stderr)}")
     refs: dict[str, str] = {}

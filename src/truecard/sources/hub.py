@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from truecard.bounded import load_json
 from truecard.models import Problem, SourceInfo
 from truecard.sources.base import ContentNotFetched, FileEntry, SourceError, Tree
 from truecard.sources.cache import RevisionCache, is_sha
@@ -569,7 +570,7 @@ class HubTree(Tree):
             if idx.size > SMALL_FILE * 16:
                 continue
             try:
-                data = json.loads(self.read_range(idx.path, 0, idx.size))
+                data = load_json(self.read_range(idx.path, 0, idx.size))
             except (OSError, ValueError):
                 continue
             wm = data.get("weight_map") if isinstance(data, dict) else None

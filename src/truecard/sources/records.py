@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import yaml
 
+from truecard.bounded import compose_yaml
 from truecard.models import Evidence, Origin, SourceInfo, clip
 from truecard.sources.base import FileEntry, SourceError, Tree
 from truecard.sources.resolve import register
@@ -42,8 +43,8 @@ class RecordError(SourceError):
 
 def _load(text: str, where: str) -> tuple[Any, yaml.Node | None]:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = compose_yaml(text, yaml.SafeLoader)  # alias bombs and depth refused first
+        data = yaml.load(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}" if mark is not None else ""

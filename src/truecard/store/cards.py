@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import posixpath
 import re
 from datetime import datetime
 from typing import Any
@@ -164,7 +165,14 @@ def repo_path(location: str) -> str | None:
 
 
 def derive_model_id(card: Scorecard) -> str:
-    """The model's id: the Hugging Face (or GitHub) repository it was read from, else its name."""
+    """The model's id: the Hugging Face (or GitHub) repository it was read from, else the name
+    of the local folder it was read from, else (a scorecard with no source) its name.
+
+    Never the card's own `model_name` when there is a source: a README saying
+    `model_name: bob/tiny` must not file a local scan under bob's model, and two folders
+    whose cards share a name are two models. A folder's name has no `/`, so a local scan
+    lands on an `org/name` id only through an explicit `--model-id`.
+    """
     for kind in ("hf", "gh", "git"):
         for src in card.subject.sources:
             if src.kind == kind:
@@ -174,6 +182,13 @@ def derive_model_id(card: Scorecard) -> str:
                         return check_model_id(rp)
                     except InvalidModelId:
                         continue
+    for src in card.subject.sources:
+        if src.kind == "local":
+            folder = posixpath.basename(src.location.replace("\\", "/").rstrip("/")) or "local"
+            try:
+                return check_model_id(folder)
+            except InvalidModelId:
+                return check_model_id(slug(folder) or "local-model")
     try:
         return check_model_id(card.subject.name)
     except InvalidModelId:

@@ -235,6 +235,12 @@ def save_evaluation(
     fp = cards.fingerprint(text)
     mid = cards.check_model_id(model_id) if model_id else cards.derive_model_id(card)
     model = s.scalar(select(Model).where(Model.model_id == mid).with_for_update())
+    if model is None:
+        # Hub ids are case-insensitive: `ALICE/XSS` is alice's `alice/xss`, never a new
+        # look-alike model owned by whoever pushed it first (the oldest spelling wins)
+        model = s.scalar(
+            select(Model).where(Model.sort_key == mid.lower()).order_by(Model.id).limit(1).with_for_update()
+        )
     created = model is None
     if model is None:
         if enforce_owner and user is None:
@@ -253,7 +259,7 @@ def save_evaluation(
         s.flush()
     elif enforce_owner and not can_maintain(user, model):
         who = model.owner.name if model.owner is not None else "no one (an admin must assign it)"
-        raise Forbidden(f"model {mid!r} is maintained by {who}")
+        raise Forbidden(f"model {model.model_id!r} is maintained by {who}")
     dup = s.scalar(select(Evaluation).where(Evaluation.model_pk == model.id, Evaluation.fingerprint == fp))
     if dup is not None:
         return SaveResult(model, dup, False, True)
@@ -501,7 +507,7 @@ def history(s: Session, model: Model) -> list[Evaluation]:
 
 def get_evaluation(s: Session, model: Model, evaluation_id: int | None = None) -> Evaluation | None:
     eid = evaluation_id if evaluation_id is not None else model.latest_evaluation_id
-    if eid is None:
+    if eid is None or not 0 < eid < 2**63:  # past a 64-bit key no row exists (and drivers overflow)
         return None
     return s.scalar(select(Evaluation).where(Evaluation.id == eid, Evaluation.model_pk == model.id))
 

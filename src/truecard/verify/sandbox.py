@@ -155,6 +155,73 @@ def group_rss(pgid: int) -> int:
     return total
 
 
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def _become_subreaper() -> bool:
+    """Make this process the reaper of its orphaned descendants (Linux).
+
+    A grandchild that calls `setsid()` and whose parent exits leaves the child's process
+    group and would be re-parented to init, outliving the run, the memory watch and the
+    kill. As a subreaper, this process inherits it instead, so `_descendants` still finds it.
+    """
+    global _libc
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        _libc = _libc or ctypes.CDLL(None, use_errno=True)
+        return bool(_libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def _proc_table() -> dict[int, tuple[int, int]]:
+    """pid -> (ppid, process group) for every process visible in /proc."""
+    out: dict[int, tuple[int, int]] = {}
+    try:
+        pids = [p for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return out
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/stat", "rb") as fh:
+                stat = fh.read()
+            rest = stat[stat.rfind(b")") + 2:].split()
+            if rest[0] == b"Z":
+                continue
+            out[int(p)] = (int(rest[1]), int(rest[2]))
+        except (OSError, ValueError, IndexError):
+            continue
+    return out
+
+
+def _descendants(seen: set[int], root: int, pgid: int, adopted: bool) -> set[int]:
+    """Grow `seen` with every live process of the run: the child's group, descendants of
+    anything seen, and (as subreaper) orphans re-parented to this process."""
+    me = os.getpid()
+    table = _proc_table()
+    seen.add(root)
+    changed = True
+    while changed:
+        changed = False
+        for pid, (ppid, pg) in table.items():
+            if pid in seen or pid == me:
+                continue
+            if pg == pgid or ppid in seen or (adopted and ppid == me and pid != root and pg != os.getpgrp()):
+                seen.add(pid)
+                changed = True
+    return {p for p in seen if p in table}
+
+
+def _kill_all(pids: set[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+    for pid in pids:  # reap the ones that became our children (as subreaper)
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(pid, os.WNOHANG)
+
+
 def _kill_group(pgid: int, sig: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
@@ -184,6 +251,7 @@ def run_child(
     in the outcome.
     """
     want_netns = _unshare_net_possible()
+    adopted = _become_subreaper()
     with tempfile.TemporaryDirectory(prefix="truecard-verify-", ignore_cleanup_errors=True) as td:
         tmp = Path(td)
         with contextlib.suppress(OSError):
@@ -205,11 +273,13 @@ def run_child(
             err_f.close()
             return ChildOutcome(None, f"could not start the child: {exc}", None)
         pgid = proc.pid
+        run_pids: set[int] = {proc.pid}
         peak = 0
         killed_for: str | None = None
         deadline = started + timeout
         try:
             while proc.poll() is None:
+                _descendants(run_pids, proc.pid, pgid, adopted)
                 rss = group_rss(pgid)
                 peak = max(peak, rss)
                 if rss > memory_limit:
@@ -231,6 +301,13 @@ def run_child(
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+            # and those that left the group (setsid): until none is left alive
+            for _ in range(20):
+                alive = _descendants(run_pids, proc.pid, pgid, adopted) - {proc.pid}
+                if not alive:
+                    break
+                _kill_all(alive)
+                time.sleep(0.05)
             out_f.close()
             err_f.close()
         seconds = round(time.perf_counter() - started, 3)

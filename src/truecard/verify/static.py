@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from truecard.bounded import load_json, load_yaml
 from truecard.evidence.card import parse_front_matter
 from truecard.evidence.weights import (
     DTYPE_BYTES,
@@ -153,7 +154,7 @@ def _files(root: Path) -> list[str]:
 
 def _read_json(path: Path) -> tuple[Any, str | None]:
     try:
-        return json.loads(path.read_text(encoding="utf-8")), None
+        return load_json(path.read_text(encoding="utf-8")), None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         return None, f"{type(exc).__name__}: {exc}"
 
@@ -221,10 +222,18 @@ def _weights(rep: StaticReport, files: list[str]) -> None:
         gguf.sort(key=lambda f: (rep.root / f).stat().st_size)
         rep.weight_format, rep.weight_files = "gguf", gguf[:1]
         rep.weights_bytes = (rep.root / gguf[0]).stat().st_size
-        with open(rep.root / gguf[0], "rb") as fh:
-            head = fh.read(4)
-        rep.check("weights-headers", head == b"GGUF", "GGUF magic present" if head == b"GGUF"
-                  else "not a GGUF file (bad magic)", gguf[0])
+        # the scan's budgeted header walk, before the child's gguf reader maps the file:
+        # a 113-byte file declaring 10^8 array items is refused here, in the parent
+        from truecard.evidence.gguf_header import GGUFError, read_gguf_header
+
+        try:
+            with open(rep.root / gguf[0], "rb") as fh:
+                h = read_gguf_header(fh, rep.weights_bytes)
+            ok, msg = h.tensors > 0, (f"GGUF header read: {h.tensors} tensors, {h.parameters:,} parameters"
+                                      if h.tensors else "GGUF file holds no tensors")
+        except (GGUFError, OSError) as exc:
+            ok, msg = False, f"GGUF header: {exc}"
+        rep.check("weights-headers", ok, msg, gguf[0])
     elif onnx:
         onnx.sort(key=lambda f: (f.count("/"), (rep.root / f).stat().st_size))
         rep.weight_format, rep.weight_files = "onnx", onnx[:1]
@@ -392,7 +401,7 @@ def _finetuning_files(rep: StaticReport, files: list[str]) -> None:
             continue
         try:
             text = (rep.root / f).read_text(encoding="utf-8")
-            data = yaml.safe_load(text) if not f.endswith(".json") else json.loads(text)
+            data = load_yaml(text, yaml.SafeLoader) if not f.endswith(".json") else load_json(text)
         except (OSError, UnicodeDecodeError, yaml.YAMLError, json.JSONDecodeError):
             continue
         settings = _ft_settings(data)

@@ -127,8 +127,11 @@ class ClaimOut(BaseModel):
 
 
 class ClaimIn(BaseModel):
-    criterion: str = Field(max_length=64, description="A TRUE criterion id", examples=["reproducible.replication"])
-    evidence_url: str = Field(max_length=URL_MAX, description="http(s) URL of the evidence")
+    # the schema says what the API accepts: one of the criterion ids, an http(s) URL
+    criterion: str = Field(max_length=64, description="A TRUE criterion id", examples=["reproducible.replication"],
+                           json_schema_extra={"enum": list(CRITERION_IDS)})
+    evidence_url: str = Field(min_length=8, max_length=URL_MAX, description="http(s) URL of the evidence",
+                              json_schema_extra={"pattern": "^https?://"})
     note: str = Field(default="", max_length=NOTE_MAX)
 
 
@@ -226,12 +229,42 @@ async def read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
+BODY_MAX_DEPTH = 32  # a scorecard nests 6 levels; deeper bodies are refused before validation
+
+
+def json_depth(value: Any, limit: int) -> int:
+    """Nesting depth of decoded JSON, walked without recursion and stopped past `limit`."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, (dict, list)):
+            deepest = max(deepest, d)
+            if deepest > limit:
+                return deepest
+            stack.extend((c, d + 1) for c in (v.values() if isinstance(v, dict) else v))
+    return deepest
+
+
 def parse_json(body: bytes) -> Any:
     """Decode a request body (after the token was checked: a bad token is 401 before a bad body)."""
     try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise HTTPException(422, "the body is not valid JSON") from None
+    if json_depth(data, BODY_MAX_DEPTH) > BODY_MAX_DEPTH:
+        raise HTTPException(422, f"the body nests deeper than {BODY_MAX_DEPTH} levels")
+    return data
+
+
+async def check_token_first(request: Request, token: str) -> None:
+    """401 for a bad token before a byte of the body is read (a 5 MB body costs nothing then)."""
+    db = request.app.state.db
+
+    def work() -> None:
+        with db.read() as s:
+            authenticate(s, token)
+
+    await run_in_threadpool(work)
 
 
 def with_retry(fn: Callable[[], T], attempts: int = 3) -> T:
@@ -416,6 +449,7 @@ def get_model(model_id: str, s: Session = Depends(read_session)) -> dict[str, An
              responses={k: v for k, v in ERRORS.items()})
 async def post_claim(model_id: str, request: Request) -> JSONResponse:
     token = bearer_token(request)
+    await check_token_first(request, token)
     raw = await read_body(request, 64_000)
     db = request.app.state.db
 
@@ -446,6 +480,7 @@ async def post_claim(model_id: str, request: Request) -> JSONResponse:
              openapi_extra=_body_schema(EvaluationIn), responses={k: v for k, v in ERRORS.items()})
 async def push_evaluation(request: Request) -> JSONResponse:
     token = bearer_token(request)
+    await check_token_first(request, token)
     raw = await read_body(request, cards.SCORECARD_MAX_BYTES + 10_000)
     db = request.app.state.db
 
@@ -460,8 +495,10 @@ async def push_evaluation(request: Request) -> JSONResponse:
             except ValueError as exc:
                 raise HTTPException(422, _first_error(exc)) from None
             try:
+                # a pushed scorecard is its pusher's statement: the history says so
                 res = repo.save_evaluation(s, data.scorecard, actor=user.name, model_id=data.model_id,
-                                           user=user, enforce_owner=True)
+                                           user=user, enforce_owner=True,
+                                           stored_by=f"{user.name} (pushed; not re-scanned by the server)")
             except repo.Forbidden as exc:
                 raise HTTPException(403, str(exc)) from None
             except (cards.InvalidEvaluation, cards.InvalidModelId) as exc:

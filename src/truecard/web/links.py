@@ -85,4 +85,8 @@ def evidence_link(ev: dict[str, Any], sources: dict[str, dict[str, Any]]) -> dic
         href = file_href(src, path, revision, ev.get("line_start"), ev.get("line_end"))
     if href is None:
         href = safe_http_url(ev.get("url"))
+        if href is not None and label != href:
+            # a URL the scorecard itself supplies: the reader sees where it goes, so a
+            # "README.md:12" label cannot hide https://evil.example/phish
+            label += f" ({(urlsplit(href).hostname or '').lower()})"
     return {"href": href, "label": label, "revision": revision, "pinned": bool(href and revision and path)}

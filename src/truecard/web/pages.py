@@ -54,9 +54,10 @@ def error_page(request: Request, status: int, message: str, headers: dict[str, s
 
 def _int(value: str | None, default: int | None = None) -> int | None:
     try:
-        return int(value) if value not in (None, "") else default
+        n = int(value) if value not in (None, "") else default
     except ValueError:
         return default
+    return n if n is None or -(2**63) < n < 2**63 else default  # a 64-bit column holds no more
 
 
 async def _form(request: Request) -> dict[str, str]:

@@ -45,7 +45,7 @@ def ev(
     )
 
 
-_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+_COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.S)  # an open comment runs to the end: linear
 
 
 def body_lines(card: Card) -> list[str]:

@@ -158,11 +158,10 @@ def _parse_structured(path: str, text: str) -> Any:
         if low.endswith(".json"):
             return json.loads(text)
         if low.endswith((".yaml", ".yml")):
-            import yaml
 
-            from truecard.evidence.card import SAFE_LOADER  # libyaml's safe loader where present
+            from truecard.bounded import load_yaml  # alias bombs refused before construction; libyaml
 
-            return yaml.load(text, Loader=SAFE_LOADER)
+            return load_yaml(text)
         if low.endswith(".toml"):
             import tomllib
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import posixpath
 
+from truecard.bounded import load_json
 from truecard.evidence.collectors._common import ev
 from truecard.evidence.inventory import ConfigFile, FileRecord, Inventory, LicenseFinding, WeightFile
 from truecard.evidence.text import read_text
@@ -96,7 +97,7 @@ def _weight_summary(w: WeightFile) -> str:
 def _read_shard_index(inv: Inventory, r: FileRecord) -> None:
     t = read_text(r.tree, r.path, r.size, 16 << 20)
     try:
-        data = json.loads(t.text or "")
+        data = load_json(t.text or "")
         shards, total = read_index(data) if isinstance(data, dict) else (set(), None)
     except json.JSONDecodeError:
         inv.problems.append(

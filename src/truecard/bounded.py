@@ -1,0 +1,116 @@
+"""YAML and JSON from a scanned repository, parsed under budgets.
+
+A YAML alias is a pointer: `yaml.safe_load` shares the aliased object, so loading a
+"billion laughs" document is cheap, but every later `str()`, `json.dumps` or walk of it
+expands the pointers. 321 bytes of front matter became a 226 MB card.json and, one level
+deeper, a MemoryError. So before anything is constructed, the document's event stream is
+walked once (iteratively, by libyaml where present) and its *expanded* size (every
+node counted once per path that reaches it, plus its scalar's length) and its nesting
+depth are computed; a document over either budget is refused as a YAML error with a
+plain reason. Documents without aliases are never refused for their size alone, since
+their expanded size is about their length.
+
+JSON has no aliases, but Python's parser raises `RecursionError` on deep nesting and
+`ValueError` on integers over 4,300 digits: both become `json.JSONDecodeError`, the error
+every caller already handles.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 100  # real cards and configs nest under 15 levels
+EXPANDED_FACTOR = 4  # expanded size allowed per character of the document
+EXPANDED_FLOOR = 100_000
+EXPANDED_CAP = 16_000_000
+
+
+class YAMLBudgetError(yaml.YAMLError):
+    """A YAML document over a budget; `problem` says which, like libyaml's own errors."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = None
+
+
+def expanded_budget(text: str) -> int:
+    return min(EXPANDED_CAP, max(EXPANDED_FLOOR, EXPANDED_FACTOR * len(text)))
+
+
+def check_yaml(text: str, budget: int | None = None, max_depth: int = MAX_DEPTH) -> int:
+    """The expanded size of every document in `text`; `YAMLBudgetError` past a budget.
+
+    Syntax errors are left to the real load, which reports them with their line.
+    """
+    budget = expanded_budget(text) if budget is None else budget
+    try:
+        loader = SAFE_LOADER(text)
+    except UnicodeEncodeError:  # lone surrogates: never from decoded bytes, but refused cleanly
+        raise YAMLBudgetError("text holds characters that are not valid Unicode") from None
+    sizes: dict[str, int] = {}  # anchor -> expanded size of the node it names
+    stack: list[list[Any]] = []  # [size so far, anchor] per open collection
+    total = 0
+    try:
+        while True:
+            try:
+                ev = loader.get_event()
+            except yaml.YAMLError:
+                return total
+            if ev is None or isinstance(ev, yaml.StreamEndEvent):
+                return total
+            if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                stack.append([1, ev.anchor])
+                if len(stack) > max_depth:
+                    raise YAMLBudgetError(f"nested deeper than {max_depth} levels; refused")
+                continue
+            if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                size, anchor = stack.pop()
+            elif isinstance(ev, yaml.ScalarEvent):
+                size, anchor = 1 + len(ev.value), ev.anchor
+            elif isinstance(ev, yaml.AliasEvent):
+                size, anchor = sizes.get(ev.anchor, 1), None
+            else:  # stream/document start and end
+                continue
+            if anchor is not None:
+                sizes[anchor] = size
+            if stack:
+                stack[-1][0] += size
+                grown = stack[-1][0]
+            else:
+                total += size
+                grown = total
+            if grown > budget:
+                raise YAMLBudgetError(
+                    f"aliases expand to more than {budget:,} characters (a YAML alias bomb?); refused"
+                )
+    finally:
+        loader.dispose()
+
+
+def load_yaml(text: str, loader: Any = None) -> Any:
+    """`yaml.safe_load` with the alias and depth budgets checked first."""
+    check_yaml(text)
+    return yaml.load(text, Loader=loader or SAFE_LOADER)
+
+
+def compose_yaml(text: str, loader: Any = None) -> yaml.Node | None:
+    """`yaml.compose` (nodes with their line numbers) with the budgets checked first."""
+    check_yaml(text)
+    return yaml.compose(text, Loader=loader or SAFE_LOADER)
+
+
+def load_json(text: str | bytes) -> Any:
+    """`json.loads` whose depth and integer-length failures are `json.JSONDecodeError`."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", "", 0) from None
+    except ValueError as exc:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        raise json.JSONDecodeError(f"unreadable value ({str(exc)[:80]})", "", 0) from None
