@@ -23,17 +23,30 @@ def register(prefix: str, opener: Opener) -> None:
     OPENERS[prefix] = opener
 
 
-def _load_plugins() -> None:
-    """Import optional source modules, each registering its prefixes if importable."""
+PLUGINS = ("truecard.sources.hub", "truecard.sources.git", "truecard.sources.records")
+# why a source module could not be loaded (a missing optional package), for the error message
+PLUGIN_ERRORS: dict[str, str] = {}
+
+
+def _load_plugins(modules: tuple[str, ...] = PLUGINS) -> None:
+    """Import the source modules, each registering its prefixes.
+
+    Only a missing *third-party* package is tolerated (that source is then unavailable, and
+    `open_source` says why); a bug in truecard's own code (a syntax error, a missing truecard
+    module) propagates, so it is never disguised as "unknown kind of source".
+    """
     import importlib
 
     global _plugins_loaded
     _plugins_loaded = True
-    for mod in ("truecard.sources.hub", "truecard.sources.git", "truecard.sources.records"):
+    for mod in modules:
         try:
             importlib.import_module(mod)
-        except ImportError:
-            continue
+        except ModuleNotFoundError as exc:
+            missing = exc.name or ""
+            if not missing or missing == "truecard" or missing.startswith("truecard."):
+                raise
+            PLUGIN_ERRORS[mod] = f"{mod.rsplit('.', 1)[-1]} sources need the {missing!r} package"
 
 
 def open_source(spec: str, **options: Any) -> Tree:
@@ -56,9 +69,11 @@ def open_source(spec: str, **options: Any) -> Tree:
         return open_local_ref(path, ref, **options)
     scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", spec)
     if scheme and len(scheme.group(1)) > 1 and not os.path.lexists(spec):
+        unavailable = "; ".join(PLUGIN_ERRORS.values())
         raise SourceError(
             f"{spec}: unknown kind of source {scheme.group(1)!r}; use a folder, hf:ORG/NAME, "
             "gh:ORG/REPO, a git or Hugging Face URL, or arxiv:ID"
+            + (f" (not available here: {unavailable})" if unavailable else "")
         )
     return LocalTree.open(spec)
 
