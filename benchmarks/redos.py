@@ -15,7 +15,7 @@ import re
 import sys
 import time
 
-PACKAGES = ("truecard.evidence", "truecard.licenses", "truecard.integrity", "truecard.sources")
+PACKAGES = ("truecard.evidence", "truecard.licenses", "truecard.integrity", "truecard.sources", "truecard.criteria")
 UNITS = [" ", "\t", "*", "-", "a", "a ", "<!--", "{{", "[", "](", "#", "# ", "-->", "}}", "0", "1.", "://",
          "http://", "<a", "<h1>", "```", "|", ". ", ", and ", "license ", "under ", "_", "=", "/", "\\", "'",
          '"', ": ", "@", "x.", "()", "<", ">", "\u4e00", "A", "Aa", "1 ", " a", "- ", "* "]

@@ -28,7 +28,7 @@ RUBRIC = Rubric(
 )
 
 STATEMENT_RE = re.compile(r"\b(inference|run|serve|usage|generate)\b", re.I)
-SCRIPT_RE = re.compile(r"([\w./-]+\.(?:py|sh))\b")
+SCRIPT_RE = re.compile(r"(?<![\w./-])([\w./-]+\.(?:py|sh))\b")  # starts only where a path can start: linear
 REPO_LINK_RE = re.compile(
     r"\b(?:official|original)\s+(?:repo\w*|code\w*|implementation|model)|\b(?:code|repo|repository|implementation|codebase)\b", re.I
 )

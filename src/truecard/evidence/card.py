@@ -34,7 +34,7 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _HTML_HEADING_RE = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>", re.IGNORECASE)
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
-_TAG_RE = re.compile(r"<[^>]+>")
+_TAG_RE = re.compile(r"<[^<>]+>")  # no "<" inside: each attempt stops at the next "<" (linear)
 
 
 def parse_front_matter(text: str) -> tuple[dict[str, Any], str | None, int, str]:

@@ -45,7 +45,8 @@ _UNDER_RE = re.compile(
 # Sentences and the clauses that name different artifacts' licences ("The code is licensed
 # under Apache-2.0, while model weights are ...").
 _CLAUSE_RE = re.compile(
-    r"(?<=[.;!?。])\s+|,\s*(?:while|whereas|but|and)\s+|\s+(?:while|whereas)\s+|;\s*|，|；"
+    # "(?<!\s)" starts a run of spaces only once, so long runs of spaces stay linear
+    r"(?<=[.;!?。])\s+|,\s*(?:while|whereas|but|and)\s+|(?<!\s)\s+(?:while|whereas)\s+|;\s*|，|；"
 )
 _PLACEHOLDER_RE = re.compile(r"more information needed|\[needs more|\btbd\b|\btodo\b", re.I)
 

@@ -58,8 +58,8 @@ _LEAD_IN_RE = re.compile(
     r"^(?:this (?:model|repository|project|code) is )?(?:licensed under|license:|licence:)\s*",
     re.IGNORECASE,
 )
-_MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_TAG_RE = re.compile(r"<[^>]{1,200}>")
+_MD_LINK_RE = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")  # no nested brackets: linear
+_TAG_RE = re.compile(r"<[^<>]{1,200}>")
 # Custom terms that forbid commercial use (phrases of prohibition, not the mere word, which
 # open licences use too: "commercially or noncommercially" in the GFDL).
 _NC_TERMS_RE = re.compile(

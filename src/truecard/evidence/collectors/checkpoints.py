@@ -65,7 +65,20 @@ LINEAGE_RE = re.compile(
     re.I,
 )
 _ID_RE = re.compile(r"huggingface\.co/([\w.-]+/[\w.-]+)|`([\w.-]+-v?\d[\w.-]*)`|\b([a-z][\w-]*-(?:v?\d[\w.-]*|unsupervised|retromae|base|pretrain\w*))\b", re.I)
-METRICS_HEADER_RE = re.compile(r"^\s*\|.*\b(?:training )?loss\b.*\|.*\b(?:step|epoch)s?\b|^\s*\|.*\b(?:step|epoch)s?\b.*\|.*\bloss\b", re.I)
+_LOSS_CELL_RE = re.compile(r"\bloss\b", re.I)
+_STEP_CELL_RE = re.compile(r"\b(?:step|epoch)s?\b", re.I)
+
+
+def metrics_header(line: str) -> bool:
+    """A Markdown table header with a loss column and a step or epoch column. Read cell by
+    cell: one regex with ".*" between the columns backtracks cubically on a long "| loss |" row."""
+    row = line.strip()
+    if not row.startswith("|"):
+        return False
+    cells = row.strip("|").split("|")
+    loss = [i for i, c in enumerate(cells) if _LOSS_CELL_RE.search(c)]
+    step = [i for i, c in enumerate(cells) if _STEP_CELL_RE.search(c)]
+    return any(i != j for i in loss for j in step)
 
 
 def collect(inv: Inventory) -> None:
@@ -105,7 +118,7 @@ def collect(inv: Inventory) -> None:
                 )
             )
         for i, line in enumerate(card.lines[card.body_offset :], start=card.body_offset + 1):
-            if METRICS_HEADER_RE.search(line):
+            if metrics_header(line):
                 rows = [ln for ln in card.lines[i + 1 : i + 60] if ln.lstrip().startswith("|") and re.search(r"\d", ln)]
                 if len(rows) >= 3:
                     inv.checkpoints.append(
