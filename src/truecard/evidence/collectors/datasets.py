@@ -123,71 +123,33 @@ def _card(inv: Inventory, card: Card) -> None:
         names = [n for n in dataset_names(sent) if n not in SOURCE_NAMES]
         sources = [n for n in dataset_names(sent) if n in SOURCE_NAMES]
         trainish = TRAINISH_RE.search(URL_RE.sub(" ", sent))
+
+        def add(name: str, how: str, precise: bool, summary: str, kind: str = "prose") -> None:
+            inv.datasets.append(
+                DatasetRef(
+                    name,
+                    how,  # type: ignore[arg-type]  # one of DatasetRef.how's values
+                    precise,
+                    card.evidence(summary, kind=kind, line_start=ln, excerpt=clip(sent)),  # noqa: B023
+                )
+            )
+
         if names and (in_data or trainish) and not EVAL_RE.search(sent):
             for n in names:
-                inv.datasets.append(
-                    DatasetRef(
-                        n,
-                        "datacard" if datacard else "prose",
-                        True,
-                        card.evidence(f"dataset named: {n}", kind="prose", line_start=ln, excerpt=clip(sent)),
-                    )
-                )
+                add(n, "datacard" if datacard else "prose", True, f"dataset named: {n}")
         elif in_data or TRAINED_RE.search(sent):
             vague = VAGUE_DATA_RE.search(sent)
             if sources and not vague:
                 # "Github Markdown and StackExchange": a source named, not a dataset to obtain
-                inv.datasets.append(
-                    DatasetRef(
-                        sources[0],
-                        "prose",
-                        False,
-                        card.evidence(f"data source named: {sources[0]}", kind="prose", line_start=ln, excerpt=clip(sent)),
-                    )
-                )
+                add(sources[0], "prose", False, f"data source named: {sources[0]}")
             if vague:
-                inv.datasets.append(
-                    DatasetRef(
-                        vague.group(0),
-                        "prose",
-                        False,
-                        card.evidence("data described vaguely", kind="prose", line_start=ln, excerpt=clip(sent)),
-                    )
-                )
+                add(vague.group(0), "prose", False, "data described vaguely")
         if DATA_NOT_DISCLOSED_RE.search(sent):
-            inv.datasets.append(
-                DatasetRef(
-                    "(not disclosed)",
-                    "prose",
-                    False,
-                    card.evidence(
-                        "card says the data is not disclosed",
-                        kind="prose-negative",
-                        line_start=ln,
-                        excerpt=clip(sent),
-                    ),
-                )
-            )
+            add("(not disclosed)", "prose", False, "card says the data is not disclosed", "prose-negative")
         if (in_data or trainish) and not NOT_TRAINING_LINK_RE.search(sent):
             for url in URL_RE.findall(sent):
                 m = HF_DATASET_RE.search(url)
                 if not m and DATA_HOST_RE.search(url) and TRAINED_RE.search(sent):
-                    inv.datasets.append(
-                        DatasetRef(
-                            url[:200],
-                            "link",
-                            True,
-                            card.evidence(f"dataset link: {url[:120]}", kind="link", line_start=ln, excerpt=clip(sent)),
-                        )
-                    )
+                    add(url[:200], "link", True, f"dataset link: {url[:120]}", "link")
                 if m:
-                    inv.datasets.append(
-                        DatasetRef(
-                            m.group(1),
-                            "link",
-                            True,
-                            card.evidence(
-                                f"dataset link: {m.group(1)}", kind="link", line_start=ln, excerpt=clip(sent)
-                            ),
-                        )
-                    )
+                    add(m.group(1), "link", True, f"dataset link: {m.group(1)}", "link")

@@ -39,7 +39,15 @@ def fenced(card: Card) -> list[tuple[int, str]]:
 
 
 def loaded_ids(card: Card) -> list[tuple[int, str, str]]:
-    """(line, Hub id, code line) for every Hub repository the card's code loads."""
+    """(line, Hub id, code line) for every Hub repository the card's code loads; computed
+    once per card (identity and links both ask)."""
+    if "loaded_ids" not in card.cache:
+        card.cache["loaded_ids"] = _loaded_ids(card)
+    ids: list[tuple[int, str, str]] = card.cache["loaded_ids"]
+    return ids
+
+
+def _loaded_ids(card: Card) -> list[tuple[int, str, str]]:
     out: list[tuple[int, str, str]] = []
     lines = fenced(card)
     assigned: dict[str, str] = {}
