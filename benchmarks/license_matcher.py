@@ -2,7 +2,7 @@
 
     PYTHONPATH=src python benchmarks/license_matcher.py [--sample N] [--variants a,b,...]
 
-Text sets, each scored per variant (see `truecard.licenses.perturb`):
+Text sets, each scored per variant (see `tests/support/perturb.py`):
 
 1. `spdx-patterns`: every licence text the `licenseclassifier` package's data holds. The data
    are LRE patterns (SPDX templates with alternatives, optional parts and wildcards); each is
@@ -40,8 +40,11 @@ from truecard.licenses import (
     canonical_spdx,
     spdx_class,
 )
-from truecard.licenses.perturb import PERTURBATIONS
 from truecard.licenses.text import match_text
+
+# The perturbations are test code (tests/support), shared with the matcher's tests.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from support.perturb import PERTURBATIONS
 
 AI_EXPECTED = {
     "llama-2-community.txt": "llama2",
