@@ -20,7 +20,7 @@ from truecard.frameworks import resolve as resolve_frameworks
 from truecard.frameworks.true import evaluate_criteria
 from truecard.models import Scorecard, SpecRef, Subject
 from truecard.sources import Tree, open_source
-from truecard.sources.follow import expand
+from truecard.evidence.follow import expand
 from truecard.spec import load_spec
 
 
@@ -124,7 +124,7 @@ def scan(
 
     Several sources are merged into one evaluation of one model; a Hub model brings its
     datasets' cards, and `follow_links` also the code repository and paper its card links
-    (`truecard.sources.follow`). Source options (`offline=True`, ...) go to every opener.
+    (`truecard.evidence.follow`). Source options (`offline=True`, ...) go to every opener.
     `frameworks` selects other frameworks' views (`mof`, `osaid`, `osai`, policy files) for
     `Scorecard.frameworks`. Raises `truecard.sources.SourceError` for a source that cannot be
     opened and `truecard.frameworks.FrameworkError` for an unknown framework or a bad policy file.
