@@ -12,6 +12,7 @@ from typing import Any
 from truecard import __version__
 from truecard.evidence.claims import load_claims
 from truecard.evidence.collect import collect
+from truecard.evidence.follow import expand
 from truecard.evidence.inventory import Inventory
 from truecard.evidence.summary import model_card_summary
 from truecard.frameworks import Selection
@@ -20,7 +21,6 @@ from truecard.frameworks import resolve as resolve_frameworks
 from truecard.frameworks.true import evaluate_criteria
 from truecard.models import Scorecard, SpecRef, Subject
 from truecard.sources import Tree, open_source
-from truecard.evidence.follow import expand
 from truecard.spec import load_spec
 
 

@@ -10,8 +10,8 @@ declared the same way, in the `BUILTIN` table below (read by the same code as a 
 | group                 | name                  | value                                              |
 |-----------------------|-----------------------|----------------------------------------------------|
 | `truecard.formats`    | the `--format` name   | a module with `render(card, **options) -> str`     |
-| `truecard.sources`    | a label               | a function returning `truecard.sources.Scheme`s    |
-| `truecard.frameworks` | the `--framework` name| `evaluate(inv, card) -> dict`                      |
+| `truecard.sources`    | a label               | a module that calls `truecard.sources.resolve.register(prefix, opener)` |
+| `truecard.frameworks` | the `--framework` name| `evaluate(inv, card) -> dict` (the view)           |
 | `truecard.commands`   | the command name      | `register(app: typer.Typer) -> None`               |
 | `truecard.criteria`   | the criterion id      | the criterion's module (see `truecard.criteria`)   |
 
@@ -71,13 +71,13 @@ BUILTIN: tuple[Plugin, ...] = (
     _b("formats", "spdx3", "truecard.reports.spdx3", extra="formats"),
     _b("formats", "badge", "truecard.reports.badge"),
     _b("formats", "shields", "truecard.reports.shields"),
-    _b("sources", "hub", "truecard.sources.hub:schemes"),
-    _b("sources", "git", "truecard.sources.git:schemes"),
-    _b("sources", "records", "truecard.records:schemes"),
-    _b("frameworks", "true", "truecard.frameworks.true:evaluate_view"),
-    _b("frameworks", "mof", "truecard.frameworks:_mof"),
-    _b("frameworks", "osaid", "truecard.frameworks:_osaid"),
-    _b("frameworks", "osai", "truecard.frameworks:_osai"),
+    _b("sources", "hub", "truecard.sources.hub"),
+    _b("sources", "git", "truecard.sources.git"),
+    _b("sources", "records", "truecard.sources.records"),
+    _b("frameworks", "true", "truecard.frameworks.true"),
+    _b("frameworks", "mof", "truecard.frameworks:mof_view"),
+    _b("frameworks", "osaid", "truecard.frameworks.osaid:evaluate"),
+    _b("frameworks", "osai", "truecard.frameworks.osai:evaluate"),
     _b("commands", "batch", "truecard.commands.batch:register"),
     _b("commands", "render", "truecard.commands.render:register"),
     _b("commands", "licenses", "truecard.commands.licenses:register"),

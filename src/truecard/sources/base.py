@@ -49,7 +49,6 @@ class FileEntry:
     path: str  # POSIX path relative to the tree root
     size: int
     sha256: str | None = None  # known without reading (e.g. the Hub's LFS metadata)
-    is_dir_marker: bool = False
 
 
 @dataclass

@@ -637,8 +637,7 @@ def register_openers() -> None:
 
     for p in PREFIXES:
         resolve.register(p, open_git)
-        if hasattr(resolve, "register_probe"):
-            resolve.register_probe(p, probe_git)
+        resolve.register_probe(p, probe_git)
 
 
 register_openers()

@@ -910,8 +910,7 @@ def register_openers() -> None:
 
     for p in PREFIXES:
         resolve.register(p, open_hub)
-        if hasattr(resolve, "register_probe"):
-            resolve.register_probe(p, probe_hub)
+        resolve.register_probe(p, probe_hub)
     for p in ("arxiv:", "https://arxiv.org/", "http://arxiv.org/"):
         resolve.register(p, open_paper)
 

@@ -23,12 +23,19 @@ def register(prefix: str, opener: Opener) -> None:
     OPENERS[prefix] = opener
 
 
-PLUGINS = ("truecard.sources.hub", "truecard.sources.git", "truecard.sources.records")
+def plugin_modules() -> tuple[str, ...]:
+    """The source modules to import: truecard's and installed packages' (group
+    `truecard.sources` in `truecard.registry`); each registers its prefixes when imported."""
+    from truecard.registry import plugins
+
+    return tuple(p.target.partition(":")[0] for p in plugins("sources").values())
+
+
 # why a source module could not be loaded (a missing optional package), for the error message
 PLUGIN_ERRORS: dict[str, str] = {}
 
 
-def _load_plugins(modules: tuple[str, ...] = PLUGINS) -> None:
+def _load_plugins(modules: tuple[str, ...] | None = None) -> None:
     """Import the source modules, each registering its prefixes.
 
     Only a missing *third-party* package is tolerated (that source is then unavailable, and
@@ -38,8 +45,9 @@ def _load_plugins(modules: tuple[str, ...] = PLUGINS) -> None:
     import importlib
 
     global _plugins_loaded
-    _plugins_loaded = True
-    for mod in modules:
+    if modules is None:  # a test loading one module must not stop the rest from loading
+        _plugins_loaded = True
+    for mod in plugin_modules() if modules is None else modules:
         try:
             importlib.import_module(mod)
         except ModuleNotFoundError as exc:
