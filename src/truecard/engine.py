@@ -32,7 +32,7 @@ def build_inventory(
 ) -> Inventory:
     inv = collect(trees)
     if use_claims:
-        load_claims(inv, trees, claims_file)
+        load_claims(inv, list(trees), claims_file)
     return inv
 
 

@@ -165,7 +165,7 @@ def register(app: typer.Typer) -> None:
                     verify=verify_options,
                     deep=deep,
                 )
-        except (*errors, TrustError) as exc:
+        except (*errors, TrustError) as exc:  # type: ignore[misc]  # a tuple built above
             raise fail(str(exc)) from None
         empty = nothing_to_score(card)
         if empty:

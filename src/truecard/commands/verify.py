@@ -125,8 +125,8 @@ def render_table(res: VerifyResult) -> list[Any]:
         if ft.repo_note:
             _row(t, "repository", Text(ft.repo_note, style="dim"))
     for c in res.static:
-        mark = {True: ("✓", "green"), False: ("✗", "red"), None: ("?", "yellow")}[c.ok]
-        _row(t, f"check: {c.name}", Text(f"{mark[0]} {c.detail}", style=mark[1]))
+        sign, colour = {True: ("✓", "green"), False: ("✗", "red"), None: ("?", "yellow")}[c.ok]
+        _row(t, f"check: {c.name}", Text(f"{sign} {c.detail}", style=colour))
     if res.sandbox:
         s = res.sandbox
         _row(t, "sandbox", Text(f"network: {s.network}; memory limit {s.memory_limit_mb:,.0f} MiB; "

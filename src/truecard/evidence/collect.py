@@ -6,6 +6,8 @@ tree's files once and runs them in order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from truecard.evidence.collectors import INVENTORY_COLLECTORS, TREE_COLLECTORS
 from truecard.evidence.files import classify
 from truecard.evidence.inventory import FileRecord, Inventory
@@ -13,7 +15,7 @@ from truecard.models import Problem
 from truecard.sources.base import Tree
 
 
-def collect(trees: list[Tree]) -> Inventory:
+def collect(trees: Sequence[Tree]) -> Inventory:
     inv = Inventory(trees=list(trees))
     for tree in trees:
         if tree.lists_files:
