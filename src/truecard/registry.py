@@ -73,7 +73,7 @@ BUILTIN: tuple[Plugin, ...] = (
     _b("formats", "shields", "truecard.reports.shields"),
     _b("sources", "hub", "truecard.sources.hub"),
     _b("sources", "git", "truecard.sources.git"),
-    _b("sources", "records", "truecard.sources.records"),
+    _b("sources", "records", "truecard.records"),
     _b("frameworks", "true", "truecard.frameworks.true"),
     _b("frameworks", "mof", "truecard.frameworks:mof_view"),
     _b("frameworks", "osaid", "truecard.frameworks.osaid:evaluate"),

@@ -535,34 +535,13 @@ class HubTree(Tree):
             counts[str(t.get("dtype"))] = counts.get(str(t.get("dtype")), 0) + numel
         return bool(counts) and all(d in hub and c <= hub[d] for d, c in counts.items())
 
-    def contribute(self, inv: Any) -> None:
-        """Shards whose headers were not read get the Hub's parameter counts.
-
-        The Hub counts parameters over every safetensors file; what the read headers do not
-        account for is shared among the unread shards by size, each marked with where its
-        figure comes from. The weights' total then equals the Hub's, as a full read gives.
-        """
+    def unread_parameter_counts(self) -> tuple[dict[str, int], frozenset[str]] | None:
+        """The Hub's safetensors counts and the shards whose headers were not read (see
+        `Tree.unread_parameter_counts`); None when every header was read."""
         hub = self._hub_counts()
         if hub is None or not self._skipped:
-            return
-        mine = [w for w in inv.weights if w.evidence.source == self.info.id and w.format == "safetensors"]
-        unread = [w for w in mine if w.path in self._skipped and w.parameters is None and w.error is None]
-        if not unread:
-            return
-        read = sum(w.parameters or 0 for w in mine if w not in unread)
-        left = sum(hub.values()) - read
-        if left <= 0:
-            return
-        size = sum(w.size for w in unread) or 1
-        dtypes = sorted(hub, key=lambda d: -hub[d])
-        given = 0
-        for i, w in enumerate(unread):
-            share = left - given if i == len(unread) - 1 else left * w.size // size
-            given += share
-            w.parameters = share
-            w.dtypes = list(dtypes)
-            w.metadata["parameters_from"] = "the Hub's safetensors metadata, shared among unread shards by size"
-            w.evidence.summary += f"; {share:,} parameters by the Hub's counts (shared by size)"
+            return None
+        return dict(hub), frozenset(self._skipped)
 
     def _header_estimates(self) -> dict[str, int]:
         out: dict[str, int] = {}
