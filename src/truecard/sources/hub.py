@@ -71,6 +71,18 @@ class RepoRef:
         return f"hub/{self.repo_type}s"
 
 
+def is_hub_host(host: str) -> bool:
+    """Whether a host name is the Hub's: huggingface.co and its aliases, or $HF_ENDPOINT's host.
+    The one place that decides it (the git source never needs to know)."""
+    host = host.lower()
+    return host in HUB_HOSTS or host == (urlsplit(endpoint_from_env()).hostname or "").lower()
+
+
+def is_hub_url(spec: str) -> bool:
+    """An http(s) URL on a Hub host (a Hub at a private $HF_ENDPOINT included)."""
+    return spec.startswith(("https://", "http://")) and is_hub_host(urlsplit(spec).hostname or "")
+
+
 def parse_hub_spec(spec: str) -> RepoRef:
     """`hf:ORG/NAME[@REV]`, `hf:datasets/ORG/NAME`, or a Hub web URL (tree/blob/resolve/REV)."""
     s = spec.strip()
@@ -80,9 +92,7 @@ def parse_hub_spec(spec: str) -> RepoRef:
         rest, is_url = s[3:], False
     else:
         u = urlsplit(s if "://" in s else "https://" + s)
-        host = (u.hostname or "").lower()
-        endpoint_host = (urlsplit(endpoint_from_env()).hostname or "").lower()
-        if host not in HUB_HOSTS and host != endpoint_host:
+        if not is_hub_host(u.hostname or ""):
             raise SourceError(f"{spec}: not a Hugging Face Hub address")
         rest, is_url = u.path, True
     rest = rest.strip("/")
@@ -890,6 +900,7 @@ def register_openers() -> None:
     for p in PREFIXES:
         resolve.register(p, open_hub)
         resolve.register_probe(p, probe_hub)
+    resolve.register_matcher(is_hub_url, open_hub, probe_hub)
     for p in ("arxiv:", "https://arxiv.org/", "http://arxiv.org/"):
         resolve.register(p, open_paper)
 
