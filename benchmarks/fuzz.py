@@ -102,7 +102,7 @@ def t_json(data: bytes) -> None:
 
 
 def t_records(text: str) -> None:
-    from truecard.sources.records import RecordError, _load
+    from truecard.records import RecordError, _load
 
     with contextlib.suppress(RecordError):
         _load(text, "fuzz")

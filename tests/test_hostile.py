@@ -263,7 +263,7 @@ def test_claims_file_alias_bomb_is_one_line_exit_2(tmp_path: Path) -> None:
 
 
 def test_mot_record_alias_bomb_is_a_record_error() -> None:
-    from truecard.sources.records import RecordError, _load
+    from truecard.records import RecordError, _load
 
     with pytest.raises(RecordError, match="alias"):
         _load(_alias_bomb() + "name: *x8\n", "mot:x")

@@ -21,7 +21,7 @@ import truecard
 from conftest import require_corpus
 from truecard.frameworks import mof
 from truecard.frameworks.mof import ComponentEntry, MotModel, evaluate_model, is_open_license, progress
-from truecard.sources.records import parse_mot
+from truecard.records import parse_mot
 
 # record file -> (class, progress I, II, III, why)
 EXPECTED: dict[str, tuple[int, float, float, float, str]] = {
@@ -190,7 +190,7 @@ def test_mof_license_table_agrees_with_spdx() -> None:
 
 
 def test_record_errors_are_one_line(tmp_path: Path) -> None:
-    from truecard.sources.records import RecordError
+    from truecard.records import RecordError
 
     with pytest.raises(RecordError, match="unknown MOF component 'Weights'"):
         parse_mot("release:\n  name: x\n  components:\n    - name: Weights\n", "bad.yml")

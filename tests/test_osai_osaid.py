@@ -9,7 +9,7 @@ import pytest
 import truecard
 from conftest import require_corpus
 from truecard.frameworks.osai import load_osai_spec, score
-from truecard.sources.records import RecordError, parse_osai
+from truecard.records import RecordError, parse_osai
 
 # record -> (levels in parameter order, as o/p/c, score). Parameter order: base data, end data,
 # base weights, end weights, training code | code docs, hardware, preprint, paper, model card,

@@ -12,6 +12,7 @@ from typing import Any
 from truecard import __version__
 from truecard.evidence.claims import load_claims
 from truecard.evidence.collect import collect
+from truecard.evidence.follow import expand
 from truecard.evidence.inventory import Inventory
 from truecard.evidence.summary import model_card_summary
 from truecard.frameworks import Selection
@@ -20,7 +21,6 @@ from truecard.frameworks import resolve as resolve_frameworks
 from truecard.frameworks.true import evaluate_criteria
 from truecard.models import Scorecard, SpecRef, Subject
 from truecard.sources import Tree, open_source
-from truecard.sources.follow import expand
 from truecard.spec import load_spec
 
 
@@ -30,9 +30,12 @@ def build_inventory(
     claims_file: str | os.PathLike[str] | None = None,
     use_claims: bool = True,
 ) -> Inventory:
+    from truecard.records import merge_records
+
     inv = collect(trees)
+    merge_records(inv)  # published records' claims, before the claims file's
     if use_claims:
-        load_claims(inv, trees, claims_file)
+        load_claims(inv, list(trees), claims_file)
     return inv
 
 
@@ -124,7 +127,7 @@ def scan(
 
     Several sources are merged into one evaluation of one model; a Hub model brings its
     datasets' cards, and `follow_links` also the code repository and paper its card links
-    (`truecard.sources.follow`). Source options (`offline=True`, ...) go to every opener.
+    (`truecard.evidence.follow`). Source options (`offline=True`, ...) go to every opener.
     `frameworks` selects other frameworks' views (`mof`, `osaid`, `osai`, policy files) for
     `Scorecard.frameworks`. Raises `truecard.sources.SourceError` for a source that cannot be
     opened and `truecard.frameworks.FrameworkError` for an unknown framework or a bad policy file.

@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
         its reason (on stdout; on stderr when stdout carries -f jsonl). Exit 1 when an item
         of the list has failed (retry with --retry-failed), 2 for a usage error."""
         from truecard.batch.run import BatchError, BatchOptions, Progress, parse_duration, run_batch
-        from truecard.cli import fail
+        from truecard.commands._common import fail
 
         if fmt not in (None, "jsonl"):
             raise fail(f"unknown batch format {fmt!r}; use jsonl")
@@ -249,7 +249,7 @@ def results_view(results: list[dict[str, Any]], top: int = 10) -> list[Any]:
 
 def _saver(db: str | None):  # type: ignore[no-untyped-def]
     """A function storing one scorecard in the dashboard database (the web extra)."""
-    from truecard.cli import fail
+    from truecard.commands._common import fail
 
     try:
         from truecard.batch.save import batch_saver

@@ -15,9 +15,6 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    if any(getattr(c.callback, "__name__", "") == "render" for c in app.registered_commands):
-        return  # already registered (commands are loaded once per process)
-
     @app.command()
     def render(
         card_file: Annotated[Path, typer.Argument(help="A scorecard saved by `truecard scan -f json`.")],
@@ -30,7 +27,7 @@ def register(app: typer.Typer) -> None:
         """Render a saved JSON scorecard as table, markdown, sarif, html, cyclonedx, badge or shields."""
         from pydantic import ValidationError
 
-        from truecard.cli import fail, write_output
+        from truecard.commands._common import fail, write_output
         from truecard.models import Scorecard
         from truecard.reports import FORMATS
         from truecard.reports import render as render_card
@@ -62,7 +59,7 @@ def register(app: typer.Typer) -> None:
         try:
             text = render_card(card, fmt, show_true=show_true)
         except ImportError as exc:
-            from truecard.cli import missing_extra
+            from truecard.commands._common import missing_extra
 
             raise fail(missing_extra(f"--format {fmt}", exc)) from None
         write_output(text, output)

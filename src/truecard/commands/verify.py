@@ -23,7 +23,7 @@ TRUST_HELP = "Allow the repository's own Python code to run (inside the sandbox,
 
 def parse_memory(value: str | None) -> int | None:
     """A --memory-limit value in bytes (None for the default), or a clean usage error."""
-    from truecard.cli import fail
+    from truecard.commands._common import fail
     from truecard.verify.sandbox import parse_size
 
     if value is None or value.strip().lower() in ("", "auto"):
@@ -37,7 +37,7 @@ def parse_memory(value: str | None) -> int | None:
 def run_verify(source: str, *, finetune: bool, timeout: float, memory_limit: str | None,
                trust_remote_code: bool) -> VerifyResult:
     """Run verify for a CLI command, turning VerifyError into a one-line exit 2."""
-    from truecard.cli import fail
+    from truecard.commands._common import fail
     from truecard.verify import VerifyError, verify
 
     limit = parse_memory(memory_limit)
@@ -125,8 +125,8 @@ def render_table(res: VerifyResult) -> list[Any]:
         if ft.repo_note:
             _row(t, "repository", Text(ft.repo_note, style="dim"))
     for c in res.static:
-        mark = {True: ("✓", "green"), False: ("✗", "red"), None: ("?", "yellow")}[c.ok]
-        _row(t, f"check: {c.name}", Text(f"{mark[0]} {c.detail}", style=mark[1]))
+        sign, colour = {True: ("✓", "green"), False: ("✗", "red"), None: ("?", "yellow")}[c.ok]
+        _row(t, f"check: {c.name}", Text(f"{sign} {c.detail}", style=colour))
     if res.sandbox:
         s = res.sandbox
         _row(t, "sandbox", Text(f"network: {s.network}; memory limit {s.memory_limit_mb:,.0f} MiB; "
@@ -148,7 +148,7 @@ def register(app: typer.Typer) -> None:
         output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
     ) -> None:
         """Load and run the model in a sandbox (time and memory limits, no network)."""
-        from truecard.cli import fail, write_output
+        from truecard.commands._common import fail, write_output
 
         if fmt not in ("table", "json"):
             raise fail(f"unknown format {fmt!r}; choose table or json")

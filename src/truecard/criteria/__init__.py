@@ -10,6 +10,13 @@ from truecard.spec import CRITERION_IDS
 
 
 def module_name(criterion_id: str) -> str:
+    """The module of a criterion: an installed package's (registry group `truecard.criteria`,
+    named by the criterion id) where one is declared, else truecard's own by convention."""
+    from truecard.registry import plugins
+
+    plugin = plugins("criteria").get(criterion_id)
+    if plugin is not None:
+        return plugin.target.partition(":")[0]
     return "truecard.criteria." + criterion_id.replace(".", "_")
 
 

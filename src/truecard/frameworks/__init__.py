@@ -25,6 +25,15 @@ if TYPE_CHECKING:
     from truecard.frameworks.policy import Policy
     from truecard.models import Scorecard
 
+def framework_names() -> tuple[str, ...]:
+    """Every framework name `--framework` accepts: truecard's and installed packages'
+    (`truecard.registry`, group `truecard.frameworks`)."""
+    from truecard.registry import names
+
+    return tuple(names("frameworks"))
+
+
+# truecard's own (kept for callers that list them); the registry is the source of truth
 BUILTIN = ("true", "mof", "osaid", "osai")
 
 
@@ -62,14 +71,14 @@ def resolve(selection: Sequence[str] | None) -> Selection:
             if not item:
                 continue
             low = item.lower()
-            if low in BUILTIN:
+            if low in framework_names():
                 if low not in names:
                     names.append(low)
                 continue
             looks_like_file = low.endswith((".yaml", ".yml")) or "/" in item or Path(item).exists()
             if not looks_like_file:
                 raise FrameworkError(
-                    f"unknown framework {item!r}; choose one of: {', '.join(BUILTIN)}, or a policy file (.yaml)"
+                    f"unknown framework {item!r}; choose one of: {', '.join(framework_names())}, or a policy file (.yaml)"
                 )
             try:
                 policies.append((item, load_policy(item)))
@@ -82,19 +91,24 @@ def resolve(selection: Sequence[str] | None) -> Selection:
 
 def apply(card: Scorecard, inv: Inventory, selection: Selection) -> None:
     """Compute the selected views into `card.frameworks` (TRUE is the scorecard itself)."""
-    from truecard.frameworks import mof, osai, osaid, policy
+    from truecard.frameworks import policy
+    from truecard.registry import load, plugins
 
+    known = plugins("frameworks")
     views: dict[str, Any] = {}
     for name in selection.names:
-        if name == "mof":
-            views["mof"] = mof.evaluate(inv)
-        elif name == "osaid":
-            views["osaid"] = osaid.evaluate(inv, card)
-        elif name == "osai":
-            views["osai"] = osai.evaluate(inv, card)
+        if name != "true":  # TRUE is the scorecard itself, not a view
+            views[name] = load(known[name])(inv, card)
     for file, pol in selection.policies:
         views[policy_key(pol)] = policy.evaluate(pol, inv, card, file)
     card.frameworks.update(views)
+
+
+def mof_view(inv: Inventory, card: Scorecard) -> dict[str, Any]:
+    """The MOF view with the signature every framework plugin has (MOF needs no scorecard)."""
+    from truecard.frameworks import mof
+
+    return mof.evaluate(inv)
 
 
 def failed_policies(card: Scorecard) -> list[dict[str, Any]]:

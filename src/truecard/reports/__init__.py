@@ -1,7 +1,9 @@
 """Reports: render a Scorecard (terminal table, JSON, Markdown, HTML, SARIF, ...).
 
-A format is a module with a function `render(card, **options) -> str`; `FORMATS` maps names to
-the module that provides it, imported only when asked for so start-up stays fast. `render()`
+A format is a module with a function `render(card, **options) -> str`, registered in
+`truecard.registry` (group `truecard.formats`, so an installed package can add one); `FORMATS`
+maps names to where each lives, and a format is imported only when asked for so start-up stays
+fast. `render()`
 makes every report *portable*: local sources named relatively, never by the scanning
 machine's absolute path (`truecard.reports.portable`).
 
@@ -12,23 +14,33 @@ machine's absolute path (`truecard.reports.portable`).
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+import inspect
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from truecard.models import Scorecard
 
-FORMATS: dict[str, str] = {
-    "table": "truecard.reports.table",
-    "json": "truecard.reports.json_report",
-    "markdown": "truecard.reports.markdown",
-    "sarif": "truecard.reports.sarif",
-    "html": "truecard.reports.html_report",
-    "cyclonedx": "truecard.reports.cyclonedx_report",
-    "spdx3": "truecard.reports.spdx3",
-    "badge": "truecard.reports.badge",
-    "shields": "truecard.reports.shields",
-}
+
+class _Formats(Mapping[str, str]):
+    """Format name -> where it lives, read from the registry each time (a package installed
+    after start-up, or in a test, is seen)."""
+
+    def _all(self) -> dict[str, str]:
+        from truecard.registry import plugins
+
+        return {n: p.target for n, p in plugins("formats").items()}
+
+    def __getitem__(self, name: str) -> str:
+        return self._all()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+FORMATS: Mapping[str, str] = _Formats()
 
 
 class UnknownFormat(ValueError):
@@ -37,9 +49,13 @@ class UnknownFormat(ValueError):
 
 def renderer(fmt: str) -> Callable[..., Any]:
     """The `render` function of format `fmt` (raises `KeyError` for an unknown name)."""
-    if fmt not in FORMATS:
+    from truecard.registry import load, plugins
+
+    found = plugins("formats")
+    if fmt not in found:
         raise KeyError(fmt)
-    return importlib.import_module(FORMATS[fmt]).render  # type: ignore[no-any-return]
+    obj = load(found[fmt])
+    return obj if callable(obj) and not inspect.ismodule(obj) else obj.render  # type: ignore[no-any-return]
 
 
 def render(card: Scorecard, fmt: str = "markdown", **options: Any) -> str:
@@ -51,8 +67,6 @@ def render(card: Scorecard, fmt: str = "markdown", **options: Any) -> str:
     """
     if fmt not in FORMATS:
         raise UnknownFormat(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    import inspect
-
     from truecard.reports.portable import portable, portable_text
 
     fn = renderer(fmt)

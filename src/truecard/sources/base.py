@@ -13,12 +13,9 @@ import hashlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from truecard.models import Problem, SourceInfo
-
-if TYPE_CHECKING:
-    from truecard.evidence.inventory import Inventory
 
 # Files larger than this are never hashed or read whole by a scan; they are identified by
 # their headers. 64 MiB keeps a scan of an ordinary snapshot well under a second.
@@ -49,7 +46,6 @@ class FileEntry:
     path: str  # POSIX path relative to the tree root
     size: int
     sha256: str | None = None  # known without reading (e.g. the Hub's LFS metadata)
-    is_dir_marker: bool = False
 
 
 @dataclass
@@ -59,7 +55,7 @@ class Tree(ABC):
     info: SourceInfo
     problems: list[Problem] = field(default_factory=list)
     # False for a source that is not a tree of artifacts (a published record): the collector
-    # then skips file collection and only calls `contribute()`.
+    # then skips file collection (`truecard.records` turns the record into claims).
     lists_files: ClassVar[bool] = True
 
     _listing: list[FileEntry] | None = field(default=None, init=False, repr=False)
@@ -121,13 +117,12 @@ class Tree(ABC):
         except OSError:
             return None, None  # unreadable: the collector that reads it reports the problem
 
-    def contribute(self, inv: Inventory) -> None:  # noqa: B027 - optional hook
-        """Add facts that come from the source itself rather than from its files.
-
-        The collector calls it once per source after reading the files. Sources of published
-        self-reports (`mot:`, `osai:`) use it to add their records and claims (always marked
-        `claimed`); sources of files leave it empty. Criteria never see which source spoke.
-        """
+    def unread_parameter_counts(self) -> tuple[dict[str, int], frozenset[str]] | None:
+        """Parameter counts by dtype the source states for all its weights, and the weight
+        files whose headers were not read, or None. A Hub model's metadata counts every
+        safetensors file; the collector shares what the read headers do not account for
+        among the unread shards (`truecard.evidence.collect`). The source only states facts."""
+        return None
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release anything the tree holds (temporary clones, sessions)."""

@@ -463,12 +463,6 @@ def _resolve_ref(
 
 def probe_git(spec: str) -> str | None:
     """The commit a git source would be scanned at, by one `ls-remote` (batch re-scans)."""
-    if spec.startswith(("https://", "http://")):
-        from truecard.sources import hub
-
-        host = (urlsplit(spec).hostname or "").lower()
-        if host in hub.HUB_HOSTS or host == (urlsplit(hub.endpoint_from_env()).hostname or "").lower():
-            return hub.probe_hub(spec)
     try:
         g = parse_git_spec(spec)
         if g.ref and is_sha(g.ref.lower()):
@@ -541,12 +535,6 @@ def open_git(
     **_: Any,
 ) -> Tree:
     """A remote git repository at a ref (default: its default branch)."""
-    if spec.startswith(("https://", "http://")):
-        host = (urlsplit(spec).hostname or "").lower()
-        from truecard.sources import hub
-
-        if host in hub.HUB_HOSTS or host == (urlsplit(hub.endpoint_from_env()).hostname or "").lower():
-            return hub.open_hub(spec, offline=offline, cache_dir=cache_dir, timeout=timeout, **_)
     g = parse_git_spec(spec)
     label = g.source_id + (f"@{g.ref}" if g.ref else "")
     gitdir = _cache_dir_for(g, Path(cache_dir) if cache_dir else None)
@@ -637,8 +625,8 @@ def register_openers() -> None:
 
     for p in PREFIXES:
         resolve.register(p, open_git)
-        if hasattr(resolve, "register_probe"):
-            resolve.register_probe(p, probe_git)
+        resolve.register_probe(p, probe_git)
+    resolve.register_local_ref(open_local_ref)
 
 
 register_openers()

@@ -71,6 +71,18 @@ class RepoRef:
         return f"hub/{self.repo_type}s"
 
 
+def is_hub_host(host: str) -> bool:
+    """Whether a host name is the Hub's: huggingface.co and its aliases, or $HF_ENDPOINT's host.
+    The one place that decides it (the git source never needs to know)."""
+    host = host.lower()
+    return host in HUB_HOSTS or host == (urlsplit(endpoint_from_env()).hostname or "").lower()
+
+
+def is_hub_url(spec: str) -> bool:
+    """An http(s) URL on a Hub host (a Hub at a private $HF_ENDPOINT included)."""
+    return spec.startswith(("https://", "http://")) and is_hub_host(urlsplit(spec).hostname or "")
+
+
 def parse_hub_spec(spec: str) -> RepoRef:
     """`hf:ORG/NAME[@REV]`, `hf:datasets/ORG/NAME`, or a Hub web URL (tree/blob/resolve/REV)."""
     s = spec.strip()
@@ -80,9 +92,7 @@ def parse_hub_spec(spec: str) -> RepoRef:
         rest, is_url = s[3:], False
     else:
         u = urlsplit(s if "://" in s else "https://" + s)
-        host = (u.hostname or "").lower()
-        endpoint_host = (urlsplit(endpoint_from_env()).hostname or "").lower()
-        if host not in HUB_HOSTS and host != endpoint_host:
+        if not is_hub_host(u.hostname or ""):
             raise SourceError(f"{spec}: not a Hugging Face Hub address")
         rest, is_url = u.path, True
     rest = rest.strip("/")
@@ -535,34 +545,13 @@ class HubTree(Tree):
             counts[str(t.get("dtype"))] = counts.get(str(t.get("dtype")), 0) + numel
         return bool(counts) and all(d in hub and c <= hub[d] for d, c in counts.items())
 
-    def contribute(self, inv: Any) -> None:
-        """Shards whose headers were not read get the Hub's parameter counts.
-
-        The Hub counts parameters over every safetensors file; what the read headers do not
-        account for is shared among the unread shards by size, each marked with where its
-        figure comes from. The weights' total then equals the Hub's, as a full read gives.
-        """
+    def unread_parameter_counts(self) -> tuple[dict[str, int], frozenset[str]] | None:
+        """The Hub's safetensors counts and the shards whose headers were not read (see
+        `Tree.unread_parameter_counts`); None when every header was read."""
         hub = self._hub_counts()
         if hub is None or not self._skipped:
-            return
-        mine = [w for w in inv.weights if w.evidence.source == self.info.id and w.format == "safetensors"]
-        unread = [w for w in mine if w.path in self._skipped and w.parameters is None and w.error is None]
-        if not unread:
-            return
-        read = sum(w.parameters or 0 for w in mine if w not in unread)
-        left = sum(hub.values()) - read
-        if left <= 0:
-            return
-        size = sum(w.size for w in unread) or 1
-        dtypes = sorted(hub, key=lambda d: -hub[d])
-        given = 0
-        for i, w in enumerate(unread):
-            share = left - given if i == len(unread) - 1 else left * w.size // size
-            given += share
-            w.parameters = share
-            w.dtypes = list(dtypes)
-            w.metadata["parameters_from"] = "the Hub's safetensors metadata, shared among unread shards by size"
-            w.evidence.summary += f"; {share:,} parameters by the Hub's counts (shared by size)"
+            return None
+        return dict(hub), frozenset(self._skipped)
 
     def _header_estimates(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -910,8 +899,8 @@ def register_openers() -> None:
 
     for p in PREFIXES:
         resolve.register(p, open_hub)
-        if hasattr(resolve, "register_probe"):
-            resolve.register_probe(p, probe_hub)
+        resolve.register_probe(p, probe_hub)
+    resolve.register_matcher(is_hub_url, open_hub, probe_hub)
     for p in ("arxiv:", "https://arxiv.org/", "http://arxiv.org/"):
         resolve.register(p, open_paper)
 

@@ -15,7 +15,10 @@ from truecard.sources.base import SourceError, Tree
 from truecard.sources.local import LocalTree
 
 Opener = Callable[..., Tree]
+Prober = Callable[[str], "str | None"]
 OPENERS: dict[str, Opener] = {}
+PROBERS: dict[str, Prober] = {}
+MATCHING_PROBERS: list[tuple[Callable[[str], bool], Prober]] = []
 _plugins_loaded = False
 
 
@@ -23,12 +26,37 @@ def register(prefix: str, opener: Opener) -> None:
     OPENERS[prefix] = opener
 
 
-PLUGINS = ("truecard.sources.hub", "truecard.sources.git", "truecard.sources.records")
+# (matches, opener): sources recognised by more than a prefix (a Hub at $HF_ENDPOINT's host),
+# asked before the prefixes, so no other source module needs to know about them
+MATCHERS: list[tuple[Callable[[str], bool], Opener]] = []
+# opens `./clone@REF` (registered by the git source)
+LOCAL_REF: list[Callable[..., Tree]] = []
+
+
+def register_matcher(matches: Callable[[str], bool], opener: Opener, prober: Prober | None = None) -> None:
+    """Route every source string `matches` accepts to `opener` (and `prober`)."""
+    MATCHERS.append((matches, opener))
+    if prober is not None:
+        MATCHING_PROBERS.append((matches, prober))
+
+
+def register_local_ref(opener: Callable[..., Tree]) -> None:
+    LOCAL_REF[:] = [opener]
+
+
+def plugin_modules() -> tuple[str, ...]:
+    """The source modules to import: truecard's and installed packages' (group
+    `truecard.sources` in `truecard.registry`); each registers its prefixes when imported."""
+    from truecard.registry import plugins
+
+    return tuple(p.target.partition(":")[0] for p in plugins("sources").values())
+
+
 # why a source module could not be loaded (a missing optional package), for the error message
 PLUGIN_ERRORS: dict[str, str] = {}
 
 
-def _load_plugins(modules: tuple[str, ...] = PLUGINS) -> None:
+def _load_plugins(modules: tuple[str, ...] | None = None) -> None:
     """Import the source modules, each registering its prefixes.
 
     Only a missing *third-party* package is tolerated (that source is then unavailable, and
@@ -38,8 +66,9 @@ def _load_plugins(modules: tuple[str, ...] = PLUGINS) -> None:
     import importlib
 
     global _plugins_loaded
-    _plugins_loaded = True
-    for mod in modules:
+    if modules is None:  # a test loading one module must not stop the rest from loading
+        _plugins_loaded = True
+    for mod in plugin_modules() if modules is None else modules:
         try:
             importlib.import_module(mod)
         except ModuleNotFoundError as exc:
@@ -58,15 +87,16 @@ def open_source(spec: str, **options: Any) -> Tree:
         return LocalTree.open(spec)
     if not _plugins_loaded:
         _load_plugins()
+    for matches, opener in MATCHERS:
+        if matches(spec):
+            return opener(spec, **options)
     for prefix, opener in sorted(OPENERS.items(), key=lambda kv: -len(kv[0])):
         if spec.startswith(prefix):
             return opener(spec, **options)
     # `./repo@REF`: a local clone at another ref (a path that itself holds "@" stays a path)
     path, at, ref = spec.rpartition("@")
-    if at and path and ref and not os.path.lexists(spec) and os.path.isdir(os.path.expanduser(path)):
-        from truecard.sources.git import open_local_ref
-
-        return open_local_ref(path, ref, **options)
+    if at and path and ref and LOCAL_REF and not os.path.lexists(spec) and os.path.isdir(os.path.expanduser(path)):
+        return LOCAL_REF[0](path, ref, **options)
     scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", spec)
     if scheme and len(scheme.group(1)) > 1 and not os.path.lexists(spec):
         unavailable = "; ".join(PLUGIN_ERRORS.values())
@@ -78,8 +108,6 @@ def open_source(spec: str, **options: Any) -> Tree:
     return LocalTree.open(spec)
 
 
-Prober = Callable[[str], "str | None"]
-PROBERS: dict[str, Prober] = {}
 
 
 def register_probe(prefix: str, prober: Prober) -> None:
@@ -95,6 +123,9 @@ def probe_revision(spec: str) -> str | None:
     """
     if not _plugins_loaded:
         _load_plugins()
+    for matches, prober in MATCHING_PROBERS:
+        if matches(spec):
+            return prober(spec)
     for prefix, prober in sorted(PROBERS.items(), key=lambda kv: -len(kv[0])):
         if spec.startswith(prefix):
             return prober(spec)

@@ -5,10 +5,11 @@
 - `osai:FILE`: a per-model record of the European Open Source AI Index (the YAML in
   `Language-Technology-Assessment/main-database`): each parameter open, partial or closed.
 
-A record is not a folder of artifacts, so its `Tree` lists no files (`lists_files = False`).
-Instead it contributes facts directly through the `Tree.contribute()` hook, which the evidence
-collector calls once per source: the parsed record (for the framework views that read records
-exactly, e.g. the MOF class of a MOT self-report) and TRUE claims, each marked
+A record is not a folder of artifacts, so its `Tree` lists no files (`lists_files = False`) and
+no source writes evidence: this package sits above the sources and the frameworks (it reads
+the MOF and OSAI specifications and maps a record to TRUE criteria, which is scoring), and the
+engine merges its output (`merge_records`): the parsed record (for the framework views that
+read records exactly, e.g. the MOF class of a MOT self-report) and TRUE claims, each marked
 `origin: claimed` and citing the record's file, line and SHA-256. Criteria never see where a
 claim came from; they only see claims, as with `truecard.yaml`.
 """
@@ -390,7 +391,7 @@ def osai_claims(rec: OsaiRecord) -> list[tuple[str, int, Evidence, str, str | No
 
 @dataclass
 class RecordTree(Tree):
-    """A published record as a source: no files, facts contributed through `contribute()`."""
+    """A published record as a source: no files; `merge_records` turns it into claims."""
 
     lists_files: ClassVar[bool] = False
     record: MotRecord | OsaiRecord | None = None
@@ -405,18 +406,27 @@ class RecordTree(Tree):
     def read_range(self, path: str, offset: int, length: int) -> bytes:
         raise FileNotFoundError(path)
 
-    def contribute(self, inv: Inventory) -> None:
-        from truecard.evidence.inventory import Claim
 
-        rec = self.record
+def merge_records(inv: Inventory) -> None:
+    """Add what the inventory's record sources say: the records and their TRUE claims.
+
+    Called by the engine right after evidence collection, before the claims file; a record's
+    warnings go first, where they stood when records were read during collection.
+    """
+    from truecard.evidence.inventory import Claim
+
+    warnings: list[str] = []
+    for tree in inv.trees:
+        rec = tree.record if isinstance(tree, RecordTree) else None
         if rec is None:
-            return
+            continue
         inv.records.append(rec)
         claims = mot_claims(rec) if isinstance(rec, MotRecord) else osai_claims(rec)
         for criterion, points, ev, note, url in claims:
             inv.claims.append(Claim(criterion=criterion, points=points, evidence_url=url, note=note, evidence=ev))
         if isinstance(rec, OsaiRecord):
-            inv.warnings.extend(rec.warnings)
+            warnings.extend(rec.warnings)
+    inv.warnings[:0] = warnings
 
 
 def _open(kind: str, spec: str) -> RecordTree:

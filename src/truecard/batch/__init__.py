@@ -1,0 +1,1 @@
+"""Batch scans: many models, a ledger, local or Ray workers."""

@@ -1,0 +1,189 @@
+"""One registry for every extension point: formats, sources, frameworks, commands, criteria.
+
+Why one: before it, each kind of extension had its own list (`FORMATS`, `OPENERS` plus a module
+list, `BUILTIN` plus an if/elif chain, `COMMAND_MODULES`, the criterion ids), and the CLI's help
+repeated them by hand. Here every kind is an entry-point group, and truecard's own plugins are
+declared the same way, in the `BUILTIN` table below (read by the same code as a third party's
+`[project.entry-points."truecard.formats"]`). Nothing is imported until it is used, so
+`truecard --version` and a plain folder scan import no format, no remote source, no command.
+
+| group                 | name                  | value                                              |
+|-----------------------|-----------------------|----------------------------------------------------|
+| `truecard.formats`    | the `--format` name   | a module with `render(card, **options) -> str`     |
+| `truecard.sources`    | a label               | a module that calls `truecard.sources.resolve.register(prefix, opener)` |
+| `truecard.frameworks` | the `--framework` name| `evaluate(inv, card) -> dict` (the view)           |
+| `truecard.commands`   | the command name      | `register(app: typer.Typer) -> None`               |
+| `truecard.criteria`   | the criterion id      | the criterion's module (see `truecard.criteria`)   |
+
+A third-party package adds, in its pyproject.toml:
+
+    [project.entry-points."truecard.formats"]
+    csv = "truecard_csv:renderer"          # or a module: "truecard_csv"
+
+A built-in plugin that fails to import raises its own error, naming its module (a bug in truecard
+must never read as "unknown format" or "unknown kind of source"); a third-party one that fails
+is a `PluginError` naming its distribution, or, where all of a group is loaded at once, is
+skipped with the reason kept in `broken()`, so one bad package cannot break every scan.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+Group = Literal["formats", "sources", "frameworks", "commands", "criteria"]
+GROUPS: tuple[Group, ...] = ("formats", "sources", "frameworks", "commands", "criteria")
+
+
+@dataclass(frozen=True)
+class Plugin:
+    """One extension: where it lives (`module` or `module:attr`) and what the help says of it."""
+
+    group: Group
+    name: str
+    target: str
+    distribution: str | None = None  # None for truecard's own
+    extra: str | None = None  # the truecard extra it needs, for the help text
+
+    @property
+    def builtin(self) -> bool:
+        return self.distribution is None
+
+
+class PluginError(ImportError):
+    """A plugin that cannot be loaded; the message names its module."""
+
+
+def _b(group: Group, name: str, target: str, extra: str | None = None) -> Plugin:
+    return Plugin(group, name, target, None, extra)
+
+
+# truecard's own plugins, in the order help and choices list them.
+BUILTIN: tuple[Plugin, ...] = (
+    _b("formats", "table", "truecard.reports.table"),
+    _b("formats", "json", "truecard.reports.json_report"),
+    _b("formats", "markdown", "truecard.reports.markdown"),
+    _b("formats", "sarif", "truecard.reports.sarif"),
+    _b("formats", "html", "truecard.reports.html_report"),
+    _b("formats", "cyclonedx", "truecard.reports.cyclonedx_report", extra="formats"),
+    _b("formats", "spdx3", "truecard.reports.spdx3", extra="formats"),
+    _b("formats", "badge", "truecard.reports.badge"),
+    _b("formats", "shields", "truecard.reports.shields"),
+    _b("sources", "hub", "truecard.sources.hub"),
+    _b("sources", "git", "truecard.sources.git"),
+    _b("sources", "records", "truecard.records"),
+    _b("frameworks", "true", "truecard.frameworks.true"),
+    _b("frameworks", "mof", "truecard.frameworks:mof_view"),
+    _b("frameworks", "osaid", "truecard.frameworks.osaid:evaluate"),
+    _b("frameworks", "osai", "truecard.frameworks.osai:evaluate"),
+    _b("commands", "batch", "truecard.commands.batch:register"),
+    _b("commands", "render", "truecard.commands.render:register"),
+    _b("commands", "licenses", "truecard.commands.licenses:register"),
+    _b("commands", "verify", "truecard.commands.verify:register"),
+    _b("commands", "serve", "truecard.commands.serve:register"),
+    _b("commands", "db", "truecard.commands.db:register"),
+    _b("commands", "token", "truecard.commands.token:register"),
+    _b("commands", "push", "truecard.commands.push:register"),
+    _b("commands", "export", "truecard.commands.export:register"),
+    _b("commands", "importing", "truecard.commands.importing:register"),
+)
+
+_broken: dict[tuple[Group, str], str] = {}
+
+
+@cache
+def _installed(group: Group) -> tuple[Plugin, ...]:
+    """Entry points other distributions declare for `truecard.GROUP` (read once per process)."""
+    from importlib.metadata import entry_points
+
+    out = []
+    for ep in entry_points(group=f"truecard.{group}"):
+        dist = getattr(getattr(ep, "dist", None), "name", None) or "?"
+        if dist == "truecard":  # our own, declared in BUILTIN already
+            continue
+        out.append(Plugin(group, ep.name, ep.value, dist))
+    return tuple(out)
+
+
+def plugins(group: Group) -> dict[str, Plugin]:
+    """Name -> plugin for one group: the built-ins first, then installed packages' in the order
+    found. A package cannot replace a built-in of the same name (that would silently change
+    what a scorecard means); its entry is ignored."""
+    out = {p.name: p for p in BUILTIN if p.group == group}
+    for p in _installed(group):
+        out.setdefault(p.name, p)
+    return out
+
+
+def names(group: Group) -> list[str]:
+    return list(plugins(group))
+
+
+def load(plugin: Plugin) -> Any:
+    """The object a plugin names (a module, or `module:attr`), imported now.
+
+    A built-in's failure propagates as it is (a syntax error or a missing truecard module names
+    its file; a missing optional package is an `ImportError` whose `name` the CLI turns into
+    "install the X extra"). A third-party plugin's failure is a `PluginError` naming the
+    distribution and module, so the user knows whose code broke.
+    """
+    module, _, attr = plugin.target.partition(":")
+    try:
+        obj: Any = importlib.import_module(module)
+        for part in attr.split(".") if attr else ():
+            obj = getattr(obj, part)
+    except Exception as exc:
+        if plugin.builtin:
+            raise
+        raise PluginError(
+            f"{plugin.group} plugin {plugin.name!r} from {plugin.distribution} ({plugin.target}) "
+            f"failed to load: {type(exc).__name__}: {exc}"
+        ) from exc
+    return obj
+
+
+def load_all(group: Group) -> list[tuple[Plugin, Any]]:
+    """Every plugin of a group, loaded; a third party's that fails is skipped (see `broken()`)."""
+    out = []
+    for p in plugins(group).values():
+        try:
+            out.append((p, load(p)))
+        except Exception as exc:
+            if p.builtin:
+                raise
+            _broken[(group, p.name)] = f"{p.name} ({p.distribution}): {exc}"
+    return out
+
+
+def broken(group: Group) -> list[str]:
+    """Why third-party plugins of a group could not be loaded, for error messages."""
+    return [why for (g, _), why in _broken.items() if g == group]
+
+
+def choices_text(group: Group) -> str:
+    """The group's names for help text, with the extra a run of them needs:
+    "table, json, ..., cyclonedx, spdx3 (these two need the formats extra), badge, shields"."""
+    parts: list[str] = []
+    items = list(plugins(group).values())
+    i = 0
+    while i < len(items):
+        extra = items[i].extra
+        j = i
+        while j + 1 < len(items) and extra and items[j + 1].extra == extra:
+            j += 1
+        run = ", ".join(p.name for p in items[i : j + 1])
+        if extra:
+            n = j - i + 1
+            count = {1: "this one needs", 2: "these two need", 3: "these three need"}.get(n, f"these {n} need")
+            run += f" ({count} the {extra} extra)"
+        parts.append(run)
+        i = j + 1
+    return ", ".join(parts)
+
+
+def reset() -> None:
+    """Forget what was read from installed distributions (tests that install a package)."""
+    _installed.cache_clear()
+    _broken.clear()
