@@ -43,7 +43,7 @@ if len(sys.argv) > 2 and sys.argv[1] == "--child":
         import truecard.evidence.gguf_header
         import truecard.evidence.weights
         import truecard.licenses.prose
-        import truecard.sources.records  # noqa: F401
+        import truecard.records  # noqa: F401
 
 import yaml
 from hypothesis import HealthCheck, given, settings
