@@ -3,7 +3,9 @@
 Everything stored comes through `validate_scorecard`: a pushed or imported scorecard must be a
 valid `truecard.models.Scorecard` whose arithmetic agrees with the TRUE specification (each
 dimension the sum of its criteria, the total the sum of the dimensions, the tier the one the
-total falls in), so nobody can store "30/30 Platinum" over fifteen zeros.
+total falls in), so nobody can store "30/30 Platinum" over fifteen zeros. Each scorecard is
+checked against the spec version it names (`spec.version`), so a new spec version never
+invalidates the evaluations stored under an older one.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from truecard.models import Scorecard
-from truecard.spec import load_spec
+from truecard.spec import UnknownSpecVersion, load_spec
 
 MODEL_ID_MAX = 200
 # HF-style ids: `name` or `org/name`; letters, digits, '.', '_', '-'.
@@ -37,13 +39,11 @@ _RESTRICTIVENESS = {
     "proprietary": 0, "non-commercial": 1, "restricted": 2, "open-content": 3,
     "open-data": 4, "osi-copyleft": 5, "osi-permissive": 6,
 }
-DIMENSIONS = ("transparent", "reproducible", "understandable", "executable")
 # Weights under one of these classes are open; any other class means the model is not open
 # source whatever its TRUE tier (the openness verdict shown beside the tier).
 OPEN_LICENSE_CLASSES = ("osi-permissive", "osi-copyleft", "open-data", "open-content")
 SCOPES = ("card-only", "card+code", "verified")
 MODALITIES = ("text", "code", "vision", "audio", "multimodal", "other")
-TIERS = ("Bronze", "Silver", "Gold", "Platinum")
 
 
 class InvalidEvaluation(ValueError):
@@ -88,7 +88,10 @@ def validate_scorecard(doc: Any) -> Scorecard:
         card = Scorecard.model_validate(doc)
     except ValidationError as exc:
         raise InvalidEvaluation(f"not a truecard scorecard: {_errors(exc)}") from None
-    spec = load_spec()
+    try:
+        spec = load_spec(card.spec.version)
+    except UnknownSpecVersion as exc:
+        raise InvalidEvaluation(str(exc)) from None
     if card.spec.name != spec.name:
         raise InvalidEvaluation(f"scorecard is for framework {card.spec.name!r}, not {spec.name!r}")
     want_dims = [d.id for d in spec.dimensions]
@@ -118,9 +121,9 @@ def validate_scorecard(doc: Any) -> Scorecard:
     if card.total_detected != detected:
         raise InvalidEvaluation(f"total_detected {card.total_detected} disagrees with the criteria ({detected})")
     if card.tier != spec.tier_for(total).name:
-        raise InvalidEvaluation(f"tier {card.tier!r} is wrong for {total}/30 ({spec.tier_for(total).name})")
+        raise InvalidEvaluation(f"tier {card.tier!r} is wrong for {total}/{spec.max} ({spec.tier_for(total).name})")
     if card.tier_detected != spec.tier_for(detected).name:
-        raise InvalidEvaluation(f"tier_detected {card.tier_detected!r} is wrong for {detected}/30")
+        raise InvalidEvaluation(f"tier_detected {card.tier_detected!r} is wrong for {detected}/{spec.max}")
     if not card.subject.name.strip():
         raise InvalidEvaluation("subject.name is empty")
     return card
@@ -240,7 +243,7 @@ def summary(card: Scorecard, doc: dict[str, Any]) -> dict[str, Any]:
         "total": card.total,
         "total_detected": card.total_detected,
         "tier": card.tier,
-        **{d: dims[d] for d in DIMENSIONS},
+        **dims,  # one column per dimension (truecard.store.orm)
         "license_class": weights_license_class(doc),
         **framework_summary(doc),
     }
