@@ -30,6 +30,7 @@ except ImportError:  # pragma: no cover - older typer on plain click
     from click import exceptions as click_exc  # type: ignore[no-redef]
 
 from truecard import __version__
+from truecard.spec import load_spec
 
 app = typer.Typer(
     name="truecard",
@@ -104,7 +105,7 @@ def scan(
     fmt: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "table",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
     fail_under: Annotated[
-        int | None, typer.Option("--fail-under", min=0, max=30, help="Exit 1 when the total is below N.")
+        int | None, typer.Option("--fail-under", min=0, max=load_spec().max, help="Exit 1 when the total is below N.")
     ] = None,
     claims: Annotated[
         Path | None, typer.Option("--claims", help="A claims file (YAML) to merge, marked 'claimed'.")

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -218,7 +219,7 @@ def _load(path: str) -> Spec:
         raise ValueError(f"{path}: a criterion id is listed twice")
     bands = spec.tier_bands
     if not bands or bands[0][1] != 0 or bands[-1][2] != spec.max or any(
-        a[2] + 1 != b[1] for a, b in zip(bands, bands[1:], strict=False)
+        a[2] + 1 != b[1] for a, b in pairwise(bands)
     ):
         raise ValueError(f"{path}: the tiers must cover 0..{spec.max} without gaps or overlaps")
     return spec
