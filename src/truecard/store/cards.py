@@ -249,18 +249,24 @@ def summary(card: Scorecard, doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def obj(doc: Any, key: str) -> dict[str, Any]:
+    """`doc[key]` when it is a JSON object, else an empty one (stored JSON is never trusted)."""
+    v = doc.get(key) if isinstance(doc, dict) else None
+    return v if isinstance(v, dict) else {}
+
+
 def framework_summary(doc: dict[str, Any]) -> dict[str, Any]:
     """The other frameworks' headline figures, the scope read, modality, base or fine-tune and
     the criteria's points, from a stored scorecard (also the 0002 migration's backfill)."""
-    fw = doc.get("frameworks") if isinstance(doc.get("frameworks"), dict) else {}
-    mof = fw.get("mof") if isinstance(fw.get("mof"), dict) else {}
-    osaid = fw.get("osaid") if isinstance(fw.get("osaid"), dict) else {}
-    osai = fw.get("osai") if isinstance(fw.get("osai"), dict) else {}
+    fw = obj(doc, "frameworks")
+    mof = obj(fw, "mof")
+    osaid = obj(fw, "osaid")
+    osai = obj(fw, "osai")
     mof_class = mof.get("class")
     score = osai.get("score_percent")
     if score is None and isinstance(osai.get("score"), (int, float)):
         score = float(osai["score"]) * 100
-    mc = doc.get("model_card") if isinstance(doc.get("model_card"), dict) else {}
+    mc = obj(doc, "model_card")
     return {
         "mof_class": int(mof_class) if isinstance(mof_class, int) and 0 <= mof_class <= 3 else None,
         "osaid_ready": bool(osaid["ready"]) if isinstance(osaid.get("ready"), bool) else None,
@@ -281,7 +287,7 @@ def scope_of(doc: dict[str, Any]) -> str:
     ver = doc.get("verification")
     if isinstance(ver, dict) and ver.get("status") == "passed":
         return "verified"
-    mc = doc.get("model_card") if isinstance(doc.get("model_card"), dict) else {}
+    mc = obj(doc, "model_card")
     card_files = {str(mc.get("card") or "README.md"), "README.md"}
     paths = {
         e.get("path") for d in doc.get("dimensions") or [] for c in d.get("criteria") or []

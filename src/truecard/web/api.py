@@ -38,7 +38,7 @@ SORT_KEYS = (
     "osai", "open", "scope", *_SPEC.criterion_ids,
 )
 SortKey = Literal[SORT_KEYS]  # type: ignore[valid-type]
-TierName = Literal[_SPEC.tier_names]  # type: ignore[valid-type]
+TierName = Literal[_SPEC.tier_names]  # type: ignore[valid-type,name-defined]
 YesNo = Literal["yes", "no"]
 
 
@@ -400,7 +400,8 @@ def compare(m: list[str] = Query(..., min_length=2, max_length=4, description="M
 
 def compare_data(s: Session, models: list[Any]) -> dict[str, Any]:
     ids = load_spec().criterion_ids
-    out_models, crit_rows = [], {cid: [] for cid in ids}  # type: dict[str, list[Any]]
+    out_models: list[dict[str, Any]] = []
+    crit_rows: dict[str, list[Any]] = {cid: [] for cid in ids}
     for m in models:
         ev = repo.get_evaluation(s, m)
         doc = repo.scorecard_doc(ev) if ev else {"dimensions": []}

@@ -117,7 +117,7 @@ def parse_query(request: Request, default_per_page: int = 50) -> tuple[repo.Lead
     """The leaderboard query from the address (bad values dropped with a notice) and the
     parameters to keep in links (defaults left out)."""
     p = request.query_params
-    raw = {k: (p.get(k) or None) for k in FILTER_KEYS}
+    raw: dict[str, Any] = {k: (p.get(k) or None) for k in FILTER_KEYS}
     raw["min_score"] = _int(p.get("min_score"))
     query = repo.LeaderboardQuery(
         p.get("sort") or "total", p.get("dir") or "desc", raw["tier"], raw["org"], raw["license"],

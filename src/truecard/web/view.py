@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from truecard.spec import Spec, UnknownSpecVersion, load_spec
-from truecard.store.cards import openness_verdict
+from truecard.store.cards import obj, openness_verdict
 from truecard.store.orm import AuditEntry, Claim, Evaluation, Model
 from truecard.web.links import evidence_link
 
@@ -37,7 +37,7 @@ def frameworks_summary(m: Any) -> dict[str, Any]:
 def spec_of(doc: dict[str, Any]) -> Spec:
     """The spec a stored scorecard names (the current one if it names none we know: the store
     refuses such scorecards, so that is only a scorecard stored by a spec since unregistered)."""
-    ref = doc.get("spec") if isinstance(doc.get("spec"), dict) else {}
+    ref = obj(doc, "spec")
     try:
         return load_spec(str(ref["version"])) if ref.get("version") else load_spec()
     except UnknownSpecVersion:
@@ -140,7 +140,7 @@ def audit_view(a: AuditEntry) -> dict[str, Any]:
 
 
 def sources_by_id(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {s.get("id"): s for s in doc.get("subject", {}).get("sources", []) if isinstance(s, dict)}
+    return {str(s.get("id")): s for s in obj(doc, "subject").get("sources") or [] if isinstance(s, dict)}
 
 
 def dimensions_view(doc: dict[str, Any], claims: list[Claim] | None = None) -> list[dict[str, Any]]:
@@ -181,7 +181,7 @@ def history_points(evs: list[Evaluation]) -> list[dict[str, Any]]:
 
 def framework_views(doc: dict[str, Any]) -> dict[str, Any]:
     """The stored MOF, OSAID and OSAI views, shaped for the model page (links on evidence)."""
-    fw = doc.get("frameworks") if isinstance(doc.get("frameworks"), dict) else {}
+    fw = obj(doc, "frameworks")
     sources = sources_by_id(doc)
 
     def linked(items: Any) -> list[dict[str, Any]]:
@@ -193,7 +193,7 @@ def framework_views(doc: dict[str, Any]) -> dict[str, Any]:
         comps = [{**c, "evidence": linked(c.get("evidence"))} for c in mof.get("components") or []
                  if isinstance(c, dict)]
         out["mof"] = {**mof, "components": sorted(comps, key=lambda c: (-int(c.get("class") or 0), c.get("id", 0))),
-                      "short": MOF_LABELS.get(mof.get("class"), "?")}
+                      "short": _mof_label(mof.get("class"))}
     osaid = fw.get("osaid")
     if isinstance(osaid, dict):
         out["osaid"] = {**osaid, "elements": [{**e, "evidence": linked(e.get("evidence"))}
@@ -202,3 +202,7 @@ def framework_views(doc: dict[str, Any]) -> dict[str, Any]:
     if isinstance(osai, dict):
         out["osai"] = osai
     return out
+
+
+def _mof_label(cls: Any) -> str:
+    return MOF_LABELS.get(cls, "?") if isinstance(cls, int) else "?"
