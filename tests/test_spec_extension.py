@@ -64,7 +64,11 @@ def old_doc() -> dict[str, Any]:
 
 
 @pytest.fixture
-def spec16(old_doc: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+def spec16(old_doc: dict[str, Any], client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The 16-criterion spec, current for the test. The app is built first: the API's OpenAPI
+    schema (sort keys, tier names, ranges) is fixed when truecard.web.api is imported, from the
+    spec current then (a server started with TRUECARD_SPEC set has it from the start); the
+    pages, the store and the badges read the current spec on every request."""
     path = extended_spec(tmp_path)
     monkeypatch.syspath_prepend(str(tmp_path / "mods"))
     with true_spec.use_spec(path) as s:
@@ -73,7 +77,7 @@ def spec16(old_doc: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_a_16th_criterion_flows_from_the_spec_file_to_every_output(
-    old_doc: dict[str, Any], spec16: Any, store: Any, client: Any, tmp_path: Path
+    old_doc: dict[str, Any], store: Any, client: Any, spec16: Any, tmp_path: Path
 ) -> None:
     import truecard
 

@@ -225,9 +225,11 @@ def _load(path: str) -> Spec:
     return spec
 
 
-def _raw_spec(path: str) -> dict[str, Any]:
+def _raw_spec(path: str | None = None) -> dict[str, Any]:
+    """One spec file as the dict the models validate (default: the first shipped version)."""
     from truecard._compiled import yaml_load
 
+    path = path or str(SPEC_DIR / SPEC_FILE)
     raw: dict[str, Any] = yaml_load(Path(path).read_text("utf-8"))
     raw["version"] = str(raw.get("version", ""))
     for dim in raw["dimensions"]:

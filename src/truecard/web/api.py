@@ -32,7 +32,7 @@ LicenseClass = Literal[
 ]
 # The API's schema is built once, from the spec current when the app module is imported (the
 # OpenAPI document is static); the pages read the spec on every request.
-_SPEC = load_spec()
+_SPEC = load_spec()  # a server started with TRUECARD_SPEC set has that spec here
 SORT_KEYS = (
     "total", "detected", "tier", "name", *_SPEC.dimension_ids, "license", "org", "scanned", "mof", "osaid",
     "osai", "open", "scope", *_SPEC.criterion_ids,
