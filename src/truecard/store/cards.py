@@ -28,6 +28,9 @@ MODEL_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9._-]+)?$")
 # Last path segments the web routes use after a model id (/models/ORG/NAME/diff ...).
 RESERVED_SEGMENTS = {"claims", "claim", "diff", "evaluations", "audit", "history", "badge", "download"}
 SCORECARD_MAX_BYTES = 5_000_000
+# Width of the `points` column (one digit per criterion; truecard.store.orm): criteria past it are
+# stored and shown everywhere but the matrix view and its criterion sort, until it is widened.
+POINTS_WIDTH = 15
 
 LICENSE_CLASSES = (
     "osi-permissive", "osi-copyleft", "open-data", "open-content",
@@ -277,7 +280,7 @@ def framework_summary(doc: dict[str, Any]) -> dict[str, Any]:
         "points": "".join(
             str(min(9, max(0, int(c.get("points", 0)))))
             for d in doc.get("dimensions") or [] for c in d.get("criteria") or []
-        )[:15],
+        )[:POINTS_WIDTH],
     }
 
 

@@ -202,7 +202,7 @@ def leaderboard(request: Request) -> HTMLResponse:
 
 @router.get("/matrix", response_class=HTMLResponse)
 def matrix(request: Request) -> HTMLResponse:
-    """Models by the 15 criteria (the European Open Source AI Index's main view, for TRUE)."""
+    """Models by the spec's criteria (the European Open Source AI Index's main view, for TRUE)."""
     query, shown = parse_query(request)
     spec = load_spec()
     columns = [("name", "Model", "Model id"), ("total", "Total", "TRUE total, tier and openness verdict")]
