@@ -230,12 +230,18 @@ class Integrity(BaseModel):
         return [f for f in self.facts if f.name == name]
 
 
+def _spec_max() -> int:
+    from truecard.spec import load_spec
+
+    return load_spec().max
+
+
 class Scorecard(BaseModel):
     truecard_version: str
     spec: SpecRef
     subject: Subject
     total: int
-    max: int = 30
+    max: int = Field(default_factory=lambda: _spec_max(), description="The maximum total of the spec named.")
     tier: str
     total_detected: int = Field(description="Total from detected evidence alone, claims excluded.")
     tier_detected: str

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from truecard.commands._common import fail, missing_extra, nothing_to_score, write_output
+from truecard.spec import load_spec
 
 
 def format_help() -> str:
@@ -40,7 +41,7 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[str, typer.Option("--format", "-f", help=format_help())] = "table",
         output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
         fail_under: Annotated[
-            int | None, typer.Option("--fail-under", min=0, max=30, help="Exit 1 when the total is below N.")
+            int | None, typer.Option("--fail-under", min=0, max=load_spec().max, help="Exit 1 when the total is below N.")
         ] = None,
         claims: Annotated[
             Path | None, typer.Option("--claims", help="A claims file (YAML) to merge, marked 'claimed'.")

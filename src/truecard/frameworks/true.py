@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from truecard.criteria import registry
-from truecard.criteria.base import Assessment, dedupe
+import importlib
+
+from truecard.criteria.base import Assessment, CriterionModule, dedupe
 from truecard.evidence.inventory import Inventory
 from truecard.models import CriterionResult, DimensionResult, Origin, Status
-from truecard.spec import load_spec
+from truecard.spec import CriterionSpec, load_spec
+
+
+def criterion_module(cspec: CriterionSpec) -> CriterionModule:
+    """The code of one criterion: the module its spec entry names (by default
+    `truecard.criteria.<id>`), so a criterion added to a spec file needs no list edited."""
+    mod = importlib.import_module(cspec.module)
+    if getattr(mod, "ID", None) != cspec.id:
+        raise ValueError(f"criterion module {cspec.module} has ID {getattr(mod, 'ID', None)!r}, not {cspec.id!r}")
+    return mod  # type: ignore[return-value]
 
 
 def _status_for(points: int) -> Status:
@@ -20,12 +30,11 @@ def evaluate_criteria(inv: Inventory, *, use_claims: bool = True) -> list[Dimens
     never above 2) and are then marked `basis: claimed`, their evidence `origin: claimed`.
     """
     spec = load_spec()
-    mods = registry()
     dims: list[DimensionResult] = []
     for dspec in spec.dimensions:
         results: list[CriterionResult] = []
         for cspec in dspec.criteria:
-            mod = mods[cspec.id]
+            mod = criterion_module(cspec)
             a: Assessment = mod.evaluate(inv)
             points, status, rationale = a.points, a.status, a.rationale
             evidence = dedupe(a.evidence)
@@ -39,7 +48,7 @@ def evaluate_criteria(inv: Inventory, *, use_claims: bool = True) -> list[Dimens
                     status = _status_for(points)
                     basis = Origin.CLAIMED
                     rationale = (
-                        f"claimed ({best.points}/2, unverified): {best.note or best.evidence_url}; "
+                        f"claimed ({best.points}/{cspec.max}, unverified): {best.note or best.evidence_url}; "
                         f"detected: {a.rationale}"
                     )
             remediation = None

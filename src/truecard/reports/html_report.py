@@ -207,7 +207,7 @@ def page_body(card: Scorecard, *, show_true: bool = True) -> str:
                 lic, basis, loc = f.get("license_id") or f.get("name"), f.get("basis"), f.get("where") or ""
             else:  # scorecards from before per-artifact licences: raw findings by scope
                 ev = f.get("evidence") or {}
-                what, lic, basis = f.get("scope"), f.get("license_id") or f.get("raw"), f.get("how")
+                what, lic, basis = str(f.get("scope")), f.get("license_id") or f.get("raw"), f.get("how")
                 loc = ev.get("path") or ev.get("url") or ev.get("field") or ""
             parts.append(f"<tr><td>{_e(what)}</td><td>{_e(lic)}</td><td>{_e(f.get('class'))}</td>"
                          f"<td>{_e(basis)}</td><td><code>{_e(loc)}</code></td></tr>")

@@ -241,8 +241,8 @@ def build(card: Scorecard) -> dict[str, Any]:
     rel = b.relate(pkg, "hasDeclaredLicense", [b.license(declared) if declared else NO_ASSERTION])
     if declared_f:
         b.annotate(rel, "hasDeclaredLicense", declared_f.get("evidence"), declared or "")
-    rel = b.relate(pkg, "hasConcludedLicense",
-                   [b.license(concluded or declared) if concluded or declared else NO_ASSERTION],
+    either = concluded or declared
+    rel = b.relate(pkg, "hasConcludedLicense", [b.license(either) if either else NO_ASSERTION],
                    f"truecard: {w.get('class', 'unknown')}, {w.get('basis', '')}".strip(", "))
     governing = _finding_for(w, concluded) if concluded else None
     b.annotate(rel, "hasConcludedLicense" + (" (differs from the declared licence)" if concluded != declared else ""),
@@ -268,8 +268,8 @@ def build(card: Scorecard) -> dict[str, Any]:
     if ds_row and datasets:
         dec, dec_f, con = _declared_and_concluded(ds_row)
         for d in datasets if dec else []:
-            rel = b.relate(d, "hasDeclaredLicense", [b.license(dec)])
-            b.annotate(rel, "hasDeclaredLicense", (dec_f or {}).get("evidence"), dec)
+            rel = b.relate(d, "hasDeclaredLicense", [b.license(str(dec))])
+            b.annotate(rel, "hasDeclaredLicense", (dec_f or {}).get("evidence"), str(dec))
 
     # the scorecard and the integrity checks, on the package
     score = "; ".join(f"{c.id} {c.points}/{c.max}" for c in card.criteria)
@@ -309,8 +309,8 @@ def integrity_lines(card: Scorecard) -> list[str]:
     for s in integ.serialization:
         if s.verdict not in ("code-free", "safe"):
             out.append(f"{s.path}: {s.verdict}: {s.message}")
-    for s in integ.signatures:
-        out.append(f"signature {s.path}: {s.verdict}: {s.message}")
+    for sig in integ.signatures:
+        out.append(f"signature {sig.path}: {sig.verdict}: {sig.message}")
     for d in integ.declared:
         out.append(f"shipped {d.format} BOM {d.path} declares licences {', '.join(d.licenses) or 'none'}")
     return out

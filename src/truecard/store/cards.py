@@ -3,7 +3,9 @@
 Everything stored comes through `validate_scorecard`: a pushed or imported scorecard must be a
 valid `truecard.models.Scorecard` whose arithmetic agrees with the TRUE specification (each
 dimension the sum of its criteria, the total the sum of the dimensions, the tier the one the
-total falls in), so nobody can store "30/30 Platinum" over fifteen zeros.
+total falls in), so nobody can store "30/30 Platinum" over fifteen zeros. Each scorecard is
+checked against the spec version it names (`spec.version`), so a new spec version never
+invalidates the evaluations stored under an older one.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from truecard.models import Scorecard
-from truecard.spec import load_spec
+from truecard.spec import UnknownSpecVersion, load_spec
 
 MODEL_ID_MAX = 200
 # HF-style ids: `name` or `org/name`; letters, digits, '.', '_', '-'.
@@ -26,6 +28,9 @@ MODEL_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9._-]+)?$")
 # Last path segments the web routes use after a model id (/models/ORG/NAME/diff ...).
 RESERVED_SEGMENTS = {"claims", "claim", "diff", "evaluations", "audit", "history", "badge", "download"}
 SCORECARD_MAX_BYTES = 5_000_000
+# Width of the `points` column (one digit per criterion; truecard.store.orm): criteria past it are
+# stored and shown everywhere but the matrix view and its criterion sort, until it is widened.
+POINTS_WIDTH = 15
 
 LICENSE_CLASSES = (
     "osi-permissive", "osi-copyleft", "open-data", "open-content",
@@ -37,13 +42,11 @@ _RESTRICTIVENESS = {
     "proprietary": 0, "non-commercial": 1, "restricted": 2, "open-content": 3,
     "open-data": 4, "osi-copyleft": 5, "osi-permissive": 6,
 }
-DIMENSIONS = ("transparent", "reproducible", "understandable", "executable")
 # Weights under one of these classes are open; any other class means the model is not open
 # source whatever its TRUE tier (the openness verdict shown beside the tier).
 OPEN_LICENSE_CLASSES = ("osi-permissive", "osi-copyleft", "open-data", "open-content")
 SCOPES = ("card-only", "card+code", "verified")
 MODALITIES = ("text", "code", "vision", "audio", "multimodal", "other")
-TIERS = ("Bronze", "Silver", "Gold", "Platinum")
 
 
 class InvalidEvaluation(ValueError):
@@ -88,7 +91,10 @@ def validate_scorecard(doc: Any) -> Scorecard:
         card = Scorecard.model_validate(doc)
     except ValidationError as exc:
         raise InvalidEvaluation(f"not a truecard scorecard: {_errors(exc)}") from None
-    spec = load_spec()
+    try:
+        spec = load_spec(card.spec.version)
+    except UnknownSpecVersion as exc:
+        raise InvalidEvaluation(str(exc)) from None
     if card.spec.name != spec.name:
         raise InvalidEvaluation(f"scorecard is for framework {card.spec.name!r}, not {spec.name!r}")
     want_dims = [d.id for d in spec.dimensions]
@@ -118,9 +124,9 @@ def validate_scorecard(doc: Any) -> Scorecard:
     if card.total_detected != detected:
         raise InvalidEvaluation(f"total_detected {card.total_detected} disagrees with the criteria ({detected})")
     if card.tier != spec.tier_for(total).name:
-        raise InvalidEvaluation(f"tier {card.tier!r} is wrong for {total}/30 ({spec.tier_for(total).name})")
+        raise InvalidEvaluation(f"tier {card.tier!r} is wrong for {total}/{spec.max} ({spec.tier_for(total).name})")
     if card.tier_detected != spec.tier_for(detected).name:
-        raise InvalidEvaluation(f"tier_detected {card.tier_detected!r} is wrong for {detected}/30")
+        raise InvalidEvaluation(f"tier_detected {card.tier_detected!r} is wrong for {detected}/{spec.max}")
     if not card.subject.name.strip():
         raise InvalidEvaluation("subject.name is empty")
     return card
@@ -240,24 +246,30 @@ def summary(card: Scorecard, doc: dict[str, Any]) -> dict[str, Any]:
         "total": card.total,
         "total_detected": card.total_detected,
         "tier": card.tier,
-        **{d: dims[d] for d in DIMENSIONS},
+        **dims,  # one column per dimension (truecard.store.orm)
         "license_class": weights_license_class(doc),
         **framework_summary(doc),
     }
 
 
+def obj(doc: Any, key: str) -> dict[str, Any]:
+    """`doc[key]` when it is a JSON object, else an empty one (stored JSON is never trusted)."""
+    v = doc.get(key) if isinstance(doc, dict) else None
+    return v if isinstance(v, dict) else {}
+
+
 def framework_summary(doc: dict[str, Any]) -> dict[str, Any]:
     """The other frameworks' headline figures, the scope read, modality, base or fine-tune and
     the criteria's points, from a stored scorecard (also the 0002 migration's backfill)."""
-    fw = doc.get("frameworks") if isinstance(doc.get("frameworks"), dict) else {}
-    mof = fw.get("mof") if isinstance(fw.get("mof"), dict) else {}
-    osaid = fw.get("osaid") if isinstance(fw.get("osaid"), dict) else {}
-    osai = fw.get("osai") if isinstance(fw.get("osai"), dict) else {}
+    fw = obj(doc, "frameworks")
+    mof = obj(fw, "mof")
+    osaid = obj(fw, "osaid")
+    osai = obj(fw, "osai")
     mof_class = mof.get("class")
     score = osai.get("score_percent")
     if score is None and isinstance(osai.get("score"), (int, float)):
         score = float(osai["score"]) * 100
-    mc = doc.get("model_card") if isinstance(doc.get("model_card"), dict) else {}
+    mc = obj(doc, "model_card")
     return {
         "mof_class": int(mof_class) if isinstance(mof_class, int) and 0 <= mof_class <= 3 else None,
         "osaid_ready": bool(osaid["ready"]) if isinstance(osaid.get("ready"), bool) else None,
@@ -268,7 +280,7 @@ def framework_summary(doc: dict[str, Any]) -> dict[str, Any]:
         "points": "".join(
             str(min(9, max(0, int(c.get("points", 0)))))
             for d in doc.get("dimensions") or [] for c in d.get("criteria") or []
-        )[:15],
+        )[:POINTS_WIDTH],
     }
 
 
@@ -278,7 +290,7 @@ def scope_of(doc: dict[str, Any]) -> str:
     ver = doc.get("verification")
     if isinstance(ver, dict) and ver.get("status") == "passed":
         return "verified"
-    mc = doc.get("model_card") if isinstance(doc.get("model_card"), dict) else {}
+    mc = obj(doc, "model_card")
     card_files = {str(mc.get("card") or "README.md"), "README.md"}
     paths = {
         e.get("path") for d in doc.get("dimensions") or [] for c in d.get("criteria") or []

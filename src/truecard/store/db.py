@@ -57,7 +57,7 @@ def _sqlite_engine(url: str, write: bool) -> Engine:
     u = make_url(url)
     memory = not u.database or u.database == ":memory:"
     if not memory:
-        Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+        Path(str(u.database)).parent.mkdir(parents=True, exist_ok=True)
     kwargs: dict[str, object] = {"connect_args": {"timeout": 30, "check_same_thread": False}}
     if memory:
         kwargs["poolclass"] = StaticPool

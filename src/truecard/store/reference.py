@@ -134,7 +134,7 @@ def to_scorecard(obj: Any) -> tuple[str, dict[str, Any]]:
     dims = []
     total = 0
     for dspec in spec.dimensions:
-        crits = []
+        crits: list[dict[str, Any]] = []
         for cspec in dspec.criteria:
             checked, ev = ticked[cspec.id]
             link = safe_http_url(ev)

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import case, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from truecard.spec import CRITERION_IDS
+from truecard.spec import load_spec
 from truecard.store import cards
 from truecard.store.orm import (
     ApiToken,
@@ -328,9 +328,16 @@ SORTS: dict[str, Any] = {
     "open": case((_OPEN, 1), else_=0),
     "scope": case((Model.scope == "verified", 2), (Model.scope == "card+code", 1), else_=0),
 }
-# the matrix view sorts by any criterion: its digit in `points`
-for _i, _cid in enumerate(CRITERION_IDS):
-    SORTS[_cid] = func.substr(Model.points, _i + 1, 1)
+
+
+def sort_column(key: str) -> Any:
+    """The column (or expression) a sort key orders by; a criterion id of the current spec sorts
+    by its digit in `points` (the matrix view). None for an unknown key."""
+    if key in SORTS:
+        return SORTS[key]
+    ids = load_spec().criterion_ids
+    return func.substr(Model.points, ids.index(key) + 1, 1) if key in ids else None
+
 PER_PAGE_MAX = 200
 MOF_FILTERS = {"1": "Class I", "2": "Class II", "3": "Class III", "0": "unclassified", "none": "not computed"}
 YES_NO = ("yes", "no")
@@ -358,13 +365,14 @@ class LeaderboardQuery:
     def normalised(self) -> LeaderboardQuery:
         """Clamp and correct every field (a bad value is dropped and noted, never an error page)."""
         p: list[str] = []
-        sort = self.sort if self.sort in SORTS else "total"
+        spec = load_spec()
+        sort = self.sort if sort_column(self.sort) is not None else "total"
         if sort != self.sort:
             p.append(f"unknown sort {self.sort!r}")
         direction = self.direction if self.direction in ("asc", "desc") else "desc"
         tier = None
         if self.tier:
-            tier = next((t for t in cards.TIERS if t.lower() == self.tier.strip().lower()), None)
+            tier = next((t for t in spec.tier_names if t.lower() == self.tier.strip().lower()), None)
             if tier is None:
                 p.append(f"unknown tier {self.tier!r}")
         lic = None
@@ -384,8 +392,8 @@ class LeaderboardQuery:
             return v
 
         min_score = self.min_score
-        if min_score is not None and not 0 <= min_score <= 30:
-            min_score = max(0, min(30, min_score))
+        if min_score is not None and not 0 <= min_score <= spec.max:
+            min_score = max(0, min(spec.max, min_score))
         q = (self.q or "").strip()[:100] or None
         org = (self.org or "").strip()[:100] or None
         per_page = max(1, min(PER_PAGE_MAX, self.per_page))
@@ -453,7 +461,7 @@ def conditions(q: LeaderboardQuery) -> list[Any]:
 
 
 def _order(q: LeaderboardQuery) -> list[Any]:
-    col: Any = SORTS[q.sort]
+    col: Any = sort_column(q.sort)
     desc = q.direction == "desc"
     if q.sort in ("total", "tier"):
         # ix_models_rank: total, detected total, then model id A-Z (Z-A when ascending)
@@ -462,7 +470,7 @@ def _order(q: LeaderboardQuery) -> list[Any]:
         return [Model.total.asc(), Model.total_detected.asc(), Model.sort_key.desc()]
     if q.sort == "name":
         return [Model.sort_key.desc() if desc else Model.sort_key.asc()]
-    if q.sort in ("mof", "osaid", "osai", "open", "scope") or q.sort in CRITERION_IDS:
+    if q.sort in ("mof", "osaid", "osai", "open", "scope") or q.sort in load_spec().criterion_ids:
         # computed orders: ties by total (best first when descending), then model id
         if desc:
             return [col.desc(), Model.total.desc(), Model.sort_key.asc()]
@@ -537,8 +545,9 @@ def add_claim(
         if user is None:
             raise Forbidden("sign in (or send a token) to add a claim")
         raise Forbidden(f"{user.name} does not maintain {model.model_id}")
-    if criterion not in CRITERION_IDS:
-        raise ValueError(f"unknown criterion {str(criterion)[:64]!r}; one of: {', '.join(CRITERION_IDS)}")
+    ids = load_spec().criterion_ids
+    if criterion not in ids:
+        raise ValueError(f"unknown criterion {str(criterion)[:64]!r}; one of: {', '.join(ids)}")
     url = check_evidence_url(evidence_url)
     text = check_note(note)
     name = author or (user.name if user else actor) or "unknown"

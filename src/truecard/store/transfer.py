@@ -208,7 +208,7 @@ def _apply(s: Session, obj: Any, actor: str, report: ImportReport) -> None:
         if model is None:
             raise ValueError(f"claim for unknown model {mid!r} (its evaluations must come first)")
         created = _parse_time(obj.get("created_at"))
-        author = obj.get("author") if isinstance(obj.get("author"), str) else "import"
+        author = str(obj["author"]) if isinstance(obj.get("author"), str) else "import"
         exists = s.scalar(
             select(Claim.id).where(
                 Claim.model_pk == model.id,
@@ -240,6 +240,8 @@ def _apply(s: Session, obj: Any, actor: str, report: ImportReport) -> None:
         raise ValueError("not a truecard export line, scorecard or reference-tool evaluation")
     if mid is not None and not isinstance(mid, str):
         raise ValueError("model_id must be a string")
+    if not isinstance(doc, dict):
+        raise cards.InvalidEvaluation("a scorecard must be a JSON object")
     res = repo.save_evaluation(
         s, doc, actor=actor, model_id=mid, stored_at=stored_at,
         stored_by=stored_by if isinstance(stored_by, str) else None, audit_action="evaluation.import",

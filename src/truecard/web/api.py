@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from truecard.spec import CRITERION_IDS
+from truecard.spec import load_spec
 from truecard.store import cards, repo
 from truecard.store.diff import diff_scorecards
 from truecard.store.validate import NOTE_MAX, URL_MAX
@@ -30,22 +30,22 @@ LicenseClass = Literal[
     "osi-permissive", "osi-copyleft", "open-data", "open-content", "restricted", "non-commercial",
     "proprietary", "none", "unknown",
 ]
+# The API's schema is built once, from the spec current when the app module is imported (the
+# OpenAPI document is static); the pages read the spec on every request.
+_SPEC = load_spec()  # a server started with TRUECARD_SPEC set has that spec here
 SORT_KEYS = (
-    "total", "detected", "tier", "name", "transparent", "reproducible", "understandable",
-    "executable", "license", "org", "scanned", "mof", "osaid", "osai", "open", "scope", *CRITERION_IDS,
+    "total", "detected", "tier", "name", *_SPEC.dimension_ids, "license", "org", "scanned", "mof", "osaid",
+    "osai", "open", "scope", *_SPEC.criterion_ids,
 )
 SortKey = Literal[SORT_KEYS]  # type: ignore[valid-type]
+TierName = Literal[_SPEC.tier_names]  # type: ignore[valid-type,name-defined]
 YesNo = Literal["yes", "no"]
 
 
 # ------------------------------------------------------------------------------------ schemas
 
 
-class Dimensions(BaseModel):
-    transparent: int
-    reproducible: int
-    understandable: int
-    executable: int
+Dimensions = dict[str, int]  # dimension id -> score, in the spec's order
 
 
 class Openness(BaseModel):
@@ -72,9 +72,9 @@ class ModelSummary(BaseModel):
     model_id: str = Field(examples=["EleutherAI/pythia-1b"])
     name: str
     organisation: str | None
-    total: int = Field(description="TRUE total (0-30), claims in the scorecard included")
+    total: int = Field(description=f"TRUE total (0-{_SPEC.max}), claims in the scorecard included")
     total_detected: int = Field(description="Total from detected evidence alone")
-    max: int = 30
+    max: int = Field(description="The spec's maximum total")
     tier: str
     dimensions: Dimensions
     license_class: str = Field(description="Licence class of the weights (most restrictive found)")
@@ -83,7 +83,7 @@ class ModelSummary(BaseModel):
     scope: str = Field(description="What was read: card-only, card+code, verified (also run)")
     modality: str | None
     finetuned: bool | None = Field(description="The card names a base model")
-    criteria: dict[str, int | None] = Field(description="Points of each of the 15 criteria")
+    criteria: dict[str, int | None] = Field(description="Points of each criterion of the spec")
     last_scanned_at: str | None
     evaluations: int
     claims: int
@@ -129,7 +129,7 @@ class ClaimOut(BaseModel):
 class ClaimIn(BaseModel):
     # the schema says what the API accepts: one of the criterion ids, an http(s) URL
     criterion: str = Field(max_length=64, description="A TRUE criterion id", examples=["reproducible.replication"],
-                           json_schema_extra={"enum": list(CRITERION_IDS)})
+                           json_schema_extra={"enum": list(_SPEC.criterion_ids)})
     evidence_url: str = Field(min_length=8, max_length=URL_MAX, description="http(s) URL of the evidence",
                               json_schema_extra={"pattern": "^https?://"})
     note: str = Field(default="", max_length=NOTE_MAX)
@@ -293,10 +293,10 @@ def list_models(
     s: Session = Depends(read_session),
     sort: SortKey = "total",
     direction: Literal["asc", "desc"] = Query("desc", alias="dir"),
-    tier: Literal["Bronze", "Silver", "Gold", "Platinum"] | None = None,
+    tier: TierName | None = None,
     org: str | None = Query(None, max_length=100, description="Organisation (exact)"),
     license_class: LicenseClass | None = Query(None, alias="license", description="Weights licence class"),
-    min_score: int | None = Query(None, ge=0, le=30),
+    min_score: int | None = Query(None, ge=0, le=_SPEC.max),
     q: str | None = Query(None, max_length=100,
                           description="Words, in any order, each found in the model id, organisation or name"),
     mof: Literal["1", "2", "3", "0", "none"] | None = Query(
@@ -399,14 +399,16 @@ def compare(m: list[str] = Query(..., min_length=2, max_length=4, description="M
 
 
 def compare_data(s: Session, models: list[Any]) -> dict[str, Any]:
-    out_models, crit_rows = [], {cid: [] for cid in CRITERION_IDS}  # type: dict[str, list[Any]]
+    ids = load_spec().criterion_ids
+    out_models: list[dict[str, Any]] = []
+    crit_rows: dict[str, list[Any]] = {cid: [] for cid in ids}
     for m in models:
         ev = repo.get_evaluation(s, m)
         doc = repo.scorecard_doc(ev) if ev else {"dimensions": []}
         out_models.append({**view.model_summary(m), "evaluation_id": ev.id if ev else None,
                            "revision": ev.revision if ev else None})
         crits = {c["id"]: c for d in doc.get("dimensions", []) for c in d.get("criteria", [])}
-        for cid in CRITERION_IDS:
+        for cid in ids:
             c = crits.get(cid, {})
             crit_rows[cid].append({
                 "points": c.get("points", 0), "max": c.get("max", 2), "status": c.get("status"),
@@ -533,9 +535,11 @@ def _badge_parts(s: Session, model_id: str) -> tuple[str, str, bool]:
     if m is None:
         return "not rated", UNKNOWN_COLOR, False
     verdict = cards.openness_verdict(m.license_class)
+    # the current spec's maximum: the models table keeps no spec version (see view.model_summary)
+    top = load_spec().max
     if verdict["verdict"] == "open":
-        return f"{m.total}/30 {m.tier}", tier_color(m.tier), True
-    return f"{m.total}/30 {m.tier} · {verdict['label']}", NOT_OPEN_COLOUR, True
+        return f"{m.total}/{top} {m.tier}", tier_color(m.tier), True
+    return f"{m.total}/{top} {m.tier} · {verdict['label']}", NOT_OPEN_COLOUR, True
 
 
 @router.get("/badge/{model_id:path}.svg", tags=["badges"], summary='SVG badge: "TRUE 24/30 Gold"',

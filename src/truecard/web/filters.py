@@ -10,6 +10,7 @@ from jinja2 import Environment
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from truecard.spec import load_spec
 from truecard.web.svg import DIM_COLOURS, TIER_COLOURS, UNRATED
 from truecard.web.view import short_rev
 
@@ -61,3 +62,6 @@ def install(env: Environment) -> None:
     env.globals["TIER_COLOURS"] = TIER_COLOURS
     env.globals["DIM_COLOURS"] = DIM_COLOURS
     env.globals["UNRATED"] = UNRATED
+    # the TRUE spec: `true_spec()` is the current one, `true_spec(doc.spec.version)` a stored
+    # scorecard's; totals, maxima, dimensions and tiers in templates come from it
+    env.globals["true_spec"] = load_spec

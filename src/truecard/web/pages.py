@@ -16,7 +16,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from truecard import __version__
-from truecard.spec import CRITERION_IDS, load_spec
+from truecard.spec import load_spec
 from truecard.store import cards, repo
 from truecard.store.diff import diff_scorecards
 from truecard.store.orm import User, WebSession
@@ -82,18 +82,25 @@ def _safe_next(target: str | None) -> str:
 # ------------------------------------------------------------------------------- leaderboard
 
 
-# (sort key, header, full name for the header's tooltip and the legend)
-COLUMNS = [
-    ("name", "Model", "Model id, and what truecard read"),
-    ("total", "Total", "TRUE total, out of 30"), ("tier", "Tier", "TRUE tier, and whether the weights are open"),
-    ("transparent", "T", "Transparent, out of 10"), ("reproducible", "R", "Reproducible, out of 10"),
-    ("understandable", "U", "Understandable, out of 6"), ("executable", "E", "Executable, out of 4"),
-    ("mof", "MOF", "Model Openness Framework class (Class I is the most open)"),
-    ("osaid", "OSAID", "OSI Open Source AI Definition 1.0 readiness"),
-    ("osai", "OSAI", "European Open Source AI Index score"),
-    ("license", "Licence", "Licence class of the weights"), ("scanned", "Scanned", "Last scanned"),
-]
-NUMERIC = {"total", "transparent", "reproducible", "understandable", "executable", "osai"}
+def columns() -> list[tuple[str, str, str]]:
+    """(sort key, header, full name for the header's tooltip and the legend), the dimensions and
+    maxima from the current spec."""
+    spec = load_spec()
+    return [
+        ("name", "Model", "Model id, and what truecard read"),
+        ("total", "Total", f"TRUE total, out of {spec.max}"), ("tier", "Tier", "TRUE tier, and whether the weights are open"),
+        *((d.id, d.name[:1], f"{d.name}, out of {d.max}") for d in spec.dimensions),
+        ("mof", "MOF", "Model Openness Framework class (Class I is the most open)"),
+        ("osaid", "OSAID", "OSI Open Source AI Definition 1.0 readiness"),
+        ("osai", "OSAI", "European Open Source AI Index score"),
+        ("license", "Licence", "Licence class of the weights"), ("scanned", "Scanned", "Last scanned"),
+    ]
+
+
+def numeric() -> set[str]:
+    return {"total", "osai", *load_spec().dimension_ids}
+
+
 ASCENDING_FIRST = {"name", "org", "license"}
 FILTER_KEYS = ("q", "tier", "org", "license", "min_score", "mof", "osaid", "open", "scope", "modality", "finetuned")
 FILTER_LABELS = {
@@ -101,14 +108,16 @@ FILTER_LABELS = {
     "mof": "MOF class", "osaid": "OSAID", "open": "open weights", "scope": "read", "modality": "modality",
     "finetuned": "fine-tuned",
 }
-SORT_CHOICES = [(k, full) for k, _, full in COLUMNS] + [("org", "Organisation"), ("detected", "Detected total, out of 30")]
+def sort_choices() -> list[tuple[str, str]]:
+    return [(k, full) for k, _, full in columns()] + [
+        ("org", "Organisation"), ("detected", f"Detected total, out of {load_spec().max}")]
 
 
 def parse_query(request: Request, default_per_page: int = 50) -> tuple[repo.LeaderboardQuery, dict[str, Any]]:
     """The leaderboard query from the address (bad values dropped with a notice) and the
     parameters to keep in links (defaults left out)."""
     p = request.query_params
-    raw = {k: (p.get(k) or None) for k in FILTER_KEYS}
+    raw: dict[str, Any] = {k: (p.get(k) or None) for k in FILTER_KEYS}
     raw["min_score"] = _int(p.get("min_score"))
     query = repo.LeaderboardQuery(
         p.get("sort") or "total", p.get("dir") or "desc", raw["tier"], raw["org"], raw["license"],
@@ -160,7 +169,7 @@ def _table(request: Request, s: Session, query: repo.LeaderboardQuery, shown: di
     html = request.app.state.templates.get_template(template).render({
         "rows": rows, "rows_html": rows_fn(rows, offset), "count": count, "query": query,
         "params": shown, "page": query.page, "pages": pages, "offset": offset, "stats": stats,
-        "columns": columns, "numeric": NUMERIC, "ascending_first": ASCENDING_FIRST, "base": base,
+        "columns": columns, "numeric": numeric(), "ascending_first": ASCENDING_FIRST, "base": base,
         "past_end": past_end, "empty": (None if count else "empty" if stats and stats["models"] == 0 else "no-match"),
         "active": active, "filter_labels": FILTER_LABELS, "q_shown": shown.get("q"),
     })
@@ -171,9 +180,9 @@ def _table(request: Request, s: Session, query: repo.LeaderboardQuery, shown: di
 
 def _filters_ctx(query: repo.LeaderboardQuery, shown: dict[str, Any]) -> dict[str, Any]:
     return {
-        "query": query, "params": shown, "tiers": cards.TIERS, "licenses": cards.LICENSE_CLASSES,
+        "query": query, "params": shown, "tiers": load_spec().tier_names, "licenses": cards.LICENSE_CLASSES,
         "mof_choices": repo.MOF_FILTERS, "scopes": view.SCOPE_LABELS, "modalities": view.MODALITY_LABELS,
-        "sort_choices": SORT_CHOICES, "download_qs": {k: v for k, v in shown.items() if k not in ("page", "per_page")},
+        "sort_choices": sort_choices(), "download_qs": {k: v for k, v in shown.items() if k not in ("page", "per_page")},
     }
 
 
@@ -182,18 +191,18 @@ def leaderboard(request: Request) -> HTMLResponse:
     query, shown = parse_query(request)
     with request.app.state.db.read() as s:
         user, ws = _signed_in(request, s)
-        board, _facts = _table(request, s, query, shown, "_board.html", leaderboard_rows, COLUMNS, "/")
+        board, _facts = _table(request, s, query, shown, "_board.html", leaderboard_rows, columns(), "/")
     if request.query_params.get("partial"):
         return HTMLResponse(board)
     return render(request, "leaderboard.html", {
         "board": Markup(board), **_filters_ctx(query, shown), "user": user, "csrf": ws.csrf if ws else None,
-        "columns": COLUMNS, "action": "/",
+        "columns": columns(), "action": "/",
     })
 
 
 @router.get("/matrix", response_class=HTMLResponse)
 def matrix(request: Request) -> HTMLResponse:
-    """Models by the 15 criteria (the European Open Source AI Index's main view, for TRUE)."""
+    """Models by the spec's criteria (the European Open Source AI Index's main view, for TRUE)."""
     query, shown = parse_query(request)
     spec = load_spec()
     columns = [("name", "Model", "Model id"), ("total", "Total", "TRUE total, tier and openness verdict")]
@@ -213,11 +222,11 @@ def matrix(request: Request) -> HTMLResponse:
     })
 
 
-DOWNLOAD_FIELDS = (
-    "model_id", "name", "organisation", "total", "total_detected", "tier", "openness", "transparent", "reproducible",
-    "understandable", "executable", "mof_class", "osaid_ready", "osai_score", "license_class", "scope", "modality",
-    "finetuned", "last_scanned_at", *CRITERION_IDS,
-)
+def download_fields() -> tuple[str, ...]:
+    spec = load_spec()
+    return ("model_id", "name", "organisation", "total", "total_detected", "tier", "openness", *spec.dimension_ids,
+            "mof_class", "osaid_ready", "osai_score", "license_class", "scope", "modality", "finetuned",
+            "last_scanned_at", *spec.criterion_ids)
 
 
 def _download_rows(request: Request) -> list[dict[str, Any]]:
@@ -231,8 +240,7 @@ def _download_rows(request: Request) -> list[dict[str, Any]]:
             "model_id": m.model_id, "name": m.name, "organisation": m.organisation or "", "total": m.total,
             "total_detected": m.total_detected, "tier": m.tier,
             "openness": cards.openness_verdict(m.license_class)["verdict"],
-            "transparent": m.transparent, "reproducible": m.reproducible, "understandable": m.understandable,
-            "executable": m.executable, "mof_class": m.mof_class, "osaid_ready": m.osaid_ready,
+            **{d: getattr(m, d) for d in load_spec().dimension_ids}, "mof_class": m.mof_class, "osaid_ready": m.osaid_ready,
             "osai_score": m.osai_score, "license_class": m.license_class, "scope": m.scope, "modality": m.modality,
             "finetuned": m.finetuned, "last_scanned_at": view.iso(m.last_scanned_at), **pts,
         })
@@ -246,7 +254,7 @@ def download_csv(request: Request) -> Response:
     import io
 
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(DOWNLOAD_FIELDS), lineterminator="\n")
+    w = csv.DictWriter(buf, fieldnames=list(download_fields()), lineterminator="\n")
     w.writeheader()
     for r in _download_rows(request):
         # a cell starting with = + - @ is a formula to spreadsheets: quote it as text
@@ -268,12 +276,11 @@ def download_json(request: Request) -> Response:
 @router.get("/rubric", response_class=HTMLResponse)
 def rubric_page(request: Request) -> HTMLResponse:
     """What earns 0, 1 or 2 points on each criterion (the rubric truecard applies)."""
-    from truecard.criteria import registry
+    from truecard.frameworks.true import criterion_module
 
     spec = load_spec()
-    mods = registry()
     dims = [{"id": d.id, "name": d.name, "max": d.max, "question": d.question,
-             "criteria": [{"id": c.id, "name": c.name, "spec": c.spec, "rubric": mods[c.id].RUBRIC}
+             "criteria": [{"id": c.id, "name": c.name, "spec": c.spec, "rubric": criterion_module(c).RUBRIC}
                           for c in d.criteria]} for d in spec.dimensions]
     with request.app.state.db.read() as s:
         user, ws = _signed_in(request, s)
@@ -393,8 +400,8 @@ def public_base(request: Request) -> str:
     return (configured or str(request.base_url)).rstrip("/")
 
 
-def _criteria_names() -> list[tuple[str, str]]:
-    spec = load_spec()
+def _criteria_names(version: str | None = None) -> list[tuple[str, str]]:
+    spec = load_spec(version)
     return [(c.id, f"{d.name}: {c.name}") for d in spec.dimensions for c in d.criteria]
 
 
@@ -416,18 +423,21 @@ def model_page(request: Request, model_id: str) -> HTMLResponse:
         owner = m.owner.name if m.owner else None
         can_claim = repo.can_maintain(user, m)
     dims = view.dimensions_view(doc, claims if ev.id == m.latest_evaluation_id else [])
+    card_spec = view.spec_of(doc)
     chart = svg.dimension_chart(
         [{"id": d["id"], "name": d["name"], "score": d["score"], "max": d["max"], "detected": d["detected"]}
          for d in dims]
     )
     points = view.history_points(hist)
-    hchart = svg.history_chart(points, lambda p: f"/models/{m.model_id}?evaluation={p['evaluation_id']}#history")
+    hchart = svg.history_chart(points, lambda p: f"/models/{m.model_id}?evaluation={p['evaluation_id']}#history",
+                               spec=card_spec)
     return render(request, "model.html", {
         "m": m, "ev": ev, "doc": doc, "dims": dims, "chart": chart, "history": hist, "hchart": hchart,
         "changes": changes, "change_pair": (old, new), "claims": [view.claim_view(c) for c in claims],
         "audit": [view.audit_view(a) for a in audit], "owner": owner, "can_claim": can_claim,
         "user": user, "csrf": ws.csrf if ws else None, "is_latest": ev.id == m.latest_evaluation_id,
-        "criteria_names": dict(_criteria_names()), "tier_desc": {t.name: t.description for t in load_spec().tiers},
+        "spec": card_spec, "criteria_names": dict(_criteria_names(card_spec.version)),
+        "tier_desc": {t.name: t.description for t in card_spec.tiers},
         "frameworks": view.framework_views(doc), "verdict": cards.openness_verdict(ev.license_class),
         "scope_label": view.SCOPE_LABELS.get(ev.scope, ev.scope), "scope_help": view.SCOPE_HELP.get(ev.scope, ""),
         "scope_chip": Markup(scope_chip(ev.scope)), "base_url": public_base(request), "downloads": DOWNLOADS,
@@ -532,5 +542,5 @@ def api_page(request: Request) -> HTMLResponse:
         for method, op in ops.items():
             endpoints.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
                               "auth": method.upper() == "POST"})
-    return render(request, "api.html", {"endpoints": endpoints, "criteria": CRITERION_IDS,
+    return render(request, "api.html", {"endpoints": endpoints, "criteria": load_spec().criterion_ids,
                                         "base_url": public_base(request)})

@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from truecard.spec import CRITERION_IDS, load_spec
+from truecard.spec import load_spec
 from truecard.store.cards import openness_verdict
 from truecard.web.view import MOF_LABELS, MOF_NAMES, SCOPE_HELP, SCOPE_LABELS
 
@@ -60,12 +60,12 @@ def osai_cell(score: float | None) -> str:
             f'{score:.0f}<span class="of">%</span></td>')
 
 
-def _total_cell(m: Any) -> str:
+def _total_cell(m: Any, top: int) -> str:
     total, det = int(m.total), int(m.total_detected)
     if total != det:
-        return (f'<td class="num total" data-label="Total" title="{det} detected, the rest claimed"><strong>{total}</strong>/30 '
+        return (f'<td class="num total" data-label="Total" title="{det} detected, the rest claimed"><strong>{total}</strong>/{top} '
                 f'<span class="detected-note">({det} det.)</span></td>')
-    return f'<td class="num total" data-label="Total" title="all detected"><strong>{total}</strong>/30</td>'
+    return f'<td class="num total" data-label="Total" title="all detected"><strong>{total}</strong>/{top}</td>'
 
 
 def _model_cell(m: Any) -> str:
@@ -78,6 +78,8 @@ def _model_cell(m: Any) -> str:
 
 
 def leaderboard_rows(rows: Sequence[Any], offset: int) -> Markup:
+    spec = load_spec()
+    dims = [(d.id, _e(d.name), f'<span class="of">/{d.max}</span>') for d in spec.dimensions]
     out = []
     for i, m in enumerate(rows, offset + 1):
         mid = _e(m.model_id)
@@ -87,13 +89,10 @@ def leaderboard_rows(rows: Sequence[Any], offset: int) -> Markup:
             f'<tr data-model="{mid}">'
             f'<td class="num rank" data-label="Rank">{i}</td>'
             f"{_model_cell(m)}"
-            f"{_total_cell(m)}"
+            f"{_total_cell(m, spec.max)}"
             f'<td class="tier-cell" data-label="Tier"><span class="tier tier-{tier}">{tier}</span> {verdict_chip(m.license_class)}</td>'
-            f'<td class="num dim" data-label="Transparent">{int(m.transparent)}<span class="of">/10</span></td>'
-            f'<td class="num dim" data-label="Reproducible">{int(m.reproducible)}<span class="of">/10</span></td>'
-            f'<td class="num dim" data-label="Understandable">{int(m.understandable)}<span class="of">/6</span></td>'
-            f'<td class="num dim" data-label="Executable">{int(m.executable)}<span class="of">/4</span></td>'
-            f"{mof_cell(m.mof_class)}{osaid_cell(m.osaid_ready)}{osai_cell(m.osai_score)}"
+            + "".join(f'<td class="num dim" data-label="{name}">{int(getattr(m, did))}{of}</td>' for did, name, of in dims)
+            + f"{mof_cell(m.mof_class)}{osaid_cell(m.osaid_ready)}{osai_cell(m.osai_score)}"
             f'<td data-label="Weights licence"><span class="lic lic-{lic}">{lic}</span></td>'
             f'<td class="date" data-label="Last scanned">{date}</td>'
             f'<td class="pick" data-label="Compare"><input type="checkbox" name="m" value="{mid}" aria-label="Compare {mid}"></td>'
@@ -110,16 +109,18 @@ POINT_WORDS = {2: "met", 1: "partly", 0: "unmet"}
 
 
 def matrix_rows(rows: Sequence[Any], offset: int) -> Markup:
-    """Models by the 15 criteria: each cell its points as a number and a word, coloured."""
+    """Models by the spec's criteria: each cell its points as a number and a word, coloured."""
+    spec = load_spec()
     names = criterion_names()
+    maxima = {c.id: c.max for c in spec.criteria}
     out = []
     for i, m in enumerate(rows, offset + 1):
         digits = m.points or ""
         cells = []
-        for j, cid in enumerate(CRITERION_IDS):
+        for j, cid in enumerate(spec.criterion_ids):
             if j < len(digits) and digits[j].isdigit():
                 p = int(digits[j])
-                cells.append(f'<td class="cell p{p}" data-label="{_e(names[cid])}" title="{_e(names[cid])}: {p}/2">'
+                cells.append(f'<td class="cell p{p}" data-label="{_e(names[cid])}" title="{_e(names[cid])}: {p}/{maxima[cid]}">'
                              f'{p}<span class="sr"> {POINT_WORDS.get(p, "")}</span></td>')
             else:
                 cells.append(f'<td class="cell na" data-label="{_e(names[cid])}">–</td>')
@@ -128,7 +129,7 @@ def matrix_rows(rows: Sequence[Any], offset: int) -> Markup:
             f'<tr data-model="{_e(m.model_id)}">'
             f'<td class="num rank" data-label="Rank">{i}</td>'
             f"{_model_cell(m)}"
-            f'<td class="num total" data-label="Total"><strong>{int(m.total)}</strong>/30 '
+            f'<td class="num total" data-label="Total"><strong>{int(m.total)}</strong>/{spec.max} '
             f'<span class="tier tier-{tier}">{tier}</span><br>{verdict_chip(m.license_class)}</td>'
             + "".join(cells) + "</tr>\n"
         )

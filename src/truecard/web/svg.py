@@ -13,6 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from truecard.reports.badge import TIER_COLORS, UNKNOWN_COLOR
+from truecard.spec import Spec, load_spec
 
 # One palette for tiers everywhere: the badge module's (the `badge` format, the HTML report).
 TIER_COLOURS = TIER_COLORS
@@ -23,7 +24,8 @@ DIM_COLOURS = {
     "understandable": "#b07a12",
     "executable": "#23875f",
 }
-TIER_BANDS = (("Bronze", 0, 10), ("Silver", 11, 20), ("Gold", 21, 27), ("Platinum", 28, 30))
+# Tier bands' backgrounds, lowest first; a spec with more tiers than colours reuses the last.
+BAND_FILLS = ("#f6ede6", "#eef1f3", "#fbf3dc", "#e6eff5")
 
 
 def _e(text: object) -> str:
@@ -37,7 +39,7 @@ def dimension_chart(dims: Sequence[dict[str, Any]], *, chart_id: str = "dimensio
     width = label_w + bar_w + 70
     out = [
         f'<svg id="{_e(chart_id)}" class="chart dimension-chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="Scores of the four TRUE dimensions">',
+        f'width="{width}" height="{height}" role="img" aria-label="Scores of the TRUE dimensions">',
         f'<defs><pattern id="{_e(chart_id)}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
         '<rect width="3" height="6" fill="#d07a00"/></pattern></defs>',
@@ -78,14 +80,18 @@ def history_chart(
     href: Callable[[dict[str, Any]], str] | None = None,
     *,
     chart_id: str = "history-chart",
+    spec: Spec | None = None,
 ) -> Markup:
-    """Totals across evaluations (solid) and detected totals (dashed), over the tier bands."""
+    """Totals across evaluations (solid) and detected totals (dashed), over the tier bands of
+    `spec` (default: the current one)."""
+    spec = spec or load_spec()
+    top_v = spec.max
     width, height = 600, 240
     left, right, top, bottom = 36, 64, 12, 48
     pw, ph = width - left - right, height - top - bottom
 
     def y(v: float) -> float:
-        return round(top + ph - ph * v / 30, 1)
+        return round(top + ph - ph * v / top_v, 1)
 
     n = len(points)
 
@@ -96,18 +102,18 @@ def history_chart(
         f'<svg id="{_e(chart_id)}" class="chart history-chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="group" aria-label="TRUE total across evaluations; each point links to its evaluation">'
     ]
-    band_fill = {"Bronze": "#f6ede6", "Silver": "#eef1f3", "Gold": "#fbf3dc", "Platinum": "#e6eff5"}
-    for name, lo, hi in TIER_BANDS:
-        y0, y1 = y(hi + (0.5 if hi < 30 else 0)), y(lo - (0.5 if lo > 0 else 0))
+    for i, (name, lo, hi) in enumerate(spec.tier_bands):
+        y0, y1 = y(hi + (0.5 if hi < top_v else 0)), y(lo - (0.5 if lo > 0 else 0))
+        fill = BAND_FILLS[min(i, len(BAND_FILLS) - 1)]
         out.append(
-            f'<rect x="{left}" y="{y0}" width="{pw}" height="{round(y1 - y0, 1)}" fill="{band_fill[name]}">'
+            f'<rect x="{left}" y="{y0}" width="{pw}" height="{round(y1 - y0, 1)}" fill="{fill}">'
             f"<title>{name}: {lo}–{hi}</title></rect>"
         )
         # the tier's name in the right margin, outside the plot: never under a data point
         out.append(
             f'<text x="{left + pw + 6}" y="{round((y0 + y1) / 2 + 4, 1)}" font-size="12" fill="#4a4f55">{name}</text>'
         )
-    for v in (0, 10, 20, 30):
+    for v in sorted({*range(0, top_v, 10), top_v}):
         out.append(f'<line x1="{left}" x2="{left + pw}" y1="{y(v)}" y2="{y(v)}" stroke="#d5d9de"/>')
         out.append(
             f'<text x="{left - 6}" y="{y(v) + 4}" font-size="12" text-anchor="end" fill="#4a4f55">{v}</text>'
@@ -123,7 +129,7 @@ def history_chart(
     step = max(1, -(-n // 6))  # at most six labels: they never overlap
     for i, p in enumerate(points):
         title = (
-            f"{p.get('label')}: {p['total']}/30 {p.get('tier', '')}"
+            f"{p.get('label')}: {p['total']}/{top_v} {p.get('tier', '')}"
             + (f", detected {p['total_detected']}" if p["total_detected"] != p["total"] else "")
         )
         dot = (
@@ -157,7 +163,7 @@ def compare_chart(models: Sequence[dict[str, Any]], *, chart_id: str = "compare-
     height = 8 + len(dims) * (22 + len(models) * (bar_h + 3) + 10) + legend_h
     out = [
         f'<svg id="{_e(chart_id)}" class="chart compare-chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="The four dimensions, model by model">'
+        f'width="{width}" height="{height}" role="img" aria-label="The TRUE dimensions, model by model">'
     ]
     yy = 8
     for did, dname, dmax in dims:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from truecard.spec import CRITERION_IDS
-from truecard.store.cards import openness_verdict
+from truecard.spec import Spec, UnknownSpecVersion, load_spec
+from truecard.store.cards import obj, openness_verdict
 from truecard.store.orm import AuditEntry, Claim, Evaluation, Model
 from truecard.web.links import evidence_link
 
@@ -34,10 +34,25 @@ def frameworks_summary(m: Any) -> dict[str, Any]:
     }
 
 
+def spec_of(doc: dict[str, Any]) -> Spec:
+    """The spec a stored scorecard names (the current one if it names none we know: the store
+    refuses such scorecards, so that is only a scorecard stored by a spec since unregistered)."""
+    ref = obj(doc, "spec")
+    try:
+        return load_spec(str(ref["version"])) if ref.get("version") else load_spec()
+    except UnknownSpecVersion:
+        return load_spec()
+
+
 def criteria_points(points: str | None) -> dict[str, int | None]:
     digits = points or ""
     return {cid: (int(digits[i]) if i < len(digits) and digits[i].isdigit() else None)
-            for i, cid in enumerate(CRITERION_IDS)}
+            for i, cid in enumerate(load_spec().criterion_ids)}
+
+
+def dimension_scores(m: Any) -> dict[str, int]:
+    """A model's or an evaluation's dimension columns, one per dimension of the spec."""
+    return {d: getattr(m, d) for d in load_spec().dimension_ids}
 
 
 def iso(t: datetime | None) -> str | None:
@@ -58,14 +73,9 @@ def model_summary(m: Model | Any) -> dict[str, Any]:
         "organisation": m.organisation or None,
         "total": m.total,
         "total_detected": m.total_detected,
-        "max": 30,
+        "max": load_spec().max,
         "tier": m.tier,
-        "dimensions": {
-            "transparent": m.transparent,
-            "reproducible": m.reproducible,
-            "understandable": m.understandable,
-            "executable": m.executable,
-        },
+        "dimensions": dimension_scores(m),
         "license_class": m.license_class,
         "openness": openness_verdict(m.license_class),
         "frameworks": frameworks_summary(m),
@@ -91,12 +101,7 @@ def evaluation_summary(ev: Evaluation) -> dict[str, Any]:
         "total": ev.total,
         "total_detected": ev.total_detected,
         "tier": ev.tier,
-        "dimensions": {
-            "transparent": ev.transparent,
-            "reproducible": ev.reproducible,
-            "understandable": ev.understandable,
-            "executable": ev.executable,
-        },
+        "dimensions": dimension_scores(ev),
         "license_class": ev.license_class,
         "openness": openness_verdict(ev.license_class),
         "frameworks": frameworks_summary(ev),
@@ -135,7 +140,7 @@ def audit_view(a: AuditEntry) -> dict[str, Any]:
 
 
 def sources_by_id(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {s.get("id"): s for s in doc.get("subject", {}).get("sources", []) if isinstance(s, dict)}
+    return {str(s.get("id")): s for s in obj(doc, "subject").get("sources") or [] if isinstance(s, dict)}
 
 
 def dimensions_view(doc: dict[str, Any], claims: list[Claim] | None = None) -> list[dict[str, Any]]:
@@ -176,7 +181,7 @@ def history_points(evs: list[Evaluation]) -> list[dict[str, Any]]:
 
 def framework_views(doc: dict[str, Any]) -> dict[str, Any]:
     """The stored MOF, OSAID and OSAI views, shaped for the model page (links on evidence)."""
-    fw = doc.get("frameworks") if isinstance(doc.get("frameworks"), dict) else {}
+    fw = obj(doc, "frameworks")
     sources = sources_by_id(doc)
 
     def linked(items: Any) -> list[dict[str, Any]]:
@@ -188,7 +193,7 @@ def framework_views(doc: dict[str, Any]) -> dict[str, Any]:
         comps = [{**c, "evidence": linked(c.get("evidence"))} for c in mof.get("components") or []
                  if isinstance(c, dict)]
         out["mof"] = {**mof, "components": sorted(comps, key=lambda c: (-int(c.get("class") or 0), c.get("id", 0))),
-                      "short": MOF_LABELS.get(mof.get("class"), "?")}
+                      "short": _mof_label(mof.get("class"))}
     osaid = fw.get("osaid")
     if isinstance(osaid, dict):
         out["osaid"] = {**osaid, "elements": [{**e, "evidence": linked(e.get("evidence"))}
@@ -197,3 +202,7 @@ def framework_views(doc: dict[str, Any]) -> dict[str, Any]:
     if isinstance(osai, dict):
         out["osai"] = osai
     return out
+
+
+def _mof_label(cls: Any) -> str:
+    return MOF_LABELS.get(cls, "?") if isinstance(cls, int) else "?"
