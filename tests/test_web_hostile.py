@@ -131,6 +131,8 @@ def test_a_pushed_evaluation_says_who_pushed_it_and_that_it_was_not_rescanned(cl
     r = client.post("/api/evaluations", json={"scorecard": card_for("bob/m", "1" * 40)}, headers=bearer(t))
     assert r.status_code == 201
     hist = client.get("/api/models/bob/m/evaluations").json()
-    assert hist[0]["stored_by"] == "bob (pushed; not re-scanned by the server)"
+    # 0003: who pushed is a column of its own (the label follows a re-scan), not text in stored_by
+    assert hist[0]["stored_by"] == "bob" and hist[0]["provenance"]["by"] == "bob"
+    assert hist[0]["provenance"]["label"] == "pushed by bob, not re-scanned"
     page = client.get("/models/bob/m").text
-    assert "stored by bob (pushed; not re-scanned by the server)" in page
+    assert "stored by bob (<span" in page and "pushed by bob, not re-scanned" in page

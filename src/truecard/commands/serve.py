@@ -83,7 +83,7 @@ def register(app: typer.Typer) -> None:
                 store = open_db(f"sqlite:///{tmp}/demo.db")
                 from truecard.store.transfer import import_file
 
-                report = import_file(store, demo_data_path(), actor=cli_actor() + " (demo)")
+                report = import_file(store, demo_data_path(), actor=cli_actor() + " (demo)", provenance="demo")
                 typer.echo(f"truecard: demo database: {report.summary()}", err=True)
             else:
                 store = open_db(db)

@@ -28,9 +28,9 @@ MODEL_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9._-]+)?$")
 # Last path segments the web routes use after a model id (/models/ORG/NAME/diff ...).
 RESERVED_SEGMENTS = {"claims", "claim", "diff", "evaluations", "audit", "history", "badge", "download"}
 SCORECARD_MAX_BYTES = 5_000_000
-# Width of the `points` column (one digit per criterion; truecard.store.orm): criteria past it are
-# stored and shown everywhere but the matrix view and its criterion sort, until it is widened.
-POINTS_WIDTH = 15
+# Width of the `points` column (one digit per criterion; truecard.store.orm, migration 0003): criteria
+# past it are stored and shown everywhere but the matrix view and its criterion sort, until it is widened.
+POINTS_WIDTH = 64
 
 LICENSE_CLASSES = (
     "osi-permissive", "osi-copyleft", "open-data", "open-content",
@@ -249,6 +249,7 @@ def summary(card: Scorecard, doc: dict[str, Any]) -> dict[str, Any]:
         **dims,  # one column per dimension (truecard.store.orm)
         "license_class": weights_license_class(doc),
         **framework_summary(doc),
+        "spec_version": card.spec.version[:16],
     }
 
 

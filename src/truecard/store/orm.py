@@ -22,6 +22,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -120,10 +121,31 @@ class FrameworkColumns:
     scope: Mapped[str] = mapped_column(String(16), default="card+code", server_default="card+code")
     modality: Mapped[str | None] = mapped_column(String(24), nullable=True)
     finetuned: Mapped[bool | None] = mapped_column(Boolean, nullable=True)  # base_model named
-    points: Mapped[str] = mapped_column(String(15), default="", server_default="")  # criteria, 1 digit each
+    points: Mapped[str] = mapped_column(String(64), default="", server_default="")  # criteria, 1 digit each
+    # the spec version the scorecard names: its maximum, tiers and criteria (truecard.spec.load_spec)
+    spec_version: Mapped[str] = mapped_column(String(16), default="1.0", server_default="1.0")
 
 
-class Model(FrameworkColumns, Base):
+# How an evaluation reached the store (`Evaluation.provenance`, copied to its model from the latest):
+# "scanned": truecard run by the operator with the store at hand (`scan --save`, `batch --save`,
+# `db rescan`); "imported": `truecard import`; "demo": `serve --demo`; "pushed": POST /api/evaluations
+# with a token (the pusher's statement); "unknown": stored before 0003 with no trace of how.
+PROVENANCES = ("scanned", "imported", "demo", "pushed", "unknown")
+UNCHECKED = ("pushed", "unknown")  # ranked only once a server re-scan got the same points
+
+
+class ProvenanceColumns:
+    """Who vouches for an evaluation. The default leaderboard ranks only `ranked` rows: what the
+    server itself produced (or its operator loaded), and pushed evaluations the server re-scanned
+    from their public source with the same points (`verified_at`)."""
+
+    provenance: Mapped[str] = mapped_column(String(16), default="scanned", server_default="scanned")
+    pushed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)  # the token's user
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    ranked: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+
+class Model(ProvenanceColumns, FrameworkColumns, Base):
     """One model (e.g. `org/name`) and its latest evaluation's leaderboard columns."""
 
     __tablename__ = "models"
@@ -131,6 +153,8 @@ class Model(FrameworkColumns, Base):
         # the default order: total, then detected total, both descending, then model id
         Index("ix_models_rank", text("total DESC"), text("total_detected DESC"), "sort_key"),
         *(Index(f"ix_models_{c}_sort", c, "sort_key") for c in SORTABLE),
+        # one model per case-folded id, whatever writes to the database (Hub ids are case-insensitive)
+        Index("uq_models_model_id_folded", text("lower(model_id)"), unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -156,7 +180,7 @@ class Model(FrameworkColumns, Base):
     owner: Mapped[User | None] = relationship(lazy="select")
 
 
-class Evaluation(FrameworkColumns, Base):
+class Evaluation(ProvenanceColumns, FrameworkColumns, Base):
     """One stored scorecard: its full JSON, exactly as received, plus indexed summary columns."""
 
     __tablename__ = "evaluations"
@@ -182,6 +206,7 @@ class Evaluation(FrameworkColumns, Base):
     truecard_version: Mapped[str] = mapped_column(String(40))
     fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of `scorecard`
     scorecard: Mapped[str] = mapped_column(Text)
+    rescan_note: Mapped[str | None] = mapped_column(String(300), nullable=True)  # the last re-scan's outcome
 
 
 class Claim(Base):

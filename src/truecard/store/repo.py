@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session
 from truecard.spec import load_spec
 from truecard.store import cards
 from truecard.store.orm import (
+    PROVENANCES,
+    UNCHECKED,
     ApiToken,
     AuditEntry,
     Claim,
@@ -221,13 +223,19 @@ def save_evaluation(
     stored_at: datetime | None = None,
     stored_by: str | None = None,
     audit_action: str = "evaluation.add",
+    provenance: str = "scanned",
+    pushed_by: str | None = None,
+    verified_at: datetime | None = None,
 ) -> SaveResult:
     """Store one scorecard as a new evaluation of its model (created on first sight).
 
     An identical scorecard already stored for the model is not stored twice (`duplicate`).
     With `enforce_owner` (the API), the user must maintain an existing model; a new model
-    becomes the user's.
+    becomes the user's. `provenance` says how it arrived (`orm.PROVENANCES`): a "pushed" one
+    is ranked only once verified (`truecard.store.rescan`).
     """
+    if provenance not in PROVENANCES:
+        raise ValueError(f"unknown provenance {provenance!r}")
     card = cards.validate_scorecard(doc)
     text = cards.canonical_json(doc)
     if len(text.encode("utf-8")) > cards.SCORECARD_MAX_BYTES:
@@ -263,7 +271,7 @@ def save_evaluation(
     dup = s.scalar(select(Evaluation).where(Evaluation.model_pk == model.id, Evaluation.fingerprint == fp))
     if dup is not None:
         return SaveResult(model, dup, False, True)
-    summ = cards.summary(card, doc)
+    summ = {**cards.summary(card, doc), **provenance_columns(provenance, pushed_by, verified_at)}
     ev = Evaluation(
         model_pk=model.id,
         revision=cards.revision_of(card),
@@ -304,6 +312,31 @@ def save_evaluation(
     return SaveResult(model, ev, created, False)
 
 
+def provenance_columns(provenance: str, pushed_by: str | None, verified_at: datetime | None) -> dict[str, Any]:
+    """The provenance columns of an evaluation (and of its model while it is the latest)."""
+    return {
+        "provenance": provenance,
+        "pushed_by": pushed_by[:100] if pushed_by else None,
+        "verified_at": verified_at,
+        "ranked": provenance not in UNCHECKED or verified_at is not None,
+    }
+
+
+PROVENANCE_COPIED = ("provenance", "pushed_by", "verified_at", "ranked")
+
+
+def mark_verified(s: Session, ev: Evaluation, note: str, at: datetime | None = None) -> None:
+    """A server re-scan of `ev`'s public source got the same points: rank it (and its model, when
+    it is the latest)."""
+    ev.verified_at = at or utcnow()
+    ev.ranked = True
+    ev.rescan_note = note[:300]
+    model = s.get(Model, ev.model_pk, with_for_update=True)
+    if model is not None and model.latest_evaluation_id == ev.id:
+        for k in PROVENANCE_COPIED:
+            setattr(model, k, getattr(ev, k))
+
+
 # --------------------------------------------------------------------------------- leaderboard
 
 # MOF classes sort most open first: Class I (3 points), II, III, unclassified (0), not computed
@@ -341,6 +374,9 @@ def sort_column(key: str) -> Any:
 PER_PAGE_MAX = 200
 MOF_FILTERS = {"1": "Class I", "2": "Class II", "3": "Class III", "0": "unclassified", "none": "not computed"}
 YES_NO = ("yes", "no")
+# Pushed evaluations the server has not re-scanned: out of the default ranking ("hide"), listed
+# with the rest and labelled ("show"), or alone ("only").
+PUSHED_FILTERS = ("hide", "show", "only")
 
 
 @dataclass
@@ -361,6 +397,7 @@ class LeaderboardQuery:
     scope: str | None = None  # "card-only", "card+code", "verified"
     modality: str | None = None
     finetuned: str | None = None  # "yes" (names a base model) / "no"
+    pushed: str | None = None  # None/"hide" (the default ranking), "show", "only": see PUSHED_FILTERS
 
     def normalised(self) -> LeaderboardQuery:
         """Clamp and correct every field (a bad value is dropped and noted, never an error page)."""
@@ -403,11 +440,14 @@ class LeaderboardQuery:
             open=pick(self.open, YES_NO, "openness value"), scope=pick(self.scope, cards.SCOPES, "scope"),
             modality=pick(self.modality, cards.MODALITIES, "modality"),
             finetuned=pick(self.finetuned, YES_NO, "fine-tune value"),
+            pushed=None if pick(self.pushed, PUSHED_FILTERS, "pushed value") == "hide"
+            else pick(self.pushed, PUSHED_FILTERS, "pushed value"),
         )
 
     def filters(self) -> dict[str, Any]:
         """The active filters, by query parameter (for messages and links)."""
-        keys = ("q", "tier", "org", "license", "min_score", "mof", "osaid", "open", "scope", "modality", "finetuned")
+        keys = ("q", "tier", "org", "license", "min_score", "mof", "osaid", "open", "scope", "modality", "finetuned",
+                "pushed")
         return {k: getattr(self, k) for k in keys if getattr(self, k) not in (None, "")}
 
 
@@ -418,7 +458,7 @@ ROW_COLUMNS = (
     Model.transparent, Model.reproducible, Model.understandable, Model.executable, Model.license_class,
     Model.last_scanned_at, Model.evaluations_count, Model.claims_count,
     Model.mof_class, Model.osaid_ready, Model.osai_score, Model.scope, Model.modality, Model.finetuned,
-    Model.points,
+    Model.points, Model.spec_version, Model.provenance, Model.pushed_by, Model.verified_at, Model.ranked,
 )
 
 
@@ -431,6 +471,11 @@ def search_terms(q: str) -> list[str]:
 
 def conditions(q: LeaderboardQuery) -> list[Any]:
     conds: list[Any] = []
+    # the default ranking: only what the server produced or re-scanned with the same points
+    if q.pushed is None:
+        conds.append(Model.ranked.is_(True))
+    elif q.pushed == "only":
+        conds.append(Model.ranked.is_(False))
     if q.tier:
         conds.append(Model.tier == q.tier)
     if q.org:
@@ -588,6 +633,11 @@ def models_by_ids(s: Session, model_ids: Sequence[str]) -> list[Model]:
             raise NotFound(f"no model {mid!r}")
         out.append(m)
     return out
+
+
+def unranked_count(s: Session) -> int:
+    """Models left out of the default ranking (their latest evaluation pushed, not re-scanned)."""
+    return s.scalar(select(func.count(Model.id)).where(Model.ranked.is_(False))) or 0
 
 
 def stats(s: Session) -> dict[str, int]:

@@ -3,7 +3,11 @@
 One line per record, models in id order, each model's evaluations oldest first, then claims:
 
     {"kind":"evaluation","format":"truecard-export/1","model_id":"org/name","stored_at":"...",
-     "stored_by":"...","scorecard":{...the stored scorecard, byte for byte...}}
+     "stored_by":"...","provenance":"pushed","pushed_by":"bob","verified_at":"...",
+     "scorecard":{...the stored scorecard, byte for byte...}}
+
+(`provenance` is how the evaluation reached the exporting store, kept on import; `pushed_by` and
+`verified_at` only when set; a line without `provenance` is the importer's: "imported" or "demo".)
     {"kind":"claim","format":"truecard-export/1","model_id":"org/name","criterion":"...",
      "evidence_url":"https://...","note":"...","author":"...","created_at":"..."}
 
@@ -48,16 +52,21 @@ def iter_export(s: Session) -> Iterator[str]:
     models = s.execute(select(Model.id, Model.model_id).order_by(Model.model_id)).all()
     for pk, mid in models:
         evs = s.execute(
-            select(Evaluation.scorecard, Evaluation.stored_at, Evaluation.stored_by)
+            select(Evaluation.scorecard, Evaluation.stored_at, Evaluation.stored_by, Evaluation.provenance,
+                   Evaluation.pushed_by, Evaluation.verified_at)
             .where(Evaluation.model_pk == pk)
             .order_by(Evaluation.scanned_at, Evaluation.stored_at, Evaluation.id)
         )
-        for text, stored_at, stored_by in evs:
+        for text, stored_at, stored_by, provenance, pushed_by, verified_at in evs:
             # the stored text goes out untouched: no parse and re-serialise
-            head = cards.canonical_json(
-                {"kind": "evaluation", "format": FORMAT, "model_id": mid,
-                 "stored_at": _iso(stored_at), "stored_by": stored_by}
-            )
+            # with its provenance: a pushed evaluation stays pushed (and unranked) in another store
+            line: dict[str, Any] = {"kind": "evaluation", "format": FORMAT, "model_id": mid,
+                                    "stored_at": _iso(stored_at), "stored_by": stored_by, "provenance": provenance}
+            if pushed_by:
+                line["pushed_by"] = pushed_by
+            if verified_at is not None:
+                line["verified_at"] = _iso(verified_at)
+            head = cards.canonical_json(line)
             yield head[:-1] + ',"scorecard":' + text + "}"
         for c in s.scalars(select(Claim).where(Claim.model_pk == pk).order_by(Claim.created_at, Claim.id)):
             yield cards.canonical_json(
@@ -195,7 +204,21 @@ def read_records(path: str | Path) -> Iterator[tuple[int, Any, str | None]]:
         yield from _records(lines())
 
 
-def _apply(s: Session, obj: Any, actor: str, report: ImportReport) -> None:
+def _provenance(obj: dict[str, Any], default: str) -> tuple[str, str | None, datetime | None]:
+    """An export line's provenance, kept as exported ("pushed" stays pushed, and unranked unless
+    it was verified); a line that names none is the importer's (`default`)."""
+    from truecard.store.orm import PROVENANCES
+
+    how = obj.get("provenance")
+    if how is None:
+        return default, None, None
+    if how not in PROVENANCES:
+        raise ValueError(f"unknown provenance {str(how)[:20]!r}")
+    who = obj.get("pushed_by")
+    return how, (who[:100] if isinstance(who, str) and who else None), _parse_time(obj.get("verified_at"))
+
+
+def _apply(s: Session, obj: Any, actor: str, report: ImportReport, provenance: str = "imported") -> None:
     """Store one decoded record; raises ValueError (or a repo error) with the reason."""
     if not isinstance(obj, dict):
         raise ValueError("expected a JSON object")
@@ -231,11 +254,14 @@ def _apply(s: Session, obj: Any, actor: str, report: ImportReport) -> None:
             raise ValueError(f"unknown export format {str(obj.get('format'))[:40]!r}")
         doc, mid = obj.get("scorecard"), obj.get("model_id")
         stored_at, stored_by = _parse_time(obj.get("stored_at")), obj.get("stored_by")
+        how, who, verified = _provenance(obj, provenance)
     elif reference.looks_like_reference(obj):
         mid, doc = reference.to_scorecard(obj)
         stored_at, stored_by = None, None
+        how, who, verified = provenance, None, None
     elif "dimensions" in obj and "truecard_version" in obj:
         doc, mid, stored_at, stored_by = obj, None, None, None
+        how, who, verified = provenance, None, None
     else:
         raise ValueError("not a truecard export line, scorecard or reference-tool evaluation")
     if mid is not None and not isinstance(mid, str):
@@ -245,6 +271,7 @@ def _apply(s: Session, obj: Any, actor: str, report: ImportReport) -> None:
     res = repo.save_evaluation(
         s, doc, actor=actor, model_id=mid, stored_at=stored_at,
         stored_by=stored_by if isinstance(stored_by, str) else None, audit_action="evaluation.import",
+        provenance=how, pushed_by=who, verified_at=verified,
     )
     if res.duplicate:
         report.duplicates += 1
@@ -253,8 +280,10 @@ def _apply(s: Session, obj: Any, actor: str, report: ImportReport) -> None:
         report.models_created += int(res.created_model)
 
 
-def import_records(db: Database, records: Iterable[tuple[int, Any, str | None]], *, actor: str) -> ImportReport:
-    """Import decoded records, committing in batches; each bad record is skipped and reported."""
+def import_records(db: Database, records: Iterable[tuple[int, Any, str | None]], *, actor: str,
+                   provenance: str = "imported") -> ImportReport:
+    """Import decoded records, committing in batches; each bad record is skipped and reported.
+    `provenance` ("imported", "demo") is that of every evaluation whose line names none."""
     report = ImportReport()
     it = iter(records)
     done = False
@@ -271,7 +300,7 @@ def import_records(db: Database, records: Iterable[tuple[int, Any, str | None]],
                     continue
                 sp = s.begin_nested()
                 try:
-                    _apply(s, obj, actor, report)
+                    _apply(s, obj, actor, report, provenance)
                     sp.commit()
                 except (ValueError, repo.NotFound, repo.Forbidden) as exc:
                     sp.rollback()
@@ -285,5 +314,5 @@ def import_records(db: Database, records: Iterable[tuple[int, Any, str | None]],
     return report
 
 
-def import_file(db: Database, path: str | Path, *, actor: str) -> ImportReport:
-    return import_records(db, read_records(path), actor=actor)
+def import_file(db: Database, path: str | Path, *, actor: str, provenance: str = "imported") -> ImportReport:
+    return import_records(db, read_records(path), actor=actor, provenance=provenance)

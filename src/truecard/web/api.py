@@ -68,13 +68,25 @@ class FrameworksSummary(BaseModel):
     osai: dict[str, float] | None = Field(description='European Open Source AI Index: {"score_percent": 0-100}')
 
 
+class Provenance(BaseModel):
+    how: Literal["scanned", "imported", "demo", "pushed", "unknown"] = Field(
+        description="scanned: by the server's operator (scan/batch --save, db rescan); imported; demo; "
+        "pushed: sent with a token (the pusher's statement); unknown: stored before truecard recorded it")
+    by: str | None = Field(description="The token's user, for a pushed evaluation")
+    rescanned: bool = Field(description="The server re-scanned the public source and got the same points")
+    verified_at: str | None
+    ranked: bool = Field(description="In the default ranking: server-produced, or pushed and re-scanned")
+    label: str = Field(examples=["pushed by bob, not re-scanned"])
+
+
 class ModelSummary(BaseModel):
     model_id: str = Field(examples=["EleutherAI/pythia-1b"])
     name: str
     organisation: str | None
     total: int = Field(description=f"TRUE total (0-{_SPEC.max}), claims in the scorecard included")
     total_detected: int = Field(description="Total from detected evidence alone")
-    max: int = Field(description="The spec's maximum total")
+    max: int = Field(description="The maximum total of the spec version this evaluation names")
+    spec_version: str
     tier: str
     dimensions: Dimensions
     license_class: str = Field(description="Licence class of the weights (most restrictive found)")
@@ -87,6 +99,7 @@ class ModelSummary(BaseModel):
     last_scanned_at: str | None
     evaluations: int
     claims: int
+    provenance: Provenance
     url: str
     badge: str
 
@@ -113,6 +126,8 @@ class EvaluationSummary(BaseModel):
     frameworks: FrameworksSummary
     scope: str
     truecard_version: str
+    provenance: Provenance
+    rescan_note: str | None
 
 
 class ClaimOut(BaseModel):
@@ -306,12 +321,15 @@ def list_models(
     scope: Literal["card-only", "card+code", "verified"] | None = Query(None, description="What was read"),
     modality: Literal["text", "code", "vision", "audio", "multimodal", "other"] | None = None,
     finetuned: YesNo | None = Query(None, description="The card names a base model"),
+    pushed: Literal["hide", "show", "only"] = Query(
+        "hide", description="Models whose latest evaluation was pushed and not re-scanned by the server: "
+        "left out of the ranking (hide, the default), listed and labelled (show), or alone (only)"),
     page: int = Query(1, ge=1, le=1_000_000),
     per_page: int = Query(50, ge=1, le=repo.PER_PAGE_MAX),
 ) -> dict[str, Any]:
     query = repo.LeaderboardQuery(sort, direction, tier, org, license_class, min_score, q, page, per_page,
                                   mof=mof, osaid=osaid, open=open_weights, scope=scope, modality=modality,
-                                  finetuned=finetuned)
+                                  finetuned=finetuned, pushed=pushed)
     rows, count = repo.list_models(s, query)
     return {"total": count, "page": page, "per_page": per_page, "items": [view.model_summary(m) for m in rows]}
 
@@ -497,10 +515,11 @@ async def push_evaluation(request: Request) -> JSONResponse:
             except ValueError as exc:
                 raise HTTPException(422, _first_error(exc)) from None
             try:
-                # a pushed scorecard is its pusher's statement: the history says so
+                # a pushed scorecard is its pusher's statement: labelled so, and out of the default
+                # ranking until the server re-scans its public source (truecard.store.rescan)
                 res = repo.save_evaluation(s, data.scorecard, actor=user.name, model_id=data.model_id,
-                                           user=user, enforce_owner=True,
-                                           stored_by=f"{user.name} (pushed; not re-scanned by the server)")
+                                           user=user, enforce_owner=True, provenance="pushed",
+                                           pushed_by=user.name)
             except repo.Forbidden as exc:
                 raise HTTPException(403, str(exc)) from None
             except (cards.InvalidEvaluation, cards.InvalidModelId) as exc:
@@ -535,8 +554,10 @@ def _badge_parts(s: Session, model_id: str) -> tuple[str, str, bool]:
     if m is None:
         return "not rated", UNKNOWN_COLOR, False
     verdict = cards.openness_verdict(m.license_class)
-    # the current spec's maximum: the models table keeps no spec version (see view.model_summary)
-    top = load_spec().max
+    top = view.spec_max(m.spec_version)  # the maximum of the spec its evaluation names
+    if not m.ranked:
+        # a badge is embedded far from the dashboard: a pushed score says it was not checked
+        return f"{m.total}/{top} {m.tier} · not re-scanned", UNKNOWN_COLOR, True
     if verdict["verdict"] == "open":
         return f"{m.total}/{top} {m.tier}", tier_color(m.tier), True
     return f"{m.total}/{top} {m.tier} · {verdict['label']}", NOT_OPEN_COLOUR, True

@@ -71,7 +71,8 @@ def file_href(src: dict[str, Any], path: str, revision: str | None,
 
 
 def evidence_link(ev: dict[str, Any], sources: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """{'href', 'label', 'revision', 'pinned'} for one evidence item (href may be None)."""
+    """{'href', 'label', 'revision', 'pinned', 'host'} for one evidence item (href and host may be
+    None); the model page shows the host next to every link, so no label hides where it goes."""
     src = sources.get(ev.get("source") or "") or {}
     revision = ev.get("revision") or src.get("revision")
     path = ev.get("path")
@@ -89,4 +90,6 @@ def evidence_link(ev: dict[str, Any], sources: dict[str, dict[str, Any]]) -> dic
             # a URL the scorecard itself supplies: the reader sees where it goes, so a
             # "README.md:12" label cannot hide https://evil.example/phish
             label += f" ({(urlsplit(href).hostname or '').lower()})"
-    return {"href": href, "label": label, "revision": revision, "pinned": bool(href and revision and path)}
+    host = (urlsplit(href).hostname or "").lower() if href else None
+    return {"href": href, "label": label, "revision": revision, "pinned": bool(href and revision and path),
+            "host": host}

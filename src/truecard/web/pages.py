@@ -102,11 +102,12 @@ def numeric() -> set[str]:
 
 
 ASCENDING_FIRST = {"name", "org", "license"}
-FILTER_KEYS = ("q", "tier", "org", "license", "min_score", "mof", "osaid", "open", "scope", "modality", "finetuned")
+FILTER_KEYS = ("q", "tier", "org", "license", "min_score", "mof", "osaid", "open", "scope", "modality", "finetuned",
+               "pushed")
 FILTER_LABELS = {
     "q": "search", "tier": "tier", "org": "organisation", "license": "weights licence", "min_score": "minimum score",
     "mof": "MOF class", "osaid": "OSAID", "open": "open weights", "scope": "read", "modality": "modality",
-    "finetuned": "fine-tuned",
+    "finetuned": "fine-tuned", "pushed": "pushed, not re-scanned",
 }
 def sort_choices() -> list[tuple[str, str]]:
     return [(k, full) for k, _, full in columns()] + [
@@ -123,7 +124,7 @@ def parse_query(request: Request, default_per_page: int = 50) -> tuple[repo.Lead
         p.get("sort") or "total", p.get("dir") or "desc", raw["tier"], raw["org"], raw["license"],
         raw["min_score"], raw["q"], _int(p.get("page"), 1) or 1, _int(p.get("per_page"), default_per_page) or default_per_page,
         mof=raw["mof"], osaid=raw["osaid"], open=raw["open"], scope=raw["scope"], modality=raw["modality"],
-        finetuned=raw["finetuned"],
+        finetuned=raw["finetuned"], pushed=raw["pushed"],
     ).normalised()
     shown: dict[str, Any] = {k: getattr(query, k) for k in FILTER_KEYS}
     if query.q:
@@ -145,6 +146,8 @@ def _shown_value(key: str, value: Any) -> Any:
         return yes_no[key][0 if value == "yes" else 1]
     if key == "scope":
         return view.SCOPE_LABELS.get(value, value)
+    if key == "pushed":
+        return {"show": "shown", "only": "only"}.get(value, value)
     return value
 
 
@@ -164,6 +167,7 @@ def _table(request: Request, s: Session, query: repo.LeaderboardQuery, shown: di
         query = repo.LeaderboardQuery(**{**query.__dict__, "page": pages})
         rows, count = repo.list_models(s, query)
     stats = repo.stats(s) if count == 0 else None
+    hidden = repo.unranked_count(s) if query.pushed is None else 0
     offset = (query.page - 1) * query.per_page
     active = {k: _shown_value(k, v) for k, v in query.filters().items()}
     html = request.app.state.templates.get_template(template).render({
@@ -171,7 +175,7 @@ def _table(request: Request, s: Session, query: repo.LeaderboardQuery, shown: di
         "params": shown, "page": query.page, "pages": pages, "offset": offset, "stats": stats,
         "columns": columns, "numeric": numeric(), "ascending_first": ASCENDING_FIRST, "base": base,
         "past_end": past_end, "empty": (None if count else "empty" if stats and stats["models"] == 0 else "no-match"),
-        "active": active, "filter_labels": FILTER_LABELS, "q_shown": shown.get("q"),
+        "active": active, "filter_labels": FILTER_LABELS, "q_shown": shown.get("q"), "hidden": hidden,
     })
     out = (html, {"count": count, "page": query.page})
     cache.put(key, out)
@@ -441,7 +445,8 @@ def model_page(request: Request, model_id: str) -> HTMLResponse:
         "frameworks": view.framework_views(doc), "verdict": cards.openness_verdict(ev.license_class),
         "scope_label": view.SCOPE_LABELS.get(ev.scope, ev.scope), "scope_help": view.SCOPE_HELP.get(ev.scope, ""),
         "scope_chip": Markup(scope_chip(ev.scope)), "base_url": public_base(request), "downloads": DOWNLOADS,
-        "mof_labels": view.MOF_NAMES, "scope_labels": view.SCOPE_LABELS,
+        "mof_labels": view.MOF_NAMES, "scope_labels": view.SCOPE_LABELS, "prov": view.provenance(ev),
+        "provenance_of": view.provenance,
     })
 
 

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from truecard.spec import load_spec
 from truecard.store.cards import openness_verdict
-from truecard.web.view import MOF_LABELS, MOF_NAMES, SCOPE_HELP, SCOPE_LABELS
+from truecard.web.view import MOF_LABELS, MOF_NAMES, SCOPE_HELP, SCOPE_LABELS, provenance, spec_max
 
 
 def _e(v: object) -> str:
@@ -68,13 +68,23 @@ def _total_cell(m: Any, top: int) -> str:
     return f'<td class="num total" data-label="Total" title="all detected"><strong>{total}</strong>/{top}</td>'
 
 
+def provenance_chip(m: Any) -> str:
+    """"pushed by bob, not re-scanned" on a row the default ranking leaves out; nothing otherwise."""
+    if m.ranked:
+        return ""
+    p = provenance(m)
+    return (f' <span class="provenance unranked" title="sent with a token; the server has not re-scanned its '
+            f'public source, so it is not in the default ranking">{_e(p["label"])}</span>')
+
+
 def _model_cell(m: Any) -> str:
     mid = _e(m.model_id)
     claims = (
         f' <span class="basis claimed" title="{int(m.claims_count)} claim(s) by its maintainer">claims</span>'
         if m.claims_count else ""
     )
-    return f'<td class="model" data-label="Model"><a href="/models/{mid}">{mid}</a> {scope_chip(m.scope)}{claims}</td>'
+    return (f'<td class="model" data-label="Model"><a href="/models/{mid}">{mid}</a> {scope_chip(m.scope)}{claims}'
+            f'{provenance_chip(m)}</td>')
 
 
 def leaderboard_rows(rows: Sequence[Any], offset: int) -> Markup:
@@ -89,7 +99,7 @@ def leaderboard_rows(rows: Sequence[Any], offset: int) -> Markup:
             f'<tr data-model="{mid}">'
             f'<td class="num rank" data-label="Rank">{i}</td>'
             f"{_model_cell(m)}"
-            f"{_total_cell(m, spec.max)}"
+            f"{_total_cell(m, spec_max(m.spec_version))}"
             f'<td class="tier-cell" data-label="Tier"><span class="tier tier-{tier}">{tier}</span> {verdict_chip(m.license_class)}</td>'
             + "".join(f'<td class="num dim" data-label="{name}">{int(getattr(m, did))}{of}</td>' for did, name, of in dims)
             + f"{mof_cell(m.mof_class)}{osaid_cell(m.osaid_ready)}{osai_cell(m.osai_score)}"
@@ -129,7 +139,7 @@ def matrix_rows(rows: Sequence[Any], offset: int) -> Markup:
             f'<tr data-model="{_e(m.model_id)}">'
             f'<td class="num rank" data-label="Rank">{i}</td>'
             f"{_model_cell(m)}"
-            f'<td class="num total" data-label="Total"><strong>{int(m.total)}</strong>/{spec.max} '
+            f'<td class="num total" data-label="Total"><strong>{int(m.total)}</strong>/{spec_max(m.spec_version)} '
             f'<span class="tier tier-{tier}">{tier}</span><br>{verdict_chip(m.license_class)}</td>'
             + "".join(cells) + "</tr>\n"
         )

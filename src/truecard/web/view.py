@@ -44,6 +44,32 @@ def spec_of(doc: dict[str, Any]) -> Spec:
         return load_spec()
 
 
+def spec_max(version: str | None) -> int:
+    """The maximum total of a stored spec version (the current spec's for one since unregistered)."""
+    try:
+        return load_spec(version).max if version else load_spec().max
+    except UnknownSpecVersion:
+        return load_spec().max
+
+
+def provenance(m: Any) -> dict[str, Any]:
+    """How a model's latest (or one) evaluation reached the store, with the label the pages show."""
+    how = m.provenance or "scanned"
+    who = m.pushed_by
+    rescanned = m.verified_at is not None
+    if how == "pushed":
+        label = f"pushed by {who or 'a token holder'}, " + ("re-scanned by the server: same points" if rescanned
+                                                            else "not re-scanned")
+    elif how == "unknown":
+        label = "origin not recorded, " + ("re-scanned by the server: same points" if rescanned
+                                           else "not re-scanned")
+    else:
+        label = {"scanned": "scanned by the server", "imported": "imported by the server's operator",
+                 "demo": "demo data"}.get(how, how)
+    return {"how": how, "by": who, "rescanned": rescanned, "verified_at": iso(m.verified_at),
+            "ranked": bool(m.ranked), "label": label}
+
+
 def criteria_points(points: str | None) -> dict[str, int | None]:
     digits = points or ""
     return {cid: (int(digits[i]) if i < len(digits) and digits[i].isdigit() else None)
@@ -73,7 +99,8 @@ def model_summary(m: Model | Any) -> dict[str, Any]:
         "organisation": m.organisation or None,
         "total": m.total,
         "total_detected": m.total_detected,
-        "max": load_spec().max,
+        "max": spec_max(m.spec_version),
+        "spec_version": m.spec_version,
         "tier": m.tier,
         "dimensions": dimension_scores(m),
         "license_class": m.license_class,
@@ -86,6 +113,7 @@ def model_summary(m: Model | Any) -> dict[str, Any]:
         "last_scanned_at": iso(m.last_scanned_at),
         "evaluations": m.evaluations_count,
         "claims": m.claims_count,
+        "provenance": provenance(m),
         "url": f"/models/{m.model_id}",
         "badge": f"/badge/{m.model_id}.svg",
     }
@@ -107,6 +135,8 @@ def evaluation_summary(ev: Evaluation) -> dict[str, Any]:
         "frameworks": frameworks_summary(ev),
         "scope": ev.scope,
         "truecard_version": ev.truecard_version,
+        "provenance": provenance(ev),
+        "rescan_note": ev.rescan_note,
     }
 
 
