@@ -183,6 +183,8 @@ def derive_model_id(card: Scorecard) -> str:
         for src in card.subject.sources:
             if src.kind == kind:
                 rp = repo_path(src.location)
+                if rp is None and kind != "git" and src.id.startswith(f"{kind}:"):
+                    rp = repo_path(src.id)  # a Hub at a private $HF_ENDPOINT: its URL is no hub address
                 if rp and (kind != "git" or src.location.startswith(_HOST_PREFIXES)):
                     try:
                         return check_model_id(rp)

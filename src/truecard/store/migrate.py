@@ -53,12 +53,26 @@ def upgrade(db: Database, target: str = "head") -> tuple[str | None, str]:
     before = current(db)
     cfg = _config(db)
     try:
-        with db.write_engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                # two servers starting on one empty database: one migrates, the other waits
-                conn.execute(select(func.pg_advisory_xact_lock(7419152)))
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, target)
+        with db.write_engine.connect() as conn:
+            raw = conn.connection.dbapi_connection if db.is_sqlite else None
+            if raw is not None:
+                # SQLite changes a column's type by copying the table and dropping the old one;
+                # with foreign keys enforced that drop would cascade to every evaluation and claim.
+                # Off outside the transaction (SQLite ignores it inside one), checked and on after.
+                raw.execute("PRAGMA foreign_keys=OFF")
+            try:
+                with conn.begin():
+                    if conn.dialect.name == "postgresql":
+                        # two servers starting on one empty database: one migrates, the other waits
+                        conn.execute(select(func.pg_advisory_xact_lock(7419152)))
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, target)
+            finally:
+                if raw is not None:
+                    broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+                    raw.execute("PRAGMA foreign_keys=ON")
+                    if broken:
+                        raise StoreError(f"migration left {len(broken)} dangling reference(s) in {redact(db.url)}")
     except StoreError:
         raise
     except Exception as exc:
