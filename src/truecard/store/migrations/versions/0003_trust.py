@@ -106,7 +106,7 @@ def _backfill(conn: sa.Connection) -> None:
             version = str(json.loads(text).get('spec', {}).get('version') or '1.0')[:16]
         except (ValueError, TypeError, AttributeError):
             version = '1.0'
-        v = {'spec_version': version, 'provenance': provenance, 'pushed_by': pushed_by, 'verified_at': None,
+        v: dict[str, object] = {'spec_version': version, 'provenance': provenance, 'pushed_by': pushed_by, 'verified_at': None,
              'ranked': provenance not in ('pushed', 'unknown')}
         values[eid] = v
         conn.execute(sa.update(ev).where(ev.c.id == eid).values(stored_by=label, **v))
