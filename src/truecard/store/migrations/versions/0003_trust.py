@@ -57,11 +57,12 @@ def upgrade() -> None:
             batch_op.alter_column('points', existing_type=sa.String(length=15), type_=sa.String(length=64),
                                   existing_nullable=False, existing_server_default='')
     if conn.dialect.name == 'sqlite':
-        # SQLite rebuilt `models` to change the column's type and cannot carry over an index on
-        # expressions (`total DESC`): create it again, as 0001 did
+        # SQLite rebuilt `models` to change the column's type, and the copy of the ranking index
+        # lost its DESC orders (reflection drops them): create it again as 0001 did
         names = {ix['name'] for ix in sa.inspect(conn).get_indexes('models')}
-        if RANK_INDEX not in names:
-            op.create_index(RANK_INDEX, 'models', [sa.text('total DESC'), sa.text('total_detected DESC'), 'sort_key'])
+        if RANK_INDEX in names:
+            op.drop_index(RANK_INDEX, 'models')
+        op.create_index(RANK_INDEX, 'models', [sa.text('total DESC'), sa.text('total_detected DESC'), 'sort_key'])
     _backfill(conn)
     _separate_case_duplicates(conn)
     op.create_index(FOLDED_INDEX, 'models', [sa.text('lower(model_id)')], unique=True)
