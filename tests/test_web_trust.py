@@ -309,3 +309,28 @@ def test_rescan_ranks_a_matching_push_and_files_the_servers_scan_for_a_forged_on
     assert again == {"bob/renamed": "not-rescannable", "bob/local": "not-rescannable"}
     with store.read() as s:
         assert repo.get_model(s, "bob/honest").verified_at is not None
+
+
+def test_db_rescan_command(fake_hub: FakeHub, tmp_path: Any) -> None:
+    """`truecard db rescan` in a child process, reading the loopback Hub as the server would."""
+    import os
+    import subprocess
+    import sys
+
+    from truecard.store import open_store, repo
+    from webutil import ROOT
+
+    doc = hub_card(fake_hub, "bob/honest")
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    db = open_store(url)
+    with db.write() as s:
+        repo.save_evaluation(s, doc, actor="bob", provenance="pushed", pushed_by="bob")
+    db.dispose()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    p = subprocess.run([sys.executable, "-m", "truecard", "db", "rescan", "--db", url], capture_output=True,
+                       text=True, env=env, timeout=300, check=False)
+    assert p.returncode == 0, p.stderr
+    assert "bob/honest evaluation 1: matched" in p.stdout and "1 matched, 0 differs" in p.stderr
+    p = subprocess.run([sys.executable, "-m", "truecard", "db", "rescan", "--db", url], capture_output=True,
+                       text=True, env=env, timeout=300, check=False)
+    assert p.returncode == 0 and p.stdout == "" and "0 matched" in p.stderr
