@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from safetensors.numpy import save_file
-from tiny_models import gpt2_copy, leftovers, make_remote_code, private_tempdir, tiny_gpt2, tiny_llama  # noqa: F401 - private_tempdir is an autouse fixture
 
+from support.tiny_models import gpt2_copy, leftovers, make_remote_code, private_tempdir, tiny_gpt2, tiny_llama  # noqa: F401 - private_tempdir is an autouse fixture
 from truecard.verify import verify
 
 __all__ = ["gpt2_copy", "tiny_gpt2", "tiny_llama"]  # fixtures, used by name
@@ -140,7 +140,7 @@ def test_too_large_with_a_missing_shard_is_not_partial(tiny_llama: Path, tmp_pat
 
 def test_gguf_release_is_read_and_run(tiny_llama: Path, tmp_path: Path) -> None:
     pytest.importorskip("gguf")
-    from tiny_models import write_gguf
+    from support.tiny_models import write_gguf
 
     d = write_gguf(tiny_llama, tmp_path / "gguf")
     res = verify(d, timeout=300)
