@@ -133,6 +133,6 @@ def collect(inv: Inventory, trees: Sequence[Tree]) -> None:
                                     severity="error"))
     for s in result.unsafe:
         inv.warnings.append(f"unsafe pickle: {s.path} {s.message}")
-    for s in result.mismatched:
-        inv.warnings.append(f"model signature {s.verdict}: {s.path}: {s.message}"[:400])
+    for sig in result.mismatched:
+        inv.warnings.append(f"model signature {sig.verdict}: {sig.path}: {sig.message}"[:400])
     inv.integrity = result

@@ -122,7 +122,7 @@ def build(card: Scorecard) -> dict[str, Any]:
     model_licenses = _artifact_licenses(rows.get("weights"))
     if not model_licenses:
         model_licenses = [_license(x, "declared") for x in mc.get("license", []) if x not in ("other", "unknown")][:5]
-    refs = []
+    refs: list[Any] = []
     seen_urls: set[str] = set()
     for c in card.criteria:
         for e in c.evidence:

@@ -58,7 +58,7 @@ def _fallback(card: Scorecard) -> Evidence | None:
     """The model card (or any cited file) for criteria whose evidence names no file."""
     cited = [e for c in card.criteria for e in c.evidence if e.path and e.origin == "detected"]
     for e in cited:
-        if e.kind.startswith("card") or e.path.lower().endswith(("readme.md", "model_card.md", "modelcard.md")):
+        if e.kind.startswith("card") or (e.path or "").lower().endswith(("readme.md", "model_card.md", "modelcard.md")):
             return Evidence(kind="card", summary="model card", source=e.source, path=e.path)
     return Evidence(kind="file", summary="cited file", source=cited[0].source, path=cited[0].path) if cited else None
 

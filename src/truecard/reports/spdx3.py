@@ -309,8 +309,8 @@ def integrity_lines(card: Scorecard) -> list[str]:
     for s in integ.serialization:
         if s.verdict not in ("code-free", "safe"):
             out.append(f"{s.path}: {s.verdict}: {s.message}")
-    for s in integ.signatures:
-        out.append(f"signature {s.path}: {s.verdict}: {s.message}")
+    for sig in integ.signatures:
+        out.append(f"signature {sig.path}: {sig.verdict}: {sig.message}")
     for d in integ.declared:
         out.append(f"shipped {d.format} BOM {d.path} declares licences {', '.join(d.licenses) or 'none'}")
     return out
