@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from truecard.evidence.inventory import Inventory, LicenseFinding
     from truecard.licenses.artifacts import ArtifactLicense
 
-_UNIDENTIFIED = {"unknown", "none"}
+_UNIDENTIFIED = {LicenseClass.UNKNOWN, LicenseClass.NONE}
 # Prose below this confidence is a mention, too weak to call a conflict on.
 MIN_PROSE_CONFIDENCE = 0.5
 
