@@ -60,7 +60,7 @@ def _pick(findings: list[LicenseFinding], *scopes: str) -> LicenseFinding | None
         cands = [f for f in findings if f.scope == scope and f.how != "claim" and f.license_class != "unknown"]
         if cands:
             # the least open statement governs: a restricted LICENSE file beats an "apache-2.0" tag
-            order = [LicenseClass.PROPRIETARY, LicenseClass.NON_COMMERCIAL, LicenseClass.RESTRICTED,
+            order: list[str] = [LicenseClass.PROPRIETARY, LicenseClass.NON_COMMERCIAL, LicenseClass.RESTRICTED,
                      LicenseClass.NONE, LicenseClass.OPEN_CONTENT, LicenseClass.OPEN_DATA,
                      LicenseClass.OSI_COPYLEFT, LicenseClass.OSI_PERMISSIVE]
             return min(cands, key=lambda f: order.index(f.license_class) if f.license_class in order else 0)
