@@ -97,7 +97,7 @@ def test_a_sample_that_disagrees_with_the_hub_means_every_header_is_read(fake_hu
     head, size = safetensors_header({"w": ("F32", [4096, 4096])})
     odd = fake_hub.add_model("org/odd", files)
     fake_hub.reset_stats()
-    import fakehub
+    from support import fakehub
 
     real = fakehub._safetensors_counts
 
