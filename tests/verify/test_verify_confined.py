@@ -221,3 +221,21 @@ def test_without_bubblewrap_remote_code_is_refused_unless_unconfined(
     assert res.status == "passed", res.summary
     assert CONFINED_NOTE not in res.inference.notes
     assert any("unconfined" in w for w in res.warnings)
+
+
+@pytest.mark.parametrize("confine", [True, False])
+def test_planted_links_and_huge_files_are_not_read_back(tmp_path: Path, confine: bool) -> None:
+    """The child's answer files are read without following links and within a budget:
+    `result.json -> /etc/shadow` and `progress -> /etc/shadow` leak nothing, and a stderr the
+    child replaced by a link is still read through truecard's own descriptor."""
+    child = tmp_path / "child.py"
+    child.write_text(textwrap.dedent("""
+        import os, sys
+        work = sys.argv[1]
+        os.symlink("/etc/shadow", os.path.join(work, "result.json"))
+        os.symlink("/etc/shadow", os.path.join(work, "progress"))
+        sys.stderr.write("x" * 100000 + "the end")
+    """))
+    out = run_child({}, timeout=60, memory_limit=1 << 30, script=child, confine=confine)
+    assert out.result is None and out.stage is None and out.stages == []
+    assert out.stderr_tail.endswith("the end") and len(out.stderr_tail) == 2000

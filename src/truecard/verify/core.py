@@ -192,7 +192,8 @@ def verify(
             raise VerifyError(f"{root}: cannot read the model folder ({exc.strerror or exc})") from None
         if not (rep.remote_code and not trust_remote_code):  # a refusal needs no libraries
             check_extra(rep.plan.loader)
-        confine = bool(rep.remote_code and trust_remote_code and rep.plan.loader) and not unconfined
+        # the flag means code may run: confined even where the static reading saw no custom code
+        confine = bool(trust_remote_code and rep.plan.loader) and not unconfined
         if confine:
             problem = confinement_problem(python)
             if problem:
@@ -206,7 +207,7 @@ def verify(
         res = _run(rep, label=label, revision=revision, finetune=finetune, timeout=timeout,
                    limit=limit, trust_remote_code=trust_remote_code, python=python,
                    confine=confine)
-        if rep.remote_code and trust_remote_code and unconfined:
+        if trust_remote_code and unconfined:
             res.warnings.append("the repository's code ran unconfined (--unconfined): it could "
                                 "read and write the file system with truecard's rights")
     finally:

@@ -533,6 +533,8 @@ def run_child(
         work.mkdir(exist_ok=True)
         with contextlib.suppress(OSError):
             request = {**request, "parent_netns": os.stat("/proc/self/ns/net").st_ino}
+        if confine and request.get("root"):  # bound at its real path: no link to follow inside
+            request = {**request, "root": os.path.realpath(request["root"])}
         (work / "request.json").write_text(json.dumps(request), encoding="utf-8")
         env = child_env(work, threads)
         argv = [python, "-P", str(script), str(work)]
