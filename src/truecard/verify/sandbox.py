@@ -134,6 +134,10 @@ def child_env(tmp: Path, threads: int) -> dict[str, str]:
         "TMPDIR": str(tmp / "tmp"), "TOKENIZERS_PARALLELISM": "false", "MALLOC_ARENA_MAX": "2",
         "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads),
         "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1", "NO_PROXY": "*",
+        # caches inside the run's folder: importing torch in truecard's process (a test that
+        # builds a model) sets TORCHINDUCTOR_CACHE_DIR=/tmp/torchinductor_USER, outside it
+        "TORCHINDUCTOR_CACHE_DIR": str(tmp / "tmp/torchinductor"),
+        "TRITON_CACHE_DIR": str(tmp / "tmp/triton"), "XDG_CACHE_HOME": str(tmp / "home/.cache"),
     })
     return env
 
