@@ -123,7 +123,10 @@ def gpt2_copy(tiny_gpt2: Path, tmp_path: Path) -> Path:
 
 REMOTE_CONFIG = '''import pathlib
 
-pathlib.Path({marker!r}).write_text("the repository's custom code ran")
+try:  # outside the sandbox's own folder: refused when the run is confined
+    pathlib.Path({marker!r}).write_text("the repository's custom code ran")
+except OSError:
+    pass
 
 from transformers import GPT2Config
 
@@ -153,6 +156,10 @@ def make_remote_code(model_dir: Path, marker: Path) -> Path:
     (model_dir / "configuration_marker.py").write_text(REMOTE_CONFIG.format(marker=str(marker)))
     (model_dir / "modeling_marker.py").write_text(REMOTE_MODEL)
     (model_dir / "README.md").unlink(missing_ok=True)
+    # save_pretrained writes the weights 0600; the confined run (uid 65534 when the tests run as
+    # root) reads only what is world-readable, as a downloaded model is
+    for f in [model_dir, *model_dir.rglob("*")]:
+        f.chmod(0o755 if f.is_dir() else 0o644)
     return model_dir
 
 
