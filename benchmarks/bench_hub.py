@@ -2,7 +2,7 @@
 
     python benchmarks/bench_hub.py [--size-gb 100] [--shards 4 20 50] [--latency-ms 0] [--deep] [--json]
 
-A fake Hub on loopback (tests/fakehub.py) serves a model whose sharded safetensors headers
+A fake Hub on loopback (tests/support/fakehub.py) serves a model whose sharded safetensors headers
 declare `--size-gb` of BF16 weights (headers generated, the rest never stored; Range
 requests answered for any region), with a realistic file set (card, config, a 2.5 MB
 non-LFS tokenizer.json, shard index, licence) and a linked dataset card. The real
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from fakehub import FakeHub, card, generated_model, sharded_weights  # noqa: E402
+from support.fakehub import FakeHub, card, generated_model, sharded_weights  # noqa: E402
 
 
 def kind(path: str) -> str:
@@ -69,7 +69,7 @@ def main() -> None:
         from truecard.engine import scan
 
         if args.latency_ms:
-            import fakehub
+            from support import fakehub
 
             orig = fakehub._Handler._dispatch
 

@@ -4,9 +4,10 @@ is about another model; never 2 without `truecard verify --finetune`."""
 
 from __future__ import annotations
 
-from cardfactory import assess, result_of, scan_folder, tiny_safetensors
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from support.cardfactory import assess, result_of, scan_folder, tiny_safetensors
 
 ID = "executable.finetuning"
 INTRO = "# Acme-7B\n\nAcme-7B is a language model.\n\n"

@@ -4,9 +4,10 @@ needs `truecard verify` to run the model)."""
 
 from __future__ import annotations
 
-from cardfactory import assess, result_of, scan_folder, tiny_safetensors
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from support.cardfactory import assess, result_of, scan_folder, tiny_safetensors
 
 ID = "executable.inference"
 INTRO = "# Acme-7B\n\nAcme-7B is a language model.\n\n"

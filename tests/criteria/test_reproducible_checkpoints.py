@@ -7,11 +7,11 @@ import json
 import subprocess
 from pathlib import Path
 
-from cardfactory import assess, quotes, result_of, tiny_safetensors
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import truecard
+from support.cardfactory import assess, quotes, result_of, tiny_safetensors
 
 ID = "reproducible.checkpoints"
 META = {"license": "apache-2.0"}

@@ -3,10 +3,10 @@ vague phrase, training dates or CO2 alone are 1; a token count or a price list i
 
 from __future__ import annotations
 
-from cardfactory import assess, quotes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from support.cardfactory import assess, quotes
 from truecard.models import CriterionResult
 
 ID = "reproducible.cost"

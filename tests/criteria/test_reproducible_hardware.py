@@ -3,9 +3,10 @@ alone is 1; a sibling's figures are 1; hardware a user needs is not training har
 
 from __future__ import annotations
 
-from cardfactory import assess, quotes
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from support.cardfactory import assess, quotes
 
 ID = "reproducible.hardware"
 META = {"license": "apache-2.0"}

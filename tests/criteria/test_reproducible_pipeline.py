@@ -4,9 +4,10 @@ inference alone, or configs in example folders, are not a training setup."""
 
 from __future__ import annotations
 
-from cardfactory import assess
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from support.cardfactory import assess
 
 ID = "reproducible.pipeline"
 META = {"license": "apache-2.0"}

@@ -3,9 +3,10 @@ reproduce are 1; a seed set "for reproducibility" or reproducing someone else's 
 
 from __future__ import annotations
 
-from cardfactory import assess, quotes
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from support.cardfactory import assess, quotes
 
 ID = "reproducible.replication"
 META = {"license": "apache-2.0"}

@@ -4,9 +4,10 @@ links, well-known corpora in training prose) are 2; vague descriptions are 1; no
 
 from __future__ import annotations
 
-from cardfactory import assess, quotes
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from support.cardfactory import assess, quotes
 
 ID = "transparent.datasets"
 META = {"license": "apache-2.0"}

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cardfactory import assess, quotes
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from support.cardfactory import assess, quotes
 
 ID = "transparent.license"
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,9 +4,10 @@ configs, fine-tuning code alone for a base model, or a framework named as used i
 
 from __future__ import annotations
 
-from cardfactory import assess, quotes
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from support.cardfactory import assess, quotes
 
 ID = "transparent.training_code"
 META = {"license": "apache-2.0"}

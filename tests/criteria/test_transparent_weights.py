@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 
-from cardfactory import assess, quotes, tiny_safetensors
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from support.cardfactory import assess, quotes, tiny_safetensors
 
 ID = "transparent.weights"
 INTRO = "# Acme-7B\n\nAcme-7B is a language model.\n\n"

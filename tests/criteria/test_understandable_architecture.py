@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 
-from cardfactory import assess, quotes
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from support.cardfactory import assess, quotes
 
 ID = "understandable.architecture"
 META = {"license": "apache-2.0"}

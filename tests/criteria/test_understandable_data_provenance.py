@@ -3,9 +3,10 @@ aspect read from what is said of the data (not of the model); two of three is 1.
 
 from __future__ import annotations
 
-from cardfactory import assess, quotes
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from support.cardfactory import assess, quotes
 
 ID = "understandable.data_provenance"
 META = {"license": "apache-2.0"}

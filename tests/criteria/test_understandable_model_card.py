@@ -3,9 +3,10 @@ model, and design aspects), not by its length in characters."""
 
 from __future__ import annotations
 
-from cardfactory import assess
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from support.cardfactory import assess
 
 ID = "understandable.model_card"
 META = {"license": "apache-2.0"}

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from safetensors.numpy import save_file
-from tiny_models import require_run_extra
+
+from support.tiny_models import require_run_extra
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "tiny-open-model"

@@ -9,9 +9,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from tiny_models import require_run_extra
 
-from fakehub import Failure, FakeHub, serve
+from support.fakehub import Failure, FakeHub, serve
+from support.tiny_models import require_run_extra
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tiny-open-model"
 

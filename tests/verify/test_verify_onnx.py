@@ -12,7 +12,7 @@ from truecard.verify import verify
 def test_onnx_model_runs(tmp_path: Path) -> None:
     pytest.importorskip("onnx")
     pytest.importorskip("onnxruntime")
-    from tiny_models import write_onnx
+    from support.tiny_models import write_onnx
 
     d = write_onnx(tmp_path / "onnx")
     res = verify(d, timeout=120, finetune=True)

@@ -13,9 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from safetensors.numpy import save_file
-from tiny_models import gpt2_copy, leftovers, make_remote_code, private_tempdir, tiny_gpt2, tiny_llama  # noqa: F401 - private_tempdir is an autouse fixture
 
+from support.tiny_models import gpt2_copy, leftovers, make_remote_code, private_tempdir, tiny_gpt2, tiny_llama  # noqa: F401 - private_tempdir is an autouse fixture
 from truecard.verify import verify
+from truecard.verify.core import CONFINED_NOTE
 
 __all__ = ["gpt2_copy", "tiny_gpt2", "tiny_llama"]  # fixtures, used by name
 
@@ -85,9 +86,12 @@ def test_remote_code_runs_only_with_the_flag(gpt2_copy: Path, tmp_path: Path) ->
     assert "--trust-remote-code" in res.inference.error
     assert not marker.exists()
     res = verify(gpt2_copy, timeout=300, trust_remote_code=True)
-    assert marker.exists(), "with the flag the repository's code runs (in the sandbox)"
+    # with the flag the repository's code runs (MarkerForCausalLM is its own class), confined:
+    # its write to the test's folder, outside the sandbox's own, was refused
     assert res.status == "passed", res.summary
     assert res.sandbox and res.sandbox.trust_remote_code
+    assert CONFINED_NOTE in res.inference.notes
+    assert not marker.exists()
 
 
 def test_memory_limit_stops_the_child_not_us(tiny_gpt2: Path) -> None:
@@ -140,7 +144,7 @@ def test_too_large_with_a_missing_shard_is_not_partial(tiny_llama: Path, tmp_pat
 
 def test_gguf_release_is_read_and_run(tiny_llama: Path, tmp_path: Path) -> None:
     pytest.importorskip("gguf")
-    from tiny_models import write_gguf
+    from support.tiny_models import write_gguf
 
     d = write_gguf(tiny_llama, tmp_path / "gguf")
     res = verify(d, timeout=300)

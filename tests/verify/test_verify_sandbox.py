@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from tiny_models import leftovers, private_tempdir  # noqa: F401 - private_tempdir is an autouse fixture
 
+from support.tiny_models import leftovers, private_tempdir  # noqa: F401 - private_tempdir is an autouse fixture
 from truecard.verify.sandbox import run_child
 
 ANSWER = """

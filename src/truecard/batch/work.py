@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from truecard.sources.base import SourceErrorKind
+
 
 class ItemTimeout(Exception):
     pass
@@ -36,24 +38,33 @@ def _raise_timeout(signum: int, frame: Any) -> None:
     raise ItemTimeout
 
 
-KIND_NAMES = {"rate-limit": "rate-limited", "revision": "not-found", "entry": "not-found", "offline": "network"}
+# A source error's kind, as a batch run names its failure (the ledger's and report's words).
+KIND_NAMES: dict[str, str] = {
+    SourceErrorKind.RATE_LIMIT: "rate-limited",
+    SourceErrorKind.REVISION: "not-found",
+    SourceErrorKind.ENTRY: "not-found",
+    SourceErrorKind.OFFLINE: "network",
+}
 
 
 def classify_error(exc: BaseException) -> str:
+    """The failure's kind: from the error's typed `kind` (sources, the Hub client), else from
+    its type. Never from the message text, which is written for people and may change."""
+    from truecard.evidence.claims import ClaimsError
+    from truecard.sources import SourceError
+
     kind = getattr(exc, "kind", None)
-    if isinstance(kind, str) and kind:
-        return KIND_NAMES.get(kind, kind)
-    name = type(exc).__name__
-    msg = str(exc).lower()
-    if isinstance(exc, ItemTimeout) or "timeout" in name.lower() or "timed out" in msg:
+    if isinstance(kind, SourceErrorKind):
+        return KIND_NAMES.get(kind, str(kind))
+    if isinstance(exc, ItemTimeout | TimeoutError) or "timeout" in type(exc).__name__.lower():
         return "timeout"
-    if "gated" in msg or "401" in msg or "403" in msg:
-        return "gated"
-    if "404" in msg or "not found" in msg or "no such file" in msg:
+    if isinstance(exc, FileNotFoundError):
         return "not-found"
-    if "429" in msg or ("rate" in msg and "limit" in msg):
-        return "rate-limited"
-    if name in {"SourceError", "ClaimsError"}:
+    if isinstance(exc, PermissionError):
+        return "gated"
+    if isinstance(exc, ConnectionError):
+        return "network"
+    if isinstance(exc, SourceError | ClaimsError):
         return "bad-input"
     return "error"
 

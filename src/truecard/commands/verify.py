@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 TIMEOUT_HELP = "Seconds before the sandboxed run is killed."
 MEMORY_HELP = "Memory limit of the sandboxed run, e.g. 4G or 512M (default: 3/4 of available memory)."
 TRUST_HELP = "Allow the repository's own Python code to run (inside the sandbox, without network)."
+# Not imported from truecard.verify.core: that package costs ~160 ms to import, and every CLI
+# start registers this command.
+UNCONFINED_HELP = ("With --trust-remote-code: run the repository's code without the bubblewrap "
+                   "confinement (only no network, memory and time limits). For a disposable VM.")
 
 
 def parse_memory(value: str | None) -> int | None:
@@ -35,7 +39,7 @@ def parse_memory(value: str | None) -> int | None:
 
 
 def run_verify(source: str, *, finetune: bool, timeout: float, memory_limit: str | None,
-               trust_remote_code: bool) -> VerifyResult:
+               trust_remote_code: bool, unconfined: bool = False) -> VerifyResult:
     """Run verify for a CLI command, turning VerifyError into a one-line exit 2."""
     from truecard.commands._common import fail
     from truecard.verify import VerifyError, verify
@@ -45,7 +49,7 @@ def run_verify(source: str, *, finetune: bool, timeout: float, memory_limit: str
         raise fail("--timeout must be a positive number of seconds")
     try:
         return verify(source, finetune=finetune, timeout=timeout, memory_limit=limit,
-                      trust_remote_code=trust_remote_code)
+                      trust_remote_code=trust_remote_code, unconfined=unconfined)
     except VerifyError as exc:
         raise fail(str(exc)) from None
 
@@ -144,6 +148,7 @@ def register(app: typer.Typer) -> None:
         timeout: Annotated[float, typer.Option("--timeout", help=TIMEOUT_HELP)] = 600.0,
         memory_limit: Annotated[str | None, typer.Option("--memory-limit", help=MEMORY_HELP)] = None,
         trust_remote_code: Annotated[bool, typer.Option("--trust-remote-code", help=TRUST_HELP)] = False,
+        unconfined: Annotated[bool, typer.Option("--unconfined", help=UNCONFINED_HELP)] = False,
         fmt: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
         output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
     ) -> None:
@@ -153,7 +158,7 @@ def register(app: typer.Typer) -> None:
         if fmt not in ("table", "json"):
             raise fail(f"unknown format {fmt!r}; choose table or json")
         res = run_verify(source, finetune=finetune, timeout=timeout, memory_limit=memory_limit,
-                         trust_remote_code=trust_remote_code)
+                         trust_remote_code=trust_remote_code, unconfined=unconfined)
         if fmt == "json":
             write_output(res.model_dump_json(indent=2) + "\n", output)
         elif output is not None:

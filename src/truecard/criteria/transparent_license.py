@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from truecard.criteria.base import Assessment, Rubric, dedupe, has_documentation
 from truecard.evidence.inventory import Inventory
+from truecard.licenses import OSI_CLASSES
 from truecard.licenses.artifacts import ArtifactLicense, attribute
 from truecard.models import Evidence
 
@@ -35,7 +36,7 @@ RUBRIC = Rubric(
     "file or metadata identifies the licence.",
 )
 
-OSI = {"osi-permissive", "osi-copyleft"}
+OSI = OSI_CLASSES
 CLOSED = {"restricted", "non-commercial", "proprietary"}
 OPEN_NON_OSI = {"open-data", "open-content"}
 CLEAR_HOWS = {"file", "metadata", "claim"}

@@ -45,6 +45,7 @@ from typing import Any, Literal
 import yaml
 
 from truecard.evidence.inventory import Inventory, LicenseFinding
+from truecard.licenses import OSI_CLASSES
 from truecard.models import Evidence
 
 ComponentStatus = Literal["included", "missing", "invalid", "unlicensed", "optional"]
@@ -357,7 +358,7 @@ def _not_included(ev: Evaluation, c: int) -> list[int]:
 
 # --- detected evidence -> MOT-shaped model -----------------------------------------------------
 
-_CODE_CLASSES = {"osi-permissive", "osi-copyleft"}
+_CODE_CLASSES = OSI_CLASSES
 
 
 def _best(findings: list[LicenseFinding]) -> LicenseFinding | None:

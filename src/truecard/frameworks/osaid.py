@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from truecard.evidence.inventory import Inventory, LicenseFinding
-from truecard.licenses import OPEN_CLASSES, OSI_CLASSES, classify_id
+from truecard.licenses import OPEN_CLASSES, OSI_CLASSES, LicenseClass, classify_id
 from truecard.models import Scorecard
 
 NAMES = {"data_information": "Data information", "code": "Code", "parameters": "Parameters"}
@@ -60,8 +60,9 @@ def _pick(findings: list[LicenseFinding], *scopes: str) -> LicenseFinding | None
         cands = [f for f in findings if f.scope == scope and f.how != "claim" and f.license_class != "unknown"]
         if cands:
             # the least open statement governs: a restricted LICENSE file beats an "apache-2.0" tag
-            order = ["proprietary", "non-commercial", "restricted", "none", "open-content", "open-data",
-                     "osi-copyleft", "osi-permissive"]
+            order: list[str] = [LicenseClass.PROPRIETARY, LicenseClass.NON_COMMERCIAL, LicenseClass.RESTRICTED,
+                     LicenseClass.NONE, LicenseClass.OPEN_CONTENT, LicenseClass.OPEN_DATA,
+                     LicenseClass.OSI_COPYLEFT, LicenseClass.OSI_PERMISSIVE]
             return min(cands, key=lambda f: order.index(f.license_class) if f.license_class in order else 0)
     return None
 

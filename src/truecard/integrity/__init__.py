@@ -21,9 +21,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, cast
 
 from truecard.models import Evidence, Integrity, Problem
+
+_HashScope = Literal["file", "header", "value"] | None  # what a Tree's sha256 says it covers
 
 if TYPE_CHECKING:
     from truecard.evidence.inventory import Inventory
@@ -96,7 +98,7 @@ def _evidence_for(tree: Tree, path: str, summary: str, known: dict[tuple[str, st
         return hit.model_copy(update={"kind": "integrity", "summary": summary[:300]})
     sha, scope = tree.sha256(path)
     return Evidence(kind="integrity", summary=summary[:300], source=tree.info.id, revision=tree.info.revision,
-                    path=path, sha256=sha, sha256_scope=scope, url=tree.url_for(path))
+                    path=path, sha256=sha, sha256_scope=cast(_HashScope, scope), url=tree.url_for(path))
 
 
 def collect(inv: Inventory, trees: Sequence[Tree]) -> None:
@@ -133,6 +135,6 @@ def collect(inv: Inventory, trees: Sequence[Tree]) -> None:
                                     severity="error"))
     for s in result.unsafe:
         inv.warnings.append(f"unsafe pickle: {s.path} {s.message}")
-    for s in result.mismatched:
-        inv.warnings.append(f"model signature {s.verdict}: {s.path}: {s.message}"[:400])
+    for sig in result.mismatched:
+        inv.warnings.append(f"model signature {sig.verdict}: {sig.path}: {sig.message}"[:400])
     inv.integrity = result

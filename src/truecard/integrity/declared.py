@@ -75,7 +75,7 @@ def read_cyclonedx(data: dict[str, Any], text: str) -> dict[str, Any]:
     subject = ""
     licenses: list[tuple[str, str, str]] = []
     datasets: list[str] = []
-    meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    meta: dict[str, Any] = m if isinstance(m := data.get("metadata"), dict) else {}
     tools = meta.get("tools")
     tool_list = tools.get("components", []) if isinstance(tools, dict) else tools if isinstance(tools, list) else []
     by_truecard = any(isinstance(t, dict) and str(t.get("name", "")).lower() == "truecard" for t in tool_list)
@@ -104,8 +104,8 @@ def read_cyclonedx(data: dict[str, Any], text: str) -> dict[str, Any]:
             continue
         for lic in _licenses_cdx(c):
             licenses.append((scope, lic, f"cyclonedx:{where}.licenses"))
-        mc = c.get("modelCard") if isinstance(c.get("modelCard"), dict) else {}
-        params = mc.get("modelParameters") if isinstance(mc.get("modelParameters"), dict) else {}
+        mc: dict[str, Any] = m if isinstance(m := c.get("modelCard"), dict) else {}
+        params: dict[str, Any] = mp if isinstance(mp := mc.get("modelParameters"), dict) else {}
         for d in params.get("datasets") or []:
             if isinstance(d, dict) and isinstance(d.get("name"), str):
                 datasets.append(d["name"])

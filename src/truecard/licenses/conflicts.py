@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from truecard.evidence.inventory import Inventory, LicenseFinding
     from truecard.licenses.artifacts import ArtifactLicense
 
-_UNIDENTIFIED = {"unknown", "none"}
+_UNIDENTIFIED = {LicenseClass.UNKNOWN, LicenseClass.NONE}
 # Prose below this confidence is a mention, too weak to call a conflict on.
 MIN_PROSE_CONFIDENCE = 0.5
 
@@ -75,7 +75,7 @@ def _applies_together(a: LicenseFinding, b: LicenseFinding) -> bool:
 def expression_conflicts(findings: list[LicenseFinding]) -> list[str]:
     out = []
     for f in findings:
-        classes = {p.get("class") for p in f.parts} - _UNIDENTIFIED - {None}
+        classes = {str(c) for p in f.parts if (c := p.get("class")) is not None} - _UNIDENTIFIED
         if len({_group(c) for c in classes}) > 1:
             listed = ", ".join(f"{p.get('id')} ({p.get('class')})" for p in f.parts)
             out.append(

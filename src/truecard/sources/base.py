@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,17 +23,34 @@ from truecard.models import Problem, SourceInfo
 HASH_LIMIT = 64 * 1024 * 1024
 
 
+class SourceErrorKind(StrEnum):
+    """What sort of failure a source error is, so that batch runs can group and retry
+    failures by kind instead of reading the message text."""
+
+    NOT_FOUND = "not-found"
+    GATED = "gated"
+    TIMEOUT = "timeout"
+    NETWORK = "network"
+    SERVER = "server"
+    RATE_LIMIT = "rate-limit"
+    BAD_INPUT = "bad-input"
+    OFFLINE = "offline"  # the Hub is not to be contacted (HF_HUB_OFFLINE, --offline)
+    REVISION = "revision"  # a branch, tag or commit that does not exist
+    ENTRY = "entry"  # a file the repository does not have
+
+
 class SourceError(Exception):
     """A source that cannot be opened at all (missing path, unreachable host, ...).
 
     Its message is shown to the user as is, so it must say what to do. `kind` says what sort
-    of failure it is (not-found, gated, timeout, network, server, rate-limit, bad-input) for
-    batch runs that group and retry failures; None when the message says it all.
+    of failure it is (a `SourceErrorKind`) for batch runs that group and retry failures; None
+    when the message says it all.
     """
 
-    def __init__(self, message: str, kind: str | None = None) -> None:
+    def __init__(self, message: str, kind: SourceErrorKind | str | None = None) -> None:
         super().__init__(message)
-        self.kind = kind
+        # a plain string is accepted from raisers not yet converted; an unknown one is an error
+        self.kind: SourceErrorKind | None = SourceErrorKind(kind) if kind is not None else None
 
 
 class ContentNotFetched(FileNotFoundError):

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import quote
 
+from truecard.sources.base import SourceErrorKind
+
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 20.0  # seconds per request
@@ -40,9 +42,10 @@ sleep: Callable[[float], None] = time.sleep
 class HubCallError(OSError):
     """A Hub call that failed for good; `str()` is a one-line reason for the user."""
 
-    def __init__(self, message: str, *, kind: str, status: int | None = None) -> None:
+    def __init__(self, message: str, *, kind: SourceErrorKind | str, status: int | None = None) -> None:
         super().__init__(message)
-        self.kind = kind  # gated, not-found, revision, entry, rate-limit, server, timeout, network, offline
+        self.kind = SourceErrorKind(kind)
+
         self.status = status
 
 

@@ -25,7 +25,7 @@ from truecard.verify.result import (
     SandboxInfo,
     VerifyResult,
 )
-from truecard.verify.sandbox import default_memory_limit, run_child
+from truecard.verify.sandbox import confinement_problem, default_memory_limit, model_unreadable, run_child
 from truecard.verify.static import StaticReport, analyse
 
 DEFAULT_TIMEOUT = 600.0
@@ -37,6 +37,13 @@ def run_extra_hint() -> str:
     from truecard._install import install_command
 
     return f"{install_command('run')}  (torch CPU build, transformers, tokenizers, peft)"
+
+
+CONFINED_NOTE = ("the repository's code ran confined by bubblewrap: only the model folder "
+                 "(read-only), the Python installation (read-only) and a private temporary folder "
+                 "visible, as an unprivileged user, in its own network and process namespaces")
+UNCONFINED_HELP = ("With --trust-remote-code: run the repository's code without the bubblewrap "
+                   "confinement (only no network, memory and time limits). For a disposable VM.")
 
 
 class VerifyError(Exception):
@@ -126,6 +133,7 @@ def _download_hf(tree: Tree, repo: str, tmp: list[Path]) -> tuple[Path, str, str
     sha = str(getattr(tree, "sha", "") or tree.info.revision or "") or None
     endpoint = getattr(tree, "endpoint", None) or None
     d = Path(tempfile.mkdtemp(prefix="truecard-hf-"))
+    d.chmod(0o755)  # the confined run reads it as uid 65534 (the parent folder stays private)
     tmp.append(d)
     files = _wanted([e.path for e in tree.entries()])
     if not files:
@@ -160,8 +168,13 @@ def verify(
     memory_limit: int | None = None,
     trust_remote_code: bool = False,
     python: str | None = None,
+    unconfined: bool = False,
 ) -> VerifyResult:
     """Load and run a model in the sandbox (and take one fine-tuning step when asked).
+
+    The repository's own code (`trust_remote_code`, when the model needs it) runs confined
+    by bubblewrap; where that cannot be set up, verify refuses (VerifyError) unless
+    `unconfined` says to run it with only the network, memory and time fences.
 
     Raises `VerifyError` (or its subclass `ExtraMissing`) only when nothing can be attempted
     at all; every failure of the model itself is a field of the result.
@@ -179,8 +192,24 @@ def verify(
             raise VerifyError(f"{root}: cannot read the model folder ({exc.strerror or exc})") from None
         if not (rep.remote_code and not trust_remote_code):  # a refusal needs no libraries
             check_extra(rep.plan.loader)
+        # the flag means code may run: confined even where the static reading saw no custom code
+        confine = bool(trust_remote_code and rep.plan.loader) and not unconfined
+        if confine:
+            problem = confinement_problem(python)
+            if problem:
+                raise VerifyError(problem)
+            unreadable = model_unreadable(Path(rep.root))
+            if unreadable:
+                raise VerifyError(
+                    f"{unreadable}: not readable by the sandbox user (uid 65534), which runs the "
+                    "repository's code when truecard runs as root: make the model folder "
+                    "world-readable (chmod -R o+rX) or run truecard as an unprivileged user")
         res = _run(rep, label=label, revision=revision, finetune=finetune, timeout=timeout,
-                   limit=limit, trust_remote_code=trust_remote_code, python=python)
+                   limit=limit, trust_remote_code=trust_remote_code, python=python,
+                   confine=confine)
+        if trust_remote_code and unconfined:
+            res.warnings.append("the repository's code ran unconfined (--unconfined): it could "
+                                "read and write the file system with truecard's rights")
     finally:
         for d in tmp:
             shutil.rmtree(d, ignore_errors=True)
@@ -189,7 +218,8 @@ def verify(
 
 
 def _run(rep: StaticReport, *, label: str, revision: str | None, finetune: bool, timeout: float,
-         limit: int, trust_remote_code: bool, python: str | None) -> VerifyResult:
+         limit: int, trust_remote_code: bool, python: str | None,
+         confine: bool = False) -> VerifyResult:
     plan = rep.plan
     res = VerifyResult(
         truecard_version=__version__, source=label, location=str(rep.root), revision=revision,
@@ -240,7 +270,8 @@ def _run(rep: StaticReport, *, label: str, revision: str | None, finetune: bool,
     }
     child_limit = max(limit, SHAPES_MEMORY_FLOOR) if res.too_large else limit
     out = run_child(request, timeout=timeout, memory_limit=child_limit,
-                    mapped_bytes=0 if res.too_large else rep.weights_bytes, python=python)
+                    mapped_bytes=0 if res.too_large else rep.weights_bytes, python=python,
+                    confine=confine)
     assert res.sandbox is not None
     res.sandbox.network = out.network  # type: ignore[assignment]
     res.sandbox.exit = out.exit
@@ -267,6 +298,8 @@ def _run(rep: StaticReport, *, label: str, revision: str | None, finetune: bool,
         inf.notes.extend(child.get("notes") or [])
     if out.timed_out or out.memory_exceeded:
         inf.ok = False
+    if confine:
+        inf.notes.append(CONFINED_NOTE)
     _shape_checks(res, rep, child)
     if res.finetune is not None:
         _merge_finetune(res.finetune, child.get("finetune"), res, out)

@@ -68,3 +68,10 @@ def card_sentences(card: Card) -> list[tuple[int, str]]:
 
 def is_datacard(card: Card) -> bool:
     return card.role == "datacard" or bool(DATACARD_RE.search(posixpath.basename(card.path)))
+
+
+def ascii_lower(text: str) -> str | None:
+    """`text` lower-cased when it is ASCII, else None: a cheap `in` test on it can rule out a
+    case-insensitive regex before it runs. Only for ASCII is that exact (under re.IGNORECASE
+    'k' also matches the Kelvin sign, 's' the long s), so callers treat None as "may match"."""
+    return text.lower() if text.isascii() else None

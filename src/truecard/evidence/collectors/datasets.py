@@ -120,9 +120,10 @@ def _card(inv: Inventory, card: Card) -> None:
             continue  # instructions for users (fine-tuning, quantising, deploying) name their data
         if TEST_SPLIT_RE.search(sent):
             continue
-        names = [n for n in dataset_names(sent) if n not in SOURCE_NAMES]
-        sources = [n for n in dataset_names(sent) if n in SOURCE_NAMES]
-        trainish = TRAINISH_RE.search(URL_RE.sub(" ", sent))
+        found = dataset_names(sent)  # once: both lists come from the same names
+        names = [n for n in found if n not in SOURCE_NAMES]
+        sources = [n for n in found if n in SOURCE_NAMES]
+        trainish = TRAINISH_RE.search(URL_RE.sub(" ", sent) if "://" in sent else sent)
 
         def add(name: str, how: str, precise: bool, summary: str, kind: str = "prose") -> None:
             inv.datasets.append(
@@ -147,7 +148,7 @@ def _card(inv: Inventory, card: Card) -> None:
         if DATA_NOT_DISCLOSED_RE.search(sent):
             add("(not disclosed)", "prose", False, "card says the data is not disclosed", "prose-negative")
         if (in_data or trainish) and not NOT_TRAINING_LINK_RE.search(sent):
-            for url in URL_RE.findall(sent):
+            for url in URL_RE.findall(sent) if "://" in sent else ():
                 m = HF_DATASET_RE.search(url)
                 if not m and DATA_HOST_RE.search(url) and TRAINED_RE.search(sent):
                     add(url[:200], "link", True, f"dataset link: {url[:120]}", "link")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from truecard.evidence import patterns as prose
-from truecard.evidence.collectors._common import card_sentences
+from truecard.evidence.collectors._common import ascii_lower, card_sentences
 from truecard.evidence.collectors.identity import loaded_ids
 from truecard.evidence.collectors.prose import is_sibling
 from truecard.evidence.inventory import AccessNote, Card, CheckpointRef, Inventory, LinkRef
@@ -25,8 +25,12 @@ def collect(inv: Inventory) -> None:
 
 def _card(inv: Inventory, card: Card) -> None:
     for ln, sent in card_sentences(card):
-        if prose.REPLICATION_RE.search(sent):
-            urls = prose.URL_RE.findall(sent)
+        # cheap `in` tests first: each regex below needs one of these words (or "://")
+        low = ascii_lower(sent)
+        all_urls = prose.URL_RE.findall(sent) if "://" in sent else []
+        repro = low is None or "reproduc" in low or "replicat" in low or "verif" in low or "implementation" in low
+        if repro and prose.REPLICATION_RE.search(sent):
+            urls = all_urls
             inv.links.append(
                 LinkRef(
                     urls[0] if urls else "",
@@ -38,7 +42,8 @@ def _card(inv: Inventory, card: Card) -> None:
                 )
             )
         elif (
-            prose.REPRO_INVITE_RE.search(sent)
+            repro
+            and prose.REPRO_INVITE_RE.search(sent)
             and not prose.REPRO_OTHERS_RE.search(sent)
             and not prose.REPRO_SEED_RE.search(sent)
         ):
@@ -55,8 +60,10 @@ def _card(inv: Inventory, card: Card) -> None:
                     "invite",
                 )
             )
-        if prose.CHECKPOINT_MENTION_RE.search(sent):
-            urls = prose.URL_RE.findall(sent)
+        if (
+            low is None or "checkpoint" in low or "log" in low or "loss curve" in low
+        ) and prose.CHECKPOINT_MENTION_RE.search(sent):
+            urls = all_urls
             # a link, or a plain statement that they are released, counts; a promise does not
             available = bool(
                 urls or prose.CHECKPOINT_AVAILABLE_RE.search(sent)
@@ -78,7 +85,7 @@ def _card(inv: Inventory, card: Card) -> None:
                     ),
                 )
             )
-        for url in prose.URL_RE.findall(sent):
+        for url in all_urls:
             cat = prose.categorize_url(url, sent)
             if cat == "replication" and any(link.url == url for link in inv.links):
                 continue
@@ -126,13 +133,9 @@ def _card(inv: Inventory, card: Card) -> None:
         return
     # what the model's own card says about its weights: published, gated, a delta, withheld
     for ln, sent in card_sentences(card):
-        for kind, rx in (
-            ("gated", prose.GATED_RE),
-            ("delta", prose.DELTA_RE),
-            ("unreleased", prose.UNRELEASED_RE),
-            ("adapter", prose.ADAPTER_ONLY_RE),
-        ):
-            if rx.search(sent):
+        low = ascii_lower(sent)
+        for kind, rx, words in _ACCESS:
+            if (low is None or any(w in low for w in words)) and rx.search(sent):
                 if kind == "gated" and ELSEWHERE_RE.search(sent) and not THIS_REPO_RE.search(sent):
                     continue  # "visit the official website and request access": another channel
                 inv.access.append(
@@ -164,6 +167,15 @@ def _card(inv: Inventory, card: Card) -> None:
                 ),
             )
         )
+
+
+# each access regex with words one of which any match of it contains (lower case)
+_ACCESS = (
+    ("gated", prose.GATED_RE, ("access", "gated", "form", "request")),
+    ("delta", prose.DELTA_RE, ("xor", "delta", "diff")),
+    ("unreleased", prose.UNRELEASED_RE, ("not", "coming soon", "to be released")),
+    ("adapter", prose.ADAPTER_ONLY_RE, ("lora", "peft", "adapter")),
+)
 
 
 def _meta_line(card: Card, key: str) -> int | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from truecard.evidence.collectors._common import body_lines, card_sentences
+from truecard.evidence.collectors._common import ascii_lower, body_lines, card_sentences
 from truecard.evidence.inventory import Card, FinetuneRef, Inventory, UsageRef
 from truecard.evidence.patterns import (
     COMMAND_RE,
@@ -211,14 +211,22 @@ def _hyperparameter_lists(inv: Inventory, card: Card) -> None:
 def _finetune(inv: Inventory, card: Card) -> None:
     _hyperparameter_lists(inv, card)
     for ln, sent in card_sentences(card):
-        if FINETUNE_NOT_THIS_RE.search(sent):
+        # cheap `in` tests first: every match of each regex contains one of the words tested
+        low = ascii_lower(sent)
+        if (low is None or "tuned" in low or "base model" in low) and FINETUNE_NOT_THIS_RE.search(sent):
             continue
         kind = None
-        if FINETUNE_GUIDE_RE.search(sent):
+        if (low is None or "tun" in low or "code" in low or "script" in low) and FINETUNE_GUIDE_RE.search(sent):
             kind = "guide"
-        elif FRAMEWORK_USED_RE.search(sent) and TRAINED_WITH_RE.search(sent):
+        elif (
+            low is None or "train" in low or "tune" in low or "aligned" in low or "built" in low
+            or "developed" in low or "we use" in low or "codebase" in low or "customi" in low
+        ) and TRAINED_WITH_RE.search(sent) and FRAMEWORK_USED_RE.search(sent):
             kind = "framework"
-        elif FINETUNE_MENTION_RE.search(sent):
+        elif (
+            low is None or "tun" in low or "adapt" in low or "customi" in low or "train" in low
+            or "you can" in low or "encouraged" in low
+        ) and FINETUNE_MENTION_RE.search(sent):
             kind = "mention"
         if kind:
             inv.finetune.append(

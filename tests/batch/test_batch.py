@@ -1,0 +1,200 @@
+"""Batch scans: resumable after kill -9, one failure never stops the rest, engines agree."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from support.files import ROOT, require_corpus
+from truecard.batch.ledger import Ledger
+from truecard.batch.run import BatchError, BatchOptions, parse_duration, read_sources_file, run_batch
+
+
+def card_folders(tmp_path: Path, n: int) -> list[Path]:
+    cards = sorted((require_corpus() / "cards").glob("*.md"))[:n]
+    out = []
+    for c in cards:
+        d = tmp_path / "models" / c.stem
+        d.mkdir(parents=True)
+        shutil.copy(c, d / "README.md")
+        out.append(d)
+    return out
+
+
+def sources_file(tmp_path: Path, lines: list[str]) -> Path:
+    p = tmp_path / "sources.txt"
+    p.write_text("# a comment\n\n" + "\n".join(lines) + "\n")
+    return p
+
+
+def ledger_rows(state: Path) -> list[tuple[str, str, int]]:
+    db = sqlite3.connect(state)
+    try:
+        return db.execute("SELECT key, status, attempts FROM items ORDER BY seq").fetchall()
+    finally:
+        db.close()
+
+
+def test_batch_scores_and_records_failures(tmp_path: Path) -> None:
+    folders = card_folders(tmp_path, 12)
+    bad = tmp_path / "empty-file"
+    bad.write_text("x")
+    lines = [str(f) for f in folders] + [str(tmp_path / "missing"), str(bad)]
+    src = sources_file(tmp_path, lines)
+    out = tmp_path / "out.jsonl"
+    with open(out, "w") as fh:
+        summary = run_batch(BatchOptions(sources_file=src, concurrency=2, fmt="jsonl"), out=fh)
+    assert (summary.scored, summary.failed) == (12, 2)
+    kinds = {k: kind for k, kind, _ in summary.failures}
+    assert kinds[str(tmp_path / "missing")] == "not-found"
+    assert kinds[str(bad)] == "bad-input"
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(records) == 14 and sum(r["ok"] for r in records) == 12
+    # a second run has nothing to do; --retry-failed retries only the two failures
+    again = run_batch(BatchOptions(sources_file=src, concurrency=2))
+    assert again.scored == again.failed == 0 and again.skipped_done == 14
+    retry = run_batch(BatchOptions(sources_file=src, concurrency=2, retry_failed=True))
+    assert (retry.scored, retry.failed) == (0, 2)
+    (tmp_path / "missing").mkdir()
+    (tmp_path / "missing" / "README.md").write_text("# now here\n")
+    retry = run_batch(BatchOptions(sources_file=src, concurrency=2, retry_failed=True))
+    assert (retry.scored, retry.failed) == (1, 1)
+
+
+def test_merged_items_and_rescan_of_unchanged(tmp_path: Path, open_model: Path) -> None:
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "train.py").write_text("import torch\nloss.backward()\nopt.step()\n")
+    src = sources_file(tmp_path, [f"{open_model} {code}", str(open_model)])
+    first = run_batch(BatchOptions(sources_file=src, concurrency=1))
+    assert first.scored == 2
+    # nothing changed: a stale re-scan probes revisions and re-scores nothing
+    again = run_batch(BatchOptions(sources_file=src, concurrency=1, rescan_stale=0))
+    assert again.unchanged == 2 and again.scored == 0
+    (open_model / "NEW.md").write_text("# news\n")
+    changed = run_batch(BatchOptions(sources_file=src, concurrency=1, rescan_stale=0))
+    assert changed.scored == 2 and changed.unchanged == 0
+
+
+def test_kill_minus_nine_then_resume_scores_everything_exactly_once(tmp_path: Path) -> None:
+    folders = card_folders(tmp_path, 120)
+    src = sources_file(tmp_path, [str(f) for f in folders])
+    state = tmp_path / "state.sqlite"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    cmd = [sys.executable, "-m", "truecard", "batch", str(src), "--state", str(state), "-j", "2"]
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    deadline = time.time() + 120
+    done = 0
+    while time.time() < deadline:
+        time.sleep(0.2)
+        if state.exists():
+            try:
+                done = sum(1 for _, s, _ in ledger_rows(state) if s == "done")
+            except sqlite3.OperationalError:
+                continue
+        if done >= 15:
+            break
+    os.killpg(proc.pid, signal.SIGKILL)  # the parent and its workers, mid-run
+    proc.wait()
+    rows = ledger_rows(state)
+    done_before = {k for k, s, _ in rows if s == "done"}
+    assert 15 <= len(done_before) < 120, len(done_before)
+    resumed = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert resumed.returncode == 0, resumed.stderr
+    rows = ledger_rows(state)
+    assert len(rows) == 120
+    assert all(status == "done" for _, status, _ in rows)
+    assert all(attempts == 1 for _, _, attempts in rows), [r for r in rows if r[2] != 1]
+    assert f"{120 - len(done_before)} scored" in resumed.stderr
+
+
+@pytest.mark.ray
+def test_ray_engine_gives_the_same_results(tmp_path: Path) -> None:
+    pytest.importorskip("ray") if not os.environ.get("CI") else None
+    folders = card_folders(tmp_path, 10)
+    lines = [str(f) for f in folders] + [str(tmp_path / "missing")]
+    results = {}
+    for engine in ("local", "ray"):
+        src = sources_file(tmp_path, lines)
+        state = tmp_path / f"{engine}.sqlite"
+        summary = run_batch(BatchOptions(sources_file=src, concurrency=2, engine=engine, state=state))
+        assert (summary.scored, summary.failed) == (10, 1)
+        led = Ledger(state)
+        results[engine] = {
+            r["item"]: (
+                r["card"]["total"],
+                [c["points"] for d in r["card"]["dimensions"] for c in d["criteria"]],
+            )
+            if r["ok"]
+            else r["error_kind"]
+            for r in led.results()
+        }
+        led.close()
+    assert results["local"] == results["ray"]
+
+
+def test_bad_batch_input(tmp_path: Path) -> None:
+    with pytest.raises(BatchError, match="not found"):
+        read_sources_file(tmp_path / "nope.txt")
+    p = tmp_path / "s.txt"
+    p.write_text('"unterminated\n')
+    with pytest.raises(BatchError, match=":1: cannot parse"):
+        read_sources_file(p)
+    with pytest.raises(BatchError, match="invalid duration"):
+        parse_duration("soon")
+    assert parse_duration("7d") == 7 * 86400 and parse_duration("90") == 90
+    with pytest.raises(BatchError, match="unknown engine"):
+        run_batch(BatchOptions(sources_file=sources_file(tmp_path, [str(tmp_path)]), engine="spark"))
+
+
+def test_batch_save_into_the_store_exactly_once(tmp_path: Path) -> None:
+    pytest.importorskip("sqlalchemy")
+    from truecard.batch.save import batch_saver
+    from truecard.store import open_store
+    from truecard.store.orm import Evaluation
+
+    folders = card_folders(tmp_path, 6)
+    src = sources_file(tmp_path, [str(f) for f in folders])
+    url = f"sqlite:///{tmp_path / 'dash.db'}"
+    save, close = batch_saver(url)
+    try:
+        summary = run_batch(BatchOptions(sources_file=src, concurrency=2), saver=save)
+        assert summary.scored == 6
+        # a crash between the ledger and the store: the next run saves again, idempotently
+        led = Ledger(src.with_name(src.name + ".truecard-state.sqlite"))
+        led.db.execute("UPDATE items SET saved=0")
+        led.close()
+        again = run_batch(BatchOptions(sources_file=src, concurrency=2), saver=save)
+        assert again.scored == 0
+    finally:
+        close()
+    db = open_store(url)
+    try:
+        with db.read() as s:
+            from sqlalchemy import func, select
+
+            assert s.scalar(select(func.count()).select_from(Evaluation)) == 6
+    finally:
+        db.dispose()
+
+
+def test_batch_cli_bad_duration_is_a_clear_error(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from truecard.cli import _load_commands, app
+
+    _load_commands()
+    src = sources_file(tmp_path, [str(tmp_path)])
+    r = CliRunner().invoke(app, ["batch", str(src), "--rescan-stale", "soon"])
+    assert r.exit_code == 2 and "invalid duration" in r.output and "Traceback" not in r.output
