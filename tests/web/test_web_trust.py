@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from fakehub import FakeHub, card, serve
-from webutil import card_for, client, db_url, load_demo, make_token, save, set_points, store
+from support.fakehub import FakeHub, card, serve
+from support.webutil import card_for, client, db_url, load_demo, make_token, save, set_points, store
 
 __all__ = ["client", "db_url", "store"]
 
@@ -97,7 +97,7 @@ def test_import_demo_and_export_keep_provenance(store: Any, tmp_path: Any) -> No
     with store.write() as s:
         repo.save_evaluation(s, phishing_card("bob/phish"), actor="bob", provenance="pushed", pushed_by="bob")
     demo = tmp_path / "demo.jsonl"
-    from webutil import demo_lines
+    from support.webutil import demo_lines
 
     demo.write_text("\n".join(demo_lines()[3:5]) + "\n", encoding="utf-8")
     assert transfer.import_file(store, demo, actor="t", provenance="demo").ok
@@ -317,8 +317,8 @@ def test_db_rescan_command(fake_hub: FakeHub, tmp_path: Any) -> None:
     import subprocess
     import sys
 
+    from support.webutil import ROOT
     from truecard.store import open_store, repo
-    from webutil import ROOT
 
     doc = hub_card(fake_hub, "bob/honest")
     url = f"sqlite:///{tmp_path / 'cli.db'}"
