@@ -241,6 +241,9 @@ def main() -> int:
     ap.add_argument("--client", choices=("raw", "httpx"), default="raw",
                     help="load generator: raw (a minimal keep-alive HTTP/1.1 client, cheap) or httpx (the first "
                          "benchmark's; on a 2-core machine it uses more CPU than the server)")
+    ap.add_argument("--no-cache", action="store_true",
+                    help="serve with the page cache off (TRUECARD_PAGE_CACHE=0): every request queries and renders, "
+                         "as right after a write")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args()
 
@@ -268,6 +271,8 @@ def main() -> int:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    if args.no_cache:
+        env["TRUECARD_PAGE_CACHE"] = "0"
     server = subprocess.Popen([sys.executable, "-m", "truecard", "serve", "--db", url, "--port", str(port),
                                "--workers", str(args.workers)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -308,6 +313,7 @@ def main() -> int:
         "workers": args.workers,
         "mix": args.mix,
         "client": args.client,
+        "page_cache": not args.no_cache,
         "distinct_pages": len(set(urls)),
     }
     if args.json:

@@ -158,13 +158,16 @@ def _table(request: Request, s: Session, query: repo.LeaderboardQuery, shown: di
     hit = cache.get(key)
     if hit is not None:
         return hit  # type: ignore[no-any-return]
-    rows, count = repo.list_models(s, query)
+    # every sort and page of one set of filters shares its count: counted once per data version
+    count_key = ("count", version, tuple(sorted(query.filters().items())))
+    rows, count = repo.list_models(s, query, count=cache.get(count_key))
+    cache.put(count_key, count)
     pages = max(1, -(-count // query.per_page))
     past_end = None
     if count and query.page > pages:  # a page past the end shows the last page, and says so
         past_end = query.page
         query = repo.LeaderboardQuery(**{**query.__dict__, "page": pages})
-        rows, count = repo.list_models(s, query)
+        rows, count = repo.list_models(s, query, count=count)
     stats = repo.stats(s) if count == 0 else None
     offset = (query.page - 1) * query.per_page
     active = {k: _shown_value(k, v) for k, v in query.filters().items()}
