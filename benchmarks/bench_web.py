@@ -4,19 +4,25 @@ concurrent clients on loopback.
     python benchmarks/bench_web.py                      # 10,000 models, 20 clients, SQLite
     python benchmarks/bench_web.py --db postgresql+psycopg://postgres@127.0.0.1:54329/bench
     python benchmarks/bench_web.py --models 2000 --requests 1000   # quicker
+    python benchmarks/bench_web.py --json --no-cache               # every request rendered
 
 The store is filled through the real import path with 10,000 evaluations made from the 401
 real models shipped as demo data (each model's latest evaluation, under distinct model ids, so
 the leaderboard's distribution of totals, tiers, licences, MOF classes and scopes is the real
 one). The server is `truecard serve` (one uvicorn process) in a child process; the clients are
-asyncio + httpx in this process, each looping over a mix of pages:
+asyncio tasks in this process, each on its own keep-alive connection (a minimal HTTP/1.1 client:
+httpx, the first benchmark's client and still `--client httpx`, used more CPU than the server on
+a 2-core machine, so its figures were mostly the load generator's), each looping over a mix of
+pages (every page is requested once before the clock starts):
 
 - `--mix classic` (the mix of the first dashboard benchmark): default order, every sort column
   both ways, tier / licence / organisation / minimum-score filters, searches, deep pages;
 - `--mix full` (default): classic, plus the framework columns (MOF, OSAID, OSAI, openness, scope
   sorts; MOF / OSAID / open / scope / modality / fine-tune filters; multi-word searches) and the
   criteria matrix (sorted by criteria, filtered).
-Not part of the test suite.
+`--no-cache` serves with the page cache off, as right after a write: every request queries the
+store and renders. `--json` prints one JSON object with the figures (requests/s, p50/p95/p99,
+backend, client, cache), to compare run to run. Not part of the test suite.
 """
 
 from __future__ import annotations
