@@ -10,6 +10,7 @@ after a change, whichever process or command made it.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -87,10 +88,8 @@ class VersionProbe:
     def _close(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
-            try:
+            with contextlib.suppress(Exception):  # closing a broken connection may fail too
                 conn.close()
-            except Exception:
-                pass
 
     def close(self) -> None:
         with self._lock:
