@@ -111,3 +111,14 @@ def test_an_in_memory_store_is_served_without_the_probe() -> None:
             assert "org/second" in c.get("/").text
     finally:
         db.dispose()
+
+
+def test_a_failing_probe_falls_back_to_rendering(client: Any, store: Any) -> None:
+    save(store, card_for("org/first"))
+    probe = client.app.state.version_probe
+    assert probe.version() is not None
+    probe._conn.close()  # the connection breaks (a database restart)
+    assert probe.version() is None and probe._conn is None  # no answer, no reconnect right away
+    assert "org/first" in client.get("/").text  # rendered on the normal path
+    probe._retry_at = 0.0
+    assert probe.version() is not None  # reconnects once the pause is over

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections import OrderedDict
 from typing import Any
 
 VERSION_SQL = "SELECT version FROM store_state WHERE id = 1"
+RETRY_SECONDS = 5.0
 
 
 class PageCache:
@@ -55,6 +57,7 @@ class VersionProbe:
         self.db = db
         self._conn: Any = None
         self._lock = threading.Lock()
+        self._retry_at = 0.0  # after a failure, no new connection before this (monotonic) time
         from sqlalchemy.engine import make_url
 
         self.enabled = not (db.is_sqlite and make_url(db.url).database in (None, "", ":memory:"))
@@ -71,6 +74,8 @@ class VersionProbe:
         if not self.enabled:
             return None
         with self._lock:
+            if self._conn is None and time.monotonic() < self._retry_at:
+                return None  # the store failed a moment ago: no connection attempt on the event loop
             try:
                 if self._conn is None:
                     self._conn = self._open()
@@ -82,6 +87,7 @@ class VersionProbe:
                     cur.close()
             except Exception:  # the store went away: the normal path will say so
                 self._close()
+                self._retry_at = time.monotonic() + RETRY_SECONDS
                 return None
         return int(row[0]) if row else 0
 
