@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from webutil import card_for, client, db_url, make_token, save, store
+from support.webutil import card_for, client, db_url, make_token, save, store
 
 __all__ = ["client", "db_url", "store"]
 
