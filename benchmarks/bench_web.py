@@ -4,19 +4,25 @@ concurrent clients on loopback.
     python benchmarks/bench_web.py                      # 10,000 models, 20 clients, SQLite
     python benchmarks/bench_web.py --db postgresql+psycopg://postgres@127.0.0.1:54329/bench
     python benchmarks/bench_web.py --models 2000 --requests 1000   # quicker
+    python benchmarks/bench_web.py --json --no-cache               # every request rendered
 
 The store is filled through the real import path with 10,000 evaluations made from the 401
 real models shipped as demo data (each model's latest evaluation, under distinct model ids, so
 the leaderboard's distribution of totals, tiers, licences, MOF classes and scopes is the real
 one). The server is `truecard serve` (one uvicorn process) in a child process; the clients are
-asyncio + httpx in this process, each looping over a mix of pages:
+asyncio tasks in this process, each on its own keep-alive connection (a minimal HTTP/1.1 client:
+httpx, the first benchmark's client and still `--client httpx`, used more CPU than the server on
+a 2-core machine, so its figures were mostly the load generator's), each looping over a mix of
+pages (every page is requested once before the clock starts):
 
 - `--mix classic` (the mix of the first dashboard benchmark): default order, every sort column
   both ways, tier / licence / organisation / minimum-score filters, searches, deep pages;
 - `--mix full` (default): classic, plus the framework columns (MOF, OSAID, OSAI, openness, scope
   sorts; MOF / OSAID / open / scope / modality / fine-tune filters; multi-word searches) and the
   criteria matrix (sorted by criteria, filtered).
-Not part of the test suite.
+`--no-cache` serves with the page cache off, as right after a write: every request queries the
+store and renders. `--json` prints one JSON object with the figures (requests/s, p50/p95/p99,
+backend, client, cache), to compare run to run. Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -112,7 +118,89 @@ def workload(rng: random.Random, orgs: list[str], mix: str = "full") -> list[str
     return urls
 
 
-async def run_load(base: str, urls: list[str], clients: int, total: int) -> tuple[list[float], int, float]:
+class RawClient:
+    """A minimal HTTP/1.1 keep-alive client on asyncio streams: GET, Content-Length or chunked
+    bodies. It costs a fraction of httpx's CPU per request, so on a small machine the figures are
+    the server's, not the load generator's (`--client httpx` keeps the first benchmark's client)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n\r\n".encode("latin-1"))
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = {k.strip().lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)}
+        if "content-length" in headers:
+            body = await self.reader.readexactly(int(headers["content-length"]))
+        elif headers.get("transfer-encoding", "").lower() == "chunked":
+            parts = []
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                parts.append(await self.reader.readexactly(size + 2))
+                if size == 0:
+                    break
+            body = b"".join(p[:-2] for p in parts)
+        else:
+            body = await self.reader.read()
+        if headers.get("connection", "").lower() == "close":
+            await self.close()
+        return status, body
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.reader = self.writer = None
+
+
+async def run_load(base: str, urls: list[str], clients: int, total: int,
+                   kind: str = "raw") -> tuple[list[float], int, float]:
+    if kind == "raw":
+        return await _run_raw(base, urls, clients, total)
+    return await _run_httpx(base, urls, clients, total)
+
+
+def _page_ok(status: int, body: bytes) -> bool:
+    return status == 200 and (b'id="leaderboard"' in body or b'id="matrix"' in body)
+
+
+async def _run_raw(base: str, urls: list[str], clients: int, total: int) -> tuple[list[float], int, float]:
+    host, _, port = base.removeprefix("http://").partition(":")
+    latencies: list[float] = []
+    errors = 0
+    counter = iter(range(total))
+
+    async def client(i: int) -> None:
+        nonlocal errors
+        rng = random.Random(i)
+        http = RawClient(host, int(port))
+        try:
+            for _ in counter:
+                url = rng.choice(urls)
+                t = time.perf_counter()
+                status, body = await http.get(url)
+                latencies.append(time.perf_counter() - t)
+                if not _page_ok(status, body):
+                    errors += 1
+        finally:
+            await http.close()
+
+    warm = RawClient(host, int(port))
+    for u in urls:  # warm-up: every page once
+        await warm.get(u)
+    await warm.close()
+    t = time.perf_counter()
+    await asyncio.gather(*(client(i) for i in range(clients)))
+    return latencies, errors, time.perf_counter() - t
+
+
+async def _run_httpx(base: str, urls: list[str], clients: int, total: int) -> tuple[list[float], int, float]:
     import httpx
 
     latencies: list[float] = []
@@ -127,7 +215,7 @@ async def run_load(base: str, urls: list[str], clients: int, total: int) -> tupl
             t = time.perf_counter()
             r = await http.get(base + url)
             latencies.append(time.perf_counter() - t)
-            if r.status_code != 200 or (b'id="leaderboard"' not in r.content and b'id="matrix"' not in r.content):
+            if not _page_ok(r.status_code, r.content):
                 errors += 1
 
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -156,6 +244,12 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=1, help="server processes (truecard serve --workers)")
     ap.add_argument("--mix", choices=("full", "classic"), default="full",
                     help="pages requested: full (with the framework columns and the matrix) or classic")
+    ap.add_argument("--client", choices=("raw", "httpx"), default="raw",
+                    help="load generator: raw (a minimal keep-alive HTTP/1.1 client, cheap) or httpx (the first "
+                         "benchmark's; on a 2-core machine it uses more CPU than the server)")
+    ap.add_argument("--no-cache", action="store_true",
+                    help="serve with the page cache off (TRUECARD_PAGE_CACHE=0): every request queries and renders, "
+                         "as right after a write")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args()
 
@@ -183,6 +277,8 @@ def main() -> int:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    if args.no_cache:
+        env["TRUECARD_PAGE_CACHE"] = "0"
     server = subprocess.Popen([sys.executable, "-m", "truecard", "serve", "--db", url, "--port", str(port),
                                "--workers", str(args.workers)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -201,7 +297,7 @@ def main() -> int:
                     raise SystemExit("server did not start: " + err) from None
                 time.sleep(0.2)
         urls = workload(random.Random(0), orgs, args.mix)
-        lat, errors, wall = asyncio.run(run_load(base, urls, args.clients, args.requests))
+        lat, errors, wall = asyncio.run(run_load(base, urls, args.clients, args.requests, args.client))
     finally:
         server.terminate()
         server.wait(30)
@@ -222,6 +318,8 @@ def main() -> int:
         "cpus": os.cpu_count(),
         "workers": args.workers,
         "mix": args.mix,
+        "client": args.client,
+        "page_cache": not args.no_cache,
         "distinct_pages": len(set(urls)),
     }
     if args.json:

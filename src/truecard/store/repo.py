@@ -524,14 +524,17 @@ def _order(q: LeaderboardQuery) -> list[Any]:
     return [col.desc(), Model.sort_key.desc()] if desc else [col.asc(), Model.sort_key.asc()]
 
 
-def list_models(s: Session, query: LeaderboardQuery) -> tuple[list[Any], int]:
+def list_models(s: Session, query: LeaderboardQuery, *, count: int | None = None) -> tuple[list[Any], int]:
     """One page of the leaderboard (rows with the `ROW_COLUMNS` attributes) and the number of
-    models matching the filters."""
+    models matching the filters. A `count` the caller already knows for these filters (the
+    dashboard caches it by data version: every sort and page of a filter shares it) is returned
+    as is, and the counting statement, a scan of every matching row, is not run."""
     q = query.normalised()
     conds = conditions(q)
     stmt = select(*ROW_COLUMNS).where(*conds).order_by(*_order(q))
     rows = list(s.execute(stmt.offset((q.page - 1) * q.per_page).limit(q.per_page)))
-    count = s.scalar(select(func.count(Model.id)).where(*conds)) or 0
+    if count is None:
+        count = s.scalar(select(func.count(Model.id)).where(*conds)) or 0
     return rows, count
 
 

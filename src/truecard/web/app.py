@@ -10,6 +10,8 @@ Served by uvicorn (`truecard serve`). Every asset is local: the only script is
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +72,15 @@ class Guard:
         await self.app(scope, receive, send_with_headers)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Close the page cache's version probe connection when the server stops."""
+    yield
+    probe = getattr(app.state, "version_probe", None)
+    if probe is not None:
+        probe.close()
+
+
 def _wants_json(request: Request) -> bool:
     p = request.url.path
     return p.startswith(("/api/", "/badge/")) or p in ("/api", "/openapi.json")
@@ -93,6 +104,7 @@ def create_app(db: Database | str | None = None, *, title: str = "truecard dashb
         docs_url=None,  # Swagger UI and ReDoc load from a CDN: /api lists the endpoints instead
         redoc_url=None,
         openapi_url="/openapi.json",
+        lifespan=_lifespan,
     )
     app.state.db = store
     app.state.public_url = (public_url or os.environ.get("TRUECARD_PUBLIC_URL") or "").strip() or None
@@ -102,9 +114,10 @@ def create_app(db: Database | str | None = None, *, title: str = "truecard dashb
 
     filters.install(templates.env)
     app.state.templates = templates
-    from truecard.web.cache import PageCache
+    from truecard.web.cache import PageCache, VersionProbe
 
     app.state.page_cache = PageCache(int(os.environ.get("TRUECARD_PAGE_CACHE", "512")))
+    app.state.version_probe = VersionProbe(store)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     from truecard.web import api, pages

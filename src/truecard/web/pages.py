@@ -155,17 +155,22 @@ def _table(request: Request, s: Session, query: repo.LeaderboardQuery, shown: di
            template: str, rows_fn: Any, columns: Any, base: str) -> tuple[str, dict[str, Any]]:
     """One page of a model table, cached by query and data version: (html, facts)."""
     cache = request.app.state.page_cache
-    key = (template, repo.data_version(s), query.page, tuple(sorted(shown.items())))
+    version = repo.data_version(s)
+    request.state.data_version = version  # the whole page is cached under the same version
+    key = (template, version, query.page, tuple(sorted(shown.items())))
     hit = cache.get(key)
     if hit is not None:
         return hit  # type: ignore[no-any-return]
-    rows, count = repo.list_models(s, query)
+    # every sort and page of one set of filters shares its count: counted once per data version
+    count_key = ("count", version, tuple(sorted(query.filters().items())))
+    rows, count = repo.list_models(s, query, count=cache.get(count_key))
+    cache.put(count_key, count)
     pages = max(1, -(-count // query.per_page))
     past_end = None
     if count and query.page > pages:  # a page past the end shows the last page, and says so
         past_end = query.page
         query = repo.LeaderboardQuery(**{**query.__dict__, "page": pages})
-        rows, count = repo.list_models(s, query)
+        rows, count = repo.list_models(s, query, count=count)
     stats = repo.stats(s) if count == 0 else None
     hidden = repo.unranked_count(s) if query.pushed is None else 0
     offset = (query.page - 1) * query.per_page
@@ -190,23 +195,55 @@ def _filters_ctx(query: repo.LeaderboardQuery, shown: dict[str, Any]) -> dict[st
     }
 
 
+def _page_key(request: Request, version: int) -> tuple[str, int, str]:
+    return (request.url.path, version, request.url.query)
+
+
+def _cached_page(request: Request) -> Response | None:
+    """A whole anonymous page from the cache, when the store has not changed since it was
+    rendered: one single-row read, no session, no thread, no template. Signed-in visitors (a
+    session cookie) always get a page rendered for them."""
+    if COOKIE in request.cookies:
+        return None
+    version = request.app.state.version_probe.version()
+    if version is None:
+        return None
+    body = request.app.state.page_cache.get(_page_key(request, version))
+    return None if body is None else HTMLResponse(body)
+
+
+def _keep_page(request: Request, response: HTMLResponse, user: User | None) -> HTMLResponse:
+    version = getattr(request.state, "data_version", None)
+    if user is None and version is not None and COOKIE not in request.cookies and response.status_code == 200:
+        request.app.state.page_cache.put(_page_key(request, version), response.body)
+    return response
+
+
 @router.get("/", response_class=HTMLResponse)
-def leaderboard(request: Request) -> HTMLResponse:
+async def leaderboard(request: Request) -> Response:
+    return _cached_page(request) or await run_in_threadpool(_leaderboard, request)
+
+
+def _leaderboard(request: Request) -> HTMLResponse:
     query, shown = parse_query(request)
     with request.app.state.db.read() as s:
         user, ws = _signed_in(request, s)
         board, _facts = _table(request, s, query, shown, "_board.html", leaderboard_rows, columns(), "/")
     if request.query_params.get("partial"):
-        return HTMLResponse(board)
-    return render(request, "leaderboard.html", {
+        return _keep_page(request, HTMLResponse(board), user)
+    return _keep_page(request, render(request, "leaderboard.html", {
         "board": Markup(board), **_filters_ctx(query, shown), "user": user, "csrf": ws.csrf if ws else None,
         "columns": columns(), "action": "/",
-    })
+    }), user)
 
 
 @router.get("/matrix", response_class=HTMLResponse)
-def matrix(request: Request) -> HTMLResponse:
+async def matrix(request: Request) -> Response:
     """Models by the spec's criteria (the European Open Source AI Index's main view, for TRUE)."""
+    return _cached_page(request) or await run_in_threadpool(_matrix, request)
+
+
+def _matrix(request: Request) -> HTMLResponse:
     query, shown = parse_query(request)
     spec = load_spec()
     columns = [("name", "Model", "Model id"), ("total", "Total", "TRUE total, tier and openness verdict")]
@@ -219,11 +256,11 @@ def matrix(request: Request) -> HTMLResponse:
             "/matrix",
         )
     if request.query_params.get("partial"):
-        return HTMLResponse(board)
-    return render(request, "matrix.html", {
+        return _keep_page(request, HTMLResponse(board), user)
+    return _keep_page(request, render(request, "matrix.html", {
         "board": Markup(board), **_filters_ctx(query, shown), "user": user, "csrf": ws.csrf if ws else None,
         "action": "/matrix", "criteria": crit_cols,
-    })
+    }), user)
 
 
 def download_fields() -> tuple[str, ...]:
