@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from truecard.models import Evidence, Problem
+from truecard.models import Evidence, Problem, VerifyResult
 from truecard.sources.base import Tree
 
 FileKind = Literal[
@@ -266,7 +266,7 @@ class Inventory:
     records: list[Any] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    verification: dict[str, Any] | None = None  # truecard verify's result, when run
+    verification: VerifyResult | None = None  # truecard verify's result, when run
     integrity: Any = None  # truecard.models.Integrity, set by truecard.integrity.collect
 
     # convenience views used by several criteria

@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from truecard.models import CriterionResult, Evidence, Scorecard
+from truecard.models import CriterionResult, Evidence, Scorecard, as_json
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/truecard/truecard"
@@ -113,7 +113,8 @@ def build(card: Scorecard, *, base_dir: str | os.PathLike[str] | None = None) ->
         if locs:
             result["locations"] = locs
         results.append(result)
-    for key, view in card.frameworks.items():
+    for key, typed in card.frameworks.items():
+        view = as_json(typed)
         if not (key.startswith("policy:") and isinstance(view, dict)) or view.get("passed", True):
             continue
         rid = f"policy/{view['policy']}"
