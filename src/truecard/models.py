@@ -19,6 +19,7 @@ from pydantic import (
     SerializerFunctionWrapHandler,
     Tag,
     model_serializer,
+    model_validator,
 )
 
 EXCERPT_MAX = 200
@@ -41,12 +42,64 @@ class Status(StrEnum):
     UNKNOWN = "unknown"  # no evidence either way: 0 points, said so
 
 
+class EvidenceKind(StrEnum):
+    """What sort of fact a piece of evidence is: every kind truecard itself produces.
+
+    `Evidence.kind` also accepts any other string, so an evaluation stored by another version (or a
+    plugin's evidence) still loads and is written back with the same kind.
+    """
+
+    CARD = "card"  # the model card (or a README) as a whole
+    CARD_METADATA = "card-metadata"  # a key of the card's YAML front matter
+    CARD_SECTION = "card-section"  # a section of a card, cited by its line range
+    METADATA = "metadata"  # a metadata field a source states (Hub tags, widget, model-index)
+    PROSE = "prose"  # a sentence of a card or document
+    PROSE_NEGATIVE = "prose-negative"  # a sentence saying something is not disclosed
+    PROSE_REPRO_INVITE = "prose-repro-invite"  # a sentence inviting others to reproduce the results
+    DOC = "doc"  # a documentation file
+    DATACARD = "datacard"  # a dataset's card or datasheet
+    DATASET_METADATA = "dataset-metadata"  # a dataset named in card metadata
+    LINK = "link"  # a link the card gives
+    USAGE_CODE = "usage-code"  # a code block or command line that runs or trains the model
+    LICENSE_FILE = "license-file"  # a licence file's text
+    LICENSE_METADATA = "license-metadata"  # a licence stated in metadata (card, GGUF header, package)
+    LICENSE_PROSE = "license-prose"  # a licence named in prose
+    WEIGHTS = "weights"  # a weights file
+    WEIGHTS_INDEX = "weights-index"  # a sharded checkpoint's index
+    CHECKPOINT = "checkpoint"  # an intermediate checkpoint
+    CHECKPOINT_REVISIONS = "checkpoint-revisions"  # checkpoints published as revisions of the repository
+    TOKENIZER = "tokenizer"  # tokenizer files
+    CODE = "code"  # a source file
+    MODEL_CONFIG = "model-config"  # a model's config.json
+    GENERATION_CONFIG = "generation-config"  # generation_config.json
+    TRAINING_CONFIG = "training-config"  # a training configuration
+    FINETUNING_CONFIG = "finetuning-config"  # a fine-tuning configuration
+    DATA_CONFIG = "data-config"  # a data-preparation configuration
+    CONFIG_COMMENT = "config-comment"  # a comment in a configuration file
+    ENVIRONMENT = "environment"  # a pinned software environment (requirements, lock file, Dockerfile)
+    TRAINING_LOG = "training-log"  # a training log
+    HYPERPARAMETER = "hyperparameter"  # one hyper-parameter read from a config
+    FILE = "file"  # a file of a source
+    SOURCE = "source"  # a source as a whole (its revision, its listing)
+    INTEGRITY = "integrity"  # a weight-format or signature check (truecard.integrity)
+    DECLARED_BOM = "declared-bom"  # a bill of materials the repository ships
+    DECLARED_LICENSE = "declared-license"  # a licence a shipped BOM declares
+    EXECUTION = "execution"  # a run of the model by truecard verify
+    CLAIM = "claim"  # a claim from truecard.yaml or --claims
+    MOT_RECORD = "mot-record"  # a Model Openness Tool record (mot:)
+    OSAI_RECORD = "osai-record"  # an Open Source AI Index record (osai:)
+
+
 class Evidence(BaseModel):
     """One cited fact: where it was read, what it says, and a hash of what was read."""
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: str = Field(description="What sort of fact, e.g. 'license-file', 'weights', 'card-section'.")
+    kind: EvidenceKind | str = Field(
+        union_mode="left_to_right",
+        description="What sort of fact: an EvidenceKind ('license-file', 'weights', 'card-section', ...), "
+        "or another string kept as written.",
+    )
     summary: str = Field(description="One line saying what this evidence shows.")
     source: str | None = Field(default=None, description="Source id the fact came from.")
     revision: str | None = Field(default=None, description="Revision (commit sha) of that source.")
@@ -504,7 +557,7 @@ class PolicyView(Facts):
 def _extra_view_tag(v: Any) -> str:
     if isinstance(v, PolicyView):
         return "policy"
-    return "policy" if isinstance(v, dict) and "checks" in v and "passed" in v else "other"
+    return "policy" if isinstance(v, dict) and "policy" in v and "checks" in v else "other"
 
 
 # a view under a key other than mof/osaid/osai: a policy (`policy:NAME`), or the record of another
@@ -528,6 +581,13 @@ class Frameworks(Facts):
     mof: MofView | None = None
     osaid: OsaidView | None = None
     osai: OsaiView | None = None
+
+    @model_validator(mode="after")
+    def _policies_are_policy_views(self) -> Frameworks:
+        for key, view in (self.__pydantic_extra__ or {}).items():
+            if key.startswith("policy:") and not isinstance(view, PolicyView):
+                raise ValueError(f"{key}: not a policy result (policy, checks, passed, failures)")
+        return self
 
     def items(self) -> list[tuple[str, Any]]:
         """(name, view) for every view present: mof, osaid, osai, then the others as added."""

@@ -12,7 +12,7 @@ from typing import Literal, overload
 from truecard.criteria._weights import availability
 from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.evidence.inventory import Inventory
-from truecard.models import Evidence, FinetuneResult, InferenceResult, clip
+from truecard.models import Evidence, EvidenceKind, FinetuneResult, InferenceResult, clip
 
 ID = "executable.inference"
 RUBRIC = Rubric(
@@ -60,7 +60,7 @@ def _verify_evidence(inv: Inventory, result: InferenceResult | FinetuneResult, s
     else:
         excerpt = None
     return Evidence(
-        kind="execution",
+        kind=EvidenceKind.EXECUTION,
         summary=summary,
         source=f"verify:{v.source}" if v is not None and v.source else None,
         revision=v.revision if v is not None else None,
