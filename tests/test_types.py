@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from truecard.models import (
-    ArtifactLicense,
+    ArtifactLicenseRecord,
     Evidence,
     EvidenceKind,
     Frameworks,
@@ -67,7 +67,7 @@ def test_scan_json_is_the_typed_scorecard_written_back() -> None:
 
     card = truecard.scan(ROOT / "examples" / "tiny-open-model", frameworks=["mof", "osaid", "osai"])
     assert isinstance(card.frameworks.mof, MofView) and isinstance(card.model_card, ModelCardSummary)
-    assert all(isinstance(r, ArtifactLicense) for r in card.licenses)
+    assert all(isinstance(r, ArtifactLicenseRecord) for r in card.licenses)
     text = json_safe(card.model_dump_json(indent=2))
     assert json_safe(Scorecard.model_validate_json(text).model_dump_json(indent=2)) == text
     data = json.loads(text)

@@ -349,7 +349,7 @@ class LicenseFindingRecord(Facts):
     parts: list[str] = Field(default_factory=list)
 
 
-class ArtifactLicense(Facts):
+class ArtifactLicenseRecord(Facts):
     """The licence governing one artifact (weights, code, data, ...) and every finding for it."""
 
     artifact: str
@@ -783,7 +783,7 @@ class Scorecard(BaseModel):
     claims_used: bool = False
     warnings: list[str] = Field(default_factory=list)
     problems: list[Problem] = Field(default_factory=list)
-    licenses: list[ArtifactLicense | LicenseFindingRecord] = Field(
+    licenses: list[ArtifactLicenseRecord | LicenseFindingRecord] = Field(
         default_factory=list,
         description="Per-artifact licence findings (scorecards from before per-artifact licences list raw findings).",
     )

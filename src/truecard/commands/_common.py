@@ -58,7 +58,7 @@ def nothing_to_score(card: Scorecard) -> str | None:
     """
     if any(c.evidence for c in card.criteria) or card.model_card or card.claims_used:
         return None
-    if any(f.findings for f in card.licenses):
+    if any(getattr(f, "findings", None) for f in card.licenses):  # older scorecards: raw findings
         return None
     if any(getattr(v, "claimed", None) for _, v in card.frameworks.items()):
         return None

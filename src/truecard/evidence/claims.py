@@ -23,7 +23,7 @@ from truecard.bounded import load_yaml
 from truecard.evidence.inventory import Claim, Inventory
 from truecard.models import Evidence, EvidenceKind, Origin, clip
 from truecard.sources.base import Tree
-from truecard.spec import CRITERION_IDS
+from truecard.spec import load_spec
 
 CLAIMS_FILE = "truecard.yaml"
 
@@ -41,8 +41,9 @@ class ClaimSpec(BaseModel):
     @field_validator("criterion")
     @classmethod
     def known(cls, v: str) -> str:
-        if v not in CRITERION_IDS:
-            raise ValueError(f"unknown criterion {v!r}; one of: {', '.join(CRITERION_IDS)}")
+        ids = load_spec().criterion_ids
+        if v not in ids:
+            raise ValueError(f"unknown criterion {v!r}; one of: {', '.join(ids)}")
         return v
 
 
