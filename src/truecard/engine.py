@@ -21,6 +21,7 @@ from truecard.frameworks import resolve as resolve_frameworks
 from truecard.frameworks.true import evaluate_criteria
 from truecard.models import Scorecard, SpecRef, Subject
 from truecard.sources import Tree, open_source
+from truecard.sources.options import SourceOptions
 from truecard.spec import load_spec
 
 
@@ -120,14 +121,17 @@ def scan(
     name: str | None = None,
     frameworks: Sequence[str] | Selection | None = None,
     follow_links: bool = False,
+    follow_max: int | None = None,
     verify: dict[str, Any] | None = None,
+    options: SourceOptions | None = None,
     **source_options: Any,
 ) -> Scorecard:
     """Score one model from one or more sources (paths, `hf:ORG/NAME`, `gh:ORG/REPO`, ...).
 
     Several sources are merged into one evaluation of one model; a Hub model brings its
     datasets' cards, and `follow_links` also the code repository and paper its card links
-    (`truecard.evidence.follow`). Source options (`offline=True`, ...) go to every opener.
+    (`truecard.evidence.follow`; at most `follow_max` of them). Source options (`options`, a frozen `SourceOptions`, or
+    keywords such as `offline=True`; an unknown name is a SourceError) go to every opener.
     `frameworks` selects other frameworks' views (`mof`, `osaid`, `osai`, policy files) for
     `Scorecard.frameworks`. Raises `truecard.sources.SourceError` for a source that cannot be
     opened and `truecard.frameworks.FrameworkError` for an unknown framework or a bad policy file.
@@ -139,11 +143,13 @@ def scan(
         raise ValueError("scan() needs at least one source")
     selection = None if frameworks is None or isinstance(frameworks, Selection) else resolve_frameworks(frameworks)
     started = time.perf_counter()
+    opts = SourceOptions.of(options, **source_options)
     trees: list[Tree] = []
     try:
         for s in sources:
-            trees.append(s if isinstance(s, Tree) else open_source(os.fspath(s), **source_options))
-        notes = expand(trees, follow_links=follow_links, **source_options)
+            trees.append(s if isinstance(s, Tree) else open_source(os.fspath(s), opts))
+        limit = {} if follow_max is None else {"follow_max": follow_max}
+        notes = expand(trees, follow_links=follow_links, options=opts, **limit)
         inv = build_inventory(trees, claims_file=claims, use_claims=use_claims)
         inv.warnings.extend(notes)
         if verify is not None:

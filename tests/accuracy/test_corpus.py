@@ -15,7 +15,9 @@ import pytest
 
 import truecard
 from support.files import require_corpus
-from truecard.spec import CRITERION_IDS
+from truecard.spec import load_spec
+
+CRITERION_IDS = load_spec().criterion_ids
 
 
 def scan_card(tmp_path: Path, name: str) -> truecard.Scorecard:

@@ -26,7 +26,7 @@ def render(card, **options):
     return "\\n".join(rows) + "\\n"
 
 
-def open_zz(spec, **options):
+def open_zz(spec, options):  # options: a frozen truecard.sources.SourceOptions
     return LocalTree.open(spec[len("zz:"):])
 
 

@@ -11,7 +11,9 @@ import truecard
 from support.files import ROOT, require_corpus, write, write_safetensors
 from truecard.evidence.claims import ClaimsError
 from truecard.models import Origin, Status
-from truecard.spec import CRITERION_IDS
+from truecard.spec import load_spec
+
+CRITERION_IDS = load_spec().criterion_ids
 
 
 def points(card: truecard.Scorecard) -> dict[str, int]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from support.files import EXAMPLE
 from truecard.sources import resolve
 
 
@@ -31,3 +32,18 @@ def test_a_missing_third_party_package_is_named_in_the_error(tmp_path: Path, mon
     with pytest.raises(resolve.SourceError, match=r"not available here: .*truecard_test_absent_package"):
         resolve.open_source("zz:org/name")
     sys.modules.pop("needs_pkg_source", None)
+
+
+def test_a_misspelt_source_option_is_an_error_not_ignored() -> None:
+    """Options are one frozen SourceOptions: a name it lacks is refused where it is given."""
+    import dataclasses
+
+    import truecard
+    from truecard.sources import SourceError, SourceOptions
+
+    with pytest.raises(SourceError, match="unknown source option 'ofline'"):
+        truecard.scan(str(EXAMPLE), ofline=True)
+    opts = SourceOptions.of(offline=True)
+    assert opts.offline and SourceOptions.of(opts, deep=True) == SourceOptions(offline=True, deep=True)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        opts.offline = False  # type: ignore[misc]

@@ -24,9 +24,11 @@ from support.webutil import (
     save,
     store,
 )
-from truecard.spec import CRITERION_IDS
+from truecard.spec import load_spec
 from truecard.store import StoreError, cards, migrate, open_store, reference, repo, transfer
 from truecard.store.diff import diff_scorecards
+
+CRITERION_IDS = load_spec().criterion_ids
 
 __all__ = ["client", "db_url", "store"]  # fixtures used here
 

@@ -19,8 +19,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from support.tiny_models import gpt2_copy, in_ci, make_remote_code, private_tempdir, tiny_gpt2  # noqa: F401
 
+from support.tiny_models import gpt2_copy, in_ci, make_remote_code, private_tempdir, tiny_gpt2  # noqa: F401
 from truecard.verify import VerifyError, sandbox, verify
 from truecard.verify.core import CONFINED_NOTE
 from truecard.verify.sandbox import confinement_problem, run_child

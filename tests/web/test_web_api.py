@@ -8,7 +8,9 @@ import re
 from typing import Any
 
 from support.webutil import card_for, client, db_url, load_demo, make_token, save, store
-from truecard.spec import CRITERION_IDS
+from truecard.spec import load_spec
+
+CRITERION_IDS = load_spec().criterion_ids
 
 __all__ = ["client", "db_url", "store"]
 

@@ -103,7 +103,9 @@ def test_a_local_scan_is_filed_under_its_folder_never_the_cards_name(tmp_path: A
 
 
 def test_claim_schema_says_what_the_api_accepts(client: Any) -> None:
-    from truecard.spec import CRITERION_IDS
+    from truecard.spec import load_spec
+
+    CRITERION_IDS = load_spec().criterion_ids
 
     op = client.get("/openapi.json").json()["paths"]["/api/models/{model_id}/claims"]["post"]
     schema = op["requestBody"]["content"]["application/json"]["schema"]["properties"]

@@ -17,7 +17,9 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 
 from support.webutil import card_for, client, db_url, demo_lines, load_demo, save, store
-from truecard.spec import CRITERION_IDS
+from truecard.spec import load_spec
+
+CRITERION_IDS = load_spec().criterion_ids
 
 __all__ = ["client", "db_url", "store"]
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from truecard.evidence.files import CARD_NAMES
 from truecard.sources.base import SourceError, Tree
+from truecard.sources.options import SourceOptions
 
 MAX_DATASET_CARDS = 5
 FOLLOW_MAX = 6
@@ -96,7 +97,7 @@ def expand(
     follow_links: bool = False,
     follow_depth: int = FOLLOW_DEPTH,
     follow_max: int = FOLLOW_MAX,
-    **options: Any,
+    options: SourceOptions | None = None,
 ) -> list[str]:
     """Append linked sources to `trees` in place; return notes saying what was followed."""
     notes: list[str] = []
@@ -123,7 +124,7 @@ def expand(
                 break
             seen.add(_norm(link.spec))
             try:
-                tree = open_source(link.spec, **options)
+                tree = open_source(link.spec, options)
             except SourceError as exc:
                 notes.append(f"could not follow {link.spec} ({link.why}): {exc}")
                 continue
@@ -145,7 +146,7 @@ def expand(
     return notes
 
 
-def _dataset_cards(trees: list[Tree], seen: set[str], notes: list[str], options: dict[str, Any]) -> None:
+def _dataset_cards(trees: list[Tree], seen: set[str], notes: list[str], options: SourceOptions | None) -> None:
     if not any(t.info.kind == "hf" for t in trees):
         return
     from truecard.sources.hub import HubTree, open_dataset_card
@@ -169,7 +170,7 @@ def _dataset_cards(trees: list[Tree], seen: set[str], notes: list[str], options:
                     d,
                     offline=t.client is None,
                     client=t.client,
-                    cache_dir=options.get("cache_dir"),
+                    cache_dir=options.cache_dir if options else None,
                     pinned=pinned.get(d),
                     endpoint=t.endpoint,
                 )

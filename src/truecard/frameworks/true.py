@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-
-from truecard.criteria.base import Assessment, CriterionModule, dedupe
+from truecard.criteria import criterion_module
+from truecard.criteria.base import Assessment, dedupe
 from truecard.evidence.inventory import Inventory
 from truecard.models import CriterionResult, DimensionResult, Origin, Status
-from truecard.spec import CriterionSpec, load_spec
-
-
-def criterion_module(cspec: CriterionSpec) -> CriterionModule:
-    """The code of one criterion: the module its spec entry names (by default
-    `truecard.criteria.<id>`), so a criterion added to a spec file needs no list edited."""
-    mod = importlib.import_module(cspec.module)
-    if getattr(mod, "ID", None) != cspec.id:
-        raise ValueError(f"criterion module {cspec.module} has ID {getattr(mod, 'ID', None)!r}, not {cspec.id!r}")
-    return mod  # type: ignore[return-value]
+from truecard.spec import load_spec
 
 
 def _status_for(points: int) -> Status:

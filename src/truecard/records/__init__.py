@@ -26,6 +26,7 @@ import yaml
 from truecard.bounded import compose_yaml
 from truecard.models import Evidence, EvidenceKind, Origin, SourceInfo, clip
 from truecard.sources.base import FileEntry, SourceError, Tree
+from truecard.sources.options import SourceOptions
 from truecard.sources.resolve import register
 
 if TYPE_CHECKING:
@@ -451,11 +452,11 @@ def _open(kind: str, spec: str) -> RecordTree:
     return RecordTree(info=info, record=rec)
 
 
-def open_mot(spec: str, **_: Any) -> RecordTree:
+def open_mot(spec: str, options: SourceOptions | None = None) -> RecordTree:
     return _open("mot", spec)
 
 
-def open_osai(spec: str, **_: Any) -> RecordTree:
+def open_osai(spec: str, options: SourceOptions | None = None) -> RecordTree:
     return _open("osai", spec)
 
 

@@ -22,12 +22,13 @@ import subprocess
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from truecard.models import SourceInfo
 from truecard.sources.base import ContentNotFetched, FileEntry, SourceError, Tree
 from truecard.sources.cache import cache_root, is_sha
+from truecard.sources.options import DEFAULT as DEFAULT_OPTIONS
+from truecard.sources.options import SourceOptions
 
 BLOB_LIMIT = 4 << 20  # blobs this large or larger stay on the remote
 BATCH_READ_LIMIT = 16 << 20  # larger present blobs are streamed and cut, not read whole
@@ -526,15 +527,9 @@ def _fetch(gitdir: Path, wanted: list[str], label: str, timeout: float) -> None:
     raise SourceError(f"{label}: fetch failed: {last}")
 
 
-def open_git(
-    spec: str,
-    *,
-    offline: bool = False,
-    cache_dir: str | os.PathLike[str] | None = None,
-    timeout: float | None = None,
-    **_: Any,
-) -> Tree:
+def open_git(spec: str, options: SourceOptions = DEFAULT_OPTIONS) -> Tree:
     """A remote git repository at a ref (default: its default branch)."""
+    offline, cache_dir, timeout = options.offline, options.cache_dir, options.timeout
     g = parse_git_spec(spec)
     label = g.source_id + (f"@{g.ref}" if g.ref else "")
     gitdir = _cache_dir_for(g, Path(cache_dir) if cache_dir else None)
@@ -587,7 +582,7 @@ def open_git(
     return GitTree(info=info, gitdir=gitdir, commit=sha, web=g.web, web_style=g.web_style, known_refs=refs)
 
 
-def open_local_ref(path: str, ref: str, **_: Any) -> Tree:
+def open_local_ref(path: str, ref: str, options: SourceOptions = DEFAULT_OPTIONS) -> Tree:
     """A local clone at a ref other than the checked-out one (`./repo@v1.0`)."""
     root = Path(path).expanduser()
     label = f"{path}@{ref}"

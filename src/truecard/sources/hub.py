@@ -37,6 +37,8 @@ from truecard.sources.cache import RevisionCache, is_sha
 from truecard.sources.hubapi import HubCallError, HubClient, endpoint_from_env
 from truecard.sources.local import LocalTree
 from truecard.sources.memory import MemoryTree
+from truecard.sources.options import DEFAULT as DEFAULT_OPTIONS
+from truecard.sources.options import SourceOptions
 
 SMALL_FILE = 1 << 20  # fetched whole on first read
 HEAD_BLOCK = 64 << 10  # first ranged read of a large file
@@ -638,22 +640,14 @@ def _source_info(ref: RepoRef, sha: str, endpoint: str) -> SourceInfo:
     )
 
 
-def open_hub(
-    spec: str,
-    *,
-    offline: bool = False,
-    token: str | bool | None = None,
-    endpoint: str | None = None,
-    timeout: float | None = None,
-    cache_dir: str | os.PathLike[str] | None = None,
-    client: HubClient | None = None,
-    deep: bool = False,
-    **_: Any,
-) -> Tree:
+def open_hub(spec: str, options: SourceOptions = DEFAULT_OPTIONS) -> Tree:
     """Open a Hub repository (see module docstring). Raises `SourceError` with a plain reason.
 
     `deep` reads every safetensors header; otherwise one sample shard's header is checked
     against the Hub's parameter counts and the other shards are taken from those counts."""
+    o = options
+    offline, token, endpoint, timeout, cache_dir, deep = o.offline, o.token, o.endpoint, o.timeout, o.cache_dir, o.deep
+    client: HubClient | None = o.client
     ref = parse_hub_spec(spec)
     _require_library(ref.spec)
     endpoint = (endpoint or endpoint_from_env()).rstrip("/")
@@ -822,18 +816,11 @@ class PaperTree(MemoryTree):
     paper: dict[str, Any] = field(default_factory=dict)
 
 
-def open_paper(
-    spec: str,
-    *,
-    offline: bool = False,
-    client: HubClient | None = None,
-    token: str | bool | None = None,
-    endpoint: str | None = None,
-    timeout: float | None = None,
-    cache_dir: str | os.PathLike[str] | None = None,
-    **_: Any,
-) -> PaperTree:
+def open_paper(spec: str, options: SourceOptions = DEFAULT_OPTIONS) -> PaperTree:
     """`arxiv:ID`: the paper's title and abstract from the Hub's papers API, cached by id."""
+    o = options
+    offline, token, endpoint, timeout, cache_dir = o.offline, o.token, o.endpoint, o.timeout, o.cache_dir
+    client: HubClient | None = o.client
     m = ARXIV_RE.match(spec.strip())
     if not m:
         raise SourceError(f"{spec}: not an arXiv id; expected arxiv:NNNN.NNNNN")

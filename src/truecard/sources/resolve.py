@@ -13,8 +13,10 @@ from typing import Any
 
 from truecard.sources.base import SourceError, Tree
 from truecard.sources.local import LocalTree
+from truecard.sources.options import SourceOptions
 
-Opener = Callable[..., Tree]
+# An opener takes the source string as the user typed it and the (frozen) options of this scan.
+Opener = Callable[[str, SourceOptions], Tree]
 Prober = Callable[[str], "str | None"]
 OPENERS: dict[str, Opener] = {}
 PROBERS: dict[str, Prober] = {}
@@ -30,7 +32,7 @@ def register(prefix: str, opener: Opener) -> None:
 # asked before the prefixes, so no other source module needs to know about them
 MATCHERS: list[tuple[Callable[[str], bool], Opener]] = []
 # opens `./clone@REF` (registered by the git source)
-LOCAL_REF: list[Callable[..., Tree]] = []
+LOCAL_REF: list[Callable[[str, str, SourceOptions], Tree]] = []
 
 
 def register_matcher(matches: Callable[[str], bool], opener: Opener, prober: Prober | None = None) -> None:
@@ -40,7 +42,7 @@ def register_matcher(matches: Callable[[str], bool], opener: Opener, prober: Pro
         MATCHING_PROBERS.append((matches, prober))
 
 
-def register_local_ref(opener: Callable[..., Tree]) -> None:
+def register_local_ref(opener: Callable[[str, str, SourceOptions], Tree]) -> None:
     LOCAL_REF[:] = [opener]
 
 
@@ -78,8 +80,10 @@ def _load_plugins(modules: tuple[str, ...] | None = None) -> None:
             PLUGIN_ERRORS[mod] = f"{mod.rsplit('.', 1)[-1]} sources need the {missing!r} package"
 
 
-def open_source(spec: str, **options: Any) -> Tree:
-    """Open one source given as the user typed it."""
+def open_source(spec: str, options: SourceOptions | None = None, **changes: Any) -> Tree:
+    """Open one source given as the user typed it, with `options` (and keyword `changes` to
+    them: `open_source("hf:x/y", offline=True)`; an unknown option name is a SourceError)."""
+    opts = SourceOptions.of(options, **changes)
     if not spec or not spec.strip():
         raise SourceError("empty source")
     if ":" not in spec and not spec.startswith(("git+", "git@")) and os.path.isdir(spec):
@@ -89,14 +93,14 @@ def open_source(spec: str, **options: Any) -> Tree:
         _load_plugins()
     for matches, opener in MATCHERS:
         if matches(spec):
-            return opener(spec, **options)
+            return opener(spec, opts)
     for prefix, opener in sorted(OPENERS.items(), key=lambda kv: -len(kv[0])):
         if spec.startswith(prefix):
-            return opener(spec, **options)
+            return opener(spec, opts)
     # `./repo@REF`: a local clone at another ref (a path that itself holds "@" stays a path)
     path, at, ref = spec.rpartition("@")
     if at and path and ref and LOCAL_REF and not os.path.lexists(spec) and os.path.isdir(os.path.expanduser(path)):
-        return LOCAL_REF[0](path, ref, **options)
+        return LOCAL_REF[0](path, ref, opts)
     scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", spec)
     if scheme and len(scheme.group(1)) > 1 and not os.path.lexists(spec):
         unavailable = "; ".join(PLUGIN_ERRORS.values())

@@ -238,11 +238,3 @@ def _raw_spec(path: str | None = None) -> dict[str, Any]:
             crit.setdefault("module", "truecard.criteria." + crit["id"].replace(".", "_"))
             crit["dimension"] = dim["id"]
     return raw
-
-
-def __getattr__(name: str) -> Any:
-    # `CRITERION_IDS` is no list of its own: the current spec's ids, for modules that still
-    # import the name (truecard.criteria, truecard.evidence.claims). New code: load_spec().criterion_ids.
-    if name == "CRITERION_IDS":
-        return load_spec().criterion_ids
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

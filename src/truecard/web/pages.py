@@ -276,7 +276,7 @@ def download_json(request: Request) -> Response:
 @router.get("/rubric", response_class=HTMLResponse)
 def rubric_page(request: Request) -> HTMLResponse:
     """What earns 0, 1 or 2 points on each criterion (the rubric truecard applies)."""
-    from truecard.frameworks.true import criterion_module
+    from truecard.criteria import criterion_module
 
     spec = load_spec()
     dims = [{"id": d.id, "name": d.name, "max": d.max, "question": d.question,
