@@ -73,7 +73,7 @@ def check_yaml(text: str, budget: int | None = None, max_depth: int = MAX_DEPTH)
             elif isinstance(ev, yaml.ScalarEvent):
                 size, anchor = 1 + len(ev.value), ev.anchor
             elif isinstance(ev, yaml.AliasEvent):
-                size, anchor = sizes.get(ev.anchor, 1), None
+                size, anchor = (sizes.get(ev.anchor, 1) if ev.anchor is not None else 1), None
             else:  # stream/document start and end
                 continue
             if anchor is not None:

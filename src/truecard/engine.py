@@ -158,7 +158,7 @@ def scan(
             # Several sources may be merged (a weights snapshot and a code clone): run the
             # one that holds the weights.
             target = next((f.tree for f in inv.files if f.kind == "weights"), trees[0])
-            inv.verification = run_verify(target, **verify).model_dump(mode="json")
+            inv.verification = run_verify(target, **verify)
         return scorecard_from_inventory(
             inv, name=name, use_claims=use_claims, started=started, frameworks=selection or frameworks
         )

@@ -422,7 +422,8 @@ def mof_components(path: Path) -> dict[str, dict]:
     import truecard
 
     card = truecard.scan(path, frameworks=["mof"])
-    return {c["name"]: c for c in card.frameworks["mof"]["components"]}
+    assert card.frameworks.mof is not None
+    return {c.name: c.model_dump() for c in card.frameworks.mof.components}  # the JSON shape, "class" and all
 
 
 def artifact_licences(path: Path) -> dict[str, str | None]:

@@ -103,11 +103,11 @@ def test_mof_class_of_each_mot_record(record: str) -> None:
     corpus = require_corpus()
     cls, p1, p2, p3, why = EXPECTED[record]
     card = truecard.scan(f"mot:{corpus / 'mot' / record}", frameworks=["mof"])
-    view = card.frameworks["mof"]
-    assert view["basis"] == "claimed"
-    got = (view["class"], view["progress"]["class_1"], view["progress"]["class_2"], view["progress"]["class_3"])
+    view = card.frameworks.mof
+    assert view is not None and view.basis == "claimed"
+    got = (view.mof_class, view.progress["class_1"], view.progress["class_2"], view.progress["class_3"])
     assert got == (cls, p1, p2, p3), why
-    assert view["label"] == mof.load_mof_spec().class_labels[cls]
+    assert view.label == mof.load_mof_spec().class_labels[cls]
     # JSON carries the framework's view under frameworks.mof
     data = json.loads(card.model_dump_json())
     assert data["frameworks"]["mof"]["class"] == cls
@@ -202,27 +202,28 @@ def test_record_errors_are_one_line(tmp_path: Path) -> None:
 
 def test_detected_mof_from_a_model_folder(open_model: Path) -> None:
     card = truecard.scan(open_model, frameworks=["mof"])
-    view = card.frameworks["mof"]
-    assert view["basis"] == "detected"
-    comps = {c["name"]: c for c in view["components"]}
-    assert comps["Model parameters (Final)"]["status"] == "included"
-    assert comps["Model parameters (Final)"]["license"] == "Apache-2.0"
-    assert comps["Training code"]["status"] == "included" and comps["Training code"]["evidence"]
-    assert comps["Research paper"]["status"] == "included"  # arxiv link, inherits Apache-2.0
-    assert comps["Evaluation code"]["status"] == "missing"
+    view = card.frameworks.mof
+    assert view is not None and view.basis == "detected"
+    comps = {c.name: c for c in view.components}
+    assert comps["Model parameters (Final)"].status == "included"
+    assert comps["Model parameters (Final)"].license == "Apache-2.0"
+    assert comps["Training code"].status == "included" and comps["Training code"].evidence
+    assert comps["Research paper"].status == "included"  # arxiv link, inherits Apache-2.0
+    assert comps["Evaluation code"].status == "missing"
     # no evaluation results in the card: class III falls short, nothing above it counts
-    assert view["class"] == 0 and view["progress"]["class_1"] == 0
+    assert view.mof_class == 0 and view.progress["class_1"] == 0
 
 
 def test_self_report_against_detected_evidence(open_model: Path) -> None:
     corpus = require_corpus()
     card = truecard.scan(open_model, f"mot:{corpus / 'mot' / 'Pythia-6.9B.yml'}", frameworks=["mof"])
-    view = card.frameworks["mof"]
-    assert view["basis"] == "detected" and view["claimed"]["class"] == 1
-    rows = {r["component"]: r for r in view["comparison"]["components"]}
-    assert rows["Evaluation code"]["verdict"] == "claimed, not detected"
-    assert rows["Training code"]["verdict"] == "agree"
-    assert view["comparison"]["disagreements"] >= 1
+    view = card.frameworks.mof
+    assert view is not None and view.claimed is not None and view.comparison is not None
+    assert view.basis == "detected" and view.claimed.mof_class == 1
+    rows = {r.component: r for r in view.comparison.components}
+    assert rows["Evaluation code"].verdict == "claimed, not detected"
+    assert rows["Training code"].verdict == "agree"
+    assert view.comparison.disagreements >= 1
     # the record's claims reach TRUE as claims, marked claimed, never as detected points
     claimed = [e for c in card.criteria for e in c.evidence if e.origin == "claimed"]
     assert claimed and all(e.kind == "mot-record" and e.sha256 for e in claimed)

@@ -42,11 +42,12 @@ def test_osai_score_of_each_record(record: str) -> None:
     corpus = require_corpus()
     levels, expected = EXPECTED[record]
     card = truecard.scan(f"osai:{corpus / 'osai' / record}", frameworks=["osai"])
-    view = card.frameworks["osai"]
-    got = "".join(p["level"][0] for c in view["categories"] for p in c["parameters"])
+    view = card.frameworks.osai
+    assert view is not None
+    got = "".join(p.level[0] for c in view.categories for p in c.parameters)
     assert got == levels
-    assert view["score"] == pytest.approx(expected, abs=1e-4)
-    assert view["basis"] == "claimed" and len(load_osai_spec().params) == 12
+    assert view.score == pytest.approx(expected, abs=1e-4)
+    assert view.basis == "claimed" and len(load_osai_spec().params) == 12
 
 
 def test_empty_level_counts_zero_and_keys_are_matched_loosely() -> None:
@@ -74,15 +75,17 @@ def test_bad_osai_records(text: str, fragment: str) -> None:
 
 def test_detected_osai_and_osaid(open_model: Path) -> None:
     card = truecard.scan(open_model, frameworks=["osai", "osaid"])
-    osai = card.frameworks["osai"]
-    levels = {p["ref"]: p["level"] for c in osai["categories"] for p in c["parameters"]}
+    osai = card.frameworks.osai
+    assert osai is not None
+    levels = {p.ref: p.level for c in osai.categories for p in c.parameters}
     assert levels["weights_endmodel"] == "open" and levels["trainingcode"] == "open"
     assert levels["preprint"] == "open"  # arxiv link in the card
     assert levels["paper"] == "closed"  # no peer-reviewed venue linked
-    assert osai["basis"] == "detected" and 0.8 <= osai["score"] < 1
-    osaid = card.frameworks["osaid"]
-    assert osaid["verdict"] == "ready", osaid["missing"]
-    assert [e["status"] for e in osaid["elements"]] == ["met", "met", "met"]
+    assert osai.basis == "detected" and 0.8 <= osai.score < 1
+    osaid = card.frameworks.osaid
+    assert osaid is not None
+    assert osaid.verdict == "ready", osaid.missing
+    assert [e.status for e in osaid.elements] == ["met", "met", "met"]
 
 
 def test_osaid_names_what_is_missing(tmp_path: Path) -> None:
@@ -91,21 +94,23 @@ def test_osaid_names_what_is_missing(tmp_path: Path) -> None:
     d = tmp_path / "m"
     write(d / "README.md", "---\nlicense: llama3.1\n---\n# m\n\nWeights only. Trained on web data.\n")
     write_safetensors(d / "model.safetensors")
-    view = truecard.scan(d, frameworks=["osaid"]).frameworks["osaid"]
-    assert view["verdict"] == "not ready"
-    params = next(e for e in view["elements"] if e["id"] == "parameters")
-    assert params["terms_ok"] is False and any("OSI-approved" in m for m in params["missing"])
-    code = next(e for e in view["elements"] if e["id"] == "code")
-    assert code["status"] == "missing" and "training code" in code["missing"]
+    view = truecard.scan(d, frameworks=["osaid"]).frameworks.osaid
+    assert view is not None and view.verdict == "not ready"
+    params = next(e for e in view.elements if e.id == "parameters")
+    assert params.terms_ok is False and any("OSI-approved" in m for m in params.missing)
+    code = next(e for e in view.elements if e.id == "code")
+    assert code.status == "missing" and "training code" in code.missing
 
 
 def test_osai_record_compared_with_detection(open_model: Path) -> None:
     corpus = require_corpus()
     card = truecard.scan(open_model, f"osai:{corpus / 'osai' / 'llama-3.1.yaml'}", frameworks=["osai", "osaid"])
-    cmp = card.frameworks["osai"]["comparison"]
-    assert cmp["claimed_score"] == pytest.approx(0.2917, abs=1e-4)
-    assert cmp["disagreements"] > 0
-    assert card.frameworks["osaid"]["claimed"]["verdict"] == "not ready"
+    osai, osaid = card.frameworks.osai, card.frameworks.osaid
+    assert osai is not None and osai.comparison is not None and osaid is not None and osaid.claimed is not None
+    cmp = osai.comparison
+    assert cmp.claimed_score == pytest.approx(0.2917, abs=1e-4)
+    assert cmp.disagreements > 0
+    assert osaid.claimed.verdict == "not ready"
     # OSAI record claims reach TRUE as claims only
     assert all(c.detected_points <= c.points for c in card.criteria)
 

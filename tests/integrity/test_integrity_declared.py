@@ -53,13 +53,13 @@ def test_cyclonedx_bom_declaring_apache_over_a_llama_licence_is_a_conflict(tmp_p
     assert str(bom.evidence.origin) == "declared"
     conflicts = [w for w in card.warnings if "conflict" in w and "sbom.cdx.json" in w]
     assert conflicts and "Apache-2.0" in conflicts[0] and "llama3.1" in conflicts[0], card.warnings
-    weights = next(r for r in card.licenses if r["artifact"] == "weights")
-    declared = [f for f in weights["findings"] if f["how"] == "declared"]
+    weights = next(r for r in card.licenses if getattr(r, "artifact", None) == "weights")
+    declared = [f.model_dump() for f in weights.findings if f.how == "declared"]
     assert declared and declared[0]["evidence"]["origin"] == "declared"
     text = (d / "sbom.cdx.json").read_text().splitlines()
     line = declared[0]["evidence"]["line_start"]
     assert line and '"Apache-2.0"' in text[line - 1]  # cites the BOM's line
-    assert weights["class"] == "restricted"  # the BOM never overrides the licence file
+    assert weights.license_class == "restricted"  # the BOM never overrides the licence file
 
 
 def test_agreeing_bom_is_no_conflict_and_declared_alone_is_not_a_clear_licence(tmp_path: Path) -> None:
@@ -124,4 +124,4 @@ def test_dependencies_and_truecards_own_output_are_not_the_models_licence(tmp_pa
     again = truecard.scan(_two)
     assert {b.path for b in again.integrity.declared} == {"truecard.spdx3.json", "truecard.cdx.json"}
     assert all(b.licenses == [] and "written by truecard" in b.problems[0] for b in again.integrity.declared)
-    assert not [f for r in again.licenses for f in r["findings"] if f["how"] == "declared"]
+    assert not [f for r in again.licenses for f in getattr(r, "findings", []) if f.how == "declared"]

@@ -116,7 +116,7 @@ def test_other_without_name_in_every_output(tmp_path: Path) -> None:
     d = _model(tmp_path, {}, "other")
     card = scan(str(d))
     assert any("conflict" in w and "license: other" in w for w in card.warnings)
-    assert {a["artifact"] for a in card.licenses} >= {"weights", "inference-code", "datasets"}
+    assert {getattr(a, "artifact", None) for a in card.licenses} >= {"weights", "inference-code", "datasets"}
 
 
 @pytest.mark.parametrize(

@@ -40,8 +40,8 @@ def test_scan_verify_downloads_the_scanned_revision(fake_hub: FakeHub) -> None:
     before = downloads()
     card = scan("hf:org/tiny-open-model", verify={"timeout": 300})
     v = card.verification
-    assert v is not None and v["status"] == "passed", v and v["summary"]
-    assert v["source"] == "hf:org/tiny-open-model" and v["revision"] == repo.sha
+    assert v is not None and v.status == "passed", v and v.summary
+    assert v.source == "hf:org/tiny-open-model" and v.revision == repo.sha
     assert card.criterion("executable.inference").points == 2
     assert any("/resolve/" in r.path and "model.safetensors" in r.path for r in fake_hub.log)
     assert downloads() <= before  # the download is gone

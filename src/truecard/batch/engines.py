@@ -131,7 +131,8 @@ class RayEngine:
             ray.init(**kwargs)
         self.concurrency = max(1, concurrency)
         bucket_actor = ray.remote(ratelimit.TokenBucket)
-        self.bucket = bucket_actor.remote(rate, burst)
+        # an actor handle: Ray's types give its methods no `.remote`, so it is typed as what it is to us
+        self.bucket: Any = bucket_actor.remote(rate, burst)
 
         bucket = self.bucket
 

@@ -14,9 +14,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from truecard.batch.ledger import BATCH_SECONDS, Item, Ledger, item_key
+
+
+class LineSink(Protocol):
+    """Where `--format jsonl` results go: a text stream, or the CLI's tracker around one."""
+
+    def write(self, text: str, /) -> int: ...
+
+    def flush(self) -> None: ...
 
 
 class BatchError(Exception):
@@ -133,7 +141,7 @@ Saver = Callable[[dict[str, Any], str], None]
 
 
 def run_batch(
-    opts: BatchOptions, *, saver: Saver | None = None, progress: Any = None, out: TextIO | None = None
+    opts: BatchOptions, *, saver: Saver | None = None, progress: Any = None, out: LineSink | None = None
 ) -> BatchSummary:
     started = time.perf_counter()
     if opts.hub_query:
@@ -186,8 +194,8 @@ def run_batch(
             todo = _drop_unchanged(engine, ledger, todo, summary, progress)
             options = {"timeout": opts.timeout, "scan": opts.scan_options}
             jsonl = out is not None and opts.fmt == "jsonl"
-            items = [(it.key, it.sources) for it in todo]
-            for key, outcome in engine.run("score", items, options, tick=BATCH_SECONDS):
+            work = [(it.key, it.sources) for it in todo]
+            for key, outcome in engine.run("score", work, options, tick=BATCH_SECONDS):
                 if key is None:  # a quiet moment: nothing recorded waits for the next result
                     commit()
                     continue

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
+    from truecard.models import Scorecard
     from truecard.store import Database
 
 DbOption = Annotated[
@@ -48,7 +49,7 @@ def write_output(text: str, output: Path | None) -> None:
         raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
-def nothing_to_score(card: Any) -> str | None:
+def nothing_to_score(card: Scorecard) -> str | None:
     """Why a scan found nothing at all to judge (the wrong folder, say), or None.
 
     A scorecard with no evidence in any criterion, no licence statement, nothing stated by a
@@ -57,9 +58,9 @@ def nothing_to_score(card: Any) -> str | None:
     """
     if any(c.evidence for c in card.criteria) or card.model_card or card.claims_used:
         return None
-    if any(f.get("findings") for f in card.licenses if isinstance(f, dict)):
+    if any(getattr(f, "findings", None) for f in card.licenses):  # older scorecards: raw findings
         return None
-    if any(isinstance(v, dict) and v.get("claimed") for v in card.frameworks.values()):
+    if any(getattr(v, "claimed", None) for _, v in card.frameworks.items()):
         return None
     said = [p.message for p in card.problems if "no files" in p.message or "empty" in p.message]
     if said:

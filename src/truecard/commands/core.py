@@ -173,8 +173,14 @@ def register(app: typer.Typer) -> None:
             raise fail(f"nothing to score in {', '.join(sources)}: {empty}")
         stored = card
         if scan_selection is not selection:  # the report shows what was asked for
+            from truecard.models import Frameworks
+
             wanted = set(selection.keys())
-            card = card.model_copy(update={"frameworks": {k: v for k, v in card.frameworks.items() if k in wanted}})
+            kept = Frameworks()
+            for k, v in card.frameworks.items():
+                if k in wanted:
+                    kept.set(k, v)
+            card = card.model_copy(update={"frameworks": kept})
         if fmt == "table" and output is None:
             from rich.console import Console
 
@@ -196,7 +202,7 @@ def register(app: typer.Typer) -> None:
         for pol in failed_policies(card):
             from truecard.reports.literal import literal
 
-            typer.echo(literal(f"truecard: policy {pol['policy']!r} not met: {'; '.join(pol['failures'])}"), err=True)
+            typer.echo(literal(f"truecard: policy {pol.policy!r} not met: {'; '.join(pol.failures)}"), err=True)
             exit_code = 1
         if fail_under is not None and card.total < fail_under:
             typer.echo(f"truecard: total {card.total} is below --fail-under {fail_under}", err=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from truecard.evidence.inventory import Inventory, WeightFile
 from truecard.evidence.patterns import CHECKPOINT_DIR_RE
-from truecard.models import Evidence
+from truecard.models import Evidence, EvidenceKind
 
 HUB_TREE_KINDS = {"hf"}
 
@@ -80,7 +80,7 @@ def availability(inv: Inventory) -> Availability:
         pointers.append(
             c.evidence(
                 "the card of a Hub model repository (YAML front matter): the repository that holds its weights",
-                kind="card-metadata",
+                kind=EvidenceKind.CARD_METADATA,
                 line_start=1,
                 line_end=c.body_offset or None,
             )

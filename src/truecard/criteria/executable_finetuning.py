@@ -31,19 +31,19 @@ RUBRIC = Rubric(
 
 def evaluate(inv: Inventory) -> Assessment:
     r = _verification(inv, "finetune")
-    if r is not None and (r.get("attempted") or (inv.verification or {}).get("status") == "failed"):
-        if r.get("ok"):
-            used = r.get("used_repo_files") or []
-            how = f"{r.get('method')} step"
+    if r is not None and (r.attempted or (inv.verification is not None and inv.verification.status == "failed")):
+        if r.ok:
+            used = r.used_repo_files
+            how = f"{r.method} step"
             if used:
                 how += f" with the settings of {', '.join(used)}"
             return Assessment.met(
                 f"executed: truecard verify ran a {how}; loss finite "
-                f"({r.get('loss_before')} -> {r.get('loss_after')}), weights changed",
+                f"({r.loss_before} -> {r.loss_after}), weights changed",
                 [_verify_evidence(inv, r, "truecard verify --finetune: a training step ran")],
             )
         return Assessment.unmet(
-            f"truecard verify: the fine-tuning step failed: {str(r.get('error'))[:150]}",
+            f"truecard verify: the fine-tuning step failed: {str(r.error)[:150]}",
             [_verify_evidence(inv, r, "truecard verify --finetune: failed")],
         )
     a = availability(inv)

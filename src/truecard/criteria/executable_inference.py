@@ -7,12 +7,12 @@ anything, can show at most that everything needed is there (1 point).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal, overload
 
 from truecard.criteria._weights import availability
 from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.evidence.inventory import Inventory
-from truecard.models import Evidence, clip
+from truecard.models import Evidence, EvidenceKind, FinetuneResult, InferenceResult, clip
 
 ID = "executable.inference"
 RUBRIC = Rubric(
@@ -35,43 +35,48 @@ RUBRIC = Rubric(
 )
 
 
-def _verification(inv: Inventory, key: str) -> dict[str, Any] | None:
+@overload
+def _verification(inv: Inventory, key: Literal["inference"]) -> InferenceResult | None: ...
+@overload
+def _verification(inv: Inventory, key: Literal["finetune"]) -> FinetuneResult | None: ...
+def _verification(inv: Inventory, key: str) -> InferenceResult | FinetuneResult | None:
     """One part ('inference' or 'finetune') of `truecard verify`'s result, when it ran."""
-    v = inv.verification or {}
-    r = v.get(key)
-    return r if isinstance(r, dict) else None
+    v = inv.verification
+    if v is None:
+        return None
+    return v.inference if key == "inference" else v.finetune
 
 
-def _verify_evidence(inv: Inventory, result: dict[str, Any], summary: str) -> Evidence:
+def _verify_evidence(inv: Inventory, result: InferenceResult | FinetuneResult, summary: str) -> Evidence:
     """Detected evidence for a run: what ran where, with its output (or error) quoted."""
-    v = inv.verification or {}
-    out = result.get("output")
+    v = inv.verification
+    out = result.output if isinstance(result, InferenceResult) else None
     if isinstance(out, dict) and "text" in out:
         excerpt = f"{out.get('prompt')!r} -> {out.get('text')!r}"
     elif out:
         excerpt = str(out)
-    elif result.get("error"):
-        excerpt = str(result.get("error"))
+    elif result.error:
+        excerpt = str(result.error)
     else:
         excerpt = None
     return Evidence(
-        kind="execution",
+        kind=EvidenceKind.EXECUTION,
         summary=summary,
-        source=f"verify:{v.get('source')}" if v.get("source") else None,
-        revision=v.get("revision"),
-        field="verify." + ("finetune" if "loss_finite" in result or "method" in result else "inference"),
+        source=f"verify:{v.source}" if v is not None and v.source else None,
+        revision=v.revision if v is not None else None,
+        field="verify." + ("finetune" if isinstance(result, FinetuneResult) else "inference"),
         excerpt=clip(excerpt) if excerpt else None,
     )
 
 
-def _run_facts(r: dict[str, Any]) -> str:
+def _run_facts(r: InferenceResult) -> str:
     bits = []
-    if r.get("seconds") is not None:
-        bits.append(f"{r['seconds']:.2f} s")
-    if r.get("peak_memory_mb"):
-        bits.append(f"peak {r['peak_memory_mb']:.0f} MiB")
-    if r.get("loader"):
-        bits.append(str(r["loader"]))
+    if r.seconds is not None:
+        bits.append(f"{r.seconds:.2f} s")
+    if r.peak_memory_mb:
+        bits.append(f"peak {r.peak_memory_mb:.0f} MiB")
+    if r.loader:
+        bits.append(str(r.loader))
     return ", ".join(bits)
 
 
@@ -98,27 +103,27 @@ def static_ready(inv: Inventory) -> tuple[bool, list[Evidence], str]:
 
 
 def evaluate(inv: Inventory) -> Assessment:
-    v = inv.verification or {}
+    v = inv.verification
     r = _verification(inv, "inference")
     note = ""
-    if r is not None:
-        if r.get("ok"):
+    if v is not None and r is not None:
+        if r.ok:
             return Assessment.met(
                 f"executed: truecard verify loaded the model and ran inference ({_run_facts(r)})",
                 [_verify_evidence(inv, r, "truecard verify: inference ran in the sandbox")],
             )
-        if v.get("too_large") and v.get("status") == "partial":
+        if v.too_large and v.status == "partial":
             return Assessment.partial(
                 "too large to load here; truecard verify's checks without loading passed "
                 "(shards, headers, config shapes, tokenizer)",
                 [_verify_evidence(inv, r, "truecard verify: static checks only")],
                 "Run `truecard verify` on a machine with enough memory for full credit.",
             )
-        if r.get("needs_remote_code") and not r.get("attempted"):
+        if r.needs_remote_code and not r.attempted:
             note = "not executed: its custom code needs --trust-remote-code; "
         else:
             return Assessment.unmet(
-                f"truecard verify: the model failed to run: {str(r.get('error'))[:150]}",
+                f"truecard verify: the model failed to run: {str(r.error)[:150]}",
                 [_verify_evidence(inv, r, "truecard verify: inference failed")],
             )
     ready, ev, missing = static_ready(inv)

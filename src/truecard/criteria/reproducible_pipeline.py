@@ -16,7 +16,7 @@ from truecard.criteria.transparent_training_code import own_configs
 from truecard.evidence.card import find_section
 from truecard.evidence.collectors._common import card_sentences
 from truecard.evidence.inventory import Card, Inventory
-from truecard.models import Evidence
+from truecard.models import Evidence, EvidenceKind
 
 ID = "reproducible.pipeline"
 RUBRIC = Rubric(
@@ -53,7 +53,7 @@ def _card_hyperparameters(card: Card) -> list[Evidence]:
     for ln, s in card_sentences(card):
         words = {w.lower() for w in HP_WORDS_RE.findall(s)}
         if len(words) >= 2 or (words and HP_VALUE_RE.search(s) and re.search(r"train", s, re.I)):
-            out.append(card.evidence("training hyper-parameters in the card", kind="prose", line_start=ln, excerpt=s[:200]))
+            out.append(card.evidence("training hyper-parameters in the card", kind=EvidenceKind.PROSE, line_start=ln, excerpt=s[:200]))
             break
     return out
 
@@ -80,14 +80,14 @@ def _environment_prose(inv: Inventory) -> list[Evidence]:
             continue
         for ln, s in card_sentences(c):
             if ENV_PROSE_RE.search(s):
-                return [c.evidence("the training environment stated with versions", kind="prose", line_start=ln, excerpt=s[:200])]
+                return [c.evidence("the training environment stated with versions", kind=EvidenceKind.PROSE, line_start=ln, excerpt=s[:200])]
     return []
 
 
 def _data_prep_examples(card: Card) -> list[Evidence]:
     for ln, s in card_sentences(card):
         if DATA_PREP_RE.search(s):
-            return [card.evidence("a data-preparation example linked", kind="prose", line_start=ln, excerpt=s[:200])]
+            return [card.evidence("a data-preparation example linked", kind=EvidenceKind.PROSE, line_start=ln, excerpt=s[:200])]
     return []
 
 
@@ -123,7 +123,7 @@ def evaluate(inv: Inventory) -> Assessment:
         c.evidence for c in inv.configs_of("data-pipeline") if not EXAMPLE_PATH_RE.search(c.path)
     ] + [c.evidence for c in inv.code if "data" in c.roles and not EXAMPLE_PATH_RE.search(c.path)]
     if training and not data:
-        data = [d.evidence("data preparation documented", kind="doc") for d in inv.docs if d.role == "datacard" and d.tree.info.id in {t.evidence.source for t in training}][:1]
+        data = [d.evidence("data preparation documented", kind=EvidenceKind.DOC) for d in inv.docs if d.role == "datacard" and d.tree.info.id in {t.evidence.source for t in training}][:1]
     env: list[Evidence] = [c.evidence for c in inv.configs_of("environment")] if (training or own) else []
     if not env:
         env = _environment_prose(inv)

@@ -22,7 +22,7 @@ from truecard.evidence.patterns import (
     WITHHELD_TRAINING_RE,
     name_key,
 )
-from truecard.models import Evidence
+from truecard.models import Evidence, EvidenceKind
 
 ID = "transparent.training_code"
 RUBRIC = Rubric(
@@ -132,7 +132,7 @@ def evaluate(inv: Inventory) -> Assessment:
     commands = [f for f in inv.finetune if f.kind == "command"]
     withheld = [
         c.evidence(
-            "the docs say the pre-training code is not released", kind="prose", line_start=ln, excerpt=sent[:200]
+            "the docs say the pre-training code is not released", kind=EvidenceKind.PROSE, line_start=ln, excerpt=sent[:200]
         )
         for c in inv.cards + inv.docs
         for ln, sent in card_sentences(c)

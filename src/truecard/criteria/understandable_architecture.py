@@ -8,6 +8,7 @@ from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.evidence.card import find_section
 from truecard.evidence.collectors._common import card_sentences
 from truecard.evidence.inventory import Inventory
+from truecard.models import EvidenceKind
 
 ID = "understandable.architecture"
 RUBRIC = Rubric(
@@ -86,7 +87,7 @@ def evaluate(inv: Inventory) -> Assessment:
         ev.append(c.section_evidence(s, f"section '{s.title}'"))
         reasons.append("architecture specifics in the docs")
     sized = [
-        c.evidence("architecture specifics stated", kind="prose", line_start=ln, excerpt=sent[:200])
+        c.evidence("architecture specifics stated", kind=EvidenceKind.PROSE, line_start=ln, excerpt=sent[:200])
         for c in inv.model_cards
         for ln, sent in card_sentences(c)
         if SIZED_KIND_RE.search(sent)
@@ -107,7 +108,7 @@ def evaluate(inv: Inventory) -> Assessment:
             named.append(
                 c.evidence(
                     f"architecture named: {m.group(0)}",
-                    kind="prose",
+                    kind=EvidenceKind.PROSE,
                     line_start=ln,
                     excerpt=c.lines[ln - 1].strip()[:200] if ln - 1 < len(c.lines) else None,
                 )
@@ -117,13 +118,13 @@ def evaluate(inv: Inventory) -> Assessment:
         base = inv.metadata.get("base_model")
         if base:
             named.append(
-                inv.model_cards[0].evidence(f"base model named: {base}", kind="metadata", field="card:base_model")
+                inv.model_cards[0].evidence(f"base model named: {base}", kind=EvidenceKind.METADATA, field="card:base_model")
                 if inv.model_cards
                 else inv.links_of("weights")[0].evidence
             )
         else:
             named += [
-                c.evidence("the model is named as a version of another", kind="prose", line_start=ln, excerpt=sent[:200])
+                c.evidence("the model is named as a version of another", kind=EvidenceKind.PROSE, line_start=ln, excerpt=sent[:200])
                 for c in inv.model_cards
                 for ln, sent in card_sentences(c)
                 if BASED_ON_RE.search(sent)

@@ -16,7 +16,7 @@ from truecard.evidence.card import DATA_TITLE_RE
 from truecard.evidence.collectors._common import card_sentences, is_datacard
 from truecard.evidence.inventory import Card, Inventory
 from truecard.evidence.patterns import SOURCE_NAMES, VAGUE_DATA_RE
-from truecard.models import Evidence
+from truecard.models import Evidence, EvidenceKind
 
 ID = "understandable.data_provenance"
 RUBRIC = Rubric(
@@ -85,7 +85,7 @@ def _licence_table(inv: Inventory) -> list[Evidence]:
     for c in inv.cards + inv.docs:
         for i, line in enumerate(c.lines):
             if line.lstrip().startswith("|") and re.search(r"\|\s*licen[cs]e\s*\|", line, re.I) and re.search(r"data", line, re.I):
-                return [c.evidence("data licences listed per dataset", kind="prose", line_start=i + 1, excerpt=line.strip()[:200])]
+                return [c.evidence("data licences listed per dataset", kind=EvidenceKind.PROSE, line_start=i + 1, excerpt=line.strip()[:200])]
     return []
 
 
@@ -112,9 +112,9 @@ def evaluate(inv: Inventory) -> Assessment:
     ]
     for c, ln, sent in _data_sentences(inv):
         if not lic and LICENSE_RE.search(sent) and not DEFER_RE.search(sent):
-            lic.append(c.evidence("data licensing stated", kind="prose", line_start=ln, excerpt=sent[:200]))
+            lic.append(c.evidence("data licensing stated", kind=EvidenceKind.PROSE, line_start=ln, excerpt=sent[:200]))
         if not cur and CURATION_RE.search(sent):
-            cur.append(c.evidence("data curation described", kind="prose", line_start=ln, excerpt=sent[:200]))
+            cur.append(c.evidence("data curation described", kind=EvidenceKind.PROSE, line_start=ln, excerpt=sent[:200]))
     aspects = {"source": source, "licensing": lic, "curation": cur}
     have = [k for k, v in aspects.items() if v]
     ev = [v[0] for v in aspects.values() if v]

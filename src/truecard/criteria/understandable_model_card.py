@@ -14,6 +14,7 @@ import re
 from truecard.criteria.base import Assessment, Rubric
 from truecard.evidence.collectors._common import card_sentences
 from truecard.evidence.inventory import Card, Inventory
+from truecard.models import EvidenceKind
 
 ID = "understandable.model_card"
 MINIMAL = 20  # sentences of prose below which a card is thin whatever it touches
@@ -59,7 +60,7 @@ def evaluate(inv: Inventory) -> Assessment:
         if docs:
             return Assessment.partial(
                 "no model card, but documentation exists",
-                [docs[0].evidence("documentation file", kind="doc")],
+                [docs[0].evidence("documentation file", kind=EvidenceKind.DOC)],
             )
         return Assessment.unknown("no model card found (README.md or MODEL_CARD.md)")
     card = inv.cards[0]
@@ -70,7 +71,7 @@ def evaluate(inv: Inventory) -> Assessment:
     ev = [
         card.evidence(
             f"model card, {card.filled_chars} characters of real content",
-            kind="card",
+            kind=EvidenceKind.CARD,
             line_start=1,
             line_end=len(card.lines),
             excerpt=first[:200] if first else None,

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, HttpUrl, ValidationError, field_validator
 
 from truecard.bounded import load_yaml
 from truecard.evidence.inventory import Claim, Inventory
-from truecard.models import Evidence, Origin, clip
+from truecard.models import Evidence, EvidenceKind, Origin, clip
 from truecard.sources.base import Tree
 from truecard.spec import load_spec
 
@@ -100,7 +100,7 @@ def load_claims(inv: Inventory, trees: list[Tree], claims_file: str | os.PathLik
                 evidence_url=url,
                 note=c.note,
                 evidence=Evidence(
-                    kind="claim",
+                    kind=EvidenceKind.CLAIM,
                     summary=f"claimed {c.points}/2: {clip(c.note or url or '', 150)}",
                     source=tree.info.id if tree else f"file:{path}",
                     revision=tree.info.revision if tree else None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from truecard.models import Evidence, Problem
+from truecard.models import Evidence, EvidenceKind, Problem, VerifyResult
 from truecard.sources.base import Tree
 
 FileKind = Literal[
@@ -69,7 +69,7 @@ class Card:
     # derived views computed once per card by the collectors (sentences, comment-free body)
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    def evidence(self, summary: str, kind: str = "card", **kw: Any) -> Evidence:
+    def evidence(self, summary: str, kind: str = EvidenceKind.CARD, **kw: Any) -> Evidence:
         return Evidence(
             kind=kind,
             summary=summary,
@@ -86,7 +86,7 @@ class Card:
         """A card section cited whole: its line range and the start of its text."""
         return self.evidence(
             summary,
-            kind="card-section",
+            kind=EvidenceKind.CARD_SECTION,
             line_start=section.line_start,
             line_end=section.line_end,
             excerpt=section.text.strip()[:200],
@@ -266,7 +266,7 @@ class Inventory:
     records: list[Any] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    verification: dict[str, Any] | None = None  # truecard verify's result, when run
+    verification: VerifyResult | None = None  # truecard verify's result, when run
     integrity: Any = None  # truecard.models.Integrity, set by truecard.integrity.collect
 
     # convenience views used by several criteria

@@ -12,7 +12,7 @@ from typing import Any
 
 from truecard.evidence.card import find_section
 from truecard.evidence.inventory import Inventory
-from truecard.models import clip
+from truecard.models import ModelCardSummary, clip
 
 _SECTION_LIMIT = 600
 
@@ -37,7 +37,7 @@ def _section_text(inv: Inventory, *patterns: str) -> str | None:
     return None
 
 
-def model_card_summary(inv: Inventory) -> dict[str, Any]:
+def model_card_summary(inv: Inventory) -> ModelCardSummary:
     md = inv.metadata
     out: dict[str, Any] = {}
     if inv.card is not None:
@@ -100,4 +100,4 @@ def model_card_summary(inv: Inventory) -> dict[str, Any]:
         out["emissions"] = d.evidence.excerpt or d.evidence.summary
     for d in inv.disclosed("hardware")[:1]:
         out["hardware"] = d.evidence.excerpt or d.evidence.summary
-    return out
+    return ModelCardSummary.model_validate(out)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from truecard.evidence.inventory import Inventory
     from truecard.frameworks.policy import Policy
-    from truecard.models import Scorecard
+    from truecard.models import PolicyView, Scorecard
 
 def framework_names() -> tuple[str, ...]:
     """Every framework name `--framework` accepts: truecard's and installed packages'
@@ -101,7 +101,8 @@ def apply(card: Scorecard, inv: Inventory, selection: Selection) -> None:
             views[name] = load(known[name])(inv, card)
     for file, pol in selection.policies:
         views[policy_key(pol)] = policy.evaluate(pol, inv, card, file)
-    card.frameworks.update(views)
+    for key, view in views.items():
+        card.frameworks.set(key, view)
 
 
 def mof_view(inv: Inventory, card: Scorecard) -> dict[str, Any]:
@@ -111,6 +112,6 @@ def mof_view(inv: Inventory, card: Scorecard) -> dict[str, Any]:
     return mof.evaluate(inv)
 
 
-def failed_policies(card: Scorecard) -> list[dict[str, Any]]:
+def failed_policies(card: Scorecard) -> list[PolicyView]:
     """Policy views in a scorecard that the model misses."""
-    return [v for k, v in card.frameworks.items() if k.startswith("policy:") and not v.get("passed", True)]
+    return [v for v in card.frameworks.policies if not v.passed]

@@ -46,7 +46,7 @@ import yaml
 
 from truecard.evidence.inventory import Inventory, LicenseFinding
 from truecard.licenses import OSI_CLASSES
-from truecard.models import Evidence
+from truecard.models import Evidence, EvidenceKind
 
 ComponentStatus = Literal["included", "missing", "invalid", "unlicensed", "optional"]
 UNLICENSED = "unlicensed"
@@ -446,17 +446,17 @@ def model_from_inventory(inv: Inventory) -> MotModel:
         )
         sections = find_section(card, r"\b(eval|evaluation|results|benchmark)")
         if results:
-            add(12, [card.evidence("model-index results", kind="metadata", field="card:model-index")])
+            add(12, [card.evidence("model-index results", kind=EvidenceKind.METADATA, field="card:model-index")])
         elif sections:
             s = sections[0]
-            add(12, [card.evidence(f"section: {s.title}", kind="card-section", line_start=s.line_start,
+            add(12, [card.evidence(f"section: {s.title}", kind=EvidenceKind.CARD_SECTION, line_start=s.line_start,
                                    line_end=s.line_end)], "evaluation section in the card")
         if card.filled_chars >= 300:
-            add(13, [card.evidence(f"model card, {card.filled_chars} characters of prose", kind="card")])
+            add(13, [card.evidence(f"model card, {card.filled_chars} characters of prose", kind=EvidenceKind.CARD)])
     from truecard.evidence.patterns import DATACARD_RE
 
     datacards = [d for d in inv.docs if DATACARD_RE.search(d.path.rsplit("/", 1)[-1]) and d.filled_chars > 100]
-    add(14, [d.evidence(f"data card {d.path}", kind="datacard") for d in datacards[:3]])
+    add(14, [d.evidence(f"data card {d.path}", kind=EvidenceKind.DATACARD) for d in datacards[:3]])
     reports = [
         r for r in inv.files
         if r.kind == "doc" and "report" in r.path.lower() and r.path.lower().endswith((".pdf", ".md"))
@@ -478,7 +478,7 @@ def model_from_inventory(inv: Inventory) -> MotModel:
                 if isinstance(d, dict) and (d.get("type") or d.get("name")):
                     names.append(str(d.get("type") or d.get("name")))
         if names:
-            add(19, [card.evidence(f"evaluation datasets: {', '.join(sorted(set(names))[:5])}", kind="metadata",
+            add(19, [card.evidence(f"evaluation datasets: {', '.join(sorted(set(names))[:5])}", kind=EvidenceKind.METADATA,
                                    field="card:model-index.results.dataset")], license=d_lic, license_from=d_from)
     add(22, [c.evidence for c in inv.configs_of("environment")][:3], "environment / dependencies")
 

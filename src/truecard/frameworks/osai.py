@@ -77,7 +77,7 @@ def _view(levels: dict[str, str], details: dict[str, dict[str, Any]], basis: str
     spec = load_osai_spec()
     cats = []
     for cref, cname in spec.categories:
-        params = []
+        params: list[dict[str, Any]] = []
         for p in spec.params:
             if p.category != cref:
                 continue

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
 
-from truecard.models import Evidence, Integrity, Problem
+from truecard.models import Evidence, EvidenceKind, Integrity, Problem
 
 _HashScope = Literal["file", "header", "value"] | None  # what a Tree's sha256 says it covers
 
@@ -95,9 +95,9 @@ def current_trust() -> Trust:
 def _evidence_for(tree: Tree, path: str, summary: str, known: dict[tuple[str, str], Evidence] | None = None) -> Evidence:
     hit = (known or {}).get((tree.info.id, path))
     if hit is not None:  # the weights reader already hashed this file: cite the same bytes, hash once
-        return hit.model_copy(update={"kind": "integrity", "summary": summary[:300]})
+        return hit.model_copy(update={"kind": EvidenceKind.INTEGRITY, "summary": summary[:300]})
     sha, scope = tree.sha256(path)
-    return Evidence(kind="integrity", summary=summary[:300], source=tree.info.id, revision=tree.info.revision,
+    return Evidence(kind=EvidenceKind.INTEGRITY, summary=summary[:300], source=tree.info.id, revision=tree.info.revision,
                     path=path, sha256=sha, sha256_scope=cast(_HashScope, scope), url=tree.url_for(path))
 
 

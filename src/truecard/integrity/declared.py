@@ -22,7 +22,7 @@ from typing import Any
 
 from truecard.bounded import load_json
 from truecard.evidence.inventory import Inventory, LicenseFinding
-from truecard.models import DeclaredBom, Evidence, Origin, clip
+from truecard.models import DeclaredBom, Evidence, EvidenceKind, Origin, clip
 from truecard.sources.base import Tree
 
 BOM_MAX = 16 << 20
@@ -210,7 +210,7 @@ def read_tree(
                                    evidence=evidence_for(tree, e.path, f"{e.path}: unreadable {fmt} BOM")))
             continue
         base = evidence_for(tree, e.path, f"{e.path}: {info['format']} BOM shipped by the repository")
-        base = base.model_copy(update={"origin": Origin.DECLARED, "kind": "declared-bom"})
+        base = base.model_copy(update={"origin": Origin.DECLARED, "kind": EvidenceKind.DECLARED_BOM})
         if info.get("by_truecard"):
             # truecard's own output, committed back: circular, so never evidence of anything
             info["problems"] = ["written by truecard itself: not read as evidence", *info["problems"]]
@@ -221,7 +221,7 @@ def read_tree(
             line = _line_of(text, raw)
             v = classify_id(raw)
             ev = base.model_copy(update={
-                "kind": "declared-license", "summary": f"{e.path} declares {raw} ({field.split(':', 1)[0]})",
+                "kind": EvidenceKind.DECLARED_LICENSE, "summary": f"{e.path} declares {raw} ({field.split(':', 1)[0]})",
                 "field": field[:120], "line_start": line, "line_end": line,
                 "excerpt": clip(text.splitlines()[line - 1]) if line else clip(raw),
                 "url": tree.url_for(e.path, line),

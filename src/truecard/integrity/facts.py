@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from truecard.evidence.inventory import Inventory
-from truecard.models import Evidence, ModelFact, clip
+from truecard.models import Evidence, EvidenceKind, ModelFact, clip
 
 HYPERPARAMETERS = (
     "learning_rate", "lr", "min_lr", "weight_decay", "warmup_steps", "warmup_ratio", "max_steps", "num_train_epochs",
@@ -89,7 +89,7 @@ def hyperparameters(inv: Inventory) -> list[ModelFact]:
             shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
             line = _line(text, name)
             ev = cfg.evidence.model_copy(update={
-                "kind": "hyperparameter", "summary": f"{cfg.path}: {key} = {shown[:80]}", "field": key,
+                "kind": EvidenceKind.HYPERPARAMETER, "summary": f"{cfg.path}: {key} = {shown[:80]}", "field": key,
                 "line_start": line, "line_end": line,
                 "excerpt": clip(text.splitlines()[line - 1]) if line else None,
                 "url": tree.url_for(cfg.path, line),
@@ -113,7 +113,7 @@ def energy(inv: Inventory) -> list[ModelFact]:
             m = ENERGY_RE.search(line)
             if m and re.search(r"energy|power|consum|train", line, re.I):
                 out.append(ModelFact(name="energy", key=m.group(2), value=m.group(1).replace(",", ""),
-                                     evidence=card.evidence(f"{card.path}: energy {m.group(0)}", kind="prose",
+                                     evidence=card.evidence(f"{card.path}: energy {m.group(0)}", kind=EvidenceKind.PROSE,
                                                             line_start=i, line_end=i, excerpt=clip(line))))
                 break
     return out[:3]
@@ -134,7 +134,7 @@ def origin(inv: Inventory) -> list[ModelFact]:
     for t in inv.trees:
         info = t.info
         if info.kind in ("hf", "gh", "git") and info.location.startswith(("https://", "http://")):
-            ev = Evidence(kind="source", summary=f"source {info.id}", source=info.id, revision=info.revision,
+            ev = Evidence(kind=EvidenceKind.SOURCE, summary=f"source {info.id}", source=info.id, revision=info.revision,
                           url=info.location, field="source:location")
             out.append(ModelFact(name="download_location", value=info.location, evidence=ev))
             parts = info.location.rstrip("/").split("/")
@@ -153,7 +153,7 @@ def origin(inv: Inventory) -> list[ModelFact]:
         v = md.get(key)
         if isinstance(v, str) and v.strip() and card is not None and not any(f.name == "supplier" for f in out):
             out.append(ModelFact(name="supplier", key="organization", value=v.strip()[:200],
-                                 evidence=card.evidence(f"card metadata {key}: {v}", kind="metadata",
+                                 evidence=card.evidence(f"card metadata {key}: {v}", kind=EvidenceKind.METADATA,
                                                         field=f"card:{key}")))
     return out
 

@@ -194,8 +194,9 @@ def check_bundle(
     authenticated: bool | None = None
     auth_msg = ""
     all_match = False
-    if local_root is not None:
-        authenticated, auth_msg, all_match = _authenticate(method, local_root, tree.local_path(path), trust)
+    bundle_file = tree.local_path(path)
+    if local_root is not None and bundle_file is not None:
+        authenticated, auth_msg, all_match = _authenticate(method, local_root, bundle_file, trust)
     elif method == "sigstore":
         authenticated, auth_msg = None, "Sigstore keyless signature: its identity is stated, not authenticated offline"
     else:

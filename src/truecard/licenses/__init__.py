@@ -397,7 +397,7 @@ def _fuzzy_index() -> dict[tuple[str, ...], str]:
     """
     from truecard._compiled import compiled
 
-    pairs = compiled("fuzzy-index", _data_inputs(),
+    pairs: list[list[Any]] = compiled("fuzzy-index", _data_inputs(),  # JSON: [tokens, id] pairs
                      lambda: [[list(k), v] for k, v in _build_fuzzy_index().items()])
     return {tuple(k): v for k, v in pairs}
 
@@ -596,10 +596,12 @@ def _best_guess(text: str) -> LicenseVerdict:
         if all(keys):
             disjunctive = all(s in {"/", "|", "or"} for s in seps)
             parts = []
+            classes: list[LicenseClass] = []
             for t, k in zip(terms, keys, strict=True):
                 pv = _verdict_for_key(k, 0.5, "", "best-guess")
                 parts.append({"id": pv.license_id, "class": str(pv.license_class), "as_written": t})
-            cls = combine_classes([LicenseClass(p["class"]) for p in parts], disjunctive)
+                classes.append(pv.license_class)
+            cls = combine_classes(classes, disjunctive)
             joined = (" OR " if disjunctive else " AND ").join(str(p["id"]) for p in parts)
             return LicenseVerdict(
                 joined, joined, cls, None, 0.5,

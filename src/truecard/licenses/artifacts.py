@@ -20,6 +20,7 @@ from truecard.licenses import CLASS_ORDER, LicenseClass
 
 if TYPE_CHECKING:
     from truecard.evidence.inventory import Inventory, LicenseFinding
+    from truecard.models import ArtifactLicenseRecord
 
 ARTIFACTS = ("weights", "inference-code", "training-code", "datasets", "documentation")
 _SCOPES = {
@@ -151,11 +152,13 @@ def attribute(inv: Inventory) -> list[ArtifactLicense]:
     return rows
 
 
-def scorecard_licenses(inv: Inventory) -> list[dict[str, Any]]:
+def scorecard_licenses(inv: Inventory) -> list[ArtifactLicenseRecord]:
     """The Scorecard's `licenses` list: one entry per artifact, with its findings.
 
     Every entry has the artifact, whether it was found, the governing licence's id, name and
     class (the class names verbatim), OSI approval, confidence, where it was read, the source
     of its classification, and every finding that applied to it.
     """
-    return [r.as_dict() for r in attribute(inv)]
+    from truecard.models import ArtifactLicenseRecord
+
+    return [ArtifactLicenseRecord.model_validate(r.as_dict()) for r in attribute(inv)]

@@ -64,7 +64,7 @@ def _dir() -> Path | None:
     from truecard.sources.cache import cache_root
 
     here = Path(__file__).parent
-    inputs = [here / "__init__.py", here / "text.py", here / "memo.py", here / _AI_DATA,
+    inputs: list[Path | str] = [here / "__init__.py", here / "text.py", here / "memo.py", here / _AI_DATA,
               _package_file("licenseclassifier", "_engine/scanner.bin.gz"),
               _package_file("licenseclassifier", "_engine/matcher.py"),
               _package_file("licenseclassifier", "_engine/scan.py"),

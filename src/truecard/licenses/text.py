@@ -208,14 +208,14 @@ def _short_statement(stripped: str) -> LicenseVerdict | None:
         return None
     one = " ".join(demarkdown(stripped).split())
     one = _LEAD_IN_RE.sub("", one).rstrip(".")
-    v = classify_name(one)
-    if v is None:
+    named = classify_name(one)
+    if named is None:
         cv = classify_id(one)
-        v = cv if cv.license_class is not LicenseClass.UNKNOWN else None
-    if v is not None:
-        v.confidence = min(v.confidence, 0.7)
-        v.reason = f"licence file holds only the licence's name: {v.reason}"
-    return v
+        named = cv if cv.license_class is not LicenseClass.UNKNOWN else None
+    if named is not None:
+        named.confidence = min(named.confidence, 0.7)
+        named.reason = f"licence file holds only the licence's name: {named.reason}"
+    return named
 
 
 def _title_guess(text: str) -> LicenseVerdict | None:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import yaml
 
 from truecard.bounded import compose_yaml
-from truecard.models import Evidence, Origin, SourceInfo, clip
+from truecard.models import Evidence, EvidenceKind, Origin, SourceInfo, clip
 from truecard.sources.base import FileEntry, SourceError, Tree
 from truecard.sources.options import SourceOptions
 from truecard.sources.resolve import register
@@ -113,7 +113,7 @@ class _RecordEvidence:
     def evidence(self, summary: str, line: int | None = None, excerpt: str | None = None,
                  url: str | None = None) -> Evidence:
         return Evidence(
-            kind=f"{self.kind}-record",
+            kind=EvidenceKind.MOT_RECORD if self.kind == "mot" else EvidenceKind.OSAI_RECORD,
             summary=summary,
             source=self.source_id,
             path=Path(self.path).name,

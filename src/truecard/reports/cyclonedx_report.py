@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from truecard.models import Scorecard
+from truecard.models import Scorecard, as_json
 
 SCHEMA_VERSION = "1.6"
 
@@ -89,7 +89,7 @@ def _scorecard_properties(card: Scorecard) -> list[tuple[str, str]]:
     for c in card.criteria:
         props.append((f"truecard:criterion:{c.id}", f"{c.points}/{c.max} {c.status}" + (
             " (claimed)" if c.basis == "claimed" else "")))
-    fw = card.frameworks
+    fw = {k: as_json(v) for k, v in card.frameworks.items()}
     if isinstance(fw.get("mof"), dict):
         props.append(("truecard:mof:class", fw["mof"]["label"]))
         for k, v in fw["mof"]["progress"].items():
@@ -117,8 +117,8 @@ def build(card: Scorecard) -> dict[str, Any]:
     from cyclonedx.model.component import Component, ComponentType
     from cyclonedx.output.json import JsonV1Dot6
 
-    mc = card.model_card
-    rows = {r.get("artifact"): r for r in card.licenses if isinstance(r, dict) and "artifact" in r}
+    mc = as_json(card.model_card)
+    rows = {r.get("artifact"): r for r in map(as_json, card.licenses) if isinstance(r, dict) and "artifact" in r}
     model_licenses = _artifact_licenses(rows.get("weights"))
     if not model_licenses:
         model_licenses = [_license(x, "declared") for x in mc.get("license", []) if x not in ("other", "unknown")][:5]
@@ -179,7 +179,7 @@ def build(card: Scorecard) -> dict[str, Any]:
 
 
 def _model_card(card: Scorecard, dataset_refs: list[str]) -> dict[str, Any]:
-    mc = card.model_card
+    mc = as_json(card.model_card)
     params: dict[str, Any] = {}
     if mc.get("task"):
         params["task"] = mc["task"]

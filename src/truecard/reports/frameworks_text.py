@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from truecard.models import Scorecard
+from truecard.models import Scorecard, as_json
 from truecard.reports.literal import md_text
 
 
@@ -38,7 +38,8 @@ def title(key: str, view: dict[str, Any]) -> str:
 
 def markdown(card: Scorecard) -> list[str]:
     out: list[str] = []
-    for key, view in card.frameworks.items():
+    for key, typed in card.frameworks.items():
+        view = as_json(typed)
         if not isinstance(view, dict):
             continue
         out += [f"## {_cell(title(key, view))}", ""]
@@ -137,7 +138,8 @@ def _policy_md(v: dict[str, Any]) -> list[str]:
 def text_lines(card: Scorecard) -> list[tuple[str, str]]:
     """(text, style) lines for the terminal table's footer."""
     lines: list[tuple[str, str]] = []
-    for key, view in card.frameworks.items():
+    for key, typed in card.frameworks.items():
+        view = as_json(typed)
         if not isinstance(view, dict):
             continue
         ok = (

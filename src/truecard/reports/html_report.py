@@ -13,7 +13,7 @@ import re
 from html import escape
 from typing import Any
 
-from truecard.models import CriterionResult, Evidence, Scorecard, Status
+from truecard.models import CriterionResult, Evidence, Scorecard, Status, as_json
 from truecard.reports.badge import card_badge, tier_color
 from truecard.reports.integrity_text import html as integrity_html
 from truecard.reports.literal import literal
@@ -146,7 +146,7 @@ def markdown_to_html(lines: list[str]) -> str:
 
 
 def _model_facts(card: Scorecard) -> str:
-    mc = card.model_card
+    mc = as_json(card.model_card)
     if not mc:
         return ""
     names = [("task", "Task"), ("architecture_family", "Architecture"), ("parameters", "Parameters"),
@@ -201,7 +201,7 @@ def page_body(card: Scorecard, *, show_true: bool = True) -> str:
     if card.licenses:
         parts.append("<h2>Licences per artifact</h2><table><thead><tr><th>artifact</th><th>licence</th>"
                      "<th>class</th><th>basis</th><th>where</th></tr></thead><tbody>")
-        for f in card.licenses[:30]:
+        for f in map(as_json, card.licenses[:30]):
             if "artifact" in f:
                 what = str(f.get("artifact")) + ("" if f.get("present", True) else " (not shipped)")
                 lic, basis, loc = f.get("license_id") or f.get("name"), f.get("basis"), f.get("where") or ""

@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from truecard.models import CriterionResult, Evidence, Scorecard
+from truecard.models import CriterionResult, Evidence, EvidenceKind, Scorecard, as_json
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/truecard/truecard"
@@ -59,8 +59,8 @@ def _fallback(card: Scorecard) -> Evidence | None:
     cited = [e for c in card.criteria for e in c.evidence if e.path and e.origin == "detected"]
     for e in cited:
         if e.kind.startswith("card") or (e.path or "").lower().endswith(("readme.md", "model_card.md", "modelcard.md")):
-            return Evidence(kind="card", summary="model card", source=e.source, path=e.path)
-    return Evidence(kind="file", summary="cited file", source=cited[0].source, path=cited[0].path) if cited else None
+            return Evidence(kind=EvidenceKind.CARD, summary="model card", source=e.source, path=e.path)
+    return Evidence(kind=EvidenceKind.FILE, summary="cited file", source=cited[0].source, path=cited[0].path) if cited else None
 
 
 def _rule(c: CriterionResult, spec_text: str) -> dict[str, Any]:
@@ -113,7 +113,8 @@ def build(card: Scorecard, *, base_dir: str | os.PathLike[str] | None = None) ->
         if locs:
             result["locations"] = locs
         results.append(result)
-    for key, view in card.frameworks.items():
+    for key, typed in card.frameworks.items():
+        view = as_json(typed)
         if not (key.startswith("policy:") and isinstance(view, dict)) or view.get("passed", True):
             continue
         rid = f"policy/{view['policy']}"
@@ -169,10 +170,10 @@ def _integrity_results(card: Scorecard, base: Path, rules: list[dict[str, Any]],
         return
     found: list[tuple[str, Evidence, str, str]] = []
     for s in integ.unsafe:
-        ev = s.evidence or Evidence(kind="integrity", summary=s.path, source=s.source, path=s.path)
+        ev = s.evidence or Evidence(kind=EvidenceKind.INTEGRITY, summary=s.path, source=s.source, path=s.path)
         found.append(("integrity/unsafe-pickle", ev, f"Unsafe pickle {s.path}: {s.message}", s.path))
     for sig in integ.mismatched:
-        ev = sig.evidence or Evidence(kind="integrity", summary=sig.path, source=sig.source, path=sig.path)
+        ev = sig.evidence or Evidence(kind=EvidenceKind.INTEGRITY, summary=sig.path, source=sig.source, path=sig.path)
         target = sig.mismatched[0] if sig.mismatched else None
         if target:
             prefix = "" if sig.root in ("", ".") else sig.root + "/"

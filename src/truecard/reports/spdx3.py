@@ -29,7 +29,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from truecard.models import Evidence, Scorecard
+from truecard.models import Evidence, Scorecard, as_json
 
 SPEC_VERSION = "3.0.1"
 CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
@@ -139,7 +139,7 @@ def _declared_and_concluded(row: dict[str, Any]) -> tuple[str | None, dict[str, 
 def build(card: Scorecard) -> dict[str, Any]:
     b = _Builder(card)
     spdx = b.spdx
-    mc = card.model_card
+    mc = as_json(card.model_card)
     integ = card.integrity
     facts = integ.facts if integ else []
     fact = {f.name: f for f in reversed(facts)}
@@ -235,7 +235,7 @@ def build(card: Scorecard) -> dict[str, Any]:
 
     # licences: declared as written, concluded where truecard's reading differs; each
     # relationship carries the locator of the statement behind it
-    rows = {r.get("artifact"): r for r in card.licenses if isinstance(r, dict)}
+    rows = {r.get("artifact"): r for r in map(as_json, card.licenses) if isinstance(r, dict)}
     w = rows.get("weights") or {}
     declared, declared_f, concluded = _declared_and_concluded(w)
     rel = b.relate(pkg, "hasDeclaredLicense", [b.license(declared) if declared else NO_ASSERTION])
@@ -331,7 +331,7 @@ def _dataset_url(name: str) -> str | None:
 
 
 def _card_ev(card: Scorecard, field: str | None = None) -> dict[str, Any] | None:
-    path = card.model_card.get("card")
+    path = card.model_card.card
     if not path:
         return None
     src = card.subject.sources[0].id if card.subject.sources else None

@@ -27,7 +27,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import quote
 
 SHA_RE = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
@@ -42,7 +42,7 @@ def cache_root() -> Path:
     return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "truecard"
 
 
-def is_sha(value: str | None) -> bool:
+def is_sha(value: str | None) -> TypeGuard[str]:
     """True for a full commit id (SHA-1, or SHA-256 for git's sha256 object format)."""
     return bool(value) and bool(SHA_RE.match(value or ""))
 

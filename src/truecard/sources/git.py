@@ -602,8 +602,8 @@ def open_local_ref(path: str, ref: str, options: SourceOptions = DEFAULT_OPTIONS
         cwd=gitdir,
     )
     for line in fe.stdout.decode("utf-8", "replace").splitlines():
-        name, _, rest = line.partition("\t")
-        obj, _, peeled = rest.partition("\t")
+        name, _tab, rest = line.partition("\t")
+        obj, _tab, peeled = rest.partition("\t")
         refs[name.split("/", 2)[2]] = peeled or obj
     info = SourceInfo(
         id=f"git:{root.resolve()}",

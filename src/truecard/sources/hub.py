@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import quote, unquote, urlsplit
 
 from truecard.bounded import load_json
@@ -114,17 +114,17 @@ def parse_hub_spec(spec: str) -> RepoRef:
         parts = parts[:2]
     if not 1 <= len(parts) <= 2 or not all(_valid_name(p) for p in parts):
         raise SourceError(f"{spec}: not a Hub repository id; expected hf:ORG/NAME[@REVISION]", kind="bad-input")
-    revision = unquote(revision).strip() or None
-    if revision is not None and (len(revision) > 256 or any(c in revision for c in "\0\n\r ")):
-        raise SourceError(f"{spec}: malformed revision {revision!r}", kind="bad-input")
-    return RepoRef("/".join(parts), repo_type, revision)
+    rev = unquote(revision).strip() or None
+    if rev is not None and (len(rev) > 256 or any(c in rev for c in "\0\n\r ")):
+        raise SourceError(f"{spec}: malformed revision {rev!r}", kind="bad-input")
+    return RepoRef("/".join(parts), repo_type, rev)
 
 
 def _valid_name(part: str) -> bool:
     return bool(NAME_RE.match(part)) and "--" not in part and ".." not in part and not part.endswith(".")
 
 
-def _safe_path(path: Any) -> bool:
+def _safe_path(path: Any) -> TypeGuard[str]:
     """A repository path that cannot escape a folder or confuse a reader."""
     return (
         isinstance(path, str)

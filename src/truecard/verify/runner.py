@@ -314,7 +314,9 @@ def finetune(req: dict[str, Any], res: dict[str, Any], model: Any, tok: Any, con
         if method == "lora":
             stage("fine-tuning: attaching LoRA adapters")
             lcfg = peft.LoraConfig(
-                r=int(settings.get("r", 4)), lora_alpha=float(settings.get("alpha", 8)),
+                # peft annotates lora_alpha as int, but scales by alpha / r as a number: a float from
+                # the repository's own config is kept as written
+                r=int(settings.get("r", 4)), lora_alpha=float(settings.get("alpha", 8)),  # type: ignore[arg-type]
                 lora_dropout=float(settings.get("dropout", 0.0)),
                 target_modules=settings.get("target_modules") or "all-linear",
             )
@@ -464,6 +466,7 @@ def run_onnx(req: dict[str, Any], res: dict[str, Any]) -> None:
     types = {"tensor(int64)": np.int64, "tensor(int32)": np.int32, "tensor(float)": np.float32,
              "tensor(float16)": np.float16, "tensor(bool)": np.bool_}
     for i in sess.get_inputs():
+        arr: np.ndarray[Any, Any]
         dt = types.get(i.type, np.float32)
         shape = [d if isinstance(d, int) and d > 0 else None for d in (i.shape or [])]
         if "input_ids" in i.name or ("ids" in i.name and np.issubdtype(dt, np.integer)):

@@ -362,7 +362,8 @@ def _config_vs_weights(rep: StaticReport) -> None:
     cfg, tensors = rep.config, rep.tensors
     if not cfg or not tensors:
         return
-    tc = cfg.get("text_config") if isinstance(cfg.get("text_config"), dict) else cfg
+    sub = cfg.get("text_config")
+    tc: dict[str, Any] = sub if isinstance(sub, dict) else cfg
     vocab = tc.get("vocab_size")
     width = next((tc[k] for k in ("hidden_size", "n_embd", "d_model", "dim") if
                   isinstance(tc.get(k), int)), None)

@@ -8,7 +8,7 @@ import re
 from truecard.evidence.collectors._common import ev
 from truecard.evidence.inventory import CheckpointRef, FileRecord, Inventory
 from truecard.evidence.patterns import CHECKPOINT_DIR_RE, STEP_REF_RE
-from truecard.models import Evidence, clip
+from truecard.models import Evidence, EvidenceKind, clip
 from truecard.sources.base import Tree
 
 
@@ -27,7 +27,7 @@ def collect_tree(inv: Inventory, tree: Tree, recs: list[FileRecord]) -> None:
                 ev(
                     tree,
                     r.path,
-                    "checkpoint",
+                    EvidenceKind.CHECKPOINT,
                     f"intermediate checkpoint folder {d}/",
                     hash_it=r.size < (64 << 20),
                 ),
@@ -45,7 +45,7 @@ def collect_tree(inv: Inventory, tree: Tree, recs: list[FileRecord]) -> None:
                 "branch",
                 True,
                 Evidence(
-                    kind="checkpoint-revisions",
+                    kind=EvidenceKind.CHECKPOINT_REVISIONS,
                     summary=f"{len(steps)} step-named revisions ({', '.join(steps[:3])}, ...)",
                     source=tree.info.id,
                     revision=tree.info.revision,
@@ -110,7 +110,7 @@ def collect(inv: Inventory) -> None:
                     True,
                     card.evidence(
                         f"earlier training stages published as models: {', '.join(sorted(stages)[:4])}",
-                        kind="prose",
+                        kind=EvidenceKind.PROSE,
                         line_start=first,
                         excerpt=clip(card.lines[first - 1]),
                     ),
@@ -127,7 +127,7 @@ def collect(inv: Inventory) -> None:
                             True,
                             card.evidence(
                                 f"training metrics logged step by step ({len(rows)} rows)",
-                                kind="prose",
+                                kind=EvidenceKind.PROSE,
                                 line_start=i,
                                 line_end=i + 1 + len(rows),
                                 excerpt=clip(line),

@@ -11,7 +11,7 @@ from truecard.evidence.collectors._common import ev
 from truecard.evidence.inventory import CodeFile, ConfigFile, FileRecord, Inventory
 from truecard.evidence.patterns import HYPERPARAM_FLAG_RE, TRAIN_COMMAND_RE
 from truecard.evidence.text import read_text
-from truecard.models import Problem
+from truecard.models import EvidenceKind, Problem
 from truecard.sources.base import Tree
 
 MAX_CODE = 3000
@@ -44,7 +44,7 @@ def collect_tree(inv: Inventory, tree: Tree, recs: list[FileRecord]) -> None:
                     ConfigFile(
                         r.path,
                         "finetuning" if roles & {"finetuning"} or FT_PATH_RE.search(r.path) else "training",
-                        ev(tree, r.path, "training-config", f"{r.path}: launch script with hyper-parameters ({', '.join(flags[:5])})"),
+                        ev(tree, r.path, EvidenceKind.TRAINING_CONFIG, f"{r.path}: launch script with hyper-parameters ({', '.join(flags[:5])})"),
                         flags[:20],
                     )
                 )
@@ -54,7 +54,7 @@ def collect_tree(inv: Inventory, tree: Tree, recs: list[FileRecord]) -> None:
                     r.path,
                     roles,
                     reasons,
-                    ev(tree, r.path, "code", f"{r.path}: {', '.join(sorted(roles))}"),
+                    ev(tree, r.path, EvidenceKind.CODE, f"{r.path}: {', '.join(sorted(roles))}"),
                     pretraining,
                 )
             )

@@ -12,6 +12,7 @@ from truecard.evidence.collectors._common import ev
 from truecard.evidence.inventory import CheckpointRef, ConfigFile, FileRecord, Inventory
 from truecard.evidence.patterns import ARCH_KEYS, DATA_PIPELINE_KEYS, TRAIN_KEYS
 from truecard.evidence.text import read_text
+from truecard.models import EvidenceKind
 from truecard.sources.base import Tree
 
 MAX_CONFIGS = 500
@@ -28,17 +29,17 @@ def _read_config(inv: Inventory, r: FileRecord) -> None:
     tree = r.tree
     if r.kind == "log":
         inv.checkpoints.append(
-            CheckpointRef("log", True, ev(tree, r.path, "training-log", f"{r.path}: training log"), name)
+            CheckpointRef("log", True, ev(tree, r.path, EvidenceKind.TRAINING_LOG, f"{r.path}: training log"), name)
         )
         return
     if r.kind == "tokenizer":
         inv.configs.append(
-            ConfigFile(r.path, "tokenizer", ev(tree, r.path, "tokenizer", f"{r.path}: tokenizer file"))
+            ConfigFile(r.path, "tokenizer", ev(tree, r.path, EvidenceKind.TOKENIZER, f"{r.path}: tokenizer file"))
         )
         return
     if r.kind == "environment":
         inv.configs.append(
-            ConfigFile(r.path, "environment", ev(tree, r.path, "environment", f"{r.path}: environment setup"))
+            ConfigFile(r.path, "environment", ev(tree, r.path, EvidenceKind.ENVIRONMENT, f"{r.path}: environment setup"))
         )
         return
     data: Any = None
@@ -55,7 +56,7 @@ def _read_config(inv: Inventory, r: FileRecord) -> None:
             ConfigFile(
                 r.path,
                 "model-config",
-                ev(tree, r.path, "model-config", _config_summary(r.path, data)),
+                ev(tree, r.path, EvidenceKind.MODEL_CONFIG, _config_summary(r.path, data)),
                 sorted(data)[:80],
                 _small(data),
             )
@@ -64,7 +65,7 @@ def _read_config(inv: Inventory, r: FileRecord) -> None:
     if name == "generation_config.json":
         inv.configs.append(
             ConfigFile(
-                r.path, "generation", ev(tree, r.path, "generation-config", f"{r.path}: generation settings")
+                r.path, "generation", ev(tree, r.path, EvidenceKind.GENERATION_CONFIG, f"{r.path}: generation settings")
             )
         )
         return
@@ -75,7 +76,7 @@ def _read_config(inv: Inventory, r: FileRecord) -> None:
             CheckpointRef(
                 "log",
                 bool(logs),
-                ev(tree, r.path, "training-log", f"{r.path}: trainer state with {len(logs)} logged steps"),
+                ev(tree, r.path, EvidenceKind.TRAINING_LOG, f"{r.path}: trainer state with {len(logs)} logged steps"),
                 name,
             )
         )
@@ -83,7 +84,7 @@ def _read_config(inv: Inventory, r: FileRecord) -> None:
             ConfigFile(
                 r.path,
                 "training",
-                ev(tree, r.path, "training-config", f"{r.path}: trainer state"),
+                ev(tree, r.path, EvidenceKind.TRAINING_CONFIG, f"{r.path}: trainer state"),
                 sorted(data)[:40],
             )
         )
@@ -93,7 +94,7 @@ def _read_config(inv: Inventory, r: FileRecord) -> None:
             ConfigFile(
                 r.path,
                 "finetuning",
-                ev(tree, r.path, "finetuning-config", f"{r.path}: adapter (PEFT) config"),
+                ev(tree, r.path, EvidenceKind.FINETUNING_CONFIG, f"{r.path}: adapter (PEFT) config"),
                 sorted(data)[:40] if isinstance(data, dict) else [],
             )
         )
@@ -105,7 +106,7 @@ def _read_config(inv: Inventory, r: FileRecord) -> None:
             ConfigFile(
                 r.path,
                 "deepspeed",
-                ev(tree, r.path, "training-config", f"{r.path}: DeepSpeed config"),
+                ev(tree, r.path, EvidenceKind.TRAINING_CONFIG, f"{r.path}: DeepSpeed config"),
                 sorted(hits),
             )
         )
@@ -120,7 +121,7 @@ def _read_config(inv: Inventory, r: FileRecord) -> None:
                 ev(
                     tree,
                     r.path,
-                    "training-config",
+                    EvidenceKind.TRAINING_CONFIG,
                     f"{r.path}: {role} config ({', '.join(sorted(hits)[:5])})",
                 ),
                 sorted(hits),
@@ -132,7 +133,7 @@ def _read_config(inv: Inventory, r: FileRecord) -> None:
             ConfigFile(
                 r.path,
                 "data-pipeline",
-                ev(tree, r.path, "data-config", f"{r.path}: data pipeline settings"),
+                ev(tree, r.path, EvidenceKind.DATA_CONFIG, f"{r.path}: data pipeline settings"),
                 sorted(keys & DATA_PIPELINE_KEYS),
             )
         )

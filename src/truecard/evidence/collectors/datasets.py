@@ -16,7 +16,7 @@ from truecard.evidence.patterns import (
     VAGUE_DATA_RE,
     dataset_names,
 )
-from truecard.models import clip
+from truecard.models import EvidenceKind, clip
 
 DATA_SECTION_RE = re.compile(r"(training|pre-?training|fine-?tuning)?\s*(data|dataset|corpus|corpora)", re.I)
 TRAINISH_RE = re.compile(r"\b(train|trained|pre-?train|fine-?tun|corpus|dataset|data)\w*", re.I)
@@ -74,7 +74,7 @@ def _config_datasets(inv: Inventory, card: Card) -> None:
                     n,
                     "config",
                     False,  # a name in a config, not a link or a well-known corpus
-                    card.evidence(f"dataset in a training config: {n}", kind="prose", line_start=ln, excerpt=n),
+                    card.evidence(f"dataset in a training config: {n}", kind=EvidenceKind.PROSE, line_start=ln, excerpt=n),
                 )
             )
 
@@ -125,7 +125,7 @@ def _card(inv: Inventory, card: Card) -> None:
         sources = [n for n in found if n in SOURCE_NAMES]
         trainish = TRAINISH_RE.search(URL_RE.sub(" ", sent) if "://" in sent else sent)
 
-        def add(name: str, how: str, precise: bool, summary: str, kind: str = "prose") -> None:
+        def add(name: str, how: str, precise: bool, summary: str, kind: str = EvidenceKind.PROSE) -> None:
             inv.datasets.append(
                 DatasetRef(
                     name,
@@ -146,11 +146,11 @@ def _card(inv: Inventory, card: Card) -> None:
             if vague:
                 add(vague.group(0), "prose", False, "data described vaguely")
         if DATA_NOT_DISCLOSED_RE.search(sent):
-            add("(not disclosed)", "prose", False, "card says the data is not disclosed", "prose-negative")
+            add("(not disclosed)", "prose", False, "card says the data is not disclosed", EvidenceKind.PROSE_NEGATIVE)
         if (in_data or trainish) and not NOT_TRAINING_LINK_RE.search(sent):
             for url in URL_RE.findall(sent) if "://" in sent else ():
                 m = HF_DATASET_RE.search(url)
                 if not m and DATA_HOST_RE.search(url) and TRAINED_RE.search(sent):
-                    add(url[:200], "link", True, f"dataset link: {url[:120]}", "link")
+                    add(url[:200], "link", True, f"dataset link: {url[:120]}", EvidenceKind.LINK)
                 if m:
-                    add(m.group(1), "link", True, f"dataset link: {m.group(1)}", "link")
+                    add(m.group(1), "link", True, f"dataset link: {m.group(1)}", EvidenceKind.LINK)

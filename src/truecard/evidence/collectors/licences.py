@@ -18,7 +18,7 @@ from truecard.evidence.collectors._common import HashScope
 from truecard.evidence.inventory import Card, FileRecord, Inventory, LicenseFinding
 from truecard.evidence.text import read_text
 from truecard.licenses import LicenseVerdict, classify_id, classify_text
-from truecard.models import Evidence, clip
+from truecard.models import Evidence, EvidenceKind, clip
 from truecard.sources.base import Tree
 
 Scope = Literal["model", "weights", "code", "data", "docs"]
@@ -91,7 +91,7 @@ def from_card_metadata(inv: Inventory, card: Card) -> None:
                 how="metadata",
                 evidence=card.evidence(
                     f"card metadata license: {v}",
-                    kind="license-metadata",
+                    kind=EvidenceKind.LICENSE_METADATA,
                     field="card:license",
                     line_start=line,
                     line_end=line,
@@ -134,7 +134,7 @@ def from_card_prose(inv: Inventory, card: Card) -> None:
                 how="prose",
                 evidence=card.evidence(
                     f"{card.path}: the text names {st.verdict.name} ({st.verdict.license_class})",
-                    kind="license-prose",
+                    kind=EvidenceKind.LICENSE_PROSE,
                     line_start=st.line,
                     line_end=st.line,
                     excerpt=clip(line),
@@ -166,7 +166,7 @@ def from_license_file(inv: Inventory, rec: FileRecord) -> None:
     end = verdict.line_end or (min(len(lines), 40) or 1)
     excerpt = next((ln.strip() for ln in lines[start - 1 : end] if ln.strip()), first)
     ev = Evidence(
-        kind="license-file",
+        kind=EvidenceKind.LICENSE_FILE,
         summary=f"{rec.path}: {verdict.name} ({verdict.license_class})",
         source=rec.tree.info.id,
         revision=rec.tree.info.revision,

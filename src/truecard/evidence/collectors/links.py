@@ -11,7 +11,7 @@ from truecard.evidence.collectors._common import ascii_lower, card_sentences
 from truecard.evidence.collectors.identity import loaded_ids
 from truecard.evidence.collectors.prose import is_sibling
 from truecard.evidence.inventory import AccessNote, Card, CheckpointRef, Inventory, LinkRef
-from truecard.models import clip
+from truecard.models import EvidenceKind, clip
 
 # A gate on another distribution channel (the vendor's website) is not a gate on this repository.
 ELSEWHERE_RE = re.compile(r"\b(?:visit|website|official (?:site|page|repo\w*)|meta\.com|their (?:site|website))\b", re.I)
@@ -36,7 +36,7 @@ def _card(inv: Inventory, card: Card) -> None:
                     urls[0] if urls else "",
                     "replication",
                     card.evidence(
-                        "third-party reproduction referenced", kind="prose", line_start=ln, excerpt=clip(sent)
+                        "third-party reproduction referenced", kind=EvidenceKind.PROSE, line_start=ln, excerpt=clip(sent)
                     ),
                     "stated",
                 )
@@ -53,7 +53,7 @@ def _card(inv: Inventory, card: Card) -> None:
                     "other",
                     card.evidence(
                         "reproduction instructions or invitation",
-                        kind="prose-repro-invite",
+                        kind=EvidenceKind.PROSE_REPRO_INVITE,
                         line_start=ln,
                         excerpt=clip(sent),
                     ),
@@ -79,7 +79,7 @@ def _card(inv: Inventory, card: Card) -> None:
                         "checkpoints or logs "
                         + ("shared" if available else "mentioned")
                         + (" with a link" if urls else ""),
-                        kind="prose",
+                        kind=EvidenceKind.PROSE,
                         line_start=ln,
                         excerpt=clip(sent),
                     ),
@@ -93,7 +93,7 @@ def _card(inv: Inventory, card: Card) -> None:
                 LinkRef(
                     url,
                     cat,  # type: ignore[arg-type]  # categorize_url returns one of LinkRef's categories
-                    card.evidence(f"{cat} link: {url[:120]}", kind="link", line_start=ln, excerpt=clip(sent)),
+                    card.evidence(f"{cat} link: {url[:120]}", kind=EvidenceKind.LINK, line_start=ln, excerpt=clip(sent)),
                     sent[:200],
                 )
             )
@@ -104,7 +104,7 @@ def _card(inv: Inventory, card: Card) -> None:
                     LinkRef(
                         url,
                         "weights",
-                        card.evidence(f"download link to weight files: {url[:120]}", kind="link", line_start=ln, excerpt=clip(sent)),
+                        card.evidence(f"download link to weight files: {url[:120]}", kind=EvidenceKind.LINK, line_start=ln, excerpt=clip(sent)),
                         "download",
                     )
                 )
@@ -114,7 +114,7 @@ def _card(inv: Inventory, card: Card) -> None:
                         "tracker",
                         True,
                         card.evidence(
-                            f"experiment tracker: {url[:120]}", kind="link", line_start=ln, excerpt=clip(sent)
+                            f"experiment tracker: {url[:120]}", kind=EvidenceKind.LINK, line_start=ln, excerpt=clip(sent)
                         ),
                         url,
                     )
@@ -125,7 +125,7 @@ def _card(inv: Inventory, card: Card) -> None:
             LinkRef(
                 f"https://huggingface.co/{hub_id}",
                 "weights",
-                card.evidence(f"usage code loads {hub_id}", kind="usage-code", line_start=ln, excerpt=clip(line)),
+                card.evidence(f"usage code loads {hub_id}", kind=EvidenceKind.USAGE_CODE, line_start=ln, excerpt=clip(line)),
                 "from_pretrained",
             )
         )
@@ -141,7 +141,7 @@ def _card(inv: Inventory, card: Card) -> None:
                 inv.access.append(
                     AccessNote(
                         kind,  # type: ignore[arg-type]
-                        card.evidence(f"weights {kind}", kind="prose", line_start=ln, excerpt=clip(sent)),
+                        card.evidence(f"weights {kind}", kind=EvidenceKind.PROSE, line_start=ln, excerpt=clip(sent)),
                     )
                 )
         if prose.WEIGHTS_AVAILABLE_RE.search(sent) and not prose.UNRELEASED_RE.search(sent):
@@ -149,7 +149,7 @@ def _card(inv: Inventory, card: Card) -> None:
                 LinkRef(
                     "",
                     "weights",
-                    card.evidence("the card states the weights are published", kind="prose", line_start=ln, excerpt=clip(sent)),
+                    card.evidence("the card states the weights are published", kind=EvidenceKind.PROSE, line_start=ln, excerpt=clip(sent)),
                     "statement",
                 )
             )
@@ -161,7 +161,7 @@ def _card(inv: Inventory, card: Card) -> None:
                 "gated",
                 card.evidence(
                     f"card metadata {gate[0]}: access is gated behind an agreement",
-                    kind="metadata",
+                    kind=EvidenceKind.METADATA,
                     field=f"card:{gate[0]}",
                     line_start=_meta_line(card, gate[0]),
                 ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from truecard.evidence.inventory import Card, DatasetRef, Disclosure, Inventory, LinkRef
 from truecard.evidence.patterns import COUNT_RE
-from truecard.models import clip
+from truecard.models import EvidenceKind, clip
 
 
 def collect(inv: Inventory) -> None:
@@ -23,7 +23,7 @@ def collect(inv: Inventory) -> None:
                         True,
                         card.evidence(
                             f"card metadata datasets: {d}",
-                            kind="dataset-metadata",
+                            kind=EvidenceKind.DATASET_METADATA,
                             field="card:datasets",
                             line_start=line,
                             line_end=line,
@@ -47,7 +47,7 @@ def collect(inv: Inventory) -> None:
                         },
                         card.evidence(
                             f"co2_eq_emissions.hardware_used: {co2['hardware_used']}",
-                            kind="metadata",
+                            kind=EvidenceKind.METADATA,
                             field="card:co2_eq_emissions.hardware_used",
                             line_start=line,
                             excerpt=clip(str(co2["hardware_used"])),
@@ -61,7 +61,7 @@ def collect(inv: Inventory) -> None:
                         {"what": "CO2", "metadata": True},
                         card.evidence(
                             f"co2_eq_emissions.emissions: {co2['emissions']}",
-                            kind="metadata",
+                            kind=EvidenceKind.METADATA,
                             field="card:co2_eq_emissions.emissions",
                             line_start=line,
                             excerpt=clip(str(co2.get("emissions"))),
@@ -73,7 +73,7 @@ def collect(inv: Inventory) -> None:
                 Disclosure(
                     "emissions",
                     {"what": "CO2", "metadata": True},
-                    card.evidence(f"co2_eq_emissions: {co2}", kind="metadata", field="card:co2_eq_emissions"),
+                    card.evidence(f"co2_eq_emissions: {co2}", kind=EvidenceKind.METADATA, field="card:co2_eq_emissions"),
                 )
             )
         for key in ("base_model",):
@@ -88,7 +88,7 @@ def collect(inv: Inventory) -> None:
                                 "weights",
                                 card.evidence(
                                     f"base_model: {b}",
-                                    kind="metadata",
+                                    kind=EvidenceKind.METADATA,
                                     field="card:base_model",
                                     excerpt=clip(b),
                                 ),

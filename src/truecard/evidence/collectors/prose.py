@@ -17,7 +17,7 @@ from truecard.evidence.collectors._common import card_sentences
 from truecard.evidence.collectors.identity import family_key
 from truecard.evidence.inventory import Card, Disclosure, Identity, Inventory
 from truecard.evidence.patterns import SIZE_RE, WE_TRAINED_RE, cost_hits, hardware_hits, hardware_of, name_key
-from truecard.models import clip
+from truecard.models import EvidenceKind, clip
 
 TRAINING_SECTION_RE = re.compile(
     r"hardware|compute|infrastructure|training (?:details|procedure|setup|configuration|hyper\w*)|^training$|"
@@ -119,7 +119,7 @@ def _config_comments(inv: Inventory) -> None:
                         "hardware",
                         detail,
                         c.evidence.model_copy(
-                            update={"kind": "config-comment", "summary": f"hardware noted in {c.path}", "line_start": ln, "line_end": ln, "excerpt": clip(text)}
+                            update={"kind": EvidenceKind.CONFIG_COMMENT, "summary": f"hardware noted in {c.path}", "line_start": ln, "line_end": ln, "excerpt": clip(text)}
                         ),
                     )
                 )
@@ -145,7 +145,7 @@ def collect(inv: Inventory) -> None:
                     card.evidence(
                         f"hardware: {h.detail.get('accelerator') or 'cluster'}"
                         + (" (another model of the family)" if h.detail["sibling"] else ""),
-                        kind="prose",
+                        kind=EvidenceKind.PROSE,
                         line_start=h.line,
                         line_end=h.line,
                         excerpt=clip(h.text),
@@ -160,7 +160,7 @@ def collect(inv: Inventory) -> None:
                     h.detail,
                     card.evidence(
                         f"{topic}: {h.detail.get('what')}" + (" (another model of the family)" if h.detail["sibling"] else ""),
-                        kind="prose",
+                        kind=EvidenceKind.PROSE,
                         line_start=h.line,
                         line_end=h.line,
                         excerpt=clip(h.text),

@@ -30,7 +30,7 @@ from truecard.evidence.patterns import (
     USAGE_TITLE_RE,
     is_training_line,
 )
-from truecard.models import clip
+from truecard.models import EvidenceKind, clip
 
 
 def collect(inv: Inventory) -> None:
@@ -44,13 +44,13 @@ def collect(inv: Inventory) -> None:
             inv.usage.append(
                 UsageRef(
                     "library",
-                    card.evidence(f"library_name: {lib}", kind="metadata", field="card:library_name", excerpt=clip(lib)),
+                    card.evidence(f"library_name: {lib}", kind=EvidenceKind.METADATA, field="card:library_name", excerpt=clip(lib)),
                     library=lib.strip(),
                 )
             )
         if md.get("widget") or md.get("inference") not in (None, False):
             inv.usage.append(
-                UsageRef("widget", card.evidence("the Hub's inference widget is configured", kind="metadata", field="card:widget"))
+                UsageRef("widget", card.evidence("the Hub's inference widget is configured", kind=EvidenceKind.METADATA, field="card:widget"))
             )
 
 
@@ -95,7 +95,7 @@ def _usage(inv: Inventory, card: Card) -> None:
                     "code",
                     card.evidence(
                         "usage code that loads the model" + (" and runs it" if complete else " (loading only)"),
-                        kind="usage-code",
+                        kind=EvidenceKind.USAGE_CODE,
                         line_start=b[0][0],
                         line_end=b[-1][0],
                         excerpt=clip(next(t for n, t in b if n == ln).strip()),
@@ -112,7 +112,7 @@ def _usage(inv: Inventory, card: Card) -> None:
             inv.usage.append(
                 UsageRef(
                     "command",
-                    card.evidence("a command line that runs the model", kind="usage-code", line_start=n, excerpt=clip(t.strip())),
+                    card.evidence("a command line that runs the model", kind=EvidenceKind.USAGE_CODE, line_start=n, excerpt=clip(t.strip())),
                     complete=True,
                 )
             )
@@ -132,7 +132,7 @@ def _usage(inv: Inventory, card: Card) -> None:
                 inv.usage.append(
                     UsageRef(
                         "library",
-                        card.evidence(f"runtime named: {lib}", kind="prose", line_start=ln, excerpt=clip(sent)),
+                        card.evidence(f"runtime named: {lib}", kind=EvidenceKind.PROSE, line_start=ln, excerpt=clip(sent)),
                         library=lib,
                     )
                 )
@@ -147,7 +147,7 @@ def _usage(inv: Inventory, card: Card) -> None:
             inv.usage.append(
                 UsageRef(
                     "mention",
-                    card.evidence(f"runtime mentioned in passing: {lib}", kind="prose", line_start=ln, excerpt=clip(sent)),
+                    card.evidence(f"runtime mentioned in passing: {lib}", kind=EvidenceKind.PROSE, line_start=ln, excerpt=clip(sent)),
                     library=lib,
                 )
             )
@@ -160,7 +160,7 @@ def _finetune_block(inv: Inventory, card: Card, block: list[tuple[int, str]]) ->
         inv.finetune.append(
             FinetuneRef(
                 "command",
-                card.evidence("a training command line", kind="usage-code", line_start=cmd[0], excerpt=clip(cmd[1].strip())),
+                card.evidence("a training command line", kind=EvidenceKind.USAGE_CODE, line_start=cmd[0], excerpt=clip(cmd[1].strip())),
             )
         )
         return
@@ -171,7 +171,7 @@ def _finetune_block(inv: Inventory, card: Card, block: list[tuple[int, str]]) ->
                 "config",
                 card.evidence(
                     f"a training configuration ({len(hp)} hyper-parameters)",
-                    kind="usage-code",
+                    kind=EvidenceKind.USAGE_CODE,
                     line_start=block[0][0],
                     line_end=block[-1][0],
                     excerpt=clip("; ".join(t.strip() for _, t in hp[:4])),
@@ -198,7 +198,7 @@ def _hyperparameter_lists(inv: Inventory, card: Card) -> None:
                     "config",
                     card.evidence(
                         f"training hyper-parameters listed ({len(run)})",
-                        kind="prose",
+                        kind=EvidenceKind.PROSE,
                         line_start=run[0][0],
                         line_end=run[-1][0],
                         excerpt=clip("; ".join(t.strip(" -*|") for _, t in run[:4])),
@@ -232,6 +232,6 @@ def _finetune(inv: Inventory, card: Card) -> None:
             inv.finetune.append(
                 FinetuneRef(
                     kind,  # type: ignore[arg-type]
-                    card.evidence(f"fine-tuning {kind}", kind="prose", line_start=ln, excerpt=clip(sent)),
+                    card.evidence(f"fine-tuning {kind}", kind=EvidenceKind.PROSE, line_start=ln, excerpt=clip(sent)),
                 )
             )

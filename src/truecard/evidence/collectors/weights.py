@@ -15,7 +15,7 @@ from truecard.evidence.collectors._common import ev
 from truecard.evidence.inventory import ConfigFile, FileRecord, Inventory, LicenseFinding, WeightFile
 from truecard.evidence.text import read_text
 from truecard.evidence.weights import read_index, read_weight
-from truecard.models import Problem, clip
+from truecard.models import EvidenceKind, Problem, clip
 from truecard.sources.base import Tree
 
 MAX_WEIGHTS = 5000
@@ -29,7 +29,7 @@ def collect_tree(inv: Inventory, tree: Tree, recs: list[FileRecord]) -> None:
             continue
         if r.kind == "pickle" and not _looks_like_weights(r):
             continue
-        e = ev(tree, r.path, "weights", f"{r.path}: {r.size} bytes")
+        e = ev(tree, r.path, EvidenceKind.WEIGHTS, f"{r.path}: {r.size} bytes")
         w = read_weight(r, e)
         e.summary = _weight_summary(w)
         inv.weights.append(w)
@@ -48,7 +48,7 @@ def _weights_metadata_licence(inv: Inventory, w: WeightFile, raw: str) -> None:
     v = classify_id(raw)
     ev_ = w.evidence.model_copy(
         update={
-            "kind": "license-metadata",
+            "kind": EvidenceKind.LICENSE_METADATA,
             "summary": f"{w.path}: general.license = {raw[:80]}",
             "field": "gguf:general.license",
             "excerpt": clip(raw),
@@ -110,7 +110,7 @@ def _read_shard_index(inv: Inventory, r: FileRecord) -> None:
     e = ev(
         r.tree,
         r.path,
-        "weights-index",
+        EvidenceKind.WEIGHTS_INDEX,
         f"{r.path}: {len(shards)} shards" + (f", {len(missing)} missing" if missing else ", all present"),
     )
     inv.configs.append(
