@@ -221,7 +221,11 @@ def _keep_page(request: Request, response: HTMLResponse, user: User | None) -> H
 
 @router.get("/", response_class=HTMLResponse)
 async def leaderboard(request: Request) -> Response:
-    return _cached_page(request) or await run_in_threadpool(_leaderboard, request)
+    cached = _cached_page(request)
+    if cached is not None:
+        return cached
+    page: Response = await run_in_threadpool(_leaderboard, request)
+    return page
 
 
 def _leaderboard(request: Request) -> HTMLResponse:
@@ -240,7 +244,11 @@ def _leaderboard(request: Request) -> HTMLResponse:
 @router.get("/matrix", response_class=HTMLResponse)
 async def matrix(request: Request) -> Response:
     """Models by the spec's criteria (the European Open Source AI Index's main view, for TRUE)."""
-    return _cached_page(request) or await run_in_threadpool(_matrix, request)
+    cached = _cached_page(request)
+    if cached is not None:
+        return cached
+    page: Response = await run_in_threadpool(_matrix, request)
+    return page
 
 
 def _matrix(request: Request) -> HTMLResponse:

@@ -27,7 +27,7 @@ from truecard.models import (
 )
 from truecard.reports.literal import json_safe
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "src" / "truecard" / "store" / "data" / "demo-evaluations.jsonl.gz"
 
 
