@@ -236,30 +236,24 @@ def main() -> int:
     ap.add_argument("--memory-mb", type=int, default=2048)
     a = ap.parse_args()
     if a.engine == "atheris":
-        bad = total = 0
-        for name in a.targets:
-            n, found = run_atheris(name, a.runs, a.memory_mb, a.artifacts, a.jobs)
-            total += n
-            bad += len(found)
-            print(f"{name:14} {n:>12,} inputs  {len(found)} findings", flush=True)
-            for f in found[:3]:
-                print("   ", f.replace("\n", "\n    "))
-        print(f"{total:,} inputs in all (atheris), {bad} findings, memory limit {a.memory_mb} MiB")
-        return 1 if bad else 0
-    limit = a.memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    bad = 0
-    total = 0
+        def fuzz(name: str) -> tuple[int, list[str]]:
+            return run_atheris(name, a.runs, a.memory_mb, a.artifacts, a.jobs)
+    else:
+        limit = a.memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+        def fuzz(name: str) -> tuple[int, list[str]]:
+            return run(name, a.examples)
+    bad = total = 0
     for name in a.targets:
-        n, found = run(name, a.examples)
+        n, found = fuzz(name)
         total += n
         bad += len(found)
-        print(f"{name:14} {n:>10,} inputs  {len(found)} findings", flush=True)
+        print(f"{name:14} {n:>12,} inputs  {len(found)} findings", flush=True)
         for f in found[:3]:
             print("   ", f.replace("\n", "\n    "))
-    print(f"{total:,} inputs in all, {bad} findings, memory limit {a.memory_mb} MiB")
+    print(f"{total:,} inputs in all ({a.engine}), {bad} findings, memory limit {a.memory_mb} MiB")
     return 1 if bad else 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

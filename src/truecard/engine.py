@@ -12,7 +12,7 @@ from typing import Any
 from truecard import __version__
 from truecard.evidence.claims import load_claims
 from truecard.evidence.collect import collect
-from truecard.evidence.follow import expand
+from truecard.evidence.follow import FOLLOW_MAX, expand
 from truecard.evidence.inventory import Inventory
 from truecard.evidence.summary import model_card_summary
 from truecard.frameworks import Selection
@@ -121,7 +121,7 @@ def scan(
     name: str | None = None,
     frameworks: Sequence[str] | Selection | None = None,
     follow_links: bool = False,
-    follow_max: int | None = None,
+    follow_max: int = FOLLOW_MAX,
     verify: dict[str, Any] | None = None,
     options: SourceOptions | None = None,
     **source_options: Any,
@@ -148,8 +148,7 @@ def scan(
     try:
         for s in sources:
             trees.append(s if isinstance(s, Tree) else open_source(os.fspath(s), opts))
-        limit = {} if follow_max is None else {"follow_max": follow_max}
-        notes = expand(trees, follow_links=follow_links, options=opts, **limit)
+        notes = expand(trees, follow_links=follow_links, follow_max=follow_max, options=opts)
         inv = build_inventory(trees, claims_file=claims, use_claims=use_claims)
         inv.warnings.extend(notes)
         if verify is not None:

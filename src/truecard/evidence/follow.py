@@ -26,6 +26,7 @@ from typing import Any
 
 from truecard.evidence.files import CARD_NAMES
 from truecard.sources.base import SourceError, Tree
+from truecard.sources.options import DEFAULT as DEFAULT_OPTIONS
 from truecard.sources.options import SourceOptions
 
 MAX_DATASET_CARDS = 5
@@ -97,7 +98,7 @@ def expand(
     follow_links: bool = False,
     follow_depth: int = FOLLOW_DEPTH,
     follow_max: int = FOLLOW_MAX,
-    options: SourceOptions | None = None,
+    options: SourceOptions = DEFAULT_OPTIONS,
 ) -> list[str]:
     """Append linked sources to `trees` in place; return notes saying what was followed."""
     notes: list[str] = []
@@ -146,7 +147,7 @@ def expand(
     return notes
 
 
-def _dataset_cards(trees: list[Tree], seen: set[str], notes: list[str], options: SourceOptions | None) -> None:
+def _dataset_cards(trees: list[Tree], seen: set[str], notes: list[str], options: SourceOptions) -> None:
     if not any(t.info.kind == "hf" for t in trees):
         return
     from truecard.sources.hub import HubTree, open_dataset_card
@@ -170,7 +171,7 @@ def _dataset_cards(trees: list[Tree], seen: set[str], notes: list[str], options:
                     d,
                     offline=t.client is None,
                     client=t.client,
-                    cache_dir=options.cache_dir if options else None,
+                    cache_dir=options.cache_dir,
                     pinned=pinned.get(d),
                     endpoint=t.endpoint,
                 )

@@ -6,6 +6,7 @@ Every page works without JavaScript. Signing in exchanges an API token for a ses
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -219,13 +220,19 @@ def _keep_page(request: Request, response: HTMLResponse, user: User | None) -> H
     return response
 
 
-@router.get("/", response_class=HTMLResponse)
-async def leaderboard(request: Request) -> Response:
+async def _cached_or_rendered(request: Request, render_page: Callable[[Request], HTMLResponse]) -> Response:
+    """The cached whole page when there is one (no thread hop, no session), else a render in a
+    worker thread."""
     cached = _cached_page(request)
     if cached is not None:
         return cached
-    page: Response = await run_in_threadpool(_leaderboard, request)
+    page: Response = await run_in_threadpool(render_page, request)
     return page
+
+
+@router.get("/", response_class=HTMLResponse)
+async def leaderboard(request: Request) -> Response:
+    return await _cached_or_rendered(request, _leaderboard)
 
 
 def _leaderboard(request: Request) -> HTMLResponse:
@@ -244,11 +251,7 @@ def _leaderboard(request: Request) -> HTMLResponse:
 @router.get("/matrix", response_class=HTMLResponse)
 async def matrix(request: Request) -> Response:
     """Models by the spec's criteria (the European Open Source AI Index's main view, for TRUE)."""
-    cached = _cached_page(request)
-    if cached is not None:
-        return cached
-    page: Response = await run_in_threadpool(_matrix, request)
-    return page
+    return await _cached_or_rendered(request, _matrix)
 
 
 def _matrix(request: Request) -> HTMLResponse:
