@@ -88,11 +88,14 @@ if os.fork() == 0:
 
 class Watcher(threading.Thread):
     """Finds, by the token on its command line, the host pid of the grandchild while the run
-    goes on (inside the sandbox it has another pid, in its own namespace)."""
+    goes on (inside the sandbox it has another pid, in its own namespace). Once found, it says
+    so through `seen` (a file in the model folder, which the sandbox sees read-only), so that
+    the child never ends before the watcher had its look: no race with a polling interval."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, seen: Path | None = None) -> None:
         super().__init__(daemon=True)
         self.token = token.encode()
+        self.seen = seen
         self.pids: set[int] = set()
         self.stop = threading.Event()
 
@@ -106,6 +109,8 @@ class Watcher(threading.Thread):
                         self.pids.add(int(p))
                 except OSError:
                     continue
+            if self.pids and self.seen is not None and not self.seen.exists():
+                self.seen.write_text("seen")
             self.stop.wait(0.02)
 
 
@@ -154,9 +159,11 @@ def test_stand_in_child_cannot_read_write_reach_or_outlive(tmp_path: Path) -> No
                    for p in names if os.path.exists(f"/proc/{{p}}/cmdline")):
                 break
             time.sleep(0.01)
+        while not os.path.exists({seen!r}):  # until the host's watcher has seen the grandchild
+            time.sleep(0.01)
         (pathlib.Path(sys.argv[1]) / "result.json").write_text(json.dumps(found))
-    """.format(token=values["token"])))
-    watcher = Watcher(str(values["token"]))
+    """.format(token=values["token"], seen=str(model / "seen"))))
+    watcher = Watcher(str(values["token"]), seen=model / "seen")
     watcher.start()
     try:
         out = run_child({"root": str(model)}, timeout=120, memory_limit=1 << 30, script=child,
