@@ -189,4 +189,4 @@ def test_a_gated_sharded_model_without_access_has_unreadable_weights(fake_hub: F
     assert fake_hub.stats()["requests"] <= 6 and not shard_requests(fake_hub)
     assert len(requested(fake_hub, "config.json")) == 1  # the access probe is the file read anyway
     assert weights_of(granted)[0] == 2
-    assert not [s for s in granted.subject.sources if s.id == "hf:org/gated"][0].partial
+    assert not next(s for s in granted.subject.sources if s.id == "hf:org/gated").partial
