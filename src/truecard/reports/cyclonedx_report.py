@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 from truecard.models import Scorecard, as_json
+from truecard.reports.options import DEFAULT, RenderOptions
 
 SCHEMA_VERSION = "1.6"
 
@@ -249,5 +250,5 @@ def validate(text: str) -> list[str]:
     return [str(e) for e in errs]
 
 
-def render(card: Scorecard, **_: Any) -> str:
+def render(card: Scorecard, options: RenderOptions = DEFAULT) -> str:
     return json.dumps(build(card), indent=2) + "\n"

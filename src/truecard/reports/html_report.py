@@ -17,6 +17,7 @@ from truecard.models import CriterionResult, Evidence, Scorecard, Status, as_jso
 from truecard.reports.badge import card_badge, tier_color
 from truecard.reports.integrity_text import html as integrity_html
 from truecard.reports.literal import literal
+from truecard.reports.options import DEFAULT, RenderOptions
 
 CSS = """
 :root{--fg:#1d2329;--muted:#5b6570;--line:#d8dde3;--bg:#fff;--met:#1f7a3a;--partial:#946200;
@@ -221,7 +222,8 @@ def page_body(card: Scorecard, *, show_true: bool = True) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def render(card: Scorecard, *, show_true: bool = True, **_: Any) -> str:
+def render(card: Scorecard, options: RenderOptions = DEFAULT) -> str:
+    show_true = options.show_true
     title = f"TRUE scorecard: {card.subject.name} — {card.total}/{card.max} {card.tier}"
     return (
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from truecard.models import Evidence, Scorecard, as_json
+from truecard.reports.options import DEFAULT, RenderOptions
 
 SPEC_VERSION = "3.0.1"
 CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
@@ -369,5 +370,5 @@ def validate(text: str) -> list[str]:
     return errors
 
 
-def render(card: Scorecard, **_: Any) -> str:
+def render(card: Scorecard, options: RenderOptions = DEFAULT) -> str:
     return json.dumps(build(card), indent=2) + "\n"
