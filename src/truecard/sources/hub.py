@@ -904,11 +904,11 @@ def register_openers() -> None:
     from truecard.sources import resolve
 
     for p in PREFIXES:
-        resolve.register(p, open_hub)
+        resolve.register(p, open_hub, form="hf:ORG/NAME" if p == "hf:" else None)
         resolve.register_probe(p, probe_hub)
-    resolve.register_matcher(is_hub_url, open_hub, probe_hub)
+    resolve.register_matcher(is_hub_url, open_hub, probe_hub, form="a Hugging Face URL")
     for p in ("arxiv:", "https://arxiv.org/", "http://arxiv.org/"):
-        resolve.register(p, open_paper)
+        resolve.register(p, open_paper, form="arxiv:ID" if p == "arxiv:" else None)
 
 
 register_openers()
