@@ -190,3 +190,16 @@ def test_a_gated_sharded_model_without_access_has_unreadable_weights(fake_hub: F
     assert len(requested(fake_hub, "config.json")) == 1  # the access probe is the file read anyway
     assert weights_of(granted)[0] == 2
     assert not next(s for s in granted.subject.sources if s.id == "hf:org/gated").partial
+
+
+def test_a_gated_model_with_nothing_small_to_probe_tries_its_first_shard(fake_hub: FakeHub) -> None:
+    files = {"README.md": card({"license": "apache-2.0"}, "# gated\n"),
+             **{k: v for k, v in sharded_weights(SIZE, 3).items() if k.endswith(".safetensors")}}
+    fake_hub.add_model("org/bare", files, gated="auto", granted={"hf_granted"})
+    denied = scan("hf:org/bare")
+    assert weights_of(denied)[0] == 1 and "unreadable" in weights_of(denied)[1]
+    assert len([r for r in fake_hub.log if r.status in (401, 403)]) == 1
+    fake_hub.reset_stats()
+    granted = scan("hf:org/bare", token="hf_granted", cache_dir=None)
+    assert weights_of(granted)[0] == 2
+    assert len({r.path for r in fake_hub.log if r.path.startswith("/cdn/")}) == 1  # the probe's range

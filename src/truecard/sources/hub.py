@@ -542,28 +542,35 @@ class HubTree(Tree):
         """Whether this token can read the repository's files, as far as is known.
 
         A gated repository lists its files to anyone but serves them only once access is
-        granted. Before the Hub's metadata is allowed to stand for unread files, one small
-        file the scan reads anyway (config.json, else the shard index) is fetched: granted,
-        it is kept for its reader; refused, the repository is marked denied and the weights
-        are then reported unreadable, as a scan that tried them would.
+        granted. Before the Hub's metadata is allowed to stand for unread files, one file the
+        scan reads anyway is fetched (config.json, else the shard index, else the first
+        shard's header block): granted, it is kept for its reader; refused, the repository
+        is marked denied and the weights are then reported unreadable, as a scan that tried
+        them would. A failure of another kind (network) says nothing about access.
         """
         if self._denied:
             return False
         if not self.meta.get("gated") or self._probed or self.client is None:
             return True
         self._probed = True
-        by_name = {e.path: e for e in self.entries()}
-        probe = by_name.get("config.json") or next(
-            (e for e in self.entries() if e.path.endswith(".safetensors.index.json")), None
+        entries = self.entries()
+        small = [e for e in entries if e.size <= SMALL_FILE]
+        probe = next((e for e in small if e.path == "config.json"), None) or next(
+            (e for e in small if e.path.endswith(".safetensors.index.json")), None
         )
-        if probe is None or probe.size > SMALL_FILE:
+        shard = probe or next((e for e in entries if e.path.endswith(".safetensors")), None)
+        if shard is None or self._local(shard.path, shard) is not None:
             return True
-        if self._local(probe.path, probe) is None and self._cached_whole(probe.path) is None:
-            try:
-                self._check_can_fetch(probe.path)
-                self._fetch_whole(probe)
-            except OSError:
-                pass
+        try:
+            if shard.size <= SMALL_FILE:
+                if self._cached_whole(shard.path) is None:
+                    self._check_can_fetch(shard.path)
+                    self._fetch_whole(shard)
+            elif self._from_blocks(shard.path, 0, 8) is None:
+                self._check_can_fetch(shard.path)
+                self._fetch_block(shard, 0, min(shard.size, HEAD_BLOCK))
+        except OSError:
+            pass
         return not self._denied
 
     def unread_parameter_counts(self) -> tuple[dict[str, int], frozenset[str]] | None:
