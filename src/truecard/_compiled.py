@@ -35,7 +35,7 @@ def _root() -> Path:
 
 
 def _key(name: str, inputs: Iterable[Path | str]) -> str | None:
-    from truecard import __version__
+    from truecard._version import __version__
 
     h = hashlib.sha256(f"{FORMAT}\0{name}\0{__version__}".encode())
     for p in inputs:

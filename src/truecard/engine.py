@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from truecard import __version__
+from truecard._version import __version__
 from truecard.evidence.claims import load_claims
 from truecard.evidence.collect import collect
 from truecard.evidence.follow import expand

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from truecard import __version__
+from truecard._version import __version__
 from truecard.sources import SourceError, Tree, open_source
 from truecard.verify.options import VerifyError, VerifyOptions
 from truecard.verify.result import (
