@@ -29,7 +29,7 @@ FORMAT = 1
 
 
 def _root() -> Path:
-    from truecard.sources.cache import cache_root
+    from truecard._cachedir import cache_root
 
     return cache_root() / "compiled"
 

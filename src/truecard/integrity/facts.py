@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from truecard.evidence.inventory import Inventory
 from truecard.models import Evidence, EvidenceKind, ModelFact, clip
+
+if TYPE_CHECKING:  # the inventory is handed in by its collector (truecard.evidence sits above)
+    from truecard.evidence.inventory import Inventory
 
 HYPERPARAMETERS = (
     "learning_rate", "lr", "min_lr", "weight_decay", "warmup_steps", "warmup_ratio", "max_steps", "num_train_epochs",

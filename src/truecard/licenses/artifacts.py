@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from truecard.licenses import CLASS_ORDER, LicenseClass
 
 if TYPE_CHECKING:
-    from truecard.evidence.inventory import Inventory, LicenseFinding
+    from truecard.evidence.inventory import Inventory
+    from truecard.licenses.findings import LicenseFinding
     from truecard.models import ArtifactLicenseRecord
 
 ARTIFACTS = ("weights", "inference-code", "training-code", "datasets", "documentation")

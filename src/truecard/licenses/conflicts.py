@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING
 from truecard.licenses import CLOSED_CLASSES, OSI_CLASSES, LicenseClass
 
 if TYPE_CHECKING:
-    from truecard.evidence.inventory import Inventory, LicenseFinding
+    from truecard.evidence.inventory import Inventory
     from truecard.licenses.artifacts import ArtifactLicense
+    from truecard.licenses.findings import LicenseFinding
 
 _UNIDENTIFIED = {LicenseClass.UNKNOWN, LicenseClass.NONE}
 # Prose below this confidence is a mention, too weak to call a conflict on.

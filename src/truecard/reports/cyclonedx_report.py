@@ -239,15 +239,11 @@ def _model_card(card: Scorecard, dataset_refs: list[str]) -> dict[str, Any]:
 
 
 def validate(text: str) -> list[str]:
-    """Errors of a CycloneDX JSON document against the 1.6 schema shipped with the library."""
-    from cyclonedx.schema import SchemaVersion
-    from cyclonedx.validation.json import JsonStrictValidator
+    """Errors of a CycloneDX JSON document against the 1.6 schema shipped with the library
+    (the check shared with the shipped-BOM reader: `truecard.integrity.schemas`)."""
+    from truecard.integrity.schemas import validate_cyclonedx
 
-    errors = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text, all_errors=True)
-    if errors is None:
-        return []
-    errs = [errors] if not isinstance(errors, list | tuple) and not hasattr(errors, "__iter__") else list(errors)
-    return [str(e) for e in errs]
+    return validate_cyclonedx(text)
 
 
 def render(card: Scorecard, options: RenderOptions = DEFAULT) -> str:
