@@ -217,6 +217,9 @@ def _files_of(rep) -> list[str]:  # type: ignore[no-untyped-def]
     return [e.path for e in rep.tree.entries()]
 
 
-def test_a_missing_folder_is_an_os_error(tmp_path: Path) -> None:
-    with pytest.raises(OSError, match="no such file or directory"):
+def test_a_missing_folder_or_a_file_is_an_os_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no such file or directory"):
         analyse(tmp_path / "nope")
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(OSError, match="is a file, not a folder"):
+        analyse(tmp_path / "f")

@@ -32,7 +32,7 @@ from truecard.evidence.weights import (
     parse_safetensors_header,
 )
 from truecard.integrity.rangeio import open_tree_file
-from truecard.sources.base import SourceError, Tree
+from truecard.sources.base import SourceError, SourceErrorKind, Tree
 from truecard.sources.local import LocalTree
 from truecard.verify.result import StaticCheck
 
@@ -148,8 +148,8 @@ def analyse(source: Tree | str | os.PathLike[str]) -> StaticReport:
         return _analyse(source, Path(root) if root is not None else Path(source.info.location))
     try:
         tree = LocalTree.open(source)
-    except SourceError as exc:
-        raise NotADirectoryError(str(exc)) from None
+    except SourceError as exc:  # the caller's one-line "cannot read the model folder"
+        raise (FileNotFoundError if exc.kind is SourceErrorKind.NOT_FOUND else OSError)(str(exc)) from None
     try:
         return _analyse(tree, Path(source))
     finally:
