@@ -43,7 +43,13 @@ app = typer.Typer(
 
 
 
-from truecard.commands._common import fail, missing_extra, nothing_to_score, write_output  # noqa: E402,F401 - re-exported
+from truecard.commands._common import (  # noqa: E402,F401 - re-exported
+    command_path,
+    fail,
+    missing_extra,
+    nothing_to_score,
+    write_output,
+)
 
 
 def _version(value: bool) -> None:
@@ -171,17 +177,6 @@ def reference_markdown(width: int = 88) -> str:
     return "\n".join(out)
 
 
-def _command_path(args: list[str]) -> str:
-    words = ["truecard"]
-    for a in args:
-        if a.startswith("-"):
-            break
-        words.append(a)
-        if len(words) == 3:
-            break
-    return " ".join(words)
-
-
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: every failure is one line on stderr and an exit code."""
     args = sys.argv[1:] if argv is None else list(argv)
@@ -216,7 +211,7 @@ def main(argv: list[str] | None = None) -> None:
 
         if extra_for(getattr(exc, "name", None)) is None:
             raise
-        typer.echo(f"truecard: error: {missing_extra(_command_path(args), exc)}", err=True)
+        typer.echo(f"truecard: error: {missing_extra(command_path(args), exc)}", err=True)
         code = 2
     sys.exit(code if isinstance(code, int) else 0)
 
