@@ -11,6 +11,12 @@ modification time of every input file (the data file itself, and the installed p
 it is combined with), so an upgrade or an edited data file is recompiled, never served stale.
 A cache that cannot be read or written (read-only home, full disk) only means compiling every
 time; `TRUECARD_NO_COMPILED_CACHE=1` turns it off altogether.
+
+Regular expressions are compiled the same way (`RegexCache`): Python compiles a pattern in
+pure Python (parse, then code generation), and the evidence patterns alone cost more at start-up
+than a scan; the code it generates is kept per module file and Python build, and handed back to
+the regular-expression engine, so a later process gets the very same pattern objects without
+compiling them.
 """
 
 from __future__ import annotations
@@ -18,7 +24,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import marshal
 import os
+import re
+import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -28,16 +37,24 @@ T = TypeVar("T")
 FORMAT = 1
 
 
-def _root() -> Path:
-    from truecard.sources.cache import cache_root
+def cache_root() -> Path:
+    """The truecard cache folder (`TRUECARD_CACHE_DIR`, else the XDG cache home); the remote
+    sources' cache (`truecard.sources.cache`) lives there too."""
+    env = os.environ.get("TRUECARD_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "truecard"
 
+
+def _root() -> Path:
     return cache_root() / "compiled"
 
 
-def _key(name: str, inputs: Iterable[Path | str]) -> str | None:
+def _key(name: str, inputs: Iterable[Path | str], extra: str = "") -> str | None:
     from truecard import __version__
 
-    h = hashlib.sha256(f"{FORMAT}\0{name}\0{__version__}".encode())
+    h = hashlib.sha256(f"{FORMAT}\0{name}\0{__version__}\0{extra}".encode("utf-8", "surrogateescape"))
     for p in inputs:
         try:
             st = os.stat(p)
@@ -47,15 +64,16 @@ def _key(name: str, inputs: Iterable[Path | str]) -> str | None:
     return h.hexdigest()[:24]
 
 
-def compiled(name: str, inputs: Iterable[Path | str], build: Callable[[], T]) -> T:
+def compiled(name: str, inputs: Iterable[Path | str], build: Callable[[], T], *, extra: str = "") -> T:
     """`build()`'s JSON-serialisable result, from the compiled cache when its inputs are unchanged.
 
     `inputs` are the files `build` reads; `build` must depend on nothing else (besides the
-    truecard version), and its result must survive a JSON round trip unchanged.
+    truecard version and `extra`, any other text its result depends on), and its result must
+    survive a JSON round trip unchanged.
     """
     if os.environ.get("TRUECARD_NO_COMPILED_CACHE"):
         return build()
-    key = _key(name, list(inputs))
+    key = _key(name, list(inputs), extra)
     if key is None:
         return build()
     path = _root() / f"{name}-{key}.json"
@@ -69,9 +87,18 @@ def compiled(name: str, inputs: Iterable[Path | str], build: Callable[[], T]) ->
 
 
 def _store(path: Path, value: Any) -> None:
-    """Write atomically (concurrent first runs each write a whole file); ignore a failing disk."""
+    """Write `value` as JSON atomically; ignore a failing disk (see `_store_bytes`)."""
     try:
         data = json.dumps(value, separators=(",", ":")).encode()
+    except (TypeError, ValueError):
+        return
+    _store_bytes(path, data)
+
+
+def _store_bytes(path: Path, data: bytes) -> None:
+    """Write atomically (concurrent first runs each write a whole file), remove the earlier
+    versions' files of the same name, and ignore a failing disk."""
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
@@ -83,11 +110,11 @@ def _store(path: Path, value: Any) -> None:
                 os.unlink(tmp)
             raise
         stem = path.name.rsplit("-", 1)[0]
-        for old in path.parent.glob(f"{stem}-*.json"):  # earlier versions' compilations
+        for old in path.parent.glob(f"{stem}-*{path.suffix}"):  # earlier versions' compilations
             if old != path:
                 with contextlib.suppress(OSError):
                     old.unlink()
-    except (OSError, TypeError, ValueError):
+    except OSError:
         return
 
 
@@ -97,3 +124,90 @@ def yaml_load(text: str) -> Any:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yaml.load(text, Loader=loader)  # a safe loader, C or Python: never constructs objects
+
+
+class RegexCache:
+    """The compiled regular expressions of one module, kept across processes.
+
+        _rx = RegexCache("evidence.patterns", __file__)
+        WORD_RE = _rx.compile(r"\\w+", re.I)      # the same object re.compile gives
+        ...
+        _rx.save()                                 # at the end of the module
+
+    `compile` returns what `re.compile` returns (equal patterns: same text, flags and engine
+    code); on a hit, from the code a previous process generated, with no parsing. The file is
+    keyed by the module file's size and time, truecard's version and the exact Python build,
+    and holds exactly the patterns of the last process that compiled any (so an edited pattern
+    never lingers). Outside CPython, or if its internals ever differ, it is plain `re.compile`.
+    """
+
+    def __init__(self, name: str, source: str | os.PathLike[str]) -> None:
+        self._table: dict[tuple[str, int], tuple[Any, ...]] = {}
+        self._used: dict[tuple[str, int], tuple[Any, ...]] = {}
+        self._missed = False
+        self._path: Path | None = None
+        if os.environ.get("TRUECARD_NO_COMPILED_CACHE") or sys.implementation.name != "cpython":
+            return
+        import _sre
+
+        key = _key(f"re-{name}\0{sys.version}\0{_sre.MAGIC}\0{_sre.CODESIZE}", [os.fspath(source)])
+        if key is None:
+            return
+        self._path = _root() / f"re-{name}-{key}.marshal"
+        try:
+            table = marshal.loads(self._path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            return
+        if isinstance(table, dict):
+            self._table = table
+
+    def compile(self, pattern: str, flags: int = 0) -> re.Pattern[str]:
+        """`re.compile(pattern, flags)`, from the kept engine code when there is some."""
+        import _sre
+
+        k = (pattern, int(flags))
+        parts = self._table.get(k)
+        if parts is not None:
+            try:
+                rx: re.Pattern[str] = _sre.compile(pattern, *parts)
+            except Exception:  # a damaged file: compile afresh
+                pass
+            else:
+                self._used[k] = parts
+                return rx
+        self._missed = True
+        try:
+            parts = _engine_code(pattern, int(flags))
+            rx = _sre.compile(pattern, *parts)
+        except Exception:  # internals not as expected: nothing kept for this one
+            return re.compile(pattern, flags)
+        self._used[k] = parts
+        return rx
+
+    def save(self) -> None:
+        """Keep this module's patterns for the next process, if any had to be compiled."""
+        if self._missed and self._path is not None:
+            self._missed = False
+            try:
+                data = marshal.dumps(self._used)
+            except ValueError:
+                return
+            _store_bytes(self._path, data)
+
+
+def _engine_code(pattern: str, flags: int) -> tuple[Any, ...]:
+    """The arguments `re.compile` hands the engine (`_sre.compile`) for `pattern`: what
+    `re._compiler.compile` computes, in the same steps."""
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    if flags & (re.DEBUG | re.TEMPLATE):  # type: ignore[attr-defined]
+        raise ValueError("not kept")
+    p = _parser.parse(pattern, flags)
+    code = _compiler._code(p, flags)
+    groupindex = p.state.groupdict
+    indexgroup: list[str | None] = [None] * p.state.groups
+    for name, i in groupindex.items():
+        indexgroup[i] = name
+    # plain ints (the opcodes are int subclasses, which marshal does not keep)
+    return (int(flags | p.state.flags), [int(c) for c in code], int(p.state.groups - 1),
+            {str(k): int(v) for k, v in groupindex.items()}, tuple(indexgroup))
