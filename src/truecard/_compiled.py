@@ -211,3 +211,74 @@ def _engine_code(pattern: str, flags: int) -> tuple[Any, ...]:
     # plain ints (the opcodes are int subclasses, which marshal does not keep)
     return (int(flags | p.state.flags), [int(c) for c in code], int(p.state.groups - 1),
             {str(k): int(v) for k, v in groupindex.items()}, tuple(indexgroup))
+
+
+_PROCESS_MAX = 1500  # patterns kept for the whole process; beyond, only the last process's
+
+
+def keep_process_regexes() -> None:
+    """Give `re`'s own cache the patterns the previous process compiled, and keep this one's.
+
+    For the command line (`truecard._entry`): the criteria, collectors and licence modules
+    compile some 150 patterns, at import or first use, through `re` itself. Each is entered in
+    `re`'s cache ready-made, from the engine code a previous process generated (the same
+    objects `re.compile` gives, see `RegexCache`), so those calls find it there; at exit the
+    patterns compiled afresh are added to the file. Keyed by the exact Python build and
+    truecard's version; anything unexpected (another Python, `re` changed) means doing nothing.
+    """
+    if os.environ.get("TRUECARD_NO_COMPILED_CACHE") or sys.implementation.name != "cpython":
+        return
+    cache = getattr(re, "_cache", None)
+    if not isinstance(cache, dict):
+        return
+    import _sre
+
+    key = _key(f"re-process\0{sys.version}\0{_sre.MAGIC}\0{_sre.CODESIZE}", [])
+    if key is None:
+        return
+    path = _root() / f"re-process-{key}.marshal"
+    table: dict[tuple[str, int], tuple[Any, ...]] = {}
+    try:
+        loaded = marshal.loads(path.read_bytes())
+        if isinstance(loaded, dict):
+            table = loaded
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    for (pattern, flags), parts in table.items():
+        ck = (str, pattern, flags)
+        if ck in cache:
+            continue
+        try:
+            cache[ck] = _sre.compile(pattern, *parts)
+        except Exception:  # a damaged entry: `re` compiles that one itself
+            continue
+    import atexit
+
+    atexit.register(_save_process_regexes, path, table)
+
+
+def _save_process_regexes(path: Path, table: dict[tuple[str, int], tuple[Any, ...]]) -> None:
+    cache = getattr(re, "_cache", None)
+    if not isinstance(cache, dict):
+        return
+    new: dict[tuple[str, int], tuple[Any, ...]] = {}
+    for ck in list(cache):
+        if not (isinstance(ck, tuple) and len(ck) == 3 and ck[0] is str and isinstance(ck[2], int)):
+            continue
+        k = (ck[1], ck[2])
+        if k in table or k in new:
+            continue
+        try:
+            new[k] = _engine_code(ck[1], ck[2])
+        except Exception:
+            continue
+    if not new:
+        return
+    merged = {**table, **new}
+    if len(merged) > _PROCESS_MAX:  # patterns made from scanned text accumulate: start again
+        merged = {k: v for k, v in merged.items() if (str, *k) in cache}
+    try:
+        data = marshal.dumps(merged)
+    except ValueError:
+        return
+    _store_bytes(path, data)

@@ -64,6 +64,9 @@ def main() -> None:
 
         sys.stdout.write(f"truecard {__version__}\n")
         return
+    from truecard._compiled import keep_process_regexes
+
+    keep_process_regexes()  # the patterns every scan compiles, ready-made
     plain = plain_scan(args)
     if plain is not None:
         from pathlib import Path
