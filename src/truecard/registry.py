@@ -253,3 +253,6 @@ def reset() -> None:
     _installed.cache_clear()
     _entry_points.cache_clear()
     _broken.clear()
+    # importlib.metadata keeps folder listings by modification time, which does not change
+    # between two installs in the same clock tick
+    importlib.invalidate_caches()
