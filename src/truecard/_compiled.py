@@ -214,6 +214,9 @@ def _engine_code(pattern: str, flags: int) -> tuple[Any, ...]:
 
 
 _PROCESS_MAX = 1500  # patterns kept for the whole process; beyond, only the last process's
+# A few new patterns per process are noise, not worth a rewrite: made from scanned text (a
+# variable's name), or from a set whose order changes with every process (tokenize's).
+_PROCESS_MIN_NEW = 8
 
 
 def keep_process_regexes() -> None:
@@ -223,7 +226,8 @@ def keep_process_regexes() -> None:
     compile some 150 patterns, at import or first use, through `re` itself. Each is entered in
     `re`'s cache ready-made, from the engine code a previous process generated (the same
     objects `re.compile` gives, see `RegexCache`), so those calls find it there; at exit the
-    patterns compiled afresh are added to the file. Keyed by the exact Python build and
+    patterns compiled afresh are added to the file (when there are more than a few: patterns
+    made from scanned text are not worth a rewrite). Keyed by the exact Python build and
     truecard's version; anything unexpected (another Python, `re` changed) means doing nothing.
     """
     if os.environ.get("TRUECARD_NO_COMPILED_CACHE") or sys.implementation.name != "cpython":
@@ -272,7 +276,7 @@ def _save_process_regexes(path: Path, table: dict[tuple[str, int], tuple[Any, ..
             new[k] = _engine_code(ck[1], ck[2])
         except Exception:
             continue
-    if not new:
+    if not new or (table and len(new) < _PROCESS_MIN_NEW):
         return
     merged = {**table, **new}
     if len(merged) > _PROCESS_MAX:  # patterns made from scanned text accumulate: start again
