@@ -157,7 +157,7 @@ def _fingerprint() -> str | None:
             return None  # a zip file: its metadata is not fingerprinted here
         except OSError:
             continue  # a missing folder holds no distribution
-        h.update(f"\0\0{os.path.abspath(root)}".encode("utf-8", "surrogateescape"))
+        seen = []
         for name in sorted(names):
             low = name.lower()
             if low.endswith(".egg"):
@@ -166,9 +166,11 @@ def _fingerprint() -> str | None:
                 continue
             try:
                 st = os.stat(os.path.join(root, name, "entry_points.txt"))
-                h.update(f"\0{name}\0{st.st_size}\0{st.st_mtime_ns}".encode("utf-8", "surrogateescape"))
+                seen.append(f"{name}\0{st.st_size}\0{st.st_mtime_ns}")
             except OSError:
-                h.update(f"\0{name}\0-".encode("utf-8", "surrogateescape"))
+                seen.append(f"{name}\0-")
+        if seen:  # a folder without distributions (the current one, often) changes nothing
+            h.update("\0".join(["", "", os.path.abspath(root), *seen]).encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 
