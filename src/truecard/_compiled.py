@@ -153,10 +153,10 @@ class RegexCache:
         key = _key(f"re-{name}\0{sys.version}\0{_sre.MAGIC}\0{_sre.CODESIZE}", [os.fspath(source)])
         if key is None:
             return
-        self._path = _root() / f"re-{name}-{key}.marshal"
         try:
+            self._path = _root() / f"re-{name}-{key}.marshal"
             table = marshal.loads(self._path.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
+        except (OSError, ValueError, EOFError, TypeError, RuntimeError):  # RuntimeError: no home folder
             return
         if isinstance(table, dict):
             self._table = table
@@ -240,8 +240,11 @@ def keep_process_regexes() -> None:
     key = _key(f"re-process\0{sys.version}\0{_sre.MAGIC}\0{_sre.CODESIZE}", [])
     if key is None:
         return
-    path = _root() / f"re-process-{key}.marshal"
     table: dict[tuple[str, int], tuple[Any, ...]] = {}
+    try:
+        path = _root() / f"re-process-{key}.marshal"
+    except RuntimeError:  # no home folder to keep a cache in
+        return
     try:
         loaded = marshal.loads(path.read_bytes())
         if isinstance(loaded, dict):
