@@ -9,7 +9,7 @@ declared the same way, in the `BUILTIN` table below (read by the same code as a 
 
 | group                 | name                  | value                                              |
 |-----------------------|-----------------------|----------------------------------------------------|
-| `truecard.formats`    | the `--format` name   | a module with `render(card, **options) -> str`     |
+| `truecard.formats`    | the `--format` name   | a module with `render(card, options) -> str`       |
 | `truecard.sources`    | a label               | a module that calls `truecard.sources.resolve.register(prefix, opener)` |
 | `truecard.frameworks` | the `--framework` name| `evaluate(inv, card) -> dict` (the view)           |
 | `truecard.commands`   | the command name      | `register(app: typer.Typer) -> None`               |

@@ -68,13 +68,14 @@ def run(
         raise fail("--finetune needs --verify (a plain scan runs nothing)")
     if verify:
         from truecard.commands.verify import parse_memory
-        from truecard.verify import VerifyError
+        from truecard.verify.options import VerifyError, VerifyOptions
 
         errors = (*errors, VerifyError)
-        if timeout <= 0:
-            raise fail("--timeout must be a positive number of seconds")
-        verify_options = {"finetune": finetune, "timeout": timeout,
-                          "memory_limit": parse_memory(memory_limit), "trust_remote_code": trust_remote_code}
+        try:
+            verify_options = VerifyOptions(finetune=finetune, timeout=timeout, memory_limit=parse_memory(memory_limit),
+                                           trust_remote_code=trust_remote_code)
+        except VerifyError as exc:
+            raise fail(str(exc)) from None
     try:
         selection = resolve(framework)
     except FrameworkError as exc:

@@ -81,7 +81,7 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option(
                 "--deep",
-                help="Hub models: read every safetensors header, not one sample checked against the Hub's counts.",
+                help="Hub models: read every safetensors header, not take the Hub's parameter counts for them.",
             ),
         ] = False,
         follow_links: Annotated[
