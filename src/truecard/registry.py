@@ -11,7 +11,7 @@ declared the same way, in the `BUILTIN` table below (read by the same code as a 
 |-----------------------|-----------------------|----------------------------------------------------|
 | `truecard.formats`    | the `--format` name   | a module with `render(card, options) -> str`       |
 | `truecard.sources`    | a label               | a module that calls `truecard.sources.resolve.register(prefix, opener)` |
-| `truecard.frameworks` | the `--framework` name| `evaluate(inv, card) -> dict` (the view)           |
+| `truecard.frameworks` | the `--framework` name| `evaluate(inv, card)` -> the view: a typed model (truecard's own: `MofView`, `OsaidView`, `OsaiView`) or a JSON-ready dict (a third party's) |
 | `truecard.commands`   | the command name      | `register(app: typer.Typer) -> None`               |
 | `truecard.criteria`   | the criterion id      | the criterion's module (see `truecard.criteria`)   |
 
