@@ -25,6 +25,17 @@ from pydantic import (
 EXCERPT_MAX = 200
 
 
+
+# Empty defaults made by plain functions, not by `list`/`dict` themselves: pydantic reads each
+# default factory's signature while it builds a model, and for a builtin that means parsing its
+# text signature (inspect), which made up a seventh of building these models at every start.
+def _list() -> list[Any]:
+    return []
+
+
+def _dict() -> dict[str, Any]:
+    return {}
+
 class Origin(StrEnum):
     """Whether truecard found a piece of evidence itself or a person asserted it."""
 
@@ -144,7 +155,7 @@ class CriterionResult(BaseModel):
     max: int = 2
     status: Status
     rationale: str = Field(description="One line: why these points.")
-    evidence: list[Evidence] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=_list)
     remediation: str | None = Field(default=None, description="What to publish to earn the rest.")
     detected_points: int = Field(
         ge=0, le=2, description="Points earned by detected evidence alone (claims excluded)."
@@ -168,7 +179,7 @@ class SourceInfo(BaseModel):
     location: str
     revision: str | None = None
     partial: bool = Field(default=False, description="True when not everything could be read.")
-    notes: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=_list)
 
 
 class Subject(BaseModel):
@@ -210,7 +221,7 @@ class SerializationCheck(BaseModel):
     format: str = Field(description="safetensors, gguf, onnx, pickle, pytorch-zip, numpy, ...")
     code_free: bool = Field(description="The format cannot carry executable code (safetensors, GGUF, ...).")
     verdict: Literal["code-free", "safe", "unsafe", "not-scanned", "error"]
-    imports: list[PickleImport] = Field(default_factory=list)
+    imports: list[PickleImport] = Field(default_factory=_list)
     message: str = ""
     evidence: Evidence | None = None
 
@@ -236,11 +247,11 @@ class SignatureCheck(BaseModel):
         "bundle's signed statement is broken; 'unchecked': the files could not be hashed."
     )
     signed_files: int = 0
-    matched: list[str] = Field(default_factory=list)
-    mismatched: list[str] = Field(default_factory=list)
-    missing: list[str] = Field(default_factory=list)
-    uncovered: list[str] = Field(default_factory=list, description="Files present but not in the manifest.")
-    unchecked: list[str] = Field(default_factory=list, description="Signed files whose bytes were not read.")
+    matched: list[str] = Field(default_factory=_list)
+    mismatched: list[str] = Field(default_factory=_list)
+    missing: list[str] = Field(default_factory=_list)
+    uncovered: list[str] = Field(default_factory=_list, description="Files present but not in the manifest.")
+    unchecked: list[str] = Field(default_factory=_list, description="Signed files whose bytes were not read.")
     message: str = ""
     evidence: Evidence | None = None
 
@@ -253,10 +264,10 @@ class DeclaredBom(BaseModel):
     format: Literal["cyclonedx", "spdx3"]
     spec_version: str = ""
     subject: str = ""
-    licenses: list[str] = Field(default_factory=list)
-    datasets: list[str] = Field(default_factory=list)
+    licenses: list[str] = Field(default_factory=_list)
+    datasets: list[str] = Field(default_factory=_list)
     components: int = 0
-    problems: list[str] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=_list)
     evidence: Evidence | None = None
 
 
@@ -275,10 +286,10 @@ class ModelFact(BaseModel):
 class Integrity(BaseModel):
     """Integrity and safety of the artifacts: weight formats, pickle imports, signatures, shipped BOMs."""
 
-    serialization: list[SerializationCheck] = Field(default_factory=list)
-    signatures: list[SignatureCheck] = Field(default_factory=list)
-    declared: list[DeclaredBom] = Field(default_factory=list)
-    facts: list[ModelFact] = Field(default_factory=list)
+    serialization: list[SerializationCheck] = Field(default_factory=_list)
+    signatures: list[SignatureCheck] = Field(default_factory=_list)
+    declared: list[DeclaredBom] = Field(default_factory=_list)
+    facts: list[ModelFact] = Field(default_factory=_list)
 
     @property
     def unsafe(self) -> list[SerializationCheck]:
@@ -345,8 +356,8 @@ class LicenseFindingRecord(Facts):
     note: str = ""
     source: str = ""
     evidence: CitedEvidence | None = None
-    restrictions: list[str] = Field(default_factory=list)
-    parts: list[str] = Field(default_factory=list)
+    restrictions: list[str] = Field(default_factory=_list)
+    parts: list[str] = Field(default_factory=_list)
 
 
 class ArtifactLicenseRecord(Facts):
@@ -362,8 +373,8 @@ class ArtifactLicenseRecord(Facts):
     basis: str = ""
     where: str | None = None
     source: str = ""
-    restrictions: list[str] = Field(default_factory=list)
-    findings: list[LicenseFindingRecord] = Field(default_factory=list)
+    restrictions: list[str] = Field(default_factory=_list)
+    findings: list[LicenseFindingRecord] = Field(default_factory=_list)
 
 
 class CardMetric(Facts):
@@ -379,16 +390,16 @@ class ModelCardSummary(Facts):
     card: str | None = None
     task: str | None = None
     library: str | None = None
-    languages: list[str] = Field(default_factory=list)
-    base_model: list[str] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list)
-    license: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=_list)
+    base_model: list[str] = Field(default_factory=_list)
+    tags: list[str] = Field(default_factory=_list)
+    license: list[str] = Field(default_factory=_list)
     architecture_family: str | None = None
-    architectures: list[str] = Field(default_factory=list)
+    architectures: list[str] = Field(default_factory=_list)
     parameters: int | None = None
-    weight_formats: list[str] = Field(default_factory=list)
-    datasets: list[str] = Field(default_factory=list)
-    metrics: list[CardMetric] = Field(default_factory=list)
+    weight_formats: list[str] = Field(default_factory=_list)
+    datasets: list[str] = Field(default_factory=_list)
+    metrics: list[CardMetric] = Field(default_factory=_list)
     intended_uses: str | None = None
     limitations: str | None = None
     ethical_considerations: str | None = None
@@ -406,14 +417,14 @@ class MofComponent(Facts):
     name: str
     mof_class: int = Field(alias="class")
     required: bool
-    types: list[str] = Field(default_factory=list)
+    types: list[str] = Field(default_factory=_list)
     status: str
     license: str | None = None
     license_from: str | None = None
     open: bool = False
     type_appropriate: bool | None = None
     note: str | None = None
-    evidence: list[CitedEvidence] = Field(default_factory=list)
+    evidence: list[CitedEvidence] = Field(default_factory=_list)
 
 
 class MofComparisonRow(Facts):
@@ -428,9 +439,9 @@ class MofComparisonRow(Facts):
 class MofComparison(Facts):
     claimed_class: int
     detected_class: int
-    claimed_progress: dict[str, float] = Field(default_factory=dict)
-    detected_progress: dict[str, float] = Field(default_factory=dict)
-    components: list[MofComparisonRow] = Field(default_factory=list)
+    claimed_progress: dict[str, float] = Field(default_factory=_dict)
+    detected_progress: dict[str, float] = Field(default_factory=_dict)
+    components: list[MofComparisonRow] = Field(default_factory=_list)
     disagreements: int = 0
 
 
@@ -442,13 +453,13 @@ class MofView(Facts):
     basis: str
     mof_class: int = Field(alias="class")
     label: str
-    progress: dict[str, float] = Field(default_factory=dict, description="class_1..class_3 -> percent.")
+    progress: dict[str, float] = Field(default_factory=_dict, description="class_1..class_3 -> percent.")
     research_paper_for_technical_report: bool = False
-    components: list[MofComponent] = Field(default_factory=list)
-    missing: dict[str, list[str]] = Field(default_factory=dict)
-    warnings: list[str] = Field(default_factory=list)
+    components: list[MofComponent] = Field(default_factory=_list)
+    missing: dict[str, list[str]] = Field(default_factory=_dict)
+    warnings: list[str] = Field(default_factory=_list)
     record: str | None = None
-    other_records: list[MofView] = Field(default_factory=list)
+    other_records: list[MofView] = Field(default_factory=_list)
     claimed: MofView | None = None
     comparison: MofComparison | None = None
 
@@ -459,9 +470,9 @@ class OsaidElement(Facts):
     status: str
     terms: str | None = None
     terms_ok: bool | None = None
-    missing: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=_list)
     note: str | None = None
-    evidence: list[CitedEvidence] = Field(default_factory=list)
+    evidence: list[CitedEvidence] = Field(default_factory=_list)
 
 
 class OsaidComparisonRow(Facts):
@@ -479,12 +490,12 @@ class OsaidView(Facts):
     basis: str
     verdict: str
     ready: bool
-    elements: list[OsaidElement] = Field(default_factory=list)
-    missing: list[str] = Field(default_factory=list)
+    elements: list[OsaidElement] = Field(default_factory=_list)
+    missing: list[str] = Field(default_factory=_list)
     record: str | None = None
-    other_records: list[OsaidView] = Field(default_factory=list)
+    other_records: list[OsaidView] = Field(default_factory=_list)
     claimed: OsaidView | None = None
-    comparison: list[OsaidComparisonRow] = Field(default_factory=list)
+    comparison: list[OsaidComparisonRow] = Field(default_factory=_list)
 
 
 class OsaiParameter(Facts):
@@ -492,16 +503,16 @@ class OsaiParameter(Facts):
     name: str
     level: str
     value: float
-    links: list[str] = Field(default_factory=list)
+    links: list[str] = Field(default_factory=_list)
     notes: str | None = None
-    evidence: list[CitedEvidence] = Field(default_factory=list)
+    evidence: list[CitedEvidence] = Field(default_factory=_list)
 
 
 class OsaiCategory(Facts):
     ref: str
     name: str
     score: float
-    parameters: list[OsaiParameter] = Field(default_factory=list)
+    parameters: list[OsaiParameter] = Field(default_factory=_list)
 
 
 class OsaiComparisonRow(Facts):
@@ -514,7 +525,7 @@ class OsaiComparisonRow(Facts):
 class OsaiComparison(Facts):
     claimed_score: float
     detected_score: float
-    parameters: list[OsaiComparisonRow] = Field(default_factory=list)
+    parameters: list[OsaiComparisonRow] = Field(default_factory=_list)
     disagreements: int = 0
 
 
@@ -526,11 +537,11 @@ class OsaiView(Facts):
     basis: str
     score: float
     score_percent: float
-    categories: list[OsaiCategory] = Field(default_factory=list)
+    categories: list[OsaiCategory] = Field(default_factory=_list)
     record: str | None = None
     model: str | None = None
-    retired_parameters: dict[str, str] = Field(default_factory=dict)
-    other_records: list[OsaiView] = Field(default_factory=list)
+    retired_parameters: dict[str, str] = Field(default_factory=_dict)
+    other_records: list[OsaiView] = Field(default_factory=_list)
     claimed: OsaiView | None = None
     comparison: OsaiComparison | None = None
 
@@ -550,8 +561,8 @@ class PolicyView(Facts):
     description: str = ""
     basis: str = "detected"
     passed: bool
-    checks: list[PolicyCheck] = Field(default_factory=list)
-    failures: list[str] = Field(default_factory=list)
+    checks: list[PolicyCheck] = Field(default_factory=_list)
+    failures: list[str] = Field(default_factory=_list)
 
 
 def _extra_view_tag(v: Any) -> str:
@@ -679,7 +690,7 @@ class InferenceResult(BaseModel):
     timed_out: bool = False
     memory_exceeded: bool = False
     needs_remote_code: bool = False
-    notes: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=_list)
 
 
 class FinetuneResult(BaseModel):
@@ -694,19 +705,19 @@ class FinetuneResult(BaseModel):
     loss_step: float | None = Field(default=None, description="Loss of the training step itself.")
     loss_before: float | None = Field(default=None, description="Eval loss on the batch before.")
     loss_after: float | None = Field(default=None, description="Eval loss on the batch after.")
-    losses: list[float] = Field(default_factory=list)
+    losses: list[float] = Field(default_factory=_list)
     loss_finite: bool | None = None
     weights_changed: bool | None = None
     seconds: float | None = None
     peak_memory_mb: float | None = None
     repo_files: list[str] = Field(
-        default_factory=list, description="Fine-tuning scripts or configs the repository ships."
+        default_factory=_list, description="Fine-tuning scripts or configs the repository ships."
     )
     used_repo_files: list[str] = Field(
-        default_factory=list, description="Of those, the ones whose settings the step used."
+        default_factory=_list, description="Of those, the ones whose settings the step used."
     )
     repo_note: str | None = None
-    settings: dict[str, Any] = Field(default_factory=dict)
+    settings: dict[str, Any] = Field(default_factory=_dict)
     timed_out: bool = False
     memory_exceeded: bool = False
 
@@ -750,10 +761,10 @@ class VerifyResult(BaseModel):
     weights_bytes: int = 0
     inference: InferenceResult = Field(default_factory=InferenceResult)
     finetune: FinetuneResult | None = None
-    static: list[StaticCheck] = Field(default_factory=list)
+    static: list[StaticCheck] = Field(default_factory=_list)
     sandbox: SandboxInfo | None = None
     seconds: float = 0.0
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=_list)
 
     @property
     def static_ok(self) -> bool:
@@ -799,10 +810,10 @@ class Scorecard(BaseModel):
     dimensions: list[DimensionResult]
     scanned_at: datetime
     claims_used: bool = False
-    warnings: list[str] = Field(default_factory=list)
-    problems: list[Problem] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=_list)
+    problems: list[Problem] = Field(default_factory=_list)
     licenses: list[ArtifactLicenseRecord | LicenseFindingRecord] = Field(
-        default_factory=list,
+        default_factory=_list,
         description="Per-artifact licence findings (scorecards from before per-artifact licences list raw findings).",
     )
     frameworks: Frameworks = Field(
