@@ -223,3 +223,9 @@ def evaluate(inv: Inventory) -> Assessment:
 def _in_model_card(inv: Inventory, e: Evidence) -> bool:
     return any(c.role == "model" and c.path == e.path and c.tree.info.id == e.source for c in inv.cards)
 
+
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
+
+prefilter_namespace(globals())

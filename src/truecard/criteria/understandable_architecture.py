@@ -135,3 +135,9 @@ def evaluate(inv: Inventory) -> Assessment:
         return Assessment.unmet("nothing about the model's structure")
     return Assessment.unknown("nothing was read")
 
+
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
+
+prefilter_namespace(globals())

@@ -130,3 +130,9 @@ def evaluate(inv: Inventory) -> Assessment:
     if has_documentation(inv):
         return Assessment.unmet("the data's source, licensing and curation are not documented")
     return Assessment.unknown("no card or documentation to read")
+
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
+
+prefilter_namespace(globals())

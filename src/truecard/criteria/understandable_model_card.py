@@ -106,3 +106,9 @@ def evaluate(inv: Inventory) -> Assessment:
         ev,
         "Add " + " and ".join(missing) + " to the model card.",
     )
+
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
+
+prefilter_namespace(globals())

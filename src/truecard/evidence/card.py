@@ -143,3 +143,9 @@ def find_section(card: Card, *patterns: str) -> list[Section]:
 
 
 DATA_TITLE_RE = re.compile(r"\b(data|dataset|datasets|corpus|corpora|datasheet)\b", re.I)
+
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
+
+prefilter_namespace(globals())

@@ -731,3 +731,9 @@ def is_training_line(line: str) -> bool:
     """A command line (or a trainer's argument list) that trains: a training script or
     sub-command, or two or more training hyper-parameters passed as flags."""
     return bool(TRAIN_COMMAND_RE.search(line)) or len(HYPERPARAM_FLAG_RE.findall(line)) >= 2
+
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
+
+prefilter_namespace(globals())

@@ -160,3 +160,9 @@ def origin(inv: Inventory) -> list[ModelFact]:
 
 def gather(inv: Inventory) -> list[ModelFact]:
     return [*origin(inv), *datasets(inv), *hyperparameters(inv), *energy(inv)]
+
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
+
+prefilter_namespace(globals())

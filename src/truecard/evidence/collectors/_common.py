@@ -75,3 +75,9 @@ def ascii_lower(text: str) -> str | None:
     case-insensitive regex before it runs. Only for ASCII is that exact (under re.IGNORECASE
     'k' also matches the Kelvin sign, 's' the long s), so callers treat None as "may match"."""
     return text.lower() if text.isascii() else None
+
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
+
+prefilter_namespace(globals())
