@@ -139,7 +139,7 @@ def _regex() -> st.SearchStrategy[str]:
 @given(
     pattern=_regex(),
     flags=st.sampled_from([0, re.IGNORECASE, re.IGNORECASE | re.MULTILINE]),
-    text=st.text(st.sampled_from(ALPHABET + ["A", "B", "S", "I", "e", "x"]), max_size=12),
+    text=st.text(st.sampled_from([*ALPHABET, "A", "B", "S", "I", "e", "x"]), max_size=12),
 )
 def test_random_regexes_prefiltered_equal_plain(pattern: str, flags: int, text: str) -> None:
     try:

@@ -23,18 +23,16 @@ one it does not, and then the pattern itself decides.
 
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from itertools import product
 from typing import Any
 
-try:  # Python 3.11+
-    from re import _constants as _c
-    from re import _parser as _sre_parse
-except ImportError:  # pragma: no cover - older Pythons
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+# the standard library's regex parser (private, untyped, and stable since Python 3.11)
+_c: Any = importlib.import_module("re._constants")
+_sre_parse: Any = importlib.import_module("re._parser")
 
 # Non-ASCII characters that `re.IGNORECASE` matches to an ASCII letter (found by testing
 # every code point; tests/evidence/test_prefilter.py repeats the search).
@@ -207,11 +205,11 @@ class Prefiltered:
     literals are worked out on first use (parsing every pattern at import would cost start-up).
     """
 
-    __slots__ = ("rx", "_lits")
+    __slots__ = ("_lits", "rx")
 
     def __init__(self, rx: re.Pattern[str]) -> None:
         self.rx = rx
-        self._lits: tuple[str, ...] | None | bool = False
+        self._lits: tuple[str, ...] | bool | None = False
 
     @property
     def literals(self) -> tuple[str, ...] | None:
@@ -226,7 +224,7 @@ class Prefiltered:
             return True
         if low is None:
             low = folded(text)
-        for lit in lits:  # type: ignore[union-attr]
+        for lit in lits:  # type: ignore[union-attr]  # noqa: SIM110 - a loop beats any() over a generator
             if lit in low:
                 return True
         return False
