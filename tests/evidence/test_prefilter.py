@@ -21,11 +21,13 @@ from truecard.evidence.prefilter import (
     FOLD_TO_ASCII,
     Prefiltered,
     fold,
+    folded,
     is_safe_char,
     prefiltered,
     required_literals,
 )
 
+TRICKY_CHARS = "kKsSiI\u212a\u017f\u0130\u0131é€₂ \n.-_:/"
 ALL = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
 NON_ASCII = ALL[128:]
 
@@ -45,6 +47,13 @@ def test_safe_non_ascii_characters_match_only_themselves() -> None:
     assert set(cls.findall(ALL)) == set(safe)
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from([*TRICKY_CHARS, "\u03a3", "\u0307", "\u1e9e"])) | st.text())
+def test_fold_is_translate_then_lower(text: str) -> None:
+    assert fold(text) == text.translate(FOLD_TO_ASCII).lower()
+    assert folded(text) == fold(text) and folded(text) == fold(text)
+
+
 def _project_patterns() -> list[re.Pattern[str]]:
     out: dict[tuple[str, int], re.Pattern[str]] = {}
     for name in ("evidence", "criteria", "licenses"):
@@ -62,7 +71,7 @@ def _project_patterns() -> list[re.Pattern[str]]:
 
 
 PATTERNS = _project_patterns()
-TRICKY = "kKsSiI\u212a\u017f\u0130\u0131é€₂ \n.-_:/"
+TRICKY = TRICKY_CHARS
 
 
 def _variants(lit: str) -> st.SearchStrategy[str]:

@@ -42,8 +42,23 @@ _MAX_STRINGS = 32  # exact-string sets larger than this are not expanded further
 
 
 def fold(text: str) -> str:
-    """`text` as the literals are compared with it: see the module's docstring."""
-    return text.lower() if text.isascii() else text.translate(FOLD_TO_ASCII).lower()
+    """`text` as the literals are compared with it: see the module's docstring.
+
+    The same as `text.translate(FOLD_TO_ASCII).lower()`, faster: U+0130 is the one character
+    whose lower case is two characters ("i" and a combining dot), so it is replaced before
+    `lower()`; the Kelvin sign lower-cases to "k" by itself; dotless i and long s keep their
+    own lower case, so they are replaced after it.
+    """
+    if text.isascii():
+        return text.lower()
+    if "\u0130" in text:
+        text = text.replace("\u0130", "i")
+    low = text.lower()
+    if "\u0131" in low:
+        low = low.replace("\u0131", "i")
+    if "\u017f" in low:
+        low = low.replace("\u017f", "s")
+    return low
 
 
 def is_safe_char(ch: str) -> bool:
@@ -185,15 +200,19 @@ def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     return tuple(sorted(req, key=lambda x: (-len(x), x))) if req else None
 
 
-_last: list[str] = ["", ""]  # (text, fold(text)): loops test one sentence with many patterns
+_folded: dict[str, str] = {}  # text -> fold(text): a sentence is tested by many patterns
 
 
 def folded(text: str) -> str:
-    """`fold(text)`, remembered for the last text seen."""
-    if text is _last[0]:
-        return _last[1]
-    low = fold(text)
-    _last[0], _last[1] = text, low
+    """`fold(text)`, remembered for the texts seen lately (strings keep their hash, so a
+    look-up costs less than folding again)."""
+    low = _folded.get(text)
+    if low is None:
+        if len(text) > 2000:  # long texts (whole sections) are rarely tested twice
+            return fold(text)
+        if len(_folded) >= 4096:
+            _folded.clear()
+        low = _folded[text] = fold(text)
     return low
 
 
