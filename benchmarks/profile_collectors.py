@@ -2,15 +2,17 @@
 
     PYTHONPATH=src python benchmarks/profile_collectors.py [--json]
 
-Scores the 400 corpus cards in one process after `warm()` (as a batch worker does), once to
-warm up and once timed, with each collector wrapped in a timer. Run on demand; on a shared
-machine compare trees side by side (`PYTHONPATH=OTHER/src` in the same minute).
+Scores the 400 corpus cards in one process after `warm()`, with the collector frozen and off
+(as a batch worker runs), once to warm up and once timed, with each collector wrapped in a
+timer of CPU time (a shared machine's load inflates wall time far more). Run on demand; on a
+shared machine compare trees side by side (`PYTHONPATH=OTHER/src` in the same minute).
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import gc
 import json
 import shutil
 import tempfile
@@ -34,6 +36,8 @@ def main() -> None:
     from truecard.batch.work import score_item, warm
 
     warm()
+    gc.freeze()  # as a batch worker starts (truecard.batch.engines._init_worker)
+    gc.disable()
     spent: collections.Counter[str] = collections.Counter()
 
     def timed(f: Callable[..., Any], name: str) -> Callable[..., Any]:

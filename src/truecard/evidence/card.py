@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from truecard import bounded
 from truecard.bounded import load_yaml
 from truecard.evidence.inventory import Card, Section
 from truecard.sources.base import Tree
@@ -30,7 +31,7 @@ PLACEHOLDER_RE = re.compile(
 # renders the card), so a run of `<!--` is one match instead of one scan to the end each.
 # libyaml's safe loader is the same safe YAML subset as `yaml.safe_load` (which the Hub uses),
 # about ten times faster; the pure-Python loader is the fallback where libyaml is missing.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_LOADER = bounded.SAFE_LOADER  # libyaml's, with a faster resolver and constructor
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _HTML_HEADING_RE = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>", re.IGNORECASE)
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
