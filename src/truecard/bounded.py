@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -82,12 +82,12 @@ class FastSafeLoader(_BASE_LOADER):  # type: ignore[misc, valid-type]
     resolver is a function of the value alone, without path resolvers), and plain documents
     are built without the constructor's generator machinery (`_build`)."""
 
-    _resolved: dict[str, str] = {}
+    _resolved: ClassVar[dict[str, str]] = {}  # shared by every load in the process
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is yaml.ScalarNode and implicit[0] and not self.yaml_path_resolvers:
             tag = self._resolved.get(value)
-            if tag is None:
+            if tag is None:  # not seen yet
                 tag = super().resolve(kind, value, implicit)
                 if len(self._resolved) < 50_000 and len(value) < 200:
                     self._resolved[value] = tag
