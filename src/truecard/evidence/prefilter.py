@@ -249,7 +249,20 @@ class Prefiltered:
         return False
 
     def search(self, text: str, *args: Any) -> re.Match[str] | None:
-        return self.rx.search(text, *args) if self.possible(text) else None
+        # `possible` inlined: this is called about a thousand times per card
+        lits = self._lits
+        if lits is False:
+            lits = self.literals
+        if lits is not None:
+            low = _folded.get(text)
+            if low is None:
+                low = folded(text)
+            for lit in lits:  # type: ignore[union-attr]
+                if lit in low:
+                    break
+            else:
+                return None
+        return self.rx.search(text, *args)
 
     def match(self, text: str, *args: Any) -> re.Match[str] | None:
         return self.rx.match(text, *args) if self.possible(text) else None

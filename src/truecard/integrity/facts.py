@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from truecard.evidence.collectors._common import folded_lines, may_match
 from truecard.evidence.inventory import Inventory
 from truecard.models import Evidence, EvidenceKind, ModelFact, clip
 
@@ -107,7 +108,7 @@ def energy(inv: Inventory) -> list[ModelFact]:
         if m:
             out.append(ModelFact(name="energy", key=m.group(2), value=m.group(1).replace(",", ""), evidence=d.evidence))
     for card in inv.cards[:1]:
-        if out:
+        if out or not may_match(ENERGY_RE, folded_lines(card)):  # one test for all its lines
             break
         for i, line in enumerate(card.lines, start=1):
             m = ENERGY_RE.search(line)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from truecard.evidence.inventory import Card
 from truecard.evidence.patterns import DATACARD_RE, sentences
+from truecard.evidence.prefilter import Prefiltered, fold
 from truecard.models import Evidence, clip
 from truecard.sources.base import Tree
 
@@ -64,6 +65,35 @@ def card_sentences(card: Card) -> list[tuple[int, str]]:
         card.cache["sentences"] = list(sentences(body_lines(card), card.body_offset + 1))
     out: list[tuple[int, str]] = card.cache["sentences"]
     return out
+
+
+def folded_sentences(card: Card) -> str:
+    """The card's sentences, each folded (`prefilter.fold`), one per line: every sentence's
+    fold is a substring of it, so a pattern whose literals it lacks matches no sentence."""
+    if "folded_sentences" not in card.cache:
+        card.cache["folded_sentences"] = "\n".join(fold(s) for _, s in card_sentences(card))
+    out: str = card.cache["folded_sentences"]
+    return out
+
+
+def folded_lines(card: Card) -> str:
+    """`folded_sentences` for the card's file lines."""
+    if "folded_lines" not in card.cache:
+        card.cache["folded_lines"] = "\n".join(fold(s) for s in card.lines)
+    out: str = card.cache["folded_lines"]
+    return out
+
+
+def may_match(rx: Any, folded_text: str) -> bool:
+    """False when `rx` (a prefiltered pattern) cannot match any part of a text whose folds
+    are all substrings of `folded_text` (`folded_sentences`, `folded_lines`): one test of its
+    literals on a whole card instead of one per sentence."""
+    return not isinstance(rx, Prefiltered) or rx.possible("", folded_text)
+
+
+def card_sentences_for(card: Card, rx: Any) -> list[tuple[int, str]]:
+    """`card_sentences(card)`, or none when `rx` can match none of them."""
+    return card_sentences(card) if may_match(rx, folded_sentences(card)) else []
 
 
 def is_datacard(card: Card) -> bool:
