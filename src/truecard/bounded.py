@@ -113,6 +113,18 @@ class YAMLBudgetError(yaml.YAMLError):
         self.problem_mark = None
 
 
+_SCALAR, _START, _END, _ALIAS, _STREAM_END, _OTHER = range(6)
+_EVENT_KINDS: dict[type, int] = {  # checked by exact type first: cheaper than isinstance chains
+    yaml.ScalarEvent: _SCALAR,
+    yaml.MappingStartEvent: _START,
+    yaml.SequenceStartEvent: _START,
+    yaml.MappingEndEvent: _END,
+    yaml.SequenceEndEvent: _END,
+    yaml.AliasEvent: _ALIAS,
+    yaml.StreamEndEvent: _STREAM_END,
+}
+
+
 def expanded_budget(text: str) -> int:
     return min(EXPANDED_CAP, max(EXPANDED_FLOOR, EXPANDED_FACTOR * len(text)))
 
@@ -130,26 +142,33 @@ def check_yaml(text: str, budget: int | None = None, max_depth: int = MAX_DEPTH)
     sizes: dict[str, int] = {}  # anchor -> expanded size of the node it names
     stack: list[list[Any]] = []  # [size so far, anchor] per open collection
     total = 0
+    get_event = loader.get_event
+    kinds = _EVENT_KINDS
     try:
         while True:
             try:
-                ev = loader.get_event()
+                ev = get_event()
             except yaml.YAMLError:
                 return total
-            if ev is None or isinstance(ev, yaml.StreamEndEvent):
+            if ev is None:
                 return total
-            if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            kind = kinds.get(type(ev))
+            if kind is None:  # not one of the exact event classes libyaml makes
+                kind = next((k for cls, k in kinds.items() if isinstance(ev, cls)), _OTHER)
+            if kind == _SCALAR:
+                size, anchor = 1 + len(ev.value), ev.anchor
+            elif kind == _START:
                 stack.append([1, ev.anchor])
                 if len(stack) > max_depth:
                     raise YAMLBudgetError(f"nested deeper than {max_depth} levels; refused")
                 continue
-            if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            elif kind == _END:
                 size, anchor = stack.pop()
-            elif isinstance(ev, yaml.ScalarEvent):
-                size, anchor = 1 + len(ev.value), ev.anchor
-            elif isinstance(ev, yaml.AliasEvent):
+            elif kind == _ALIAS:
                 size, anchor = (sizes.get(ev.anchor, 1) if ev.anchor is not None else 1), None
-            else:  # stream/document start and end
+            elif kind == _STREAM_END:
+                return total
+            else:  # stream start, document start and end
                 continue
             if anchor is not None:
                 sizes[anchor] = size

@@ -13,7 +13,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from truecard.bounded import FastSafeLoader
+from truecard.bounded import FastSafeLoader, YAMLBudgetError, check_yaml, expanded_budget
 
 BASE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CARDS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "cards"
@@ -124,3 +124,74 @@ def test_random_documents_load_alike(data: Any, flow: bool | None) -> None:
 @given(st.text(st.sampled_from(list("ab:-[]{},&*!<=? \n'\"#|>1.~")), max_size=40))
 def test_random_text_loads_alike(text: str) -> None:
     _same(text)
+
+
+# check_yaml as it was before its event loop dispatched on the event's type (the reference)
+def _reference_check_yaml(text: str, budget: int | None = None, max_depth: int = 100) -> int:
+    """The expanded size of every document in `text`; `YAMLBudgetError` past a budget.
+
+    Syntax errors are left to the real load, which reports them with their line.
+    """
+    budget = expanded_budget(text) if budget is None else budget
+    try:
+        loader = BASE(text)
+    except UnicodeEncodeError:  # lone surrogates: never from decoded bytes, but refused cleanly
+        raise YAMLBudgetError("text holds characters that are not valid Unicode") from None
+    sizes: dict[str, int] = {}  # anchor -> expanded size of the node it names
+    stack: list[list[Any]] = []  # [size so far, anchor] per open collection
+    total = 0
+    try:
+        while True:
+            try:
+                ev = loader.get_event()
+            except yaml.YAMLError:
+                return total
+            if ev is None or isinstance(ev, yaml.StreamEndEvent):
+                return total
+            if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                stack.append([1, ev.anchor])
+                if len(stack) > max_depth:
+                    raise YAMLBudgetError(f"nested deeper than {max_depth} levels; refused")
+                continue
+            if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                size, anchor = stack.pop()
+            elif isinstance(ev, yaml.ScalarEvent):
+                size, anchor = 1 + len(ev.value), ev.anchor
+            elif isinstance(ev, yaml.AliasEvent):
+                size, anchor = (sizes.get(ev.anchor, 1) if ev.anchor is not None else 1), None
+            else:  # stream/document start and end
+                continue
+            if anchor is not None:
+                sizes[anchor] = size
+            if stack:
+                stack[-1][0] += size
+                grown = stack[-1][0]
+            else:
+                total += size
+                grown = total
+            if grown > budget:
+                raise YAMLBudgetError(
+                    f"aliases expand to more than {budget:,} characters (a YAML alias bomb?); refused"
+                )
+    finally:
+        loader.dispose()
+
+
+
+def _checked(f: Any, text: str, budget: int | None) -> Any:
+    try:
+        return ("ok", f(text, budget, 3))
+    except YAMLBudgetError as exc:
+        return ("refused", str(exc))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from(list("ab:-[]{},&*!? \n'\"#|>1")), max_size=60), st.sampled_from([None, 5, 40]))
+def test_check_yaml_equals_its_reference(text: str, budget: int | None) -> None:
+    assert _checked(check_yaml, text, budget) == _checked(_reference_check_yaml, text, budget)
+
+
+def test_check_yaml_reference_refuses_a_bomb() -> None:
+    bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c, *c]"
+    assert _checked(check_yaml, bomb, 20)[0] == "refused"
+    assert _checked(check_yaml, bomb, 20) == _checked(_reference_check_yaml, bomb, 20)
