@@ -13,7 +13,7 @@ import re
 
 from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.evidence.card import DATA_TITLE_RE
-from truecard.evidence.collectors._common import card_sentences, folded_sentences, is_datacard, may_match
+from truecard.evidence.collectors._common import card_sentences, is_datacard
 from truecard.evidence.inventory import Card, Inventory
 from truecard.evidence.patterns import SOURCE_NAMES, VAGUE_DATA_RE
 from truecard.models import Evidence, EvidenceKind
@@ -74,12 +74,9 @@ def _data_sentences(inv: Inventory) -> list[tuple[Card, int, str]]:
             s for s in c.sections if s.filled and DATA_TITLE_RE.search(s.title) and not re.search(r"eval|benchmark|test", s.title, re.I)
         ]
         lines = {n for s in sections for n in range(s.line_start, s.line_end + 1)}
-        datacard = is_datacard(c)
-        words = own and may_match(DATA_WORD_RE, folded_sentences(c))
-        if not (datacard or lines or words):
-            continue  # no sentence can be about the data
+        datacard = is_datacard(c)  # once per card, not per sentence
         for ln, sent in card_sentences(c):
-            if datacard or ln in lines or (words and DATA_WORD_RE.search(sent) and (TRAIN_RE.search(sent) or LICENSE_RE.search(sent))):
+            if datacard or ln in lines or (own and DATA_WORD_RE.search(sent) and (TRAIN_RE.search(sent) or LICENSE_RE.search(sent))):
                 out.append((c, ln, sent))
     return out
 

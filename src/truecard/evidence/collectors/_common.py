@@ -84,14 +84,6 @@ def folded_lines(card: Card) -> str:
     return out
 
 
-def folded_body_lines(card: Card) -> str:
-    """`folded_sentences` for `body_lines(card)` (comments blanked)."""
-    if "folded_body_lines" not in card.cache:
-        card.cache["folded_body_lines"] = "\n".join(fold(s) for s in body_lines(card))
-    out: str = card.cache["folded_body_lines"]
-    return out
-
-
 def may_match(rx: Any, folded_text: str) -> bool:
     """False when `rx` (a prefiltered pattern) cannot match any part of a text whose folds
     are all substrings of `folded_text` (`folded_sentences`, `folded_lines`): one test of its

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from truecard.evidence.collectors._common import ev, folded_lines, may_match
+from truecard.evidence.collectors._common import ev
 from truecard.evidence.inventory import CheckpointRef, FileRecord, Inventory
 from truecard.evidence.patterns import CHECKPOINT_DIR_RE, STEP_REF_RE
 from truecard.models import Evidence, EvidenceKind, clip
@@ -92,9 +92,7 @@ def collect(inv: Inventory) -> None:
     own = {name_key(i.split("/")[-1]) for i in inv.identity.hub_ids}
     for card in inv.model_cards:
         stages: dict[str, int] = {}
-        # where no line can start a lineage, every line would be skipped
-        lineage = may_match(LINEAGE_RE, folded_lines(card))
-        for i, line in enumerate(card.lines[card.body_offset :] if lineage else [], start=card.body_offset + 1):
+        for i, line in enumerate(card.lines[card.body_offset :], start=card.body_offset + 1):
             if not LINEAGE_RE.search(line) and not stages:
                 continue
             for m in _ID_RE.finditer(line):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from truecard.evidence import patterns as prose
-from truecard.evidence.collectors._common import ascii_lower, card_sentences, folded_sentences, may_match
+from truecard.evidence.collectors._common import ascii_lower, card_sentences
 from truecard.evidence.collectors.identity import loaded_ids
 from truecard.evidence.collectors.prose import is_sibling
 from truecard.evidence.inventory import AccessNote, Card, CheckpointRef, Inventory, LinkRef
@@ -132,13 +132,9 @@ def _card(inv: Inventory, card: Card) -> None:
     if card.role != "model":
         return
     # what the model's own card says about its weights: published, gated, a delta, withheld
-    # (the patterns that can match no sentence of the card left out, by one test each)
-    fs = folded_sentences(card)
-    access = [a for a in _ACCESS if may_match(a[1], fs)]
-    published = may_match(prose.WEIGHTS_AVAILABLE_RE, fs)
-    for ln, sent in card_sentences(card) if access or published else ():
+    for ln, sent in card_sentences(card):
         low = ascii_lower(sent)
-        for kind, rx, words in access:
+        for kind, rx, words in _ACCESS:
             if (low is None or any(w in low for w in words)) and rx.search(sent):
                 if kind == "gated" and ELSEWHERE_RE.search(sent) and not THIS_REPO_RE.search(sent):
                     continue  # "visit the official website and request access": another channel
@@ -148,7 +144,7 @@ def _card(inv: Inventory, card: Card) -> None:
                         card.evidence(f"weights {kind}", kind=EvidenceKind.PROSE, line_start=ln, excerpt=clip(sent)),
                     )
                 )
-        if published and prose.WEIGHTS_AVAILABLE_RE.search(sent) and not prose.UNRELEASED_RE.search(sent):
+        if prose.WEIGHTS_AVAILABLE_RE.search(sent) and not prose.UNRELEASED_RE.search(sent):
             inv.links.append(
                 LinkRef(
                     "",

@@ -15,8 +15,6 @@ from truecard.evidence.collectors._common import (
     ascii_lower,
     body_lines,
     card_sentences,
-    folded_body_lines,
-    may_match,
 )
 from truecard.evidence.inventory import Card, FinetuneRef, Inventory, UsageRef
 from truecard.evidence.patterns import (
@@ -192,8 +190,6 @@ def _hyperparameter_lists(inv: Inventory, card: Card) -> None:
     first = card.body_offset + 1
     run: list[tuple[int, str]] = []
     in_fence = False
-    if not may_match(HYPERPARAM_LINE_RE, folded_body_lines(card)):
-        return  # no line names a hyper-parameter, so no run of them
     for i, line in enumerate([*body_lines(card), ""]):
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
