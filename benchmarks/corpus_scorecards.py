@@ -6,7 +6,9 @@
 Scores the 400 cards of ../shared/corpus/cards the way a batch worker does (`warm()`, then
 `score_item` on a folder holding the card as README.md, always at the same path, so the
 evidence's paths and hashes agree run to run) and writes one file per card: the outcome and
-its scorecard, timing fields (`scanned_at`, `duration_seconds`) removed, keys sorted.
+its scorecard, keys sorted, less what changes run to run by design: the timing fields
+(`scanned_at`, `duration_seconds`) and the folders' revisions (`fs:` fingerprints of
+freshly copied folders, which include their times).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ def main() -> None:
     try:
         for d in sorted(FOLDERS.iterdir()):
             res = score_item([str(d)], {"timeout": None})
+            res.pop("revisions", None)
             if res.get("ok"):
                 card = json.loads(res.pop("card_json"))
                 card.pop("scanned_at", None)
