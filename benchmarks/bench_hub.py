@@ -8,11 +8,12 @@ requests answered for any region), with a realistic file set (card, config, a 2.
 non-LFS tokenizer.json, shard index, licence) and a linked dataset card. The real
 huggingface_hub client talks to it. For each shard count it reports, for a first scan, a
 re-scan (revision cache), a re-scan pinned to the commit, and an offline re-scan: requests,
-bytes received, wall time; plus requests by kind. `--latency-ms` delays every response, to
-show what concurrency buys on a real network. `--deep` scans with every safetensors header
-read (the default reads one sample shard's and takes the rest from the Hub's counts).
-`--json` prints one JSON object: per shard count and scan, requests, bytes, seconds, and the
-first scan's requests by kind.
+bytes received, wall time; plus the first scan's requests and bytes by kind. `--latency-ms`
+delays every response, to show what concurrency buys on a real network. `--deep` scans with
+every safetensors header read (the default reads none: the Hub's safetensors counts, which
+the Hub computed from every header, stand for them). `--json` prints one JSON object: per
+shard count and scan, requests, bytes, seconds, and the first scan's requests and bytes by
+kind (small files by name).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def kind(path: str) -> str:
         return "dataset card"
     if ".safetensors?" in path or path.endswith(".safetensors"):
         return "LFS redirect (302)"
-    return "small file"
+    return "small file " + path.split("?")[0].rsplit("/", 1)[-1]
 
 
 def main() -> None:
@@ -114,14 +115,19 @@ def main() -> None:
                 s = hub.stats()
                 if label == "first scan":
                     kinds = Counter(kind(r.path) for r in hub.log)
+                    kind_bytes: Counter[str] = Counter()
+                    for r in hub.log:
+                        kind_bytes[kind(r.path)] += r.body_bytes
                     assert not hub.refused_full_downloads, hub.refused_full_downloads
                     w = result.criterion("transparent.weights")
                     assert w.points == 2, w.rationale
                 say(f"{n:>6} {label:<22} {s['requests']:>8} {s['bytes']:>11,} {dt:>7.3f}")
                 row[label] = {"requests": s["requests"], "bytes": s["bytes"], "seconds": round(dt, 3)}
             say(f"{'':>6} declared weights {declared / 1e9:,.1f} GB; first scan by kind: {dict(kinds)}")
+            say(f"{'':>6} first scan bytes by kind: {dict(kind_bytes)}")
             say(f"{'':>6} result: {result.total}/30 {result.tier}; {w.rationale}\n")
             row["first scan by kind"] = dict(kinds)
+            row["first scan bytes by kind"] = dict(kind_bytes)
             row["total"] = result.total
             row["weights rationale"] = w.rationale
     if args.json:

@@ -1,19 +1,85 @@
 """Console-script entry point, kept import-free so `truecard --version` starts instantly.
 
-Importing the CLI pulls in typer, click and rich (~0.2 s); the version needs none of them.
+Importing the CLI pulls in typer, click and rich, and assembling its commands costs more than
+scanning a small model; the version needs none of it, and neither does the most common
+command line, `truecard scan SOURCE... [-f FORMAT] [-o FILE]`: that one is parsed here and
+runs the scan command's own body (`truecard.commands._scan`). Anything else, or anything
+unusual in that form (another option, a repeated one, a value starting with `-`, `--`), goes
+to typer, so help, usage errors and every other option keep their one implementation.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+
+_VALUE_OPTIONS = {"-f": "format", "--format": "format", "-o": "output", "--output": "output"}
+
+
+def plain_scan(args: list[str]) -> dict[str, str | list[str]] | None:
+    """`{"sources": [...], "format": F, "output": O}` when `args` is a plain scan command line
+    that the typer-free path gives the same result for; else None (typer parses it).
+
+    Accepted: `scan`, then sources and at most one each of `-f/--format VALUE`,
+    `--format=VALUE`, `-o/--output VALUE`, `--output=VALUE`, in any order, with non-empty
+    sources and values that do not start with `-`.
+    """
+    if not args or args[0] != "scan" or "_TRUECARD_COMPLETE" in os.environ:
+        return None
+    found: dict[str, str | list[str]] = {}
+    sources: list[str] = []
+    i = 1
+    while i < len(args):
+        arg = args[i]
+        if arg in _VALUE_OPTIONS:
+            if i + 1 >= len(args):
+                return None
+            key, value = _VALUE_OPTIONS[arg], args[i + 1]
+            i += 2
+        elif arg.startswith(("--format=", "--output=")):
+            name, _, value = arg.partition("=")
+            key = _VALUE_OPTIONS[name]
+            i += 1
+        elif not arg or arg.startswith("-"):
+            return None
+        else:
+            sources.append(arg)
+            i += 1
+            continue
+        if not value or value.startswith("-") or key in found:
+            return None
+        if key == "output" and os.path.exists(value) and not os.access(value, os.R_OK):
+            return None  # click's path check refuses it with its own message
+        found[key] = value
+    if not sources:
+        return None
+    found["sources"] = sources
+    return found
 
 
 def main() -> None:
-    if sys.argv[1:] in (["--version"], ["-V"]):
+    args = sys.argv[1:]
+    if args in (["--version"], ["-V"]):
         from truecard import __version__
 
         sys.stdout.write(f"truecard {__version__}\n")
         return
+    from truecard._compiled import keep_process_regexes
+
+    keep_process_regexes()  # the patterns every scan compiles, ready-made
+    plain = plain_scan(args)
+    if plain is not None:
+        from pathlib import Path
+
+        from truecard.commands._scan import main_plain
+
+        output = plain.get("output")
+        main_plain(
+            args,
+            list(plain["sources"]),
+            str(plain.get("format", "table")),
+            Path(output) if isinstance(output, str) else None,
+        )
     from truecard.cli import main as cli_main
 
     cli_main()

@@ -43,7 +43,13 @@ app = typer.Typer(
 
 
 
-from truecard.commands._common import fail, missing_extra, nothing_to_score, write_output  # noqa: E402,F401 - re-exported
+from truecard.commands._common import (  # noqa: E402,F401 - re-exported
+    command_path,
+    fail,
+    missing_extra,
+    nothing_to_score,
+    write_output,
+)
 
 
 def _version(value: bool) -> None:
@@ -66,14 +72,25 @@ from truecard.commands import core as _core  # noqa: E402 - scan, schema, rubric
 _core.register(app)
 
 _loaded: set[str] = set()
+CORE = ("scan", "schema", "rubric")  # registered above, before every other command
 
 
-def _load_commands() -> None:
+def _load_commands(first: str | None = None) -> None:
     """Register the commands beyond the core on `app` (the registry's group `truecard.commands`:
-    truecard's own, then installed packages'), each once however often this is called."""
+    truecard's own, then installed packages'), each once however often this is called.
+
+    `first`: the command word about to run. When it names truecard's own command, only that
+    one is needed (assembling all of them costs more than a small scan); anything else (help,
+    a typo, a third party's command) loads them all."""
+    if first in CORE:
+        return
     from truecard.registry import load, plugins
 
-    for name, plugin in plugins("commands").items():
+    found = plugins("commands")
+    chosen = list(found.items())
+    if first is not None and first in found and found[first].builtin:
+        chosen = [(first, found[first])]
+    for name, plugin in chosen:
         if name in _loaded:
             continue
         load(plugin)(app)
@@ -133,9 +150,10 @@ def tidy_help(cmd: Any) -> Any:
     return cmd
 
 
-def command() -> Any:
-    """The whole command line as one click command, every sub-command loaded, help tidied."""
-    _load_commands()
+def command(first: str | None = None) -> Any:
+    """The whole command line as one click command, help tidied: every sub-command loaded, or
+    only what running the command word `first` needs (see `_load_commands`)."""
+    _load_commands(first)
     return tidy_help(typer.main.get_command(app))
 
 
@@ -171,17 +189,6 @@ def reference_markdown(width: int = 88) -> str:
     return "\n".join(out)
 
 
-def _command_path(args: list[str]) -> str:
-    words = ["truecard"]
-    for a in args:
-        if a.startswith("-"):
-            break
-        words.append(a)
-        if len(words) == 3:
-            break
-    return " ".join(words)
-
-
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: every failure is one line on stderr and an exit code."""
     args = sys.argv[1:] if argv is None else list(argv)
@@ -190,7 +197,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     code: int | Any = 0
     try:
-        code = command().main(args=args, prog_name="truecard", standalone_mode=False)
+        first = args[0] if args and not args[0].startswith("-") else None
+        code = command(first).main(args=args, prog_name="truecard", standalone_mode=False)
     except click_exc.NoArgsIsHelpError as exc:
         typer.echo(exc.ctx.get_help() if exc.ctx else str(exc))
         code = 2
@@ -216,7 +224,7 @@ def main(argv: list[str] | None = None) -> None:
 
         if extra_for(getattr(exc, "name", None)) is None:
             raise
-        typer.echo(f"truecard: error: {missing_extra(_command_path(args), exc)}", err=True)
+        typer.echo(f"truecard: error: {missing_extra(command_path(args), exc)}", err=True)
         code = 2
     sys.exit(code if isinstance(code, int) else 0)
 

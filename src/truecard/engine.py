@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from truecard import __version__
+from truecard._version import __version__
 from truecard.evidence.claims import load_claims
 from truecard.evidence.collect import collect
-from truecard.evidence.follow import FOLLOW_MAX, expand
+from truecard.evidence.follow import expand
 from truecard.evidence.inventory import Inventory
 from truecard.evidence.summary import model_card_summary
 from truecard.frameworks import Selection
@@ -20,6 +20,7 @@ from truecard.frameworks import apply as apply_frameworks
 from truecard.frameworks import resolve as resolve_frameworks
 from truecard.frameworks.true import evaluate_criteria
 from truecard.models import Scorecard, SpecRef, Subject
+from truecard.options import ScanOptions
 from truecard.sources import Tree, open_source
 from truecard.sources.options import SourceOptions
 from truecard.spec import load_spec
@@ -116,50 +117,47 @@ def subject_name(inv: Inventory) -> str:
 
 def scan(
     *sources: str | os.PathLike[str] | Tree,
-    claims: str | os.PathLike[str] | None = None,
-    use_claims: bool = True,
-    name: str | None = None,
-    frameworks: Sequence[str] | Selection | None = None,
-    follow_links: bool = False,
-    follow_max: int = FOLLOW_MAX,
-    verify: dict[str, Any] | None = None,
-    options: SourceOptions | None = None,
-    **source_options: Any,
+    options: ScanOptions | SourceOptions | None = None,
+    **changes: Any,
 ) -> Scorecard:
     """Score one model from one or more sources (paths, `hf:ORG/NAME`, `gh:ORG/REPO`, ...).
 
     Several sources are merged into one evaluation of one model; a Hub model brings its
     datasets' cards, and `follow_links` also the code repository and paper its card links
-    (`truecard.evidence.follow`; at most `follow_max` of them). Source options (`options`, a frozen `SourceOptions`, or
-    keywords such as `offline=True`; an unknown name is a SourceError) go to every opener.
+    (`truecard.evidence.follow`; at most `follow_max` of them). What is asked is one frozen
+    `truecard.options.ScanOptions` (`options`; a `SourceOptions` there stands for a scan with
+    those source options), and keyword `changes` to it name its fields or `SourceOptions`'
+    (`scan(path, offline=True, follow_links=True)`; an unknown name is a SourceError).
     `frameworks` selects other frameworks' views (`mof`, `osaid`, `osai`, policy files) for
     `Scorecard.frameworks`. Raises `truecard.sources.SourceError` for a source that cannot be
     opened and `truecard.frameworks.FrameworkError` for an unknown framework or a bad policy file.
-    `verify`, when given, holds `truecard.verify.verify` options: the source holding the
-    weights is then run in the sandbox and its result becomes the executable criteria's
+    `verify`, when given (`VerifyOptions`, a mapping of its fields, or True), runs the source
+    holding the weights in the sandbox, and its result becomes the executable criteria's
     evidence (a plain scan runs nothing).
     """
     if not sources:
         raise ValueError("scan() needs at least one source")
+    req = ScanOptions.of(options, **changes)
+    frameworks = req.frameworks
     selection = None if frameworks is None or isinstance(frameworks, Selection) else resolve_frameworks(frameworks)
     started = time.perf_counter()
-    opts = SourceOptions.of(options, **source_options)
+    opts = req.source
     trees: list[Tree] = []
     try:
         for s in sources:
             trees.append(s if isinstance(s, Tree) else open_source(os.fspath(s), opts))
-        notes = expand(trees, follow_links=follow_links, follow_max=follow_max, options=opts)
-        inv = build_inventory(trees, claims_file=claims, use_claims=use_claims)
+        notes = expand(trees, follow_links=req.follow_links, follow_max=req.follow_max, options=opts)
+        inv = build_inventory(trees, claims_file=req.claims, use_claims=req.use_claims)
         inv.warnings.extend(notes)
-        if verify is not None:
+        if req.verify is not None:
             from truecard.verify import verify as run_verify
 
             # Several sources may be merged (a weights snapshot and a code clone): run the
             # one that holds the weights.
             target = next((f.tree for f in inv.files if f.kind == "weights"), trees[0])
-            inv.verification = run_verify(target, **verify)
+            inv.verification = run_verify(target, req.verify)
         return scorecard_from_inventory(
-            inv, name=name, use_claims=use_claims, started=started, frameworks=selection or frameworks
+            inv, name=req.name, use_claims=req.use_claims, started=started, frameworks=selection or frameworks
         )
     finally:
         for t in trees:

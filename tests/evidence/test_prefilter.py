@@ -178,3 +178,14 @@ def test_prefiltered_keeps_the_pattern_interface() -> None:
     assert rx.subn("x", "zz") == ("zz", 0) and rx.subn("x", "AB") == ("x", 1)
     assert list(rx.finditer("zz")) == [] and [m.group(0) for m in rx.finditer("ab a")] == ["ab", "a"]
     assert truecard is not None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["1", "2,5", ".", " ", "-", "k", "K", "\u212a", "W", "h", "H", "M", "J", "G", "T",
+                                 "kilowatt", "KILOWATT", "megawatt", "hour", "s", "x", "\n", "i", "\u0130"]), max_size=14))
+def test_energy_prefilter_never_skips_a_match(parts: list[str]) -> None:
+    from truecard.integrity.facts import ENERGY_RE, _may_state_energy
+
+    text = "".join(parts)
+    if ENERGY_RE.search(text):
+        assert _may_state_energy(text)

@@ -8,7 +8,7 @@ import pytest
 
 from support.licenses_corpus import corpus_dir
 from support.perturb import PERTURBATIONS
-from truecard.licenses import LicenseClass, classify_text
+from truecard.licenses import LicenseClass
 from truecard.licenses.text import MAX_CHARS, decode, match_text
 
 C = LicenseClass
@@ -45,7 +45,7 @@ def test_corpus_licences_recognised_in_every_variant(name: str, variant: str) ->
     if not path.exists():
         pytest.skip(f"{name} not in this corpus")
     expect_id, cls, why = CORPUS_EXPECTED[name]
-    v = classify_text(PERTURBATIONS[variant](path.read_text("utf-8")))
+    v = match_text(PERTURBATIONS[variant](path.read_text("utf-8")))
     assert (v.license_id, v.license_class) == (expect_id, cls), why
     assert v.confidence >= 0.9
 
@@ -65,7 +65,7 @@ def test_licence_text_fixtures_cover_five_licences() -> None:
 def test_open_licence_texts_from_real_packages_with_variants(path: Path) -> None:
     expr, text = path.name.split("--")[0], path.read_text("utf-8")
     for variant, fn in PERTURBATIONS.items():
-        v = classify_text(fn(text))
+        v = match_text(fn(text))
         assert v.license_class is C.OSI_PERMISSIVE, (expr, variant, v.reason)
         assert expr in (v.license_id or ""), (expr, variant, v.license_id)
 
@@ -78,7 +78,7 @@ def test_debian_common_licences_if_present() -> None:
     if not found:
         pytest.skip("no /usr/share/common-licenses on this machine")
     for n in found:
-        v = classify_text((base / n).read_text("utf-8", errors="replace"))
+        v = match_text((base / n).read_text("utf-8", errors="replace"))
         assert (v.license_id, v.license_class) == expected[n], n
 
 
@@ -108,7 +108,7 @@ SOFTWARE.
 
 @pytest.mark.parametrize("variant", sorted(PERTURBATIONS))
 def test_mit_variants(variant: str) -> None:
-    v = classify_text(PERTURBATIONS[variant](MIT))
+    v = match_text(PERTURBATIONS[variant](MIT))
     assert (v.license_id, v.license_class) == ("MIT", C.OSI_PERMISSIVE)
     assert v.confidence >= 0.9
     assert v.line_start is not None and v.line_end is not None and v.line_end >= v.line_start
@@ -116,7 +116,7 @@ def test_mit_variants(variant: str) -> None:
 
 def test_mit_inside_a_long_readme_is_a_partial_match_with_lower_confidence() -> None:
     prose = "This repository holds a model and its training scripts. " * 30
-    v = classify_text(prose + "\n\n" + MIT)
+    v = match_text(prose + "\n\n" + MIT)
     assert v.license_id == "MIT"
     assert v.confidence < 0.75 and "partial" in v.reason
 
@@ -126,34 +126,34 @@ def test_mit_inside_a_long_readme_is_a_partial_match_with_lower_confidence() -> 
 
 @pytest.mark.parametrize("text", ["", "   \n\t\n", "\ufeff", "----\n***\n"])
 def test_empty_licence_file_is_a_reasoned_unknown(text: str) -> None:
-    v = classify_text(text)
+    v = match_text(text)
     assert v.license_class is C.UNKNOWN and "empty" in v.reason
 
 
 def test_url_only_licence_files() -> None:
-    v = classify_text("https://www.apache.org/licenses/LICENSE-2.0\n")
+    v = match_text("https://www.apache.org/licenses/LICENSE-2.0\n")
     assert v.license_id == "Apache-2.0" and v.confidence <= 0.7 and "only a link" in v.reason
-    v = classify_text("See https://ai.google.dev/gemma/terms")
+    v = match_text("See https://ai.google.dev/gemma/terms")
     assert v.license_class is C.RESTRICTED
-    v = classify_text("https://example.com/our-terms")
+    v = match_text("https://example.com/our-terms")
     assert v.license_class is C.UNKNOWN and "URL" in v.reason
 
 
 def test_name_only_and_spdx_tag_files() -> None:
-    assert classify_text("Apache License 2.0\n").license_id == "Apache-2.0"
-    assert classify_text("# Licence: MIT").license_id == "MIT"
-    assert classify_text("SPDX-License-Identifier: Apache-2.0 OR MIT").license_class is C.OSI_PERMISSIVE
+    assert match_text("Apache License 2.0\n").license_id == "Apache-2.0"
+    assert match_text("# Licence: MIT").license_id == "MIT"
+    assert match_text("SPDX-License-Identifier: Apache-2.0 OR MIT").license_class is C.OSI_PERMISSIVE
 
 
 def test_non_utf8_bytes_decode_and_match() -> None:
     raw = MIT.replace("Example Org", "Société Générale").encode("cp1252")
     text, note = decode(raw)
     assert note and "Windows-1252" in note
-    assert classify_text(text).license_id == "MIT"
+    assert match_text(text).license_id == "MIT"
     utf16, note16 = decode(MIT.encode("utf-16"))
-    assert note16 and classify_text(utf16).license_id == "MIT"
+    assert note16 and match_text(utf16).license_id == "MIT"
     junk, _ = decode(bytes(range(256)) * 4)
-    assert classify_text(junk).license_class in set(C)  # never a crash
+    assert match_text(junk).license_class in set(C)  # never a crash
 
 
 def test_ten_megabyte_licence_file_is_read_in_part() -> None:
@@ -165,9 +165,9 @@ def test_ten_megabyte_licence_file_is_read_in_part() -> None:
 
 
 def test_custom_terms_recognised_by_what_they_forbid() -> None:
-    v = classify_text("ACME Model Terms\n\nThe model may be used for non-commercial research purposes only.\n")
+    v = match_text("ACME Model Terms\n\nThe model may be used for non-commercial research purposes only.\n")
     assert v.license_class is C.NON_COMMERCIAL and v.confidence <= 0.5
-    v = classify_text("Copyright 2024 ACME Corp. All rights reserved.\n\nNo part may be copied.")
+    v = match_text("Copyright 2024 ACME Corp. All rights reserved.\n\nNo part may be copied.")
     assert v.license_class is C.PROPRIETARY
 
 
@@ -175,23 +175,23 @@ def test_gfdl_mention_of_noncommercial_is_not_a_non_commercial_licence() -> None
     text = ("GNU Free Documentation License\nVersion 1.2, November 2002\n\n"
             "The purpose of this License is to make a manual free: to assure everyone the "
             "freedom to copy and redistribute it, either commercially or noncommercially.\n")
-    assert classify_text(text).license_class is C.OPEN_CONTENT
+    assert match_text(text).license_class is C.OPEN_CONTENT
 
 
 def test_unrecognised_text_is_unknown_with_reason() -> None:
-    v = classify_text("Lorem ipsum dolor sit amet, consectetur adipiscing elit.\n" * 20)
+    v = match_text("Lorem ipsum dolor sit amet, consectetur adipiscing elit.\n" * 20)
     assert v.license_class is C.UNKNOWN and "not recognised" in v.reason
 
 
 def test_licence_title_deep_in_a_text_is_a_mention_with_lower_confidence() -> None:
     text = ("Our model card.\n\n" + "Some words about training. " * 200
             + "\n\nThe base model is under the Llama 2 Community License Agreement.\n")
-    v = classify_text(text)
+    v = match_text(text)
     assert v.license_id == "llama2" and v.confidence < 0.9
 
 
 def test_licence_stub_with_only_the_heading() -> None:
     stub = ("Apache License\nVersion 2.0, January 2004\nhttp://www.apache.org/licenses/\n\n"
             "TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION\n")
-    v = classify_text(stub)
+    v = match_text(stub)
     assert v.license_id == "Apache-2.0" and 0.7 <= v.confidence < 0.9 and "heading" in v.reason

@@ -65,7 +65,7 @@ def weight_requests(hub: FakeHub) -> list:
 
 def test_scans_a_hub_model_without_downloading_weights(fake_hub: FakeHub) -> None:
     repo = add_model(fake_hub)
-    result = scan("hf:org/model")
+    result = scan("hf:org/model", deep=True)  # deep: the header itself is read, by range
     hub_src = next(s for s in result.subject.sources if s.id == "hf:org/model")
     assert hub_src.revision == repo.sha and not hub_src.partial
     # the safetensors header was parsed from a ranged read: parameters counted exactly
@@ -93,6 +93,20 @@ def test_scans_a_hub_model_without_downloading_weights(fake_hub: FakeHub) -> Non
     lic = result.criterion("transparent.license")
     assert lic.points == 2, "the dataset card's NC licence must not be taken as the model's"
     assert fake_hub.stats()["requests"] <= 12
+
+
+def test_without_deep_the_hubs_counts_stand_for_the_header(fake_hub: FakeHub, tmp_path) -> None:
+    add_model(fake_hub)
+    deep = scan("hf:org/model", deep=True, cache_dir=str(tmp_path / "deep-cache"))
+    fake_hub.reset_stats()
+    result = scan("hf:org/model")
+    assert not [r for r in fake_hub.log if "model.safetensors" in r.path], "no byte of the safetensors"
+    ev = next(e for e in result.criterion("transparent.weights").evidence if e.path == "model.safetensors")
+    assert "header not read" in ev.summary and "--deep" in ev.summary
+    assert f"{WEIGHT_PARAMS:,} parameters by the Hub's counts" in ev.summary
+    assert ev.sha256 == hashlib.sha256(WEIGHTS).hexdigest()
+    assert result.total == deep.total
+    assert [c.points for c in result.criteria] == [c.points for c in deep.criteria]
 
 
 def test_second_scan_uses_the_revision_cache(fake_hub: FakeHub) -> None:
@@ -229,7 +243,7 @@ def test_truncated_bodies_are_retried_and_never_trusted(fake_hub: FakeHub) -> No
     assert t.read_range("README.md", 0, 10**6) == CARD
     fake_hub.add_model("org/cut", model_files())
     fake_hub.fail("org/cut", Failure("truncate", target="model.safetensors", times=None))
-    result = scan("hf:org/cut")
+    result = scan("hf:org/cut", deep=True)
     assert result.subject.sources[0].partial
     msgs = [p.message for p in result.problems if p.path == "model.safetensors"]
     assert msgs and any("before the whole response arrived" in m or "truncated" in m for m in msgs)
@@ -248,7 +262,7 @@ def test_server_errors_and_dropped_connections(fake_hub: FakeHub) -> None:
 def test_server_that_ignores_range_cannot_force_a_download(fake_hub: FakeHub) -> None:
     add_model(fake_hub)
     fake_hub.fail("org/model", Failure("ignore-range", target="model.safetensors", times=None))
-    t = open_source("hf:org/model")
+    t = open_source("hf:org/model", deep=True)
     head = t.read_head("model.safetensors", 8)
     assert head == WEIGHTS[:8]
 
@@ -328,7 +342,7 @@ def test_a_header_larger_than_the_first_block_takes_one_more_range(fake_hub: Fak
     tensors["padding"] = np.zeros(300_000, np.float32)  # makes the file larger than 1 MiB
     files["model.safetensors"] = save(tensors)
     fake_hub.add_model("org/wide", files)
-    result = scan("hf:org/wide")
+    result = scan("hf:org/wide", deep=True)
     w = result.criterion("transparent.weights")
     assert w.points == 2 and any("1501 tensors" in e.summary for e in w.evidence)
     ranges = [r for r in fake_hub.log if "/cdn/" in r.path and r.status == 206]
@@ -351,7 +365,7 @@ def test_lfs_content_that_does_not_match_its_sha256_is_rejected(fake_hub: FakeHu
     files["model.safetensors"] = small
     fake_hub.add_model("org/bad", files)
     fake_hub.fail("org/bad", Failure("corrupt", target="model.safetensors", times=None))
-    result = scan("hf:org/bad")
+    result = scan("hf:org/bad", deep=True)
     assert result.subject.sources[0].partial
     assert any("does not match its LFS sha256" in p.message for p in result.problems)
     assert not any("16 parameters" in e.summary for e in result.criterion("transparent.weights").evidence)

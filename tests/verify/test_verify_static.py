@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from safetensors.numpy import save_file
 
+from truecard.models import SourceInfo
+from truecard.sources.memory import MemoryTree
 from truecard.verify.sandbox import parse_size
 from truecard.verify.static import analyse, declared_parameters
 
@@ -174,3 +176,50 @@ def test_parse_size(text: str, value: int) -> None:
 def test_parse_size_rejects(text: str) -> None:
     with pytest.raises(ValueError, match="size"):
         parse_size(text)
+
+
+def _memory_copy(d: Path) -> MemoryTree:
+    files = {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+    return MemoryTree(info=SourceInfo(id="mem:m", kind="memory", location="/nonexistent/m"), files=files)
+
+
+def test_reads_through_the_tree_only(tmp_path: Path) -> None:
+    """The same report from the folder and from an in-memory tree whose location does not exist:
+    every read goes through `Tree` (file list, sizes, ranged reads), none to the disk."""
+    card = "# m\n\nAbout 48 parameters... no: 1.2M parameters.\n\n```python\nAutoModelForCausalLM\n```\n"
+    d = folder(tmp_path, **{"README.md": card,
+                            "lora.yaml": "lora:\n  r: 8\n  lora_alpha: 16\n  target_modules: [c_attn]\n"})
+    save_file(tensors(), str(d / "model-00001-of-00002.safetensors"))
+    on_disk = analyse(d)
+    in_memory = analyse(_memory_copy(d))
+    assert in_memory.root == Path("/nonexistent/m") and on_disk.root == d
+    assert [c.model_dump() for c in in_memory.checks] == [c.model_dump() for c in on_disk.checks]
+    for attr in ("tensors", "weight_files", "weights_bytes", "declared", "finetune_settings", "plan",
+                 "tokenizer_files", "card_path"):
+        assert getattr(in_memory, attr) == getattr(on_disk, attr), attr
+    assert "1 of 2 shards" in check(in_memory, "weights-headers").detail
+    assert in_memory.finetune_settings == {"r": 8, "alpha": 16, "target_modules": ["c_attn"]}
+
+
+def test_a_link_out_of_the_folder_is_not_followed(tmp_path: Path) -> None:
+    """The folder is walked as a scan walks it: a config linked from elsewhere is not read."""
+    outside = tmp_path / "outside.json"
+    outside.write_text(json.dumps({**CONFIG, "auto_map": {"AutoModel": "evil.Model"}}))
+    d = folder(tmp_path)
+    (d / "tokenizer_config.json").symlink_to(outside)
+    save_file(tensors(), str(d / "model.safetensors"))
+    rep = analyse(d)
+    assert rep.remote_code == [] and "tokenizer_config.json" not in _files_of(rep)
+    assert any("outside the scanned folder" in p.message for p in rep.tree.problems)
+
+
+def _files_of(rep) -> list[str]:  # type: ignore[no-untyped-def]
+    return [e.path for e in rep.tree.entries()]
+
+
+def test_a_missing_folder_or_a_file_is_an_os_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no such file or directory"):
+        analyse(tmp_path / "nope")
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(OSError, match="is a file, not a folder"):
+        analyse(tmp_path / "f")

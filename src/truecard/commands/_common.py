@@ -1,21 +1,29 @@
 """Options and helpers shared by the commands: one-line errors, writing output, extras, the store.
 
 Every command module imports these from here (never from `truecard.cli`, which only assembles
-the app), so the command line's layers point one way."""
+the app), so the command line's layers point one way. The ones the typer-free `scan` also
+needs live in `truecard.commands._plain` and are re-exported here."""
 
 from __future__ import annotations
 
 import getpass
 import importlib
 import os
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from truecard.commands._plain import (  # noqa: F401 - shared with the typer-free scan, re-exported
+    command_path,
+    echo,
+    exit_with,
+    fail,
+    missing_extra,
+    nothing_to_score,
+    write_output,
+)
+
 if TYPE_CHECKING:
-    from truecard.models import Scorecard
     from truecard.store import Database
 
 DbOption = Annotated[
@@ -27,55 +35,6 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    from truecard.reports.literal import literal  # a file name or card field cannot drive the terminal
-
-    typer.echo(f"truecard: error: {literal(message)}", err=True)
-    return typer.Exit(code)
-
-
-def write_output(text: str, output: Path | None) -> None:
-    """Print `text`, or write it to `output` atomically (never a partial document)."""
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        tmp = output.with_name(output.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, output)  # never leave a partial document behind
-    except OSError as exc:
-        raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
-
-
-def nothing_to_score(card: Scorecard) -> str | None:
-    """Why a scan found nothing at all to judge (the wrong folder, say), or None.
-
-    A scorecard with no evidence in any criterion, no licence statement, nothing stated by a
-    model card, no claims and no framework self-report read nothing a score could rest on;
-    "0/30 Bronze" would read as a verdict on a model, so the CLI says so and exits 2.
-    """
-    if any(c.evidence for c in card.criteria) or card.model_card or card.claims_used:
-        return None
-    if any(getattr(f, "findings", None) for f in card.licenses):  # older scorecards: raw findings
-        return None
-    if any(getattr(v, "claimed", None) for _, v in card.frameworks.items()):
-        return None
-    said = [p.message for p in card.problems if "no files" in p.message or "empty" in p.message]
-    if said:
-        return said[0]
-    return "no model card, licence, weights, code, configs or data documentation was found"
-
-
-def missing_extra(what: str, exc: ImportError) -> str:
-    """A one-line message for an ImportError of an optional dependency."""
-    from truecard._install import extra_for, missing_extra_message
-
-    extra = extra_for(getattr(exc, "name", None))
-    if extra is None:
-        return f"{what}: {exc}"
-    return missing_extra_message(what, extra, exc.name)
 
 
 # The modules an extra must bring for a command to work; imported (not just looked up) so a

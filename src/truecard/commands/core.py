@@ -1,6 +1,8 @@
 """The core commands: `scan`, `schema` and `rubric` (registered before every other command).
 
 Their bodies import what they need when they run, so registering them costs only typer.
+`scan`'s body is `truecard.commands._scan.run`, which the typer-free fast path for a plain
+`truecard scan SOURCE... [-f FORMAT] [-o FILE]` (`truecard._entry`) calls too.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from truecard.commands._common import fail, missing_extra, nothing_to_score, write_output
+from truecard.commands._common import fail
 from truecard.spec import load_spec
 
 
@@ -79,7 +81,7 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option(
                 "--deep",
-                help="Hub models: read every safetensors header, not one sample checked against the Hub's counts.",
+                help="Hub models: read every safetensors header, not take the Hub's parameter counts for them.",
             ),
         ] = False,
         follow_links: Annotated[
@@ -115,100 +117,13 @@ def register(app: typer.Typer) -> None:
 
         Sources: a folder, hf:ORG/NAME[@REV] or a huggingface.co URL, gh:ORG/REPO[@REF] or a
         GitHub/git URL, ./clone@REF, arxiv:ID. Several are merged into one evaluation."""
-        from truecard.engine import scan as run_scan
-        from truecard.evidence.claims import ClaimsError
-        from truecard.frameworks import FrameworkError, failed_policies, resolve
-        from truecard.reports import FORMATS, render
-        from truecard.sources import SourceError
+        from truecard.commands._scan import run
 
-        if fmt not in FORMATS:
-            raise fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-        if save or db:
-            # before the scan, so a missing extra never follows a printed scorecard
-            from truecard.commands._common import need_extra
-
-            need_extra("web", "scan --save")
-        verify_options = None
-        errors: tuple[type[Exception], ...] = (SourceError, ClaimsError)
-        if finetune and not verify:
-            raise fail("--finetune needs --verify (a plain scan runs nothing)")
-        if verify:
-            from truecard.commands.verify import parse_memory
-            from truecard.verify import VerifyError
-
-            errors = (*errors, VerifyError)
-            if timeout <= 0:
-                raise fail("--timeout must be a positive number of seconds")
-            verify_options = {"finetune": finetune, "timeout": timeout,
-                              "memory_limit": parse_memory(memory_limit), "trust_remote_code": trust_remote_code}
-        try:
-            selection = resolve(framework)
-        except FrameworkError as exc:
-            raise fail(str(exc)) from None
-        from truecard.integrity import TrustError, trusting
-
-        scan_selection = selection
-        if save or db:
-            # a stored evaluation carries every built-in framework's view (the dashboard shows them all)
-            from truecard.frameworks import Selection
-
-            extra = [n for n in ("mof", "osaid", "osai") if n not in selection.names]
-            scan_selection = Selection([*selection.names, *extra], selection.policies)
-        try:
-            with trusting(trust_key or (), trust_cert or ()):
-                card = run_scan(
-                    *sources,
-                    claims=claims,
-                    use_claims=not no_claims,
-                    frameworks=scan_selection,
-                    offline=offline,
-                    follow_links=follow_links,
-                    verify=verify_options,
-                    deep=deep,
-                )
-        except (*errors, TrustError) as exc:  # type: ignore[misc]  # a tuple built above
-            raise fail(str(exc)) from None
-        empty = nothing_to_score(card)
-        if empty:
-            raise fail(f"nothing to score in {', '.join(sources)}: {empty}")
-        stored = card
-        if scan_selection is not selection:  # the report shows what was asked for
-            from truecard.models import Frameworks
-
-            wanted = set(selection.keys())
-            kept = Frameworks()
-            for k, v in card.frameworks.items():
-                if k in wanted:
-                    kept.set(k, v)
-            card = card.model_copy(update={"frameworks": kept})
-        if fmt == "table" and output is None:
-            from rich.console import Console
-
-            from truecard.reports.portable import portable
-            from truecard.reports.table import print_card
-
-            print_card(portable(card), Console(highlight=False), verbose=verbose, show_true=selection.show_true)
-        else:
-            try:
-                text = render(card, fmt, verbose=verbose, show_true=selection.show_true)
-            except ImportError as exc:
-                raise fail(missing_extra(f"--format {fmt}", exc)) from None
-            write_output(text, output)
-        if save or db:
-            from truecard.commands._common import save_scorecard
-
-            save_scorecard(stored, db, model_id)
-        exit_code = 0
-        for pol in failed_policies(card):
-            from truecard.reports.literal import literal
-
-            typer.echo(literal(f"truecard: policy {pol.policy!r} not met: {'; '.join(pol.failures)}"), err=True)
-            exit_code = 1
-        if fail_under is not None and card.total < fail_under:
-            typer.echo(f"truecard: total {card.total} is below --fail-under {fail_under}", err=True)
-            exit_code = 1
-        if exit_code:
-            raise typer.Exit(exit_code)
+        run(sources, fmt=fmt, output=output, fail_under=fail_under, claims=claims, no_claims=no_claims,
+            verbose=verbose, verify=verify, finetune=finetune, timeout=timeout, memory_limit=memory_limit,
+            trust_remote_code=trust_remote_code, framework=framework, offline=offline, deep=deep,
+            follow_links=follow_links, save=save, db=db, model_id=model_id, trust_key=trust_key,
+            trust_cert=trust_cert)
 
     @app.command()
     def schema() -> None:

@@ -42,14 +42,12 @@ def run_verify(source: str, *, finetune: bool, timeout: float, memory_limit: str
                trust_remote_code: bool, unconfined: bool = False) -> VerifyResult:
     """Run verify for a CLI command, turning VerifyError into a one-line exit 2."""
     from truecard.commands._common import fail
-    from truecard.verify import VerifyError, verify
+    from truecard.verify import VerifyError, VerifyOptions, verify
 
     limit = parse_memory(memory_limit)
-    if timeout <= 0:
-        raise fail("--timeout must be a positive number of seconds")
     try:
-        return verify(source, finetune=finetune, timeout=timeout, memory_limit=limit,
-                      trust_remote_code=trust_remote_code, unconfined=unconfined)
+        return verify(source, VerifyOptions(finetune=finetune, timeout=timeout, memory_limit=limit,
+                                            trust_remote_code=trust_remote_code, unconfined=unconfined))
     except VerifyError as exc:
         raise fail(str(exc)) from None
 

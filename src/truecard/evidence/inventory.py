@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from truecard.licenses.findings import LicenseFinding  # the licence package's type, re-exported here
 from truecard.models import Evidence, EvidenceKind, Problem, VerifyResult
 from truecard.sources.base import Tree
 
@@ -91,28 +92,6 @@ class Card:
             line_end=section.line_end,
             excerpt=section.text.strip()[:200],
         )
-
-
-@dataclass
-class LicenseFinding:
-    """A licence statement for one artifact scope, as read from one place."""
-
-    scope: Literal["model", "weights", "code", "data", "docs"]
-    raw: str  # what was written (id, name or text head)
-    license_id: str | None
-    license_class: str  # see truecard.licenses.LicenseClass
-    osi_approved: bool | None
-    confidence: float
-    how: Literal["metadata", "file", "prose", "link", "claim", "declared"]
-    evidence: Evidence
-    note: str = ""
-    # Added by the licence package (truecard.licenses): the licence's name, where its class
-    # comes from, what restricts it, and the parts of an expression or multi-licence file
-    # ({"id", "class"} each), which the conflict check compares.
-    name: str = ""
-    source: str = ""
-    restrictions: list[str] = field(default_factory=list)
-    parts: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from truecard.sources.base import Tree
+from truecard.sources.base import ContentNotFetched, Tree
 
 TEXT_LIMIT = 2 * 1024 * 1024  # a card or script larger than 2 MiB is read up to this point
 
@@ -14,6 +14,7 @@ class TextRead:
     text: str | None  # None when the file is binary or unreadable
     truncated: bool
     problem: str | None
+    not_fetched: bool = False  # listed by its source but its bytes left there (ContentNotFetched)
 
 
 def looks_binary(data: bytes) -> bool:
@@ -36,6 +37,8 @@ def looks_binary(data: bytes) -> bool:
 def read_text(tree: Tree, path: str, size: int, limit: int = TEXT_LIMIT) -> TextRead:
     try:
         data = tree.read_head(path, min(size, limit))
+    except ContentNotFetched as exc:
+        return TextRead(None, False, f"not fetched: {exc}", not_fetched=True)
     except OSError as exc:
         return TextRead(None, False, f"unreadable: {exc.strerror or exc}")
     if looks_binary(data):

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from truecard.evidence.inventory import Inventory
     from truecard.frameworks.policy import Policy
-    from truecard.models import PolicyView, Scorecard
+    from truecard.models import MofView, PolicyView, Scorecard
 
 def framework_names() -> tuple[str, ...]:
     """Every framework name `--framework` accepts: truecard's and installed packages'
@@ -105,7 +105,7 @@ def apply(card: Scorecard, inv: Inventory, selection: Selection) -> None:
         card.frameworks.set(key, view)
 
 
-def mof_view(inv: Inventory, card: Scorecard) -> dict[str, Any]:
+def mof_view(inv: Inventory, card: Scorecard) -> MofView:
     """The MOF view with the signature every framework plugin has (MOF needs no scorecard)."""
     from truecard.frameworks import mof
 

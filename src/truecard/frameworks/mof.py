@@ -46,7 +46,7 @@ import yaml
 
 from truecard.evidence.inventory import Inventory, LicenseFinding
 from truecard.licenses import OSI_CLASSES
-from truecard.models import Evidence, EvidenceKind
+from truecard.models import Evidence, EvidenceKind, MofComparison, MofComparisonRow, MofComponent, MofView
 
 ComponentStatus = Literal["included", "missing", "invalid", "unlicensed", "optional"]
 UNLICENSED = "unlicensed"
@@ -292,13 +292,16 @@ def classify(evaluation: Evaluation) -> int:
 # --- the view ---------------------------------------------------------------------------------
 
 
-def mof_result(model: MotModel, basis: str) -> dict[str, Any]:
-    """The MOF view of one MOT-shaped model: class, progress per class, every component."""
+def mof_result(model: MotModel, basis: str) -> MofView:
+    """The MOF view of one MOT-shaped model: class, progress per class, every component.
+
+    A component's `type_appropriate`, `note` and `evidence` are set only where they apply (a
+    typed view keeps exactly the keys set, so its JSON is what it always was)."""
     spec = load_mof_spec()
     ev = evaluate_model(model)
     cls = classify(ev)
     all_eval = ev.classes[1]
-    components: list[dict[str, Any]] = []
+    components: list[MofComponent] = []
     for comp in sorted(spec.components, key=lambda c: (-c.mof_class, not c.required, c.id)):
         if comp.id not in model.components:
             status = "missing" if comp.required else "absent"
@@ -310,23 +313,18 @@ def mof_result(model: MotModel, basis: str) -> dict[str, Any]:
             status = "unlicensed"
         lic, how = ev.resolved.get(comp.id, (None, "none"))
         entry = model.components.get(comp.id)
-        item: dict[str, Any] = {
-            "id": comp.id,
-            "name": comp.name,
-            "class": comp.mof_class,
-            "required": comp.required,
-            "types": list(comp.types),
-            "status": status,
-            "license": lic,
-            "license_from": how if comp.id in model.components else None,
-            "open": bool(lic) and is_open_license(lic or ""),
-        }
+        item = MofComponent(
+            id=comp.id, name=comp.name, mof_class=comp.mof_class, required=comp.required,
+            types=list(comp.types), status=status, license=lic,
+            license_from=how if comp.id in model.components else None,
+            open=bool(lic) and is_open_license(lic or ""),
+        )
         if lic and comp.id in model.components:
-            item["type_appropriate"] = is_type_appropriate(lic, comp.types)
+            item.type_appropriate = is_type_appropriate(lic, comp.types)
         if entry is not None:
             if entry.note:
-                item["note"] = entry.note
-            item["evidence"] = [e.model_dump(exclude_none=True) for e in entry.evidence[:5]]
+                item.note = entry.note
+            item.evidence = list(entry.evidence[:5])
         components.append(item)
     warnings = [
         f"{spec.component(cid).name}: licence {ev.classes[1].licenses.get(cid)!r} is open but not one "
@@ -335,20 +333,18 @@ def mof_result(model: MotModel, basis: str) -> dict[str, Any]:
     ]
     tr_in = spec.technical_report in ev.classes[3].included
     rp_sub = not tr_in and spec.research_paper in ev.classes[3].included
-    return {
-        "framework": spec.framework,
-        "version": spec.version,
-        "basis": basis,
-        "class": cls,
-        "label": spec.class_labels[cls],
-        "progress": {f"class_{c}": round(progress(ev, c), 2) for c in (1, 2, 3)},
-        "research_paper_for_technical_report": rp_sub,
-        "components": components,
-        "missing": {
-            f"class_{c}": [spec.component(x).name for x in _not_included(ev, c)] for c in (1, 2, 3)
-        },
-        "warnings": warnings,
-    }
+    return MofView(
+        framework=spec.framework,
+        version=spec.version,
+        basis=basis,
+        mof_class=cls,
+        label=spec.class_labels[cls],
+        progress={f"class_{c}": round(progress(ev, c), 2) for c in (1, 2, 3)},
+        research_paper_for_technical_report=rp_sub,
+        components=components,
+        missing={f"class_{c}": [spec.component(x).name for x in _not_included(ev, c)] for c in (1, 2, 3)},
+        warnings=warnings,
+    )
 
 
 def _not_included(ev: Evaluation, c: int) -> list[int]:
@@ -495,55 +491,51 @@ def model_from_inventory(inv: Inventory) -> MotModel:
     return model
 
 
-def evaluate(inv: Inventory, *, records: list[Any] | None = None) -> dict[str, Any]:
+def evaluate(inv: Inventory, *, records: list[Any] | None = None) -> MofView:
     """The MOF view: from detected evidence, from MOT records (claimed), and their comparison."""
     records = records if records is not None else [r for r in inv.records if r.kind == "mot"]
     has_files = any(t.lists_files for t in inv.trees)
     detected = mof_result(model_from_inventory(inv), "detected") if has_files else None
-    claimed = [mof_result(r.mot_model(), "claimed") | {"record": r.path} for r in records]
+    claimed = []
+    for r in records:
+        view = mof_result(r.mot_model(), "claimed")
+        view.record = r.path
+        claimed.append(view)
     if detected is None and claimed:
-        view = dict(claimed[0])
+        first = claimed[0]
         if len(claimed) > 1:
-            view["other_records"] = claimed[1:]
-        return view
+            first.other_records = claimed[1:]
+        return first
     view = detected or mof_result(MotModel(), "detected")
     if claimed:
-        view["claimed"] = claimed[0]
-        view["comparison"] = compare(claimed[0], view)
+        view.claimed = claimed[0]
+        view.comparison = compare(claimed[0], view)
     return view
 
 
-def compare(claimed: dict[str, Any], detected: dict[str, Any]) -> dict[str, Any]:
+def compare(claimed: MofView, detected: MofView) -> MofComparison:
     """Component by component: what a self-report claims against what truecard detected."""
     rows = []
-    det = {c["id"]: c for c in detected["components"]}
-    for c in claimed["components"]:
-        d = det[c["id"]]
-        if c["status"] in ("absent",) and d["status"] in ("absent",):
+    det = {c.id: c for c in detected.components}
+    for c in claimed.components:
+        d = det[c.id]
+        if c.status in ("absent",) and d.status in ("absent",):
             continue
-        claimed_ok = c["status"] == "included"
-        detected_ok = d["status"] == "included"
+        claimed_ok = c.status == "included"
+        detected_ok = d.status == "included"
         if claimed_ok == detected_ok:
             verdict = "agree"
         elif claimed_ok:
             verdict = "claimed, not detected"
         else:
             verdict = "detected, not claimed"
-        rows.append(
-            {
-                "component": c["name"],
-                "claimed": c["status"],
-                "claimed_license": c["license"],
-                "detected": d["status"],
-                "detected_license": d["license"],
-                "verdict": verdict,
-            }
-        )
-    return {
-        "claimed_class": claimed["class"],
-        "detected_class": detected["class"],
-        "claimed_progress": claimed["progress"],
-        "detected_progress": detected["progress"],
-        "components": rows,
-        "disagreements": sum(1 for r in rows if r["verdict"] != "agree"),
-    }
+        rows.append(MofComparisonRow(component=c.name, claimed=c.status, claimed_license=c.license,
+                                     detected=d.status, detected_license=d.license, verdict=verdict))
+    return MofComparison(
+        claimed_class=claimed.mof_class,
+        detected_class=detected.mof_class,
+        claimed_progress=claimed.progress,
+        detected_progress=detected.progress,
+        components=rows,
+        disagreements=sum(1 for r in rows if r.verdict != "agree"),
+    )

@@ -22,7 +22,15 @@ from typing import Any
 import yaml
 
 from truecard.evidence.inventory import Inventory
-from truecard.models import Evidence, Scorecard
+from truecard.models import (
+    Evidence,
+    OsaiCategory,
+    OsaiComparison,
+    OsaiComparisonRow,
+    OsaiParameter,
+    OsaiView,
+    Scorecard,
+)
 
 
 @dataclass(frozen=True)
@@ -73,39 +81,52 @@ def score(levels: dict[str, str]) -> float:
     return sum(spec.levels.get(levels.get(ref, ""), 0.0) for ref in spec.refs()) / len(spec.params)
 
 
-def _view(levels: dict[str, str], details: dict[str, dict[str, Any]], basis: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Detail:
+    """What a parameter's rating rests on: the index's notes and links (a record), or
+    truecard's note and the criteria's evidence (detected). `links` None: not stated."""
+
+    notes: str | None
+    evidence: list[Evidence]
+    links: list[str] | None = None
+
+
+def _parameter(p: OsaiParamSpec, level: str, detail: Detail | None) -> OsaiParameter:
+    spec = load_osai_spec()
+    param = OsaiParameter(ref=p.ref, name=p.name, level=level or "empty", value=spec.levels.get(level, 0.0))
+    if detail is not None:  # only the keys the detail states (the view keeps the keys set)
+        if detail.links is not None:
+            param.links = list(detail.links)
+        param.notes = detail.notes
+        param.evidence = detail.evidence
+    return param
+
+
+def _view(levels: dict[str, str], details: dict[str, Detail], basis: str) -> OsaiView:
     spec = load_osai_spec()
     cats = []
     for cref, cname in spec.categories:
-        params: list[dict[str, Any]] = []
-        for p in spec.params:
-            if p.category != cref:
-                continue
-            level = levels.get(p.ref, "")
-            params.append(
-                {"ref": p.ref, "name": p.name, "level": level or "empty",
-                 "value": spec.levels.get(level, 0.0)} | details.get(p.ref, {})
-            )
-        cats.append({"ref": cref, "name": cname,
-                     "score": round(sum(x["value"] for x in params) / len(params), 4), "parameters": params})
+        params = [_parameter(p, levels.get(p.ref, ""), details.get(p.ref)) for p in spec.params if p.category == cref]
+        cats.append(OsaiCategory(ref=cref, name=cname, score=round(sum(x.value for x in params) / len(params), 4),
+                                 parameters=params))
     s = score(levels)
-    return {"framework": spec.name, "version": spec.version, "basis": basis,
-            "score": round(s, 4), "score_percent": round(s * 100, 1), "categories": cats}
+    return OsaiView(framework=spec.name, version=spec.version, basis=basis, score=round(s, 4),
+                    score_percent=round(s * 100, 1), categories=cats)
 
 
-def record_view(rec: Any) -> dict[str, Any]:
+def record_view(rec: Any) -> OsaiView:
     """The index's own rating of a model, as its record states it (claimed)."""
     levels = {ref: p.level for ref, p in rec.params.items()}
     details = {
-        ref: {"links": p.links, "notes": p.notes,
-              "evidence": [rec.evidence(f"OSAI record: {ref} {p.level or 'empty'}", p.line,
-                                        p.notes or None, p.links[0] if p.links else None)
-                           .model_dump(exclude_none=True)]}
+        ref: Detail(notes=p.notes, links=p.links,
+                    evidence=[rec.evidence(f"OSAI record: {ref} {p.level or 'empty'}", p.line,
+                                           p.notes or None, p.links[0] if p.links else None)])
         for ref, p in rec.params.items()
     }
-    view = _view(levels, details, "claimed") | {"record": rec.path, "model": rec.name}
+    view = _view(levels, details, "claimed")
+    view.record, view.model = rec.path, rec.name
     if rec.extra_params:
-        view["retired_parameters"] = {ref: p.level or "empty" for ref, p in rec.extra_params.items()}
+        view.retired_parameters = {ref: p.level or "empty" for ref, p in rec.extra_params.items()}
     return view
 
 
@@ -117,18 +138,18 @@ _PEER = re.compile(
 _LEVEL = {2: "open", 1: "partial", 0: "closed"}
 
 
-def detected_levels(inv: Inventory, card: Scorecard) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+def detected_levels(inv: Inventory, card: Scorecard) -> tuple[dict[str, str], dict[str, Detail]]:
     """Each parameter from TRUE's detected points and the inventory (claims never count here)."""
     from truecard.licenses import OPEN_CLASSES
 
     pts = {c.id: c.detected_points for c in card.criteria}
     evid = {c.id: [e for e in c.evidence if e.origin == "detected"] for c in card.criteria}
     levels: dict[str, str] = {}
-    details: dict[str, dict[str, Any]] = {}
+    details: dict[str, Detail] = {}
 
     def put(ref: str, level: str, note: str, evidence: list[Evidence]) -> None:
         levels[ref] = level
-        details[ref] = {"notes": note, "evidence": [e.model_dump(exclude_none=True) for e in evidence[:3]]}
+        details[ref] = Detail(notes=note, evidence=list(evidence[:3]))
 
     base = inv.metadata.get("base_model")
     d = pts["transparent.datasets"]
@@ -174,30 +195,30 @@ def detected_levels(inv: Inventory, card: Scorecard) -> tuple[dict[str, str], di
     return levels, details
 
 
-def evaluate(inv: Inventory, card: Scorecard) -> dict[str, Any]:
+def evaluate(inv: Inventory, card: Scorecard) -> OsaiView:
     records = [r for r in inv.records if r.kind == "osai"]
     has_files = any(t.lists_files for t in inv.trees)
     claimed = [record_view(r) for r in records]
     if not has_files and claimed:
-        view = dict(claimed[0])
+        first = claimed[0]
         if len(claimed) > 1:
-            view["other_records"] = claimed[1:]
-        return view
+            first.other_records = claimed[1:]
+        return first
     levels, details = detected_levels(inv, card)
     view = _view(levels, details, "detected")
     if claimed:
-        view["claimed"] = claimed[0]
+        view.claimed = claimed[0]
         rows = []
-        cl = {p["ref"]: p["level"] for c in claimed[0]["categories"] for p in c["parameters"]}
-        for c in view["categories"]:
-            for p in c["parameters"]:
-                a, b = cl.get(p["ref"], "empty"), p["level"]
-                rows.append({"parameter": p["name"], "claimed": a, "detected": b,
-                             "verdict": "agree" if a == b else "claimed higher"
-                             if _rank(a) > _rank(b) else "detected higher"})
-        view["comparison"] = {"claimed_score": claimed[0]["score"], "detected_score": view["score"],
-                              "parameters": rows,
-                              "disagreements": sum(1 for r in rows if r["verdict"] != "agree")}
+        cl = {p.ref: p.level for c in claimed[0].categories for p in c.parameters}
+        for c in view.categories:
+            for p in c.parameters:
+                a, b = cl.get(p.ref, "empty"), p.level
+                rows.append(OsaiComparisonRow(parameter=p.name, claimed=a, detected=b,
+                                              verdict="agree" if a == b else "claimed higher"
+                                              if _rank(a) > _rank(b) else "detected higher"))
+        view.comparison = OsaiComparison(claimed_score=claimed[0].score, detected_score=view.score,
+                                         parameters=rows,
+                                         disagreements=sum(1 for r in rows if r.verdict != "agree"))
     return view
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from truecard.evidence.inventory import Inventory, LicenseFinding
 from truecard.licenses import OPEN_CLASSES, OSI_CLASSES, LicenseClass, classify_id
-from truecard.models import Scorecard
+from truecard.models import Evidence, OsaidComparisonRow, OsaidElement, OsaidView, Scorecard
 
 NAMES = {"data_information": "Data information", "code": "Code", "parameters": "Parameters"}
 _OSI = {str(c) for c in OSI_CLASSES}
@@ -31,28 +31,29 @@ _OPEN = {str(c) for c in OPEN_CLASSES}
 
 
 def _element(eid: str, status: str, missing: list[str], terms: str | None, terms_ok: bool | None,
-             evidence: list[Any] | None = None, note: str = "") -> dict[str, Any]:
+             evidence: list[Evidence] | None = None, note: str = "") -> OsaidElement:
     if status == "met" and terms_ok is False:
         status = "partial"
         missing = [*missing, f"terms are not {'open' if eid == 'data_information' else 'OSI-approved'}: {terms}"]
     if status == "met" and terms_ok is None:
         status = "partial"
         missing = [*missing, "no licence found for it"]
-    out: dict[str, Any] = {"id": eid, "name": NAMES[eid], "status": status, "terms": terms,
-                           "terms_ok": terms_ok, "missing": missing}
-    if note:
-        out["note"] = note
+    out = OsaidElement(id=eid, name=NAMES[eid], status=status, terms=terms, terms_ok=terms_ok, missing=missing)
+    if note:  # `note` and `evidence` only where there are some (the view keeps the keys set)
+        out.note = note
     if evidence:
-        out["evidence"] = [e.model_dump(exclude_none=True) if hasattr(e, "model_dump") else e for e in evidence[:4]]
+        out.evidence = list(evidence[:4])
     return out
 
 
-def _verdict(elements: list[dict[str, Any]], basis: str) -> dict[str, Any]:
-    ready = all(e["status"] == "met" for e in elements)
-    missing = [f"{e['name']}: {m}" for e in elements for m in e["missing"]]
-    return {"definition": "Open Source AI Definition", "version": "1.0", "basis": basis,
-            "verdict": "ready" if ready else "not ready", "ready": ready,
-            "elements": elements, "missing": missing}
+def _verdict(elements: list[OsaidElement], basis: str, record: str | None = None) -> OsaidView:
+    ready = all(e.status == "met" for e in elements)
+    missing = [f"{e.name}: {m}" for e in elements for m in e.missing]
+    view = OsaidView(definition="Open Source AI Definition", version="1.0", basis=basis,
+                     verdict="ready" if ready else "not ready", ready=ready, elements=elements, missing=missing)
+    if record is not None:
+        view.record = record
+    return view
 
 
 def _pick(findings: list[LicenseFinding], *scopes: str) -> LicenseFinding | None:
@@ -67,7 +68,7 @@ def _pick(findings: list[LicenseFinding], *scopes: str) -> LicenseFinding | None
     return None
 
 
-def detected(inv: Inventory, card: Scorecard) -> dict[str, Any]:
+def detected(inv: Inventory, card: Scorecard) -> OsaidView:
     pts = {c.id: c.detected_points for c in card.criteria}
     ev = {c.id: [e for e in c.evidence if e.origin == "detected"] for c in card.criteria}
     lic = inv.licenses
@@ -111,7 +112,7 @@ def detected(inv: Inventory, card: Scorecard) -> dict[str, Any]:
     return _verdict([data_el, code_el, params_el], "detected")
 
 
-def from_mot(rec: Any) -> dict[str, Any]:
+def from_mot(rec: Any) -> OsaidView:
     """A MOT self-report read as OSAID: components listed, licences as the MOT resolves them."""
     model = rec.mot_model()
     present = set(model.components)
@@ -140,10 +141,10 @@ def from_mot(rec: Any) -> dict[str, Any]:
     s, m = part({10: "final parameters"})
     n, ok = terms([10], _OSI)
     params_el = _element("parameters", s, m, n, ok)
-    return _verdict([data_el, code_el, params_el], "claimed") | {"record": rec.path}
+    return _verdict([data_el, code_el, params_el], "claimed", rec.path)
 
 
-def from_osai(rec: Any) -> dict[str, Any]:
+def from_osai(rec: Any) -> OsaidView:
     """An OSAI index record read as OSAID: its availability levels, its licence rating as terms."""
     lv = {ref: p.level for ref, p in rec.params.items()}
     licenses = lv.get("licenses", "")
@@ -162,23 +163,23 @@ def from_osai(rec: Any) -> dict[str, Any]:
                       ("code", ("trainingcode",)), ("parameters", ("weights_endmodel",))):
         s, m = st(*refs)
         els.append(_element(eid, s, m, terms, terms_ok))
-    return _verdict(els, "claimed") | {"record": rec.path}
+    return _verdict(els, "claimed", rec.path)
 
 
-def evaluate(inv: Inventory, card: Scorecard) -> dict[str, Any]:
+def evaluate(inv: Inventory, card: Scorecard) -> OsaidView:
     claimed = [from_mot(r) if r.kind == "mot" else from_osai(r) for r in inv.records]
     has_files = any(t.lists_files for t in inv.trees)
     if not has_files and claimed:
-        view = dict(claimed[0])
+        first = claimed[0]
         if len(claimed) > 1:
-            view["other_records"] = claimed[1:]
-        return view
+            first.other_records = claimed[1:]
+        return first
     view = detected(inv, card)
     if claimed:
-        view["claimed"] = claimed[0]
-        view["comparison"] = [
-            {"element": a["name"], "claimed": a["status"], "detected": b["status"],
-             "verdict": "agree" if a["status"] == b["status"] else "differ"}
-            for a, b in zip(claimed[0]["elements"], view["elements"], strict=True)
+        view.claimed = claimed[0]
+        view.comparison = [
+            OsaidComparisonRow(element=a.name, claimed=a.status, detected=b.status,
+                               verdict="agree" if a.status == b.status else "differ")
+            for a, b in zip(claimed[0].elements, view.elements, strict=True)
         ]
     return view

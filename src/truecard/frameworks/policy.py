@@ -29,7 +29,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from truecard.evidence.inventory import Inventory
-from truecard.models import Scorecard
+from truecard.models import PolicyCheck, PolicyView, Scorecard
 from truecard.spec import load_spec
 
 
@@ -124,14 +124,14 @@ def load_policy(path: str | Path) -> Policy:
     return policy
 
 
-def evaluate(policy: Policy, inv: Inventory, card: Scorecard, file: str) -> dict[str, Any]:
+def evaluate(policy: Policy, inv: Inventory, card: Scorecard, file: str) -> PolicyView:
     """Every check of the policy against the scorecard (and MOF/OSAID views when it asks)."""
     spec = load_spec()
     claimed = policy.basis == "claimed"
-    checks: list[dict[str, Any]] = []
+    checks: list[PolicyCheck] = []
 
-    def check(what: str, required: Any, actual: Any, passed: bool) -> None:
-        checks.append({"check": what, "required": required, "actual": actual, "passed": passed})
+    def check(what: str, required: int | str, actual: int | str, passed: bool) -> None:
+        checks.append(PolicyCheck(check=what, required=required, actual=actual, passed=passed))
 
     for c in card.criteria:
         if c.id in policy.criteria:
@@ -153,30 +153,23 @@ def evaluate(policy: Policy, inv: Inventory, card: Scorecard, file: str) -> dict
         from truecard.frameworks import mof
 
         view = mof.evaluate(inv)
-        classes = [view["class"]] if view["basis"] == "detected" or claimed else [0]
-        if claimed and "claimed" in view:
-            classes.append(view["claimed"]["class"])
+        classes = [view.mof_class] if view.basis == "detected" or claimed else [0]
+        if claimed and view.claimed is not None:
+            classes.append(view.claimed.mof_class)
         met = [c for c in classes if c]
         cls = min(met) if met else 0
         check("MOF class", policy.mof_class, cls or "unclassified", bool(cls) and cls <= policy.mof_class)
     if policy.osaid:
         from truecard.frameworks import osaid
 
-        view = osaid.evaluate(inv, card)
-        ready = view["ready"] and (view["basis"] == "detected" or claimed)
-        ready = ready or (claimed and view.get("claimed", {}).get("ready", False))
+        oview = osaid.evaluate(inv, card)
+        ready = oview.ready and (oview.basis == "detected" or claimed)
+        ready = ready or (claimed and oview.claimed is not None and oview.claimed.ready)
         check("OSAID 1.0", "ready", "ready" if ready else "not ready", bool(ready))
     failures = [
-        f"{c['check']}: {c['actual']} (requires {'' if c['check'] == 'OSAID 1.0' else 'at least '}{c['required']})"
+        f"{c.check}: {c.actual} (requires {'' if c.check == 'OSAID 1.0' else 'at least '}{c.required})"
         for c in checks
-        if not c["passed"]
+        if not c.passed
     ]
-    return {
-        "policy": policy.name,
-        "file": file,
-        "description": policy.description,
-        "basis": policy.basis,
-        "passed": not failures,
-        "checks": checks,
-        "failures": failures,
-    }
+    return PolicyView(policy=policy.name, file=file, description=policy.description, basis=policy.basis,
+                      passed=not failures, checks=checks, failures=failures)

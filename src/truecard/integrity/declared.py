@@ -18,12 +18,15 @@ import json
 import posixpath
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from truecard.bounded import load_json
-from truecard.evidence.inventory import Inventory, LicenseFinding
+from truecard.licenses.findings import LicenseFinding
 from truecard.models import DeclaredBom, Evidence, EvidenceKind, Origin, clip
 from truecard.sources.base import Tree
+
+if TYPE_CHECKING:  # the inventory is handed in by its collector (truecard.evidence sits above)
+    from truecard.evidence.inventory import Inventory
 
 BOM_MAX = 16 << 20
 NAME_RE = re.compile(
@@ -65,9 +68,9 @@ def read_cyclonedx(data: dict[str, Any], text: str) -> dict[str, Any]:
     """Licences (scope, value, field), datasets, subject and schema problems of a CycloneDX BOM."""
     problems: list[str] = []
     try:
-        from truecard.reports.cyclonedx_report import validate
+        from truecard.integrity.schemas import validate_cyclonedx
 
-        problems = [clip(p, 200) for p in validate(text)[:5]]
+        problems = [clip(p, 200) for p in validate_cyclonedx(text)[:5]]
     except ImportError:
         problems = ["not schema-checked: cyclonedx-python-lib is not installed"]
     except Exception as exc:  # the validator itself failing on odd input is a problem, not a crash

@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from truecard.evidence.collectors._common import folded_lines, may_match
-from truecard.evidence.inventory import Inventory
 from truecard.models import Evidence, EvidenceKind, ModelFact, clip
+
+if TYPE_CHECKING:  # the inventory is handed in by its collector (truecard.evidence sits above)
+    from truecard.evidence.inventory import Inventory
 
 HYPERPARAMETERS = (
     "learning_rate", "lr", "min_lr", "weight_decay", "warmup_steps", "warmup_ratio", "max_steps", "num_train_epochs",
@@ -99,6 +100,19 @@ def hyperparameters(inv: Inventory) -> list[ModelFact]:
     return out
 
 
+# Every match of ENERGY_RE holds one of these (kWh/MWh/GWh/TWh, MJ/GJ/TJ, kilo-/megawatt
+# hours), in any case. None holds "i", "k" or "s", the only letters that non-ASCII characters
+# match under re.IGNORECASE (the Kelvin sign, long s, dotted and dotless i), so `lower()`
+# of a text holds one of them wherever the pattern matches.
+_ENERGY_WORDS = ("wh", "mj", "gj", "tj", "lowatt", "gawatt")
+
+
+def _may_state_energy(text: str) -> bool:
+    """False when ENERGY_RE can match no part of `text` (a cheap exact prefilter)."""
+    low = text.lower()
+    return any(w in low for w in _ENERGY_WORDS)
+
+
 def energy(inv: Inventory) -> list[ModelFact]:
     """Energy used in training, where a sentence or metadata field states it with a unit."""
     out = []
@@ -108,7 +122,7 @@ def energy(inv: Inventory) -> list[ModelFact]:
         if m:
             out.append(ModelFact(name="energy", key=m.group(2), value=m.group(1).replace(",", ""), evidence=d.evidence))
     for card in inv.cards[:1]:
-        if out or not may_match(ENERGY_RE, folded_lines(card)):  # one test for all its lines
+        if out or not _may_state_energy("\n".join(card.lines)):  # one test for all its lines
             break
         for i, line in enumerate(card.lines, start=1):
             m = ENERGY_RE.search(line)
@@ -161,9 +175,3 @@ def origin(inv: Inventory) -> list[ModelFact]:
 
 def gather(inv: Inventory) -> list[ModelFact]:
     return [*origin(inv), *datasets(inv), *hyperparameters(inv), *energy(inv)]
-
-
-# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
-from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
-
-prefilter_namespace(globals())

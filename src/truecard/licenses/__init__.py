@@ -11,8 +11,12 @@ Where each fact comes from, so that no status is typed by hand:
   `license-expression` package ships (its `category` field), because SPDX has no such flag.
 - Licences SPDX lacks (AI model licences) and Hub ids that name SPDX licences differently:
   `data/ai_licenses.yaml`, one entry each with its source URL.
-- Licence texts: `truecard.licenses.text` (the `licenseclassifier` package's SPDX patterns,
-  plus the data file's markers for AI licences).
+- Licence texts: `truecard.licenses.text.match_text` (the `licenseclassifier` package's SPDX
+  patterns, plus the data file's markers for AI licences).
+
+This module is the base of the package: `text`, `memo`, `prose`, `artifacts` and `conflicts`
+build on it and it imports none of them (a convenience here that called into `text` made the
+two modules import each other).
 
 Only one judgement here is truecard's own: whether an open, non-OSI licence is a data licence
 (`open-data`) or a content licence (`open-content`), decided by licence family
@@ -661,13 +665,6 @@ def classify_link(url: str) -> LicenseVerdict | None:
     return None
 
 
-def classify_text(text: str) -> LicenseVerdict:
-    """Identify a licence from its full text (a LICENSE file); see `truecard.licenses.text`."""
-    from truecard.licenses.text import match_text
-
-    return match_text(text)
-
-
 def license_info(key: str) -> LicenseVerdict | None:
     """Everything truecard knows about one licence id or name, or None if it knows nothing."""
     v = classify_id(key)
@@ -681,6 +678,6 @@ def license_info(key: str) -> LicenseVerdict | None:
 __all__ = [
     "CLASS_ORDER", "CLOSED_CLASSES", "OPEN_CLASSES", "OSI_CLASSES", "LicenseClass",
     "LicenseVerdict", "ai_entry", "ai_licenses", "canonical_spdx", "classify_id",
-    "classify_link", "classify_name", "classify_text", "combine_classes", "license_info",
+    "classify_link", "classify_name", "combine_classes", "license_info",
     "spdx_class", "spdx_source", "spdx_verdict",
 ]

@@ -13,14 +13,32 @@ in files and metadata outrank prose: prose is consulted only when they say nothi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from truecard.licenses import CLASS_ORDER, LicenseClass
 
 if TYPE_CHECKING:
-    from truecard.evidence.inventory import Inventory, LicenseFinding
+    from truecard.licenses.findings import LicenseFinding
     from truecard.models import ArtifactLicenseRecord
+
+
+class Findings(Protocol):
+    """What the licence checks read of an inventory: its licence findings, and which artifacts
+    it holds. `truecard.evidence.inventory.Inventory` is one; it is named by its shape, not
+    imported, because the evidence package sits above this one (its collectors run it)."""
+
+    @property
+    def licenses(self) -> list[LicenseFinding]: ...
+    @property
+    def weights(self) -> Sequence[object]: ...
+    @property
+    def cards(self) -> Sequence[object]: ...
+    @property
+    def docs(self) -> Sequence[object]: ...
+    def code_with(self, role: str) -> Sequence[object]: ...
+    def files_of(self, *kinds: str) -> Sequence[object]: ...
 
 ARTIFACTS = ("weights", "inference-code", "training-code", "datasets", "documentation")
 _SCOPES = {
@@ -89,7 +107,7 @@ def finding_dict(f: LicenseFinding) -> dict[str, Any]:
     return d
 
 
-def _present(inv: Inventory, artifact: str) -> bool:
+def _present(inv: Findings, artifact: str) -> bool:
     if artifact == "weights":
         return bool(inv.weights)
     if artifact == "inference-code":
@@ -113,7 +131,7 @@ def governing(findings: list[LicenseFinding]) -> LicenseFinding | None:
     return max(pool, key=lambda f: (CLASS_ORDER.index(LicenseClass(f.license_class)), f.confidence))
 
 
-def attribute(inv: Inventory) -> list[ArtifactLicense]:
+def attribute(inv: Findings) -> list[ArtifactLicense]:
     """One row per artifact: its governing licence, or why there is none."""
     rows = []
     model_findings = [f for f in inv.licenses if f.scope == "model"]
@@ -152,7 +170,7 @@ def attribute(inv: Inventory) -> list[ArtifactLicense]:
     return rows
 
 
-def scorecard_licenses(inv: Inventory) -> list[ArtifactLicenseRecord]:
+def scorecard_licenses(inv: Findings) -> list[ArtifactLicenseRecord]:
     """The Scorecard's `licenses` list: one entry per artifact, with its findings.
 
     Every entry has the artifact, whether it was found, the governing licence's id, name and

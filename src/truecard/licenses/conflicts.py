@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 from truecard.licenses import CLOSED_CLASSES, OSI_CLASSES, LicenseClass
 
 if TYPE_CHECKING:
-    from truecard.evidence.inventory import Inventory, LicenseFinding
-    from truecard.licenses.artifacts import ArtifactLicense
+    from truecard.licenses.artifacts import ArtifactLicense, Findings
+    from truecard.licenses.findings import LicenseFinding
 
 _UNIDENTIFIED = {LicenseClass.UNKNOWN, LicenseClass.NONE}
 # Prose below this confidence is a mention, too weak to call a conflict on.
@@ -101,7 +101,7 @@ def list_conflicts(findings: list[LicenseFinding]) -> list[str]:
     return out
 
 
-def find_conflicts(inv: Inventory, rows: list[ArtifactLicense] | None = None) -> list[str]:
+def find_conflicts(inv: Findings, rows: list[ArtifactLicense] | None = None) -> list[str]:
     """Every licence conflict in an inventory, one warning line each."""
     from truecard.licenses.artifacts import attribute
 

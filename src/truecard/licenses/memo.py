@@ -59,9 +59,9 @@ def _dir() -> Path | None:
     """This installation's memo folder, or None when the disk memo is off or unkeyable."""
     if os.environ.get("TRUECARD_NO_COMPILED_CACHE"):
         return None
-    from truecard import __version__
+    from truecard._cachedir import cache_root
+    from truecard._version import __version__
     from truecard.licenses import _AI_DATA, _SCANCODE_INDEX, _package_file
-    from truecard.sources.cache import cache_root
 
     here = Path(__file__).parent
     inputs: list[Path | str] = [here / "__init__.py", here / "text.py", here / "memo.py", here / _AI_DATA,

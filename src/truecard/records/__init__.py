@@ -460,5 +460,5 @@ def open_osai(spec: str, options: SourceOptions | None = None) -> RecordTree:
     return _open("osai", spec)
 
 
-register("mot:", open_mot)
-register("osai:", open_osai)
+register("mot:", open_mot, form="mot:FILE")
+register("osai:", open_osai, form="osai:FILE")

@@ -13,6 +13,7 @@ from html import escape
 from typing import Any
 
 from truecard.models import Scorecard
+from truecard.reports.options import DEFAULT, RenderOptions
 
 LABEL = "TRUE"
 # Tier colours, chosen for white text at WCAG AA contrast on the right half of the badge.
@@ -94,10 +95,10 @@ def shields_endpoint(card: Scorecard) -> dict[str, Any]:
     }
 
 
-def render(card: Scorecard, **_: Any) -> str:
+def render(card: Scorecard, options: RenderOptions = DEFAULT) -> str:
     """The `badge` format: an SVG document."""
     return card_badge(card) + "\n"
 
 
-def render_shields(card: Scorecard, **_: Any) -> str:
+def render_shields(card: Scorecard, options: RenderOptions = DEFAULT) -> str:
     return json.dumps(shields_endpoint(card), indent=2) + "\n"

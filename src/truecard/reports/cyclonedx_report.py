@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from truecard.models import Scorecard, as_json
+from truecard.models import ArtifactLicenseRecord, Scorecard, as_json
+from truecard.reports.options import DEFAULT, RenderOptions
 
 SCHEMA_VERSION = "1.6"
 
@@ -30,18 +31,18 @@ def _license(raw: str, acknowledgement: str | None = None) -> Any:
         name=raw[:200], acknowledgement=ack)
 
 
-def _artifact_licenses(row: dict[str, Any] | None) -> list[Any]:
+def _artifact_licenses(row: ArtifactLicenseRecord | None) -> list[Any]:
     """The licence as the artifact's own statement declares it, and truecard's conclusion where it differs."""
     if not row:
         return []
-    findings = row.get("findings") or []
-    stated = next((f for how in ("metadata", "file") for f in findings if f.get("how") == how), None) or (
+    findings = row.findings
+    stated = next((f for how in ("metadata", "file") for f in findings if f.how == how), None) or (
         findings[0] if findings else None)
     out = []
-    declared = (stated or {}).get("license_id") or (stated or {}).get("raw")
-    if declared and (stated or {}).get("class") not in ("none", "unknown"):
+    declared = (stated.license_id or stated.raw) if stated is not None else None
+    if declared and stated is not None and stated.license_class not in ("none", "unknown"):
         out.append(_license(str(declared), "declared"))
-    concluded = row.get("license_id") or (row.get("name") if row.get("class") not in ("none", "unknown") else None)
+    concluded = row.license_id or (row.name if row.license_class not in ("none", "unknown") else None)
     if concluded and concluded != declared:
         out.append(_license(str(concluded), "concluded"))
     return out
@@ -117,11 +118,11 @@ def build(card: Scorecard) -> dict[str, Any]:
     from cyclonedx.model.component import Component, ComponentType
     from cyclonedx.output.json import JsonV1Dot6
 
-    mc = as_json(card.model_card)
-    rows = {r.get("artifact"): r for r in map(as_json, card.licenses) if isinstance(r, dict) and "artifact" in r}
+    mc = card.model_card
+    rows = {r.artifact: r for r in card.licenses if isinstance(r, ArtifactLicenseRecord)}
     model_licenses = _artifact_licenses(rows.get("weights"))
     if not model_licenses:
-        model_licenses = [_license(x, "declared") for x in mc.get("license", []) if x not in ("other", "unknown")][:5]
+        model_licenses = [_license(x, "declared") for x in mc.license if x not in ("other", "unknown")][:5]
     refs: list[Any] = []
     seen_urls: set[str] = set()
     for c in card.criteria:
@@ -165,7 +166,7 @@ def build(card: Scorecard) -> dict[str, Any]:
     dataset_refs = []
     data_evidence = {f.value: f.evidence for f in (card.integrity.facts_of("dataset") if card.integrity else [])}
     data_licenses = _artifact_licenses(rows.get("datasets"))
-    for name in mc.get("datasets", [])[:30]:
+    for name in mc.datasets[:30]:
         ref = f"dataset:{name}"
         dataset_refs.append(ref)
         ev = data_evidence.get(name)
@@ -179,31 +180,31 @@ def build(card: Scorecard) -> dict[str, Any]:
 
 
 def _model_card(card: Scorecard, dataset_refs: list[str]) -> dict[str, Any]:
-    mc = as_json(card.model_card)
+    mc = card.model_card
     params: dict[str, Any] = {}
-    if mc.get("task"):
-        params["task"] = mc["task"]
-    if mc.get("architecture_family"):
-        params["architectureFamily"] = mc["architecture_family"]
-    if mc.get("architectures"):
-        params["modelArchitecture"] = ", ".join(mc["architectures"])
+    if mc.task:
+        params["task"] = mc.task
+    if mc.architecture_family:
+        params["architectureFamily"] = mc.architecture_family
+    if mc.architectures:
+        params["modelArchitecture"] = ", ".join(mc.architectures)
     if dataset_refs:
         params["datasets"] = [{"ref": r} for r in dataset_refs]
     out: dict[str, Any] = {}
     if params:
         out["modelParameters"] = params
-    if mc.get("metrics"):
+    if mc.metrics:
         out["quantitativeAnalysis"] = {"performanceMetrics": [
-            {"type": m["type"], "value": m["value"], **({"slice": m["dataset"]} if m.get("dataset") else {})}
-            for m in mc["metrics"]
+            {"type": m.type, "value": m.value, **({"slice": m.dataset} if m.dataset else {})}
+            for m in mc.metrics
         ]}
     cons: dict[str, Any] = {}
-    if mc.get("intended_uses"):
-        cons["useCases"] = [mc["intended_uses"]]
-    if mc.get("limitations"):
-        cons["technicalLimitations"] = [mc["limitations"]]
-    if mc.get("ethical_considerations"):
-        cons["ethicalConsiderations"] = [{"name": mc["ethical_considerations"]}]
+    if mc.intended_uses:
+        cons["useCases"] = [mc.intended_uses]
+    if mc.limitations:
+        cons["technicalLimitations"] = [mc.limitations]
+    if mc.ethical_considerations:
+        cons["ethicalConsiderations"] = [{"name": mc.ethical_considerations}]
     if cons:
         out["considerations"] = cons
     facts = card.integrity.facts if card.integrity else []
@@ -222,7 +223,7 @@ def _model_card(card: Scorecard, dataset_refs: list[str]) -> dict[str, Any]:
             props.append({"name": f"truecard:model:{f.name}", "value": f.value})
     for field, crit in (("task", "understandable.model_card"), ("architecture_family", "understandable.architecture"),
                         ("limitations", "understandable.model_card"), ("training", "reproducible.pipeline")):
-        if mc.get(field):
+        if getattr(mc, field):
             try:
                 ev = next(iter(card.criterion(crit).evidence), None)
             except KeyError:
@@ -230,24 +231,20 @@ def _model_card(card: Scorecard, dataset_refs: list[str]) -> dict[str, Any]:
             if ev is not None:
                 props.append({"name": f"truecard:evidence:{field}", "value": _locator(ev)})
     for key in ("parameters", "hardware", "emissions", "base_model", "library"):
-        if mc.get(key) not in (None, "", []):
-            v = mc[key]
+        v = getattr(mc, key)  # a field the card does not state is its empty default
+        if v not in (None, "", []):
             props.append({"name": f"truecard:model:{key}", "value": ", ".join(v) if isinstance(v, list) else str(v)})
     out["properties"] = props
     return out
 
 
 def validate(text: str) -> list[str]:
-    """Errors of a CycloneDX JSON document against the 1.6 schema shipped with the library."""
-    from cyclonedx.schema import SchemaVersion
-    from cyclonedx.validation.json import JsonStrictValidator
+    """Errors of a CycloneDX JSON document against the 1.6 schema shipped with the library
+    (the check shared with the shipped-BOM reader: `truecard.integrity.schemas`)."""
+    from truecard.integrity.schemas import validate_cyclonedx
 
-    errors = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text, all_errors=True)
-    if errors is None:
-        return []
-    errs = [errors] if not isinstance(errors, list | tuple) and not hasattr(errors, "__iter__") else list(errors)
-    return [str(e) for e in errs]
+    return validate_cyclonedx(text)
 
 
-def render(card: Scorecard, **_: Any) -> str:
+def render(card: Scorecard, options: RenderOptions = DEFAULT) -> str:
     return json.dumps(build(card), indent=2) + "\n"

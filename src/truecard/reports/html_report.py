@@ -13,10 +13,11 @@ import re
 from html import escape
 from typing import Any
 
-from truecard.models import CriterionResult, Evidence, Scorecard, Status, as_json
+from truecard.models import ArtifactLicenseRecord, CriterionResult, Evidence, Scorecard, Status
 from truecard.reports.badge import card_badge, tier_color
 from truecard.reports.integrity_text import html as integrity_html
 from truecard.reports.literal import literal
+from truecard.reports.options import DEFAULT, RenderOptions
 
 CSS = """
 :root{--fg:#1d2329;--muted:#5b6570;--line:#d8dde3;--bg:#fff;--met:#1f7a3a;--partial:#946200;
@@ -146,7 +147,7 @@ def markdown_to_html(lines: list[str]) -> str:
 
 
 def _model_facts(card: Scorecard) -> str:
-    mc = as_json(card.model_card)
+    mc = card.model_card
     if not mc:
         return ""
     names = [("task", "Task"), ("architecture_family", "Architecture"), ("parameters", "Parameters"),
@@ -155,7 +156,7 @@ def _model_facts(card: Scorecard) -> str:
              ("limitations", "Limitations")]
     rows = []
     for key, label in names:
-        v = mc.get(key)
+        v = getattr(mc, key)  # a field the card does not state is its empty default
         if v in (None, "", []):
             continue
         if key == "parameters":
@@ -201,15 +202,15 @@ def page_body(card: Scorecard, *, show_true: bool = True) -> str:
     if card.licenses:
         parts.append("<h2>Licences per artifact</h2><table><thead><tr><th>artifact</th><th>licence</th>"
                      "<th>class</th><th>basis</th><th>where</th></tr></thead><tbody>")
-        for f in map(as_json, card.licenses[:30]):
-            if "artifact" in f:
-                what = str(f.get("artifact")) + ("" if f.get("present", True) else " (not shipped)")
-                lic, basis, loc = f.get("license_id") or f.get("name"), f.get("basis"), f.get("where") or ""
+        for f in card.licenses[:30]:
+            if isinstance(f, ArtifactLicenseRecord):
+                what = f.artifact + ("" if f.present else " (not shipped)")
+                lic, basis, loc = f.license_id or f.name, f.basis, f.where or ""
             else:  # scorecards from before per-artifact licences: raw findings by scope
-                ev = f.get("evidence") or {}
-                what, lic, basis = str(f.get("scope")), f.get("license_id") or f.get("raw"), f.get("how")
-                loc = ev.get("path") or ev.get("url") or ev.get("field") or ""
-            parts.append(f"<tr><td>{_e(what)}</td><td>{_e(lic)}</td><td>{_e(f.get('class'))}</td>"
+                ev = f.evidence
+                what, lic, basis = f.scope, f.license_id or f.raw, f.how
+                loc = (ev.path or ev.url or ev.field or "") if ev is not None else ""
+            parts.append(f"<tr><td>{_e(what)}</td><td>{_e(lic)}</td><td>{_e(f.license_class)}</td>"
                          f"<td>{_e(basis)}</td><td><code>{_e(loc)}</code></td></tr>")
         parts.append("</tbody></table>")
     if card.warnings:
@@ -221,7 +222,8 @@ def page_body(card: Scorecard, *, show_true: bool = True) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def render(card: Scorecard, *, show_true: bool = True, **_: Any) -> str:
+def render(card: Scorecard, options: RenderOptions = DEFAULT) -> str:
+    show_true = options.show_true
     title = f"TRUE scorecard: {card.subject.name} — {card.total}/{card.max} {card.tier}"
     return (
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

@@ -6,11 +6,10 @@ controls) are written as `\\uXXXX` escapes so that printing the file cannot driv
 
 from __future__ import annotations
 
-from typing import Any
-
 from truecard.models import Scorecard
 from truecard.reports.literal import json_safe
+from truecard.reports.options import DEFAULT, RenderOptions
 
 
-def render(card: Scorecard, **_: Any) -> str:
+def render(card: Scorecard, options: RenderOptions = DEFAULT) -> str:
     return json_safe(card.model_dump_json(indent=2)) + "\n"

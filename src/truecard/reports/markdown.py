@@ -8,11 +8,10 @@ The rubric's own advice is truecard's Markdown and is kept as such.
 
 from __future__ import annotations
 
-from typing import Any
-
 from truecard.models import Scorecard, Status
 from truecard.reports.integrity_text import markdown as integrity_markdown
 from truecard.reports.literal import literal, md_code, md_text
+from truecard.reports.options import DEFAULT, RenderOptions
 
 ICON = {Status.MET: "✅", Status.PARTIAL: "🟡", Status.UNMET: "❌", Status.UNKNOWN: "❔"}
 
@@ -22,8 +21,9 @@ def _cell(text: str) -> str:
     return literal(text).replace("|", "\\|")
 
 
-def render(card: Scorecard, *, show_true: bool = True, **_: Any) -> str:
+def render(card: Scorecard, options: RenderOptions = DEFAULT) -> str:
     """The scorecard in Markdown; `show_true=False` keeps only the other frameworks' views."""
+    show_true = options.show_true
     from truecard.reports.frameworks_text import markdown as frameworks_markdown
 
     if not show_true and card.frameworks:

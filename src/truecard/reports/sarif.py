@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from truecard.models import CriterionResult, Evidence, EvidenceKind, Scorecard, as_json
+from truecard.reports.options import DEFAULT, RenderOptions
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/truecard/truecard"
@@ -197,5 +198,10 @@ def _integrity_results(card: Scorecard, base: Path, rules: list[dict[str, Any]],
         results.append(res)
 
 
-def render(card: Scorecard, *, base_dir: str | os.PathLike[str] | None = None, **_: Any) -> str:
-    return json.dumps(build(card, base_dir=base_dir), indent=2) + "\n"
+# SARIF relates each result's file to a folder of its own (`base_dir`, else each source's
+# root), so it is given the scanning machine's paths, not the portable card's.
+REAL_PATHS = True
+
+
+def render(card: Scorecard, options: RenderOptions = DEFAULT) -> str:
+    return json.dumps(build(card, base_dir=options.base_dir), indent=2) + "\n"

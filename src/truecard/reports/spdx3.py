@@ -29,7 +29,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from truecard.models import Evidence, Scorecard, as_json
+from truecard.models import ArtifactLicenseRecord, Evidence, LicenseFindingRecord, Scorecard
+from truecard.reports.options import DEFAULT, RenderOptions
 
 SPEC_VERSION = "3.0.1"
 CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
@@ -124,14 +125,17 @@ class _Builder:
         return self.licenses[expr]
 
 
-def _declared_and_concluded(row: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None, str | None]:
+def _declared_and_concluded(
+        row: ArtifactLicenseRecord | None) -> tuple[str | None, LicenseFindingRecord | None, str | None]:
     """(declared expression, the finding it came from, concluded expression) for one artifact row."""
-    findings = row.get("findings") or []
+    if row is None:
+        return None, None, None
+    findings = row.findings
     # the declaration people see first: card metadata, then a licence file, then anything else
-    declared_f = next((f for how in ("metadata", "file") for f in findings if f.get("how") == how), None) or (
+    declared_f = next((f for how in ("metadata", "file") for f in findings if f.how == how), None) or (
         findings[0] if findings else None)
-    declared = license_expression((declared_f or {}).get("license_id") or (declared_f or {}).get("raw"))
-    concluded = license_expression(row.get("license_id") or (row.get("name") if row.get("class") not in (
+    declared = license_expression((declared_f.license_id or declared_f.raw) if declared_f is not None else None)
+    concluded = license_expression(row.license_id or (row.name if row.license_class not in (
         "none", "unknown") else None))
     return declared, declared_f, concluded
 
@@ -139,7 +143,7 @@ def _declared_and_concluded(row: dict[str, Any]) -> tuple[str | None, dict[str, 
 def build(card: Scorecard) -> dict[str, Any]:
     b = _Builder(card)
     spdx = b.spdx
-    mc = as_json(card.model_card)
+    mc = card.model_card
     integ = card.integrity
     facts = integ.facts if integ else []
     fact = {f.name: f for f in reversed(facts)}
@@ -168,7 +172,7 @@ def build(card: Scorecard) -> dict[str, Any]:
         org = b.add(spdx.Organization(_id=b.id("organization", f.value), name=f.value))
         pkg.suppliedBy = org
         b.annotate(org, "suppliedBy", f.evidence, f.value)
-    types = [*mc.get("architectures", []), *([mc["architecture_family"]] if mc.get("architecture_family") else [])]
+    types = [*mc.architectures, *([mc.architecture_family] if mc.architecture_family else [])]
     if types:
         pkg.ai_typeOfModel = list(dict.fromkeys(types))
         b.annotate(pkg, "typeOfModel", _cite(card, "understandable.architecture", ("model-config", "config")),
@@ -178,20 +182,21 @@ def build(card: Scorecard) -> dict[str, Any]:
         ("intended_uses", "ai_informationAboutApplication", "understandable.model_card", ("card-section",)),
         ("limitations", "ai_limitation", "understandable.model_card", ("card-section",)),
     ):
-        if mc.get(key):
-            setattr(pkg, prop, str(mc[key])[:4000])
+        stated = getattr(mc, key)
+        if stated:
+            setattr(pkg, prop, str(stated)[:4000])
             b.annotate(pkg, prop.removeprefix("ai_"), _cite(card, crit, kinds) or _card_ev(card))
-    if mc.get("task"):
-        pkg.ai_domain = [mc["task"]]
-        b.annotate(pkg, "domain", _card_ev(card, "card:pipeline_tag"), mc["task"])
+    if mc.task:
+        pkg.ai_domain = [mc.task]
+        b.annotate(pkg, "domain", _card_ev(card, "card:pipeline_tag"), mc.task)
     hps = [f for f in facts if f.name == "hyperparameter"]
     for f in hps:
         pkg.ai_hyperparameter.append(spdx.DictionaryEntry(key=f.key, value=f.value))
         b.annotate(pkg, f"hyperparameter {f.key}", f.evidence, f.value)
-    for m in mc.get("metrics", [])[:50]:
-        key = m["type"] + (f" ({m['dataset']})" if m.get("dataset") else "")
-        pkg.ai_metric.append(spdx.DictionaryEntry(key=key[:200], value=str(m["value"])[:200]))
-    if mc.get("metrics"):
+    for m in mc.metrics[:50]:
+        key = m.type + (f" ({m.dataset})" if m.dataset else "")
+        pkg.ai_metric.append(spdx.DictionaryEntry(key=key[:200], value=str(m.value)[:200]))
+    if mc.metrics:
         b.annotate(pkg, "metric", _card_ev(card, "card:model-index"))
     energy = fact.get("energy")
     if energy is not None:
@@ -235,23 +240,25 @@ def build(card: Scorecard) -> dict[str, Any]:
 
     # licences: declared as written, concluded where truecard's reading differs; each
     # relationship carries the locator of the statement behind it
-    rows = {r.get("artifact"): r for r in map(as_json, card.licenses) if isinstance(r, dict)}
-    w = rows.get("weights") or {}
+    rows = {r.artifact: r for r in card.licenses if isinstance(r, ArtifactLicenseRecord)}
+    w = rows.get("weights")
     declared, declared_f, concluded = _declared_and_concluded(w)
     rel = b.relate(pkg, "hasDeclaredLicense", [b.license(declared) if declared else NO_ASSERTION])
     if declared_f:
-        b.annotate(rel, "hasDeclaredLicense", declared_f.get("evidence"), declared or "")
+        b.annotate(rel, "hasDeclaredLicense", declared_f.evidence, declared or "")
     either = concluded or declared
+    w_class, w_basis = (w.license_class, w.basis) if w is not None else ("unknown", "")
     rel = b.relate(pkg, "hasConcludedLicense", [b.license(either) if either else NO_ASSERTION],
-                   f"truecard: {w.get('class', 'unknown')}, {w.get('basis', '')}".strip(", "))
+                   f"truecard: {w_class}, {w_basis}".strip(", "))
     governing = _finding_for(w, concluded) if concluded else None
+    cited = governing or declared_f
     b.annotate(rel, "hasConcludedLicense" + (" (differs from the declared licence)" if concluded != declared else ""),
-               (governing or declared_f or {}).get("evidence"), concluded or declared or "")
+               cited.evidence if cited is not None else None, concluded or declared or "")
     evidence_of = {"inference-code": "transparent.inference_code", "training-code": "transparent.training_code",
                    "documentation": "understandable.model_card"}
     for artifact, purpose in (("inference-code", "source"), ("training-code", "source"), ("documentation", "documentation")):
         r = rows.get(artifact)
-        if not r or not r.get("present"):
+        if not r or not r.present:
             continue
         p = b.add(spdx.software_Package(_id=b.id("package", artifact), name=f"{card.subject.name} {artifact.replace('-', ' ')}",
                                         software_primaryPurpose=getattr(spdx.software_SoftwarePurpose, purpose)))
@@ -259,17 +266,18 @@ def build(card: Scorecard) -> dict[str, Any]:
         dec, dec_f, con = _declared_and_concluded(r)
         if dec:
             rel = b.relate(p, "hasDeclaredLicense", [b.license(dec)])
-            b.annotate(rel, "hasDeclaredLicense", (dec_f or {}).get("evidence"), dec)
+            b.annotate(rel, "hasDeclaredLicense", dec_f.evidence if dec_f is not None else None, dec)
         if con and con != dec:
             rel = b.relate(p, "hasConcludedLicense", [b.license(con)])
-            b.annotate(rel, "hasConcludedLicense", (_finding_for(r, con) or {}).get("evidence"), con)
+            found = _finding_for(r, con)
+            b.annotate(rel, "hasConcludedLicense", found.evidence if found is not None else None, con)
         b.relate(pkg, "hasDocumentation" if artifact == "documentation" else "dependsOn", [p])
     ds_row = rows.get("datasets")
     if ds_row and datasets:
         dec, dec_f, con = _declared_and_concluded(ds_row)
         for d in datasets if dec else []:
             rel = b.relate(d, "hasDeclaredLicense", [b.license(str(dec))])
-            b.annotate(rel, "hasDeclaredLicense", (dec_f or {}).get("evidence"), str(dec))
+            b.annotate(rel, "hasDeclaredLicense", dec_f.evidence if dec_f is not None else None, str(dec))
 
     # the scorecard and the integrity checks, on the package
     score = "; ".join(f"{c.id} {c.points}/{c.max}" for c in card.criteria)
@@ -316,10 +324,11 @@ def integrity_lines(card: Scorecard) -> list[str]:
     return out
 
 
-def _finding_for(row: dict[str, Any], expression: str | None) -> dict[str, Any] | None:
+def _finding_for(row: ArtifactLicenseRecord | None, expression: str | None) -> LicenseFindingRecord | None:
     """The finding of an artifact row whose licence is this expression (what truecard concluded from)."""
-    return next((f for f in row.get("findings", [])
-                 if license_expression(f.get("license_id") or f.get("raw")) == expression), None)
+    if row is None:
+        return None
+    return next((f for f in row.findings if license_expression(f.license_id or f.raw) == expression), None)
 
 
 def _dataset_url(name: str) -> str | None:
@@ -369,5 +378,5 @@ def validate(text: str) -> list[str]:
     return errors
 
 
-def render(card: Scorecard, **_: Any) -> str:
+def render(card: Scorecard, options: RenderOptions = DEFAULT) -> str:
     return json.dumps(build(card), indent=2) + "\n"

@@ -19,6 +19,7 @@ from rich.text import Text
 from truecard.models import CriterionResult, Scorecard, Status
 from truecard.reports.integrity_text import rich as integrity_rich
 from truecard.reports.literal import literal
+from truecard.reports.options import DEFAULT, RenderOptions
 
 STYLE = {Status.MET: "green", Status.PARTIAL: "yellow", Status.UNMET: "red", Status.UNKNOWN: "magenta"}
 TIER_STYLE = {
@@ -128,17 +129,10 @@ def print_card(card: Scorecard, console: Console, *, verbose: bool = False, show
         console.print(item)
 
 
-def render(
-    card: Scorecard,
-    *,
-    width: int | None = None,
-    color: bool = False,
-    verbose: bool = False,
-    show_true: bool = True,
-    **_: Any,
-) -> str:
+def render(card: Scorecard, options: RenderOptions = DEFAULT) -> str:
     """The table as text. `width=None` sizes it as `truecard scan` does: the terminal's width,
     else `$COLUMNS`, else 80 columns."""
+    width, color, verbose, show_true = options.width, options.color, options.verbose, options.show_true
     buf = io.StringIO()
     console = Console(
         file=buf,

@@ -30,16 +30,9 @@ from pathlib import Path
 from typing import Any, TypeGuard
 from urllib.parse import quote
 
+from truecard._cachedir import cache_root  # the one cache folder; re-exported for the sources
+
 SHA_RE = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
-
-
-def cache_root() -> Path:
-    """The truecard cache folder (`TRUECARD_CACHE_DIR`, else the XDG cache home)."""
-    env = os.environ.get("TRUECARD_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "truecard"
 
 
 def is_sha(value: str | None) -> TypeGuard[str]:

@@ -618,8 +618,9 @@ def open_local_ref(path: str, ref: str, options: SourceOptions = DEFAULT_OPTIONS
 def register_openers() -> None:
     from truecard.sources import resolve
 
+    forms = {"gh:": "gh:ORG/REPO", "https://": "a git URL"}
     for p in PREFIXES:
-        resolve.register(p, open_git)
+        resolve.register(p, open_git, form=forms.get(p))
         resolve.register_probe(p, probe_git)
     resolve.register_local_ref(open_local_ref)
 

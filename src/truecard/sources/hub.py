@@ -1,16 +1,20 @@
 """Hugging Face Hub repositories as sources, read without downloading weights.
 
 `hf:ORG/NAME[@REV]` (also `hf:datasets/ORG/NAME`, `https://huggingface.co/...` URLs) opens a
-`HubTree`: the file list with sizes and LFS sha256, the card data and the safetensors
-parameter counts come from one `model_info` call, refs from one call, and file bytes only
-when a collector asks for them. Small files (cards, configs, code) are fetched whole, once;
-large files are read by HTTP range, so a safetensors header costs one request of a few KiB
-whatever the shard's size, and only one sample shard's header is read (checked against the
-Hub's counts, which stand for the other shards) unless `deep` asks for all of them: the
-cost of a scan does not grow with the number of shards. Everything fetched is kept
-in the revision-keyed cache (`truecard.sources.cache`), so a re-scan is instant and
-`--offline` works. Offline, a model never fetched by truecard can still be read from the
-Hugging Face cache (`HF_HUB_CACHE`, `models--org--name/snapshots/REV`).
+`HubTree`: the commit, the file list with sizes and LFS sha256, the card data and the
+safetensors parameter counts come from one `model_info` call, branches and tags from one
+call, and file bytes only when a collector asks for them. Small files (cards, configs, code)
+are fetched whole, once. What the Hub's metadata already answers is not fetched: when the
+Hub states safetensors parameter counts, no shard header is read (those counts are the
+Hub's own reading of every header) and a shard index whose shards are all listed under
+their standard names (`model-00001-of-00050.safetensors`, ...) is not fetched either, so
+a first scan costs the same whatever the number of shards. `deep` reads every header (one
+HTTP range of a few KiB each, whatever the shard's size) and the index. A gated repository
+is first probed with a file the scan reads anyway, so that without access the weights are
+reported unreadable rather than vouched for. Everything fetched is kept in the
+revision-keyed cache (`truecard.sources.cache`), so a re-scan is instant and `--offline`
+works. Offline, a model never fetched by truecard can still be read from the Hugging Face
+cache (`HF_HUB_CACHE`, `models--org--name/snapshots/REV`).
 
 A tree never scores. What it could not read it says: `info.partial` and `info.notes`.
 """
@@ -214,14 +218,14 @@ class HubTree(Tree):
     snapshot: Path | None = None  # this revision in the Hugging Face cache, when present
     endpoint: str = ""
     hub_refs: dict[str, dict[str, str]] | None = None
-    deep: bool = False  # read every safetensors header, not only a sample shard's
+    deep: bool = False  # read every safetensors header (and shard index), not the Hub's counts
     _whole: dict[str, bytes] = field(default_factory=dict)
     _blocks: dict[str, list[tuple[int, bytes]]] = field(default_factory=dict)
     _denied: str | None = None
     _failures: int = 0
     _prefetched: bool = False
-    _sample_ok: bool | None = None  # the sample shard's header agrees with the Hub's counts
     _skipped: set[str] = field(default_factory=set)  # shards whose headers were not read
+    _probed: bool = False  # a gated repository's access was tried (see `_readable`)
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     @property
@@ -295,10 +299,11 @@ class HubTree(Tree):
             got = self._from_blocks(path, offset, end)
             if got is not None:
                 return got
-        why = self._header_not_needed(e)
+        why = self._header_not_needed(e) or self._index_not_needed(e)
         if why is not None:
-            with self._lock:
-                self._skipped.add(path)
+            if path.endswith(".safetensors"):
+                with self._lock:
+                    self._skipped.add(path)
             raise ContentNotFetched(why)
         if e.size > SMALL_FILE and path.endswith(".safetensors") and not self._prefetched:
             self._prefetch_heads()
@@ -453,7 +458,6 @@ class HubTree(Tree):
         self._prefetched = True
         if self.client is None or self._denied:
             return
-        sample = self._sample_shard()
         todo = [
             e
             for e in self.entries()
@@ -461,7 +465,7 @@ class HubTree(Tree):
             and e.size > SMALL_FILE
             and self._local(e.path, e) is None
             and self._from_blocks(e.path, 0, 8) is None
-            and (self._hub_counts() is None or self.deep or e is sample)
+            and self._header_not_needed(e) is None
         ]
         if not todo:
             return
@@ -487,65 +491,87 @@ class HubTree(Tree):
             return None
         return params
 
-    def _sample_shard(self) -> FileEntry | None:
-        """The one safetensors file whose header is read to check the Hub's counts: the
-        first by path (the first shard of a sharded checkpoint)."""
-        return next((e for e in self.entries() if e.path.endswith(".safetensors")), None)
-
     def _header_not_needed(self, e: FileEntry) -> str | None:
         """Why a safetensors header need not be fetched, or None when it must be.
 
-        Not with `--deep`, not without the Hub's counts, never for the sample shard, and
-        only once the sample's header agrees with the counts (its dtypes are the Hub's and
-        its parameters fit in them); a disagreeing sample means every header is read.
+        The Hub computes its safetensors counts by reading every header of the revision, so
+        a header read here would only repeat that reading: with the counts, no header is
+        fetched (the collector gives the unread shards the Hub's figures) unless `--deep`
+        asks. Without the counts, or when the files cannot be read at all (a gated
+        repository without access: the weights are then reported unreadable, not vouched
+        for), every header is read or tried.
         """
         if self.deep or not e.path.endswith(".safetensors") or self._hub_counts() is None:
             return None
-        sample = self._sample_shard()
-        if sample is None or sample.path == e.path:
+        if not self._readable():
             return None
-        if self._sample_ok is None:
-            agrees = self._sample_agrees(sample)
-            self._sample_ok = bool(agrees)
-            if agrees is False:
-                self.info.notes.append(
-                    f"the header of {sample.path} disagrees with the Hub's safetensors "
-                    "parameter counts: every header was read"
-                )
-        if not self._sample_ok:
-            return None
-        return (
-            f"the Hub's safetensors counts stand for it; the sample shard {sample.path} agrees "
-            "with them; --deep reads every header"
-        )
+        return "the Hub's safetensors counts stand for it; --deep reads every header"
 
-    def _sample_agrees(self, sample: FileEntry) -> bool | None:
-        """Whether the sample's header agrees with the Hub's counts; None if it could not be
-        read (then every header is tried, and each failure is reported as such)."""
-        hub = self._hub_counts() or {}
-        try:
-            n = int.from_bytes(self.read_range(sample.path, 0, 8), "little")
-            if not 0 < n <= min(100 << 20, sample.size - 8):
-                return False
-            table = json.loads(self.read_range(sample.path, 8, n))
-        except OSError:
+    def _index_not_needed(self, e: FileEntry) -> str | None:
+        """Why a shard index need not be fetched, or None when it must be.
+
+        An index says which shards make up the weights, so that a missing one is reported.
+        When the Hub's counts stand for the headers and every shard the index's standard
+        names promise is listed (`P-00001-of-0000N.safetensors` to N, nothing else beside
+        them), it could only say "all present", which the file list already shows.
+        """
+        suffix = ".safetensors.index.json"
+        if self.deep or not e.path.endswith(suffix) or self._hub_counts() is None:
             return None
-        except ValueError:
-            return False
-        if not isinstance(table, dict):
-            return False
-        counts: dict[str, int] = {}
-        for name, t in table.items():
-            if name == "__metadata__":
+        folder, name = posixpath.split(e.path)
+        prefix = name[: -len(suffix)]
+        shard_re = re.compile(re.escape(prefix) + r"-(\d+)-of-(\d+)\.safetensors")
+        found: set[tuple[int, int]] = set()
+        for x in self.entries():
+            xf, xn = posixpath.split(x.path)
+            if xf != folder or not xn.endswith(".safetensors"):
                 continue
-            shape = t.get("shape") if isinstance(t, dict) else None
-            if not isinstance(shape, list) or not all(isinstance(d, int) and d >= 0 for d in shape):
-                return False
-            numel = 1
-            for d in shape:
-                numel *= d
-            counts[str(t.get("dtype"))] = counts.get(str(t.get("dtype")), 0) + numel
-        return bool(counts) and all(d in hub and c <= hub[d] for d, c in counts.items())
+            m = shard_re.fullmatch(xn)
+            if m is None:
+                return None  # a shard under another name: only the index says whose it is
+            found.add((int(m.group(1)), int(m.group(2))))
+        totals = {n for _, n in found}
+        if len(totals) != 1:
+            return None
+        (n,) = totals
+        if n < 1 or {i for i, _ in found} != set(range(1, n + 1)) or not self._readable():
+            return None
+        return f"all {n} shards it names are listed and the Hub's safetensors counts cover them; --deep reads it"
+
+    def _readable(self) -> bool:
+        """Whether this token can read the repository's files, as far as is known.
+
+        A gated repository lists its files to anyone but serves them only once access is
+        granted. Before the Hub's metadata is allowed to stand for unread files, one file the
+        scan reads anyway is fetched (config.json, else the shard index, else the first
+        shard's header block): granted, it is kept for its reader; refused, the repository
+        is marked denied and the weights are then reported unreadable, as a scan that tried
+        them would. A failure of another kind (network) says nothing about access.
+        """
+        if self._denied:
+            return False
+        if not self.meta.get("gated") or self._probed or self.client is None:
+            return True
+        self._probed = True
+        entries = self.entries()
+        small = [e for e in entries if e.size <= SMALL_FILE]
+        probe = next((e for e in small if e.path == "config.json"), None) or next(
+            (e for e in small if e.path.endswith(".safetensors.index.json")), None
+        )
+        shard = probe or next((e for e in entries if e.path.endswith(".safetensors")), None)
+        if shard is None or self._local(shard.path, shard) is not None:
+            return True
+        try:
+            if shard.size <= SMALL_FILE:
+                if self._cached_whole(shard.path) is None:
+                    self._check_can_fetch(shard.path)
+                    self._fetch_whole(shard)
+            elif self._from_blocks(shard.path, 0, 8) is None:
+                self._check_can_fetch(shard.path)
+                self._fetch_block(shard, 0, min(shard.size, HEAD_BLOCK))
+        except OSError:
+            pass
+        return not self._denied
 
     def unread_parameter_counts(self) -> tuple[dict[str, int], frozenset[str]] | None:
         """The Hub's safetensors counts and the shards whose headers were not read (see
@@ -643,8 +669,8 @@ def _source_info(ref: RepoRef, sha: str, endpoint: str) -> SourceInfo:
 def open_hub(spec: str, options: SourceOptions = DEFAULT_OPTIONS) -> Tree:
     """Open a Hub repository (see module docstring). Raises `SourceError` with a plain reason.
 
-    `deep` reads every safetensors header; otherwise one sample shard's header is checked
-    against the Hub's parameter counts and the other shards are taken from those counts."""
+    `deep` reads every safetensors header; otherwise, when the Hub states parameter counts,
+    no header is read and the shards are given those counts."""
     o = options
     offline, token, endpoint, timeout, cache_dir, deep = o.offline, o.token, o.endpoint, o.timeout, o.cache_dir, o.deep
     client: HubClient | None = o.client
@@ -885,11 +911,11 @@ def register_openers() -> None:
     from truecard.sources import resolve
 
     for p in PREFIXES:
-        resolve.register(p, open_hub)
+        resolve.register(p, open_hub, form="hf:ORG/NAME" if p == "hf:" else None)
         resolve.register_probe(p, probe_hub)
-    resolve.register_matcher(is_hub_url, open_hub, probe_hub)
+    resolve.register_matcher(is_hub_url, open_hub, probe_hub, form="a Hugging Face URL")
     for p in ("arxiv:", "https://arxiv.org/", "http://arxiv.org/"):
-        resolve.register(p, open_paper)
+        resolve.register(p, open_paper, form="arxiv:ID" if p == "arxiv:" else None)
 
 
 register_openers()

@@ -25,7 +25,7 @@ class SourceOptions:
     endpoint: str | None = None  # Hub endpoint (None: $HF_ENDPOINT or huggingface.co)
     timeout: float | None = None  # seconds per request to a remote source
     cache_dir: str | os.PathLike[str] | None = None  # truecard's revision cache
-    deep: bool = False  # read every safetensors header, not a sample shard's
+    deep: bool = False  # read every safetensors header, not take the Hub's counts for them
     client: Any = None  # an injected Hub client (tests; batch runs sharing a connection pool)
 
     @classmethod

@@ -6,14 +6,17 @@ in `OPENERS`. A plain path is a local folder.
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
+import warnings
 from collections.abc import Callable
+from dataclasses import fields
 from typing import Any
 
 from truecard.sources.base import SourceError, Tree
 from truecard.sources.local import LocalTree
-from truecard.sources.options import SourceOptions
+from truecard.sources.options import DEFAULT, SourceOptions
 
 # An opener takes the source string as the user typed it and the (frozen) options of this scan.
 Opener = Callable[[str, SourceOptions], Tree]
@@ -24,8 +27,20 @@ MATCHING_PROBERS: list[tuple[Callable[[str], bool], Prober]] = []
 _plugins_loaded = False
 
 
-def register(prefix: str, opener: Opener) -> None:
-    OPENERS[prefix] = opener
+# what the "unknown kind of source" hint offers, in registration order: each source module says
+# how its sources are written (`form=`), so the hint never lists what is not installed
+FORMS: dict[str, None] = {}
+
+
+def register(prefix: str, opener: Opener | Callable[..., Tree], form: str | None = None) -> None:
+    """Route every source string starting with `prefix` to `opener(spec, options)`.
+
+    `form`: how a user writes such a source, for help and errors (`hf:ORG/NAME`). An opener
+    written for the old protocol, `opener(spec, **options)`, still works, with a
+    DeprecationWarning (see `_adapt`)."""
+    OPENERS[prefix] = _adapt(opener)
+    if form:
+        FORMS[form] = None
 
 
 # (matches, opener): sources recognised by more than a prefix (a Hub at $HF_ENDPOINT's host),
@@ -35,11 +50,52 @@ MATCHERS: list[tuple[Callable[[str], bool], Opener]] = []
 LOCAL_REF: list[Callable[[str, str, SourceOptions], Tree]] = []
 
 
-def register_matcher(matches: Callable[[str], bool], opener: Opener, prober: Prober | None = None) -> None:
+def register_matcher(matches: Callable[[str], bool], opener: Opener | Callable[..., Tree],
+                     prober: Prober | None = None, form: str | None = None) -> None:
     """Route every source string `matches` accepts to `opener` (and `prober`)."""
-    MATCHERS.append((matches, opener))
+    MATCHERS.append((matches, _adapt(opener)))
     if prober is not None:
         MATCHING_PROBERS.append((matches, prober))
+    if form:
+        FORMS[form] = None
+
+
+def _adapt(opener: Callable[..., Tree]) -> Opener:
+    """`opener` as the current protocol calls it, `opener(spec, options)`.
+
+    A third-party opener written before options were an object takes `(spec, **options)`;
+    called the new way it would fail with a TypeError traceback in the middle of a scan. It is
+    wrapped instead: it gets the options that differ from the defaults as keywords, and a
+    DeprecationWarning names it once per call.
+    """
+    try:
+        params = list(inspect.signature(opener).parameters.values())
+    except (TypeError, ValueError):  # no signature to read (a builtin): call it the current way
+        return opener
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if len(positional) >= 2 or any(p.kind is p.VAR_POSITIONAL for p in params):
+        return opener
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in params)
+    named = {p.name for p in params if p.kind is p.KEYWORD_ONLY}
+    where = f"{getattr(opener, '__module__', '?')}.{getattr(opener, '__qualname__', opener)}"
+
+    def legacy(spec: str, options: SourceOptions) -> Tree:
+        warnings.warn(f"source opener {where}: opener(spec, **options) is deprecated; take "
+                      "opener(spec, options: truecard.sources.SourceOptions)", DeprecationWarning, stacklevel=2)
+        kw = {f.name: getattr(options, f.name) for f in fields(options)
+              if getattr(options, f.name) != getattr(DEFAULT, f.name)}
+        if not takes_any:
+            kw = {k: v for k, v in kw.items() if k in named}
+        return opener(spec, **kw)
+
+    return legacy
+
+
+def source_forms() -> list[str]:
+    """How each available kind of source is written, a local folder first."""
+    if not _plugins_loaded:
+        _load_plugins()
+    return ["a folder", *FORMS]
 
 
 def register_local_ref(opener: Callable[[str, str, SourceOptions], Tree]) -> None:
@@ -104,9 +160,10 @@ def open_source(spec: str, options: SourceOptions | None = None, **changes: Any)
     scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", spec)
     if scheme and len(scheme.group(1)) > 1 and not os.path.lexists(spec):
         unavailable = "; ".join(PLUGIN_ERRORS.values())
+        forms = source_forms()
         raise SourceError(
-            f"{spec}: unknown kind of source {scheme.group(1)!r}; use a folder, hf:ORG/NAME, "
-            "gh:ORG/REPO, a git or Hugging Face URL, or arxiv:ID"
+            f"{spec}: unknown kind of source {scheme.group(1)!r}; use "
+            + (", ".join(forms[:-1]) + " or " + forms[-1] if len(forms) > 1 else forms[0])
             + (f" (not available here: {unavailable})" if unavailable else "")
         )
     return LocalTree.open(spec)

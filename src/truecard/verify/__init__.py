@@ -5,7 +5,8 @@ Loads a model the way its card says to, runs a short inference on a fixed input 
 `VerifyResult`. Importing this package never imports torch: only the child does.
 """
 
-from truecard.verify.core import DEFAULT_TIMEOUT, ExtraMissing, VerifyError, verify
+from truecard.verify.core import ExtraMissing, verify
+from truecard.verify.options import DEFAULT_TIMEOUT, VerifyError, VerifyOptions
 from truecard.verify.result import (
     FinetuneResult,
     InferenceResult,
@@ -22,6 +23,7 @@ __all__ = [
     "ParameterCounts",
     "StaticCheck",
     "VerifyError",
+    "VerifyOptions",
     "VerifyResult",
     "verify",
 ]

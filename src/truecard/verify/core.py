@@ -16,8 +16,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from truecard import __version__
+from truecard._version import __version__
 from truecard.sources import SourceError, Tree, open_source
+from truecard.verify.options import VerifyError, VerifyOptions
 from truecard.verify.result import (
     FinetuneResult,
     InferenceResult,
@@ -28,7 +29,6 @@ from truecard.verify.result import (
 from truecard.verify.sandbox import confinement_problem, default_memory_limit, model_unreadable, run_child
 from truecard.verify.static import StaticReport, analyse
 
-DEFAULT_TIMEOUT = 600.0
 # A model too large to load is still checked in the child (shapes on the meta device), which
 # needs the libraries' own memory even when the user's limit is below it.
 SHAPES_MEMORY_FLOOR = 2 << 30
@@ -44,10 +44,6 @@ CONFINED_NOTE = ("the repository's code ran confined by bubblewrap: only the mod
                  "visible, as an unprivileged user, in its own network and process namespaces")
 UNCONFINED_HELP = ("With --trust-remote-code: run the repository's code without the bubblewrap "
                    "confinement (only no network, memory and time limits). For a disposable VM.")
-
-
-class VerifyError(Exception):
-    """Verify cannot start (bad source, missing extra): shown to the user as one line."""
 
 
 class ExtraMissing(VerifyError):
@@ -162,15 +158,13 @@ def check_extra(loader: str | None) -> None:
 
 def verify(
     source: str | os.PathLike[str] | Tree,
-    *,
-    finetune: bool = False,
-    timeout: float = DEFAULT_TIMEOUT,
-    memory_limit: int | None = None,
-    trust_remote_code: bool = False,
-    python: str | None = None,
-    unconfined: bool = False,
+    options: VerifyOptions | None = None,
+    **changes: Any,
 ) -> VerifyResult:
     """Load and run a model in the sandbox (and take one fine-tuning step when asked).
+
+    `options` is a frozen `VerifyOptions`; keyword `changes` to it are the same fields
+    (`verify(path, finetune=True, timeout=60)`); an unknown name is a VerifyError.
 
     The repository's own code (`trust_remote_code`, when the model needs it) runs confined
     by bubblewrap; where that cannot be set up, verify refuses (VerifyError) unless
@@ -180,9 +174,10 @@ def verify(
     at all; every failure of the model itself is a field of the result.
     """
     started = time.perf_counter()
-    if timeout <= 0:
-        raise VerifyError("--timeout must be positive")
-    limit = memory_limit or default_memory_limit()
+    opts = VerifyOptions.of(options, **changes)
+    finetune, timeout, trust_remote_code = opts.finetune, opts.timeout, opts.trust_remote_code
+    python, unconfined = opts.python, opts.unconfined
+    limit = opts.memory_limit or default_memory_limit()
     tmp: list[Path] = []
     try:
         root, label, revision = _resolve(source, tmp)

@@ -5,11 +5,17 @@ YAML and weight-file headers, never tensor data. Its results serve twice: they d
 the sandboxed child loads the model (the card's usage snippet first, then the config), and,
 for a model too large to load, they are the partial evidence truecard can still give:
 shards all present with consistent headers, config and weights agreeing, a tokenizer there.
+
+Every byte is read through the source interface (`truecard.sources.base.Tree`: its file list,
+sizes and ranged reads), never from the disk directly: the folder is walked the way a scan
+walks it (`LocalTree`: no links followed out of it, bounded), and the same checks run over any
+tree, local or not. Only the sandboxed child, which loads the model, opens the folder itself.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +31,9 @@ from truecard.evidence.weights import (
     HeaderError,
     parse_safetensors_header,
 )
+from truecard.integrity.rangeio import open_tree_file
+from truecard.sources.base import SourceError, SourceErrorKind, Tree
+from truecard.sources.local import LocalTree
 from truecard.verify.result import StaticCheck
 
 CARD_NAMES = ("README.md", "readme.md", "MODEL_CARD.md", "model_card.md", "ModelCard.md")
@@ -95,7 +104,8 @@ class LoadPlan:
 
 @dataclass
 class StaticReport:
-    root: Path
+    root: Path  # the folder the sandboxed child loads the model from
+    tree: Tree  # what the checks read
     checks: list[StaticCheck] = field(default_factory=list)
     config: dict[str, Any] | None = None
     card_path: str | None = None
@@ -123,10 +133,32 @@ class StaticReport:
         return bool(self.checks) and all(c.ok is not False for c in self.checks)
 
 
-def analyse(root: Path) -> StaticReport:
-    """Every check that needs no tensor data, and the plan for loading."""
-    rep = StaticReport(root=root)
-    files = _files(root)
+MAX_FILES = 20_000  # files considered, in path order: bounded for huge trees
+
+
+def analyse(source: Tree | str | os.PathLike[str]) -> StaticReport:
+    """Every check that needs no tensor data, and the plan for loading.
+
+    `source`: the model's tree, or a local folder (opened as a `LocalTree`, as a scan opens
+    it). The report's `root` is the folder the child loads: the one given, or the tree's own.
+    Raises OSError for a folder that cannot be opened.
+    """
+    if isinstance(source, Tree):
+        root = getattr(source, "root", None)
+        return _analyse(source, Path(root) if root is not None else Path(source.info.location))
+    try:
+        tree = LocalTree.open(source)
+    except SourceError as exc:  # the caller's one-line "cannot read the model folder"
+        raise (FileNotFoundError if exc.kind is SourceErrorKind.NOT_FOUND else OSError)(str(exc)) from None
+    try:
+        return _analyse(tree, Path(source))
+    finally:
+        tree.close()
+
+
+def _analyse(tree: Tree, root: Path) -> StaticReport:
+    rep = StaticReport(root=root, tree=tree)
+    files = _files(tree)
     _card(rep, files)
     _config(rep, files)
     _weights(rep, files)
@@ -138,23 +170,26 @@ def analyse(root: Path) -> StaticReport:
     return rep
 
 
-def _files(root: Path) -> list[str]:
-    """Relative POSIX paths of regular files, skipping VCS folders; bounded for huge trees."""
-    out: list[str] = []
-    for p in sorted(root.rglob("*")):
-        rel = p.relative_to(root).as_posix()
-        if any(part in (".git", "__pycache__", ".venv", "node_modules") for part in p.parts):
-            continue
-        if p.is_file():
-            out.append(rel)
-        if len(out) >= 20000:
-            break
-    return out
+def _files(tree: Tree) -> list[str]:
+    """Relative POSIX paths of the tree's regular files (VCS and tool folders are not listed),
+    folder by folder in path order, at most MAX_FILES."""
+    return sorted((e.path for e in tree.entries()), key=lambda p: p.split("/"))[:MAX_FILES]
 
 
-def _read_json(path: Path) -> tuple[Any, str | None]:
+def _size(rep: StaticReport, path: str) -> int:
+    e = rep.tree.entry(path)
+    return e.size if e is not None else 0
+
+
+def _read_text(rep: StaticReport, path: str, errors: str = "strict") -> str:
+    """A whole file as text, line ends made `\n` (what reading in text mode gave)."""
+    data = rep.tree.read_range(path, 0, _size(rep, path))
+    return data.decode("utf-8", errors).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_json(rep: StaticReport, path: str) -> tuple[Any, str | None]:
     try:
-        return load_json(path.read_text(encoding="utf-8")), None
+        return load_json(_read_text(rep, path)), None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         return None, f"{type(exc).__name__}: {exc}"
 
@@ -163,7 +198,7 @@ def _card(rep: StaticReport, files: list[str]) -> None:
     for name in CARD_NAMES:
         if name in files:
             try:
-                text = (rep.root / name).read_text(encoding="utf-8", errors="replace")
+                text = _read_text(rep, name, errors="replace")
             except OSError:
                 continue
             meta, _err, _n, _body = parse_front_matter(text)
@@ -192,7 +227,7 @@ def declared_parameters(text: str, where: str) -> tuple[int, str, str] | None:
 def _config(rep: StaticReport, files: list[str]) -> None:
     if "config.json" not in files:
         return
-    data, err = _read_json(rep.root / "config.json")
+    data, err = _read_json(rep, "config.json")
     if err or not isinstance(data, dict):
         rep.check("config", False, f"config.json is not a JSON object ({err or type(data).__name__})",
                   "config.json")
@@ -219,15 +254,16 @@ def _weights(rep: StaticReport, files: list[str]) -> None:
         _safetensors(rep, files, st)
     elif gguf:
         # Several GGUF quantisations may sit side by side: verify the smallest.
-        gguf.sort(key=lambda f: (rep.root / f).stat().st_size)
+        gguf.sort(key=lambda f: _size(rep, f))
         rep.weight_format, rep.weight_files = "gguf", gguf[:1]
-        rep.weights_bytes = (rep.root / gguf[0]).stat().st_size
+        rep.weights_bytes = _size(rep, gguf[0])
         # the scan's budgeted header walk, before the child's gguf reader maps the file:
         # a 113-byte file declaring 10^8 array items is refused here, in the parent
         from truecard.evidence.gguf_header import GGUFError, read_gguf_header
 
         try:
-            with open(rep.root / gguf[0], "rb") as fh:
+            # read through the tree in chunks; the walk's own limits bound what it reads
+            with open_tree_file(rep.tree, gguf[0], rep.weights_bytes, rep.weights_bytes + (1 << 20)) as fh:
                 h = read_gguf_header(fh, rep.weights_bytes)
             ok, msg = h.tensors > 0, (f"GGUF header read: {h.tensors} tensors, {h.parameters:,} parameters"
                                       if h.tensors else "GGUF file holds no tensors")
@@ -235,27 +271,26 @@ def _weights(rep: StaticReport, files: list[str]) -> None:
             ok, msg = False, f"GGUF header: {exc}"
         rep.check("weights-headers", ok, msg, gguf[0])
     elif onnx:
-        onnx.sort(key=lambda f: (f.count("/"), (rep.root / f).stat().st_size))
+        onnx.sort(key=lambda f: (f.count("/"), _size(rep, f)))
         rep.weight_format, rep.weight_files = "onnx", onnx[:1]
-        rep.weights_bytes = sum((rep.root / f).stat().st_size for f in files
+        rep.weights_bytes = sum(_size(rep, f) for f in files
                                 if f.startswith(onnx[0].rsplit("/", 1)[0] if "/" in onnx[0] else "")
                                 and (f == onnx[0] or f.endswith((".onnx_data", ".onnx.data"))))
     elif pickles:
         rep.weight_format, rep.weight_files = "pickle", pickles
-        rep.weights_bytes = sum((rep.root / f).stat().st_size for f in pickles)
+        rep.weights_bytes = sum(_size(rep, f) for f in pickles)
         rep.check("weights-headers", None, "pickle-format weights: headers cannot be checked "
                   "without unpickling; loaded only by the sandboxed child", pickles[0])
     else:
         rep.check("weights", False, "no weight files found (safetensors, GGUF, ONNX)")
 
 
-def read_safetensors_table(path: Path) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
-    """(tensor table, summary) of one file, validated by the scan's header parser."""
-    size = path.stat().st_size
-    with open(path, "rb") as fh:
-        first = fh.read(8)
-        n = int.from_bytes(first, "little") if len(first) == 8 else 0
-        head = first + (fh.read(n) if 0 < n <= SAFETENSORS_HEADER_MAX and 8 + n <= size else b"")
+def read_safetensors_table(tree: Tree, path: str, size: int) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """(tensor table, summary) of one file, validated by the scan's header parser; only the
+    header is read (two ranged reads)."""
+    first = tree.read_range(path, 0, 8)
+    n = int.from_bytes(first, "little") if len(first) == 8 else 0
+    head = first + (tree.read_range(path, 8, n) if 0 < n <= SAFETENSORS_HEADER_MAX and 8 + n <= size else b"")
     summary = parse_safetensors_header(head, size)
     table = json.loads(head[8:8 + n])
     table.pop("__metadata__", None)
@@ -270,10 +305,10 @@ def _safetensors(rep: StaticReport, files: list[str], shards: list[str]) -> None
     dtypes: dict[str, int] = {}
     where: dict[str, str] = {}
     for f in shards:
-        p = rep.root / f
-        rep.weights_bytes += p.stat().st_size
+        size = _size(rep, f)
+        rep.weights_bytes += size
         try:
-            table, summary = read_safetensors_table(p)
+            table, summary = read_safetensors_table(rep.tree, f, size)
         except (HeaderError, OSError, ValueError) as exc:
             problems.append(f"{f}: {exc}")
             continue
@@ -298,7 +333,7 @@ def _safetensors(rep: StaticReport, files: list[str], shards: list[str]) -> None
             problems.append(f"{len(missing)} of {n} shards of {stem} missing "
                             f"(e.g. {stem}-{missing[0]:05d}-of-{n:05d}.safetensors)")
     if index_name:
-        data, err = _read_json(rep.root / index_name)
+        data, err = _read_json(rep, index_name)
         wm = data.get("weight_map") if isinstance(data, dict) else None
         if err or not isinstance(wm, dict):
             problems.append(f"{index_name}: unreadable weight_map ({err or 'not an object'})")
@@ -349,7 +384,7 @@ def _remote_code(rep: StaticReport, files: list[str]) -> None:
     for name in ("config.json", "tokenizer_config.json", "preprocessor_config.json"):
         if name not in files:
             continue
-        data = rep.config if name == "config.json" else _read_json(rep.root / name)[0]
+        data = rep.config if name == "config.json" else _read_json(rep, name)[0]
         am = data.get("auto_map") if isinstance(data, dict) else None
         if isinstance(am, dict) and am:
             refs = sorted({str(v if isinstance(v, str) else next((x for x in v if x), "")).split(".")[0]
@@ -401,7 +436,7 @@ def _finetuning_files(rep: StaticReport, files: list[str]) -> None:
         if not f.endswith((".yaml", ".yml", ".json")):
             continue
         try:
-            text = (rep.root / f).read_text(encoding="utf-8")
+            text = _read_text(rep, f)
             data = load_yaml(text, yaml.SafeLoader) if not f.endswith(".json") else load_json(text)
         except (OSError, UnicodeDecodeError, yaml.YAMLError, json.JSONDecodeError):
             continue
@@ -455,7 +490,7 @@ def _plan(rep: StaticReport, files: list[str]) -> LoadPlan:
             if f.endswith(".py") and "/" not in f and re.search(r"infer|generat|predict|run|demo",
                                                                   f, re.IGNORECASE):
                 try:
-                    auto, basis = _auto_from_text((rep.root / f).read_text(errors="replace"), f)
+                    auto, basis = _auto_from_text(_read_text(rep, f, errors="replace"), f)
                 except OSError:
                     continue
                 if auto:

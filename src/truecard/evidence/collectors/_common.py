@@ -76,17 +76,9 @@ def folded_sentences(card: Card) -> str:
     return out
 
 
-def folded_lines(card: Card) -> str:
-    """`folded_sentences` for the card's file lines."""
-    if "folded_lines" not in card.cache:
-        card.cache["folded_lines"] = "\n".join(fold(s) for s in card.lines)
-    out: str = card.cache["folded_lines"]
-    return out
-
-
 def may_match(rx: Any, folded_text: str) -> bool:
     """False when `rx` (a prefiltered pattern) cannot match any part of a text whose folds
-    are all substrings of `folded_text` (`folded_sentences`, `folded_lines`): one test of its
+    are all substrings of `folded_text` (`folded_sentences`): one test of its
     literals on a whole card instead of one per sentence."""
     return not isinstance(rx, Prefiltered) or rx.possible("", folded_text)
 

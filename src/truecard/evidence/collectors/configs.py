@@ -32,9 +32,22 @@ def _read_config(inv: Inventory, r: FileRecord) -> None:
             CheckpointRef("log", True, ev(tree, r.path, EvidenceKind.TRAINING_LOG, f"{r.path}: training log"), name)
         )
         return
+    # Tokenizer files and generation settings are cited by name only: nothing reads their
+    # content, so they are not hashed either (a remote source would fetch them just for that).
     if r.kind == "tokenizer":
         inv.configs.append(
-            ConfigFile(r.path, "tokenizer", ev(tree, r.path, EvidenceKind.TOKENIZER, f"{r.path}: tokenizer file"))
+            ConfigFile(
+                r.path, "tokenizer", ev(tree, r.path, EvidenceKind.TOKENIZER, f"{r.path}: tokenizer file", hash_it=False)
+            )
+        )
+        return
+    if name == "generation_config.json":
+        inv.configs.append(
+            ConfigFile(
+                r.path,
+                "generation",
+                ev(tree, r.path, EvidenceKind.GENERATION_CONFIG, f"{r.path}: generation settings", hash_it=False),
+            )
         )
         return
     if r.kind == "environment":
@@ -59,13 +72,6 @@ def _read_config(inv: Inventory, r: FileRecord) -> None:
                 ev(tree, r.path, EvidenceKind.MODEL_CONFIG, _config_summary(r.path, data)),
                 sorted(data)[:80],
                 _small(data),
-            )
-        )
-        return
-    if name == "generation_config.json":
-        inv.configs.append(
-            ConfigFile(
-                r.path, "generation", ev(tree, r.path, EvidenceKind.GENERATION_CONFIG, f"{r.path}: generation settings")
             )
         )
         return

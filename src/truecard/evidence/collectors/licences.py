@@ -17,7 +17,8 @@ from typing import Literal, cast
 from truecard.evidence.collectors._common import HashScope
 from truecard.evidence.inventory import Card, FileRecord, Inventory, LicenseFinding
 from truecard.evidence.text import read_text
-from truecard.licenses import LicenseVerdict, classify_id, classify_text
+from truecard.licenses import LicenseVerdict, classify_id
+from truecard.licenses.text import match_text
 from truecard.models import Evidence, EvidenceKind, clip
 from truecard.sources.base import Tree
 
@@ -156,7 +157,7 @@ def from_license_file(inv: Inventory, rec: FileRecord) -> None:
         inv.problems.append(_problem(rec, r.problem or "unreadable"))
         return
     sha, scope_h = rec.tree.sha256(rec.path)
-    verdict = classify_text(r.text)
+    verdict = match_text(r.text)
     if r.truncated:
         verdict.reason += f" (file is {rec.size // 1048576} MiB; only its first MiB was read)"
     lines = r.text.splitlines()

@@ -96,6 +96,8 @@ def _weight_summary(w: WeightFile) -> str:
 
 def _read_shard_index(inv: Inventory, r: FileRecord) -> None:
     t = read_text(r.tree, r.path, r.size, 16 << 20)
+    if t.not_fetched:
+        return  # the source's file list already shows every shard it names (HubTree)
     try:
         data = load_json(t.text or "")
         shards, total = read_index(data) if isinstance(data, dict) else (set(), None)

@@ -1,0 +1,146 @@
+"""The start-up caches: regular expressions kept as engine code, entry points kept by fingerprint.
+
+Each must give exactly what the uncached path gives (the same pattern objects, the same plugins)
+and notice when what it was made from changes. Speed is measured in benchmarks/bench_scan.py.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from truecard import _compiled, registry
+
+ROOT = Path(__file__).resolve().parents[2]
+PATTERNS = [
+    (r"\b(?:a|b)+\d{2,}(?P<tail>x|y)?", re.I),
+    (r"(?<=[.!?])\s+(?=[A-Z(\[])", 0),
+    (r"^\s*(\w+)\s*=\s*[\"']([^\"']+)[\"']", re.M),
+    ("[\u200b-\u200f\u202a-\u202e]", 0),
+]
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRUECARD_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("TRUECARD_NO_COMPILED_CACHE", raising=False)
+    return tmp_path
+
+
+def test_kept_patterns_equal_re_compile_and_match_alike(cache, tmp_path):
+    source = tmp_path / "module.py"
+    source.write_text("# patterns\n")
+    first = _compiled.RegexCache("t-mod", source)
+    made = [first.compile(p, f) for p, f in PATTERNS]
+    first.save()
+    (kept,) = (cache / "compiled").glob("re-t-mod-*.marshal")
+    second = _compiled.RegexCache("t-mod", source)
+    again = [second.compile(p, f) for p, f in PATTERNS]
+    assert not second._missed  # every one from the file
+    for (p, f), a, b in zip(PATTERNS, made, again, strict=True):
+        plain = re.compile(p, f)
+        assert a == plain and b == plain  # same text, flags and engine code
+        assert b.groupindex == plain.groupindex and b.groups == plain.groups
+    text = "AB12x. Next  model_id = 'org/name'\n\u200b"
+    for b, (p, f) in zip(again, PATTERNS, strict=True):
+        assert [m.span() for m in b.finditer(text)] == [m.span() for m in re.finditer(p, text, f)]
+    # the module file changed: a new key, the old file removed once the new one is written
+    source.write_text("# patterns, edited\n")
+    third = _compiled.RegexCache("t-mod", source)
+    assert third.compile(*PATTERNS[0]) == re.compile(*PATTERNS[0])
+    assert third._missed
+    third.save()
+    assert not kept.exists()
+
+
+def test_a_damaged_pattern_file_means_compiling_afresh(cache, tmp_path):
+    source = tmp_path / "m.py"
+    source.write_text("x\n")
+    rc = _compiled.RegexCache("t-bad", source)
+    rc.compile(*PATTERNS[0])
+    rc.save()
+    (f,) = (cache / "compiled").glob("re-t-bad-*.marshal")
+    f.write_bytes(b"\x00garbage")
+    assert _compiled.RegexCache("t-bad", source).compile(*PATTERNS[0]) == re.compile(*PATTERNS[0])
+    # a readable table whose code is not valid engine code: the engine refuses it, re compiles
+    import marshal
+
+    f.write_bytes(marshal.dumps({(PATTERNS[0][0], int(PATTERNS[0][1])): (32, [999, 1, 2], 0, {}, (None,))}))
+    assert _compiled.RegexCache("t-bad", source).compile(*PATTERNS[0]) == re.compile(*PATTERNS[0])
+
+
+def test_the_evidence_patterns_are_what_re_compile_gives():
+    from truecard.evidence import patterns
+
+    found = [v for v in vars(patterns).values() if isinstance(v, re.Pattern)]
+    assert len(found) > 50
+    for rx in found:
+        assert rx == re.compile(rx.pattern, rx.flags)
+
+
+def test_the_process_cache_primes_re_with_equal_patterns(tmp_path):
+    """Two processes: the first keeps what it compiled, the second finds it in re's cache."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "TRUECARD_CACHE_DIR": str(tmp_path)}
+    env.pop("TRUECARD_NO_COMPILED_CACHE", None)
+    code = (
+        "import re, sys\n"
+        "from truecard import _compiled\n"
+        "_compiled.keep_process_regexes()\n"
+        "p = r'(?P<n>t-process-\\d+)\\s+(?:x|y){2,}'\n"
+        "primed = (str, p, 2) in re._cache\n"
+        "rx = re.compile(p, re.I)\n"
+        "re.purge(); fresh = re.compile(p, re.I)\n"
+        "print(primed, rx == fresh, rx.groupindex == fresh.groupindex)\n"
+    )
+    run = [sys.executable, "-c", code]
+    assert subprocess.run(run, env=env, capture_output=True, text=True, check=True).stdout.split() == [
+        "False", "True", "True"]
+    assert list((tmp_path / "compiled").glob("re-process-*.marshal"))
+    assert subprocess.run(run, env=env, capture_output=True, text=True, check=True).stdout.split() == [
+        "True", "True", "True"]
+
+
+def _dist(site: Path, name: str, entry_points: str) -> Path:
+    info = site / f"{name.replace('-', '_')}-1.0.dist-info"  # as an installer names it
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(entry_points)
+    return info
+
+
+def test_entry_points_are_kept_until_the_installed_metadata_changes(cache, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    info = _dist(site, "truecard-kept", "[truecard.formats]\nkept = truecard_kept:render\n")
+    monkeypatch.syspath_prepend(str(site))
+    registry.reset()
+    try:
+        first = registry._entry_points()
+        assert ("truecard.formats", "kept", "truecard_kept:render", "truecard-kept") in first
+        assert first == registry._read_entry_points()  # the same as reading them afresh
+        assert list((cache / "compiled").glob("entry-points-*.json"))
+        # edited in place (a different size): seen without a restart of anything
+        (info / "entry_points.txt").write_text("[truecard.formats]\nkept2 = truecard_kept:render\n")
+        registry.reset()
+        names = {n for g, n, _, _ in registry._entry_points() if g == "truecard.formats"}
+        assert "kept2" in names and "kept" not in names
+        # another distribution added beside it
+        _dist(site, "truecard-more", "[truecard.frameworks]\nmore = truecard_more:evaluate\n")
+        registry.reset()
+        assert "more" in registry.names("frameworks")
+    finally:
+        registry.reset()
+
+
+def test_entry_points_are_read_afresh_where_the_fingerprint_cannot_see(cache, monkeypatch):
+    class Finder:  # another metadata finder, as a zip importer or a plugin system might add
+        @staticmethod
+        def find_distributions(*args, **kwargs):
+            return iter(())
+
+    monkeypatch.setattr(sys, "meta_path", [*sys.meta_path, Finder])
+    assert registry._fingerprint() is None
