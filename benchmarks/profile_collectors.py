@@ -2,15 +2,17 @@
 
     PYTHONPATH=src python benchmarks/profile_collectors.py [--json]
 
-Scores the 400 corpus cards in one process after `warm()` (as a batch worker does), once to
-warm up and once timed, with each collector wrapped in a timer. Run on demand; on a shared
-machine compare trees side by side (`PYTHONPATH=OTHER/src` in the same minute).
+Scores the 400 corpus cards in one process after `warm()`, with the collector frozen and off
+(as a batch worker runs), once to warm up and once timed, with each collector wrapped in a
+timer of CPU time (a shared machine's load inflates wall time far more). Run on demand; on a
+shared machine compare trees side by side (`PYTHONPATH=OTHER/src` in the same minute).
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import gc
 import json
 import shutil
 import tempfile
@@ -34,15 +36,17 @@ def main() -> None:
     from truecard.batch.work import score_item, warm
 
     warm()
+    gc.freeze()  # as a batch worker starts (truecard.batch.engines._init_worker)
+    gc.disable()
     spent: collections.Counter[str] = collections.Counter()
 
     def timed(f: Callable[..., Any], name: str) -> Callable[..., Any]:
         def g(*a: Any, **k: Any) -> Any:
-            t = time.perf_counter()
+            t = time.process_time()
             try:
                 return f(*a, **k)
             finally:
-                spent[name] += time.perf_counter() - t
+                spent[name] += time.process_time() - t
 
         return g
 
@@ -61,12 +65,12 @@ def main() -> None:
         for d in dirs:
             score_item([str(d)], {"timeout": None})
         spent.clear()
-        t = time.perf_counter()
+        t = time.process_time()
         for d in dirs:
             out = score_item([str(d)], {"timeout": None})
             if not out.get("ok"):
                 raise SystemExit(f"{d.name}: {out.get('error')}")
-        total = time.perf_counter() - t
+        total = time.process_time() - t
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     n = len(dirs)

@@ -17,16 +17,91 @@ every caller already handles.
 
 from __future__ import annotations
 
+import datetime
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
-SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 100  # real cards and configs nest under 15 levels
 EXPANDED_FACTOR = 4  # expanded size allowed per character of the document
 EXPANDED_FLOOR = 100_000
 EXPANDED_CAP = 16_000_000
+
+
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_PLAIN_SCALARS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "int", "float", "timestamp")
+)
+_KEY_TYPES = (str, int, float, bool, type(None), datetime.date)  # datetime is a date
+
+
+class _Fallback(Exception):
+    """The document needs the general constructor (tags, merge keys, a cycle, odd keys)."""
+
+
+def _build(loader: Any, node: yaml.Node, memo: dict[int, Any]) -> Any:
+    """What `SafeConstructor` makes of `node`, for the common case, without its generators.
+
+    Mappings, sequences, strings and the implicit scalar types only; the scalars through
+    the constructor's own functions. An alias is the same object, as there. Anything else
+    raises `_Fallback` before a result is returned, and the general constructor starts over.
+    """
+    tag = node.tag
+    if tag == _STR and type(node) is yaml.ScalarNode:
+        return node.value
+    if tag in _PLAIN_SCALARS and type(node) is yaml.ScalarNode:
+        return loader.yaml_constructors[tag](loader, node)
+    key = id(node)
+    if key in memo:
+        made = memo[key]
+        if made is _Fallback:  # a node inside itself: a recursive structure
+            raise _Fallback
+        return made
+    memo[key] = _Fallback
+    out: Any
+    if tag == _MAP and type(node) is yaml.MappingNode:
+        out = {}
+        for key_node, value_node in node.value:
+            k = _build(loader, key_node, memo)  # merge ("<<") and "=" keys have their own tags
+            if type(k) not in _KEY_TYPES and not isinstance(k, datetime.date):
+                raise _Fallback  # a collection as a key: the constructor's error
+            out[k] = _build(loader, value_node, memo)
+    elif tag == _SEQ and type(node) is yaml.SequenceNode:
+        out = [_build(loader, item, memo) for item in node.value]
+    else:
+        raise _Fallback
+    memo[key] = out
+    return out
+
+
+class FastSafeLoader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+    """libyaml's safe loader (the pure-Python one where libyaml is missing), giving the same
+    data in about half the Python time: implicit scalar tags are remembered by value (the
+    resolver is a function of the value alone, without path resolvers), and plain documents
+    are built without the constructor's generator machinery (`_build`)."""
+
+    _resolved: ClassVar[dict[str, str]] = {}  # shared by every load in the process
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0] and not self.yaml_path_resolvers:
+            tag = self._resolved.get(value)
+            if tag is None:  # not seen yet
+                tag = super().resolve(kind, value, implicit)
+                if len(self._resolved) < 50_000 and len(value) < 200:
+                    self._resolved[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
+
+    def construct_document(self, node: Any) -> Any:
+        try:
+            return _build(self, node, {})
+        except _Fallback:
+            return super().construct_document(node)
+
+
+SAFE_LOADER: Any = FastSafeLoader
 
 
 class YAMLBudgetError(yaml.YAMLError):
@@ -36,6 +111,18 @@ class YAMLBudgetError(yaml.YAMLError):
         super().__init__(problem)
         self.problem = problem
         self.problem_mark = None
+
+
+_SCALAR, _START, _END, _ALIAS, _STREAM_END, _OTHER = range(6)
+_EVENT_KINDS: dict[type, int] = {  # checked by exact type first: cheaper than isinstance chains
+    yaml.ScalarEvent: _SCALAR,
+    yaml.MappingStartEvent: _START,
+    yaml.SequenceStartEvent: _START,
+    yaml.MappingEndEvent: _END,
+    yaml.SequenceEndEvent: _END,
+    yaml.AliasEvent: _ALIAS,
+    yaml.StreamEndEvent: _STREAM_END,
+}
 
 
 def expanded_budget(text: str) -> int:
@@ -49,32 +136,39 @@ def check_yaml(text: str, budget: int | None = None, max_depth: int = MAX_DEPTH)
     """
     budget = expanded_budget(text) if budget is None else budget
     try:
-        loader = SAFE_LOADER(text)
+        loader = _BASE_LOADER(text)
     except UnicodeEncodeError:  # lone surrogates: never from decoded bytes, but refused cleanly
         raise YAMLBudgetError("text holds characters that are not valid Unicode") from None
     sizes: dict[str, int] = {}  # anchor -> expanded size of the node it names
     stack: list[list[Any]] = []  # [size so far, anchor] per open collection
     total = 0
+    get_event = loader.get_event
+    kinds = _EVENT_KINDS
     try:
         while True:
             try:
-                ev = loader.get_event()
+                ev = get_event()
             except yaml.YAMLError:
                 return total
-            if ev is None or isinstance(ev, yaml.StreamEndEvent):
+            if ev is None:
                 return total
-            if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            kind = kinds.get(type(ev))
+            if kind is None:  # not one of the exact event classes libyaml makes
+                kind = next((k for cls, k in kinds.items() if isinstance(ev, cls)), _OTHER)
+            if kind == _SCALAR:
+                size, anchor = 1 + len(ev.value), ev.anchor
+            elif kind == _START:
                 stack.append([1, ev.anchor])
                 if len(stack) > max_depth:
                     raise YAMLBudgetError(f"nested deeper than {max_depth} levels; refused")
                 continue
-            if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            elif kind == _END:
                 size, anchor = stack.pop()
-            elif isinstance(ev, yaml.ScalarEvent):
-                size, anchor = 1 + len(ev.value), ev.anchor
-            elif isinstance(ev, yaml.AliasEvent):
+            elif kind == _ALIAS:
                 size, anchor = (sizes.get(ev.anchor, 1) if ev.anchor is not None else 1), None
-            else:  # stream/document start and end
+            elif kind == _STREAM_END:
+                return total
+            else:  # stream start, document start and end
                 continue
             if anchor is not None:
                 sizes[anchor] = size

@@ -6,6 +6,7 @@ is the only writer of the ledger and the store, so the engines stay stateless.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -23,18 +24,31 @@ class _BucketManager(BaseManager):
 _BucketManager.register("TokenBucket", ratelimit.TokenBucket)
 
 
+# A scan makes no reference cycles (none found over the 400 corpus cards), so the cyclic
+# collector only costs a worker time: 0.8 ms of a card's ~12 ms at the default thresholds.
+# Workers run without it and collect once every GC_EVERY items, which bounds what cycles an
+# odd input (a recursive YAML alias) could leave.
+GC_EVERY = 50
+_done = [0]
+
+
 def _init_worker(bucket: Any) -> None:
     """Runs once per worker: the shared bucket, and the inherited objects (everything the
     parent's `warm()` loaded) moved out of the collector's reach, so that collections in
-    the worker never write to, and so copy, the pages it shares with the parent."""
-    import gc
-
+    the worker never write to, and so copy, the pages it shares with the parent; the
+    automatic collector off (see GC_EVERY)."""
     gc.freeze()
+    gc.disable()
     ratelimit.install(bucket)
 
 
 def _task(kind: str, sources: list[str], options: dict[str, Any]) -> Any:
-    return probe_item(sources) if kind == "probe" else score_item(sources, options)
+    try:
+        return probe_item(sources) if kind == "probe" else score_item(sources, options)
+    finally:
+        _done[0] += 1
+        if _done[0] % GC_EVERY == 0 and not gc.isenabled():
+            gc.collect()
 
 
 class LocalEngine:

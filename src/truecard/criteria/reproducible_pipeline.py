@@ -14,7 +14,7 @@ import re
 from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.criteria.transparent_training_code import own_configs
 from truecard.evidence.card import find_section
-from truecard.evidence.collectors._common import card_sentences
+from truecard.evidence.collectors._common import card_sentences, card_sentences_for
 from truecard.evidence.inventory import Card, Inventory
 from truecard.models import Evidence, EvidenceKind
 
@@ -78,14 +78,14 @@ def _environment_prose(inv: Inventory) -> list[Evidence]:
     for c in inv.cards + inv.docs:
         if c.role not in ("model", "repository"):
             continue
-        for ln, s in card_sentences(c):
+        for ln, s in card_sentences_for(c, ENV_PROSE_RE):
             if ENV_PROSE_RE.search(s):
                 return [c.evidence("the training environment stated with versions", kind=EvidenceKind.PROSE, line_start=ln, excerpt=s[:200])]
     return []
 
 
 def _data_prep_examples(card: Card) -> list[Evidence]:
-    for ln, s in card_sentences(card):
+    for ln, s in card_sentences_for(card, DATA_PREP_RE):
         if DATA_PREP_RE.search(s):
             return [card.evidence("a data-preparation example linked", kind=EvidenceKind.PROSE, line_start=ln, excerpt=s[:200])]
     return []
@@ -159,3 +159,9 @@ def evaluate(inv: Inventory) -> Assessment:
     if has_documentation(inv) or inv.files:
         return Assessment.unmet("no training configuration, data pipeline or environment setup found")
     return Assessment.unknown("nothing was read")
+
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
+
+prefilter_namespace(globals())

@@ -107,3 +107,9 @@ def evaluate(inv: Inventory) -> Assessment:
     if has_documentation(inv) or inv.files:
         return Assessment.unmet("no inference code or usage code found")
     return Assessment.unknown("nothing was read")
+
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
+
+prefilter_namespace(globals())

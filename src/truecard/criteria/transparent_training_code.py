@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from truecard.criteria.base import Assessment, Rubric, has_documentation
-from truecard.evidence.collectors._common import card_sentences
+from truecard.evidence.collectors._common import card_sentences_for
 from truecard.evidence.inventory import CodeFile, ConfigFile, Inventory, LinkRef
 from truecard.evidence.patterns import (
     FINETUNED_FROM_RE,
@@ -135,7 +135,7 @@ def evaluate(inv: Inventory) -> Assessment:
             "the docs say the pre-training code is not released", kind=EvidenceKind.PROSE, line_start=ln, excerpt=sent[:200]
         )
         for c in inv.cards + inv.docs
-        for ln, sent in card_sentences(c)
+        for ln, sent in card_sentences_for(c, WITHHELD_TRAINING_RE)
         if WITHHELD_TRAINING_RE.search(sent)
     ]
     if scripts:
@@ -223,3 +223,9 @@ def evaluate(inv: Inventory) -> Assessment:
 def _in_model_card(inv: Inventory, e: Evidence) -> bool:
     return any(c.role == "model" and c.path == e.path and c.tree.info.id == e.source for c in inv.cards)
 
+
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
+
+prefilter_namespace(globals())

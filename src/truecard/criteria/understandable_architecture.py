@@ -6,7 +6,7 @@ import re
 
 from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.evidence.card import find_section
-from truecard.evidence.collectors._common import card_sentences
+from truecard.evidence.collectors._common import card_sentences, card_sentences_for
 from truecard.evidence.inventory import Inventory
 from truecard.models import EvidenceKind
 
@@ -89,7 +89,7 @@ def evaluate(inv: Inventory) -> Assessment:
     sized = [
         c.evidence("architecture specifics stated", kind=EvidenceKind.PROSE, line_start=ln, excerpt=sent[:200])
         for c in inv.model_cards
-        for ln, sent in card_sentences(c)
+        for ln, sent in card_sentences_for(c, SIZED_KIND_RE)
         if SIZED_KIND_RE.search(sent)
     ][:1]
     if sized and not specific:
@@ -135,3 +135,9 @@ def evaluate(inv: Inventory) -> Assessment:
         return Assessment.unmet("nothing about the model's structure")
     return Assessment.unknown("nothing was read")
 
+
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
+
+prefilter_namespace(globals())

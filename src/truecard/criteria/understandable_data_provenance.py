@@ -74,8 +74,9 @@ def _data_sentences(inv: Inventory) -> list[tuple[Card, int, str]]:
             s for s in c.sections if s.filled and DATA_TITLE_RE.search(s.title) and not re.search(r"eval|benchmark|test", s.title, re.I)
         ]
         lines = {n for s in sections for n in range(s.line_start, s.line_end + 1)}
+        datacard = is_datacard(c)  # once per card, not per sentence
         for ln, sent in card_sentences(c):
-            if is_datacard(c) or ln in lines or (own and DATA_WORD_RE.search(sent) and (TRAIN_RE.search(sent) or LICENSE_RE.search(sent))):
+            if datacard or ln in lines or (own and DATA_WORD_RE.search(sent) and (TRAIN_RE.search(sent) or LICENSE_RE.search(sent))):
                 out.append((c, ln, sent))
     return out
 
@@ -130,3 +131,9 @@ def evaluate(inv: Inventory) -> Assessment:
     if has_documentation(inv):
         return Assessment.unmet("the data's source, licensing and curation are not documented")
     return Assessment.unknown("no card or documentation to read")
+
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
+
+prefilter_namespace(globals())

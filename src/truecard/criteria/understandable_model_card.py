@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from truecard.criteria.base import Assessment, Rubric
-from truecard.evidence.collectors._common import card_sentences
+from truecard.evidence.collectors._common import card_sentences, folded_sentences, may_match
 from truecard.evidence.inventory import Card, Inventory
 from truecard.models import EvidenceKind
 
@@ -51,7 +51,10 @@ ASPECTS: dict[str, re.Pattern[str]] = {
 def design_aspects(card: Card) -> list[str]:
     """The design aspects the card's prose speaks about, in ASPECTS order."""
     sents = [s for _, s in card_sentences(card)]
-    return [name for name, rx in ASPECTS.items() if any(rx.search(s) for s in sents)]
+    fs = folded_sentences(card)
+    return [
+        name for name, rx in _ASPECTS_PREFILTERED.items() if may_match(rx, fs) and any(rx.search(s) for s in sents)
+    ]
 
 
 def evaluate(inv: Inventory) -> Assessment:
@@ -106,3 +109,11 @@ def evaluate(inv: Inventory) -> Assessment:
         ev,
         "Add " + " and ".join(missing) + " to the model card.",
     )
+
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import Prefiltered, prefilter_namespace  # noqa: E402
+
+_ASPECTS_PREFILTERED = {name: Prefiltered(rx) for name, rx in ASPECTS.items()}
+
+prefilter_namespace(globals())

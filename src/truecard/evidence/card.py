@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from truecard import bounded
 from truecard.bounded import load_yaml
 from truecard.evidence.inventory import Card, Section
 from truecard.sources.base import Tree
@@ -30,10 +31,11 @@ PLACEHOLDER_RE = re.compile(
 # renders the card), so a run of `<!--` is one match instead of one scan to the end each.
 # libyaml's safe loader is the same safe YAML subset as `yaml.safe_load` (which the Hub uses),
 # about ten times faster; the pure-Python loader is the fallback where libyaml is missing.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_LOADER = bounded.SAFE_LOADER  # libyaml's, with a faster resolver and constructor
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _HTML_HEADING_RE = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>", re.IGNORECASE)
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
+_FENCES = ("```", "~~~")
 _TAG_RE = re.compile(r"<[^<>]+>")  # no "<" inside: each attempt stops at the next "<" (linear)
 
 
@@ -64,12 +66,17 @@ def strip_placeholders(text: str) -> str:
     return PLACEHOLDER_RE.sub(" ", text)
 
 
+_PUNCT = "#*_`|>-=:[]()!"  # Markdown punctuation, not counted as prose
+
+
 def real_chars(text: str) -> int:
     """Characters of real prose: placeholders, tags and Markdown punctuation removed."""
-    text = "\n".join(ln for ln in text.split("\n") if not ln.lstrip().startswith("#"))
+    if "#" in text:  # else no line starts with one
+        text = "\n".join(ln for ln in text.split("\n") if not ln.lstrip().startswith("#"))
     t = _TAG_RE.sub(" ", strip_placeholders(text))
-    t = re.sub(r"[#*_`|>\-=:\[\]()!]", " ", t)
-    return len("".join(t.split()))
+    # the characters that are not whitespace, less the punctuation among them (str.count is
+    # far cheaper than blanking the punctuation with a regex first)
+    return len("".join(t.split())) - sum(t.count(c) for c in _PUNCT)
 
 
 def split_sections(lines: list[str], first_line: int) -> list[Section]:
@@ -77,16 +84,18 @@ def split_sections(lines: list[str], first_line: int) -> list[Section]:
     heads: list[tuple[int, int, str]] = []  # (index, level, title)
     in_fence = False
     for i, line in enumerate(lines):
-        if _FENCE_RE.match(line):
+        # each pattern is tried only where it can match: a fence after leading whitespace
+        # (`lstrip()` strips what `\s` matches), an ATX heading at "#", an HTML one with a "<"
+        if line.lstrip().startswith(_FENCES) and _FENCE_RE.match(line):
             in_fence = not in_fence
             continue
         if in_fence:
             continue
-        m = _HEADING_RE.match(line)
+        m = _HEADING_RE.match(line) if line.startswith("#") else None
         if m:
             heads.append((i, len(m.group(1)), _TAG_RE.sub("", m.group(2)).strip(" *_")))
             continue
-        m = _HTML_HEADING_RE.match(line)
+        m = _HTML_HEADING_RE.match(line) if "<" in line else None
         if m:
             heads.append((i, int(m.group(1)), _TAG_RE.sub("", m.group(2)).strip()))
     sections: list[Section] = []
@@ -143,3 +152,9 @@ def find_section(card: Card, *patterns: str) -> list[Section]:
 
 
 DATA_TITLE_RE = re.compile(r"\b(data|dataset|datasets|corpus|corpora|datasheet)\b", re.I)
+
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
+
+prefilter_namespace(globals())

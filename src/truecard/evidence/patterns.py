@@ -399,7 +399,7 @@ def hardware_of(s: str, labelled_context: bool = False) -> dict[str, Any] | None
     """What one sentence says about training hardware: the accelerator, whether a count or a
     cluster is given. `labelled_context`: the sentence is in a training or hardware section,
     where a bare value ("1 x NVIDIA A100 80GB") needs no verb."""
-    if not _HW_HINT.search(s):
+    if not (_HW_HINT.search(s) or _HW_CODE_HINT.search(s)):
         return None
     acc = ACCEL_RE.search(s)
     generic = GENERIC_ACCEL_RE.search(s)
@@ -456,10 +456,13 @@ _COST_HINT = _rx.compile(
     r"hour|hrs|day|week|month|minute|flop|19\d\d|20\d\d|\$|€|usd|eur|kwh|mwh|gwh|co2|co₂|carbon|token|step|iteration|epoch|cost|budget|wall|spent",
     re.IGNORECASE,
 )
+# the hardware hint's alternatives in two patterns: a sentence names hardware when either
+# matches; the words have literals to prefilter on, the model code ("A100") has none
 _HW_HINT = _rx.compile(
-    r"gpu|tpu|[A-Z]\d{2,}|rtx|titan|gaudi|trainium|ascend|ipu|cerebras|cluster|node|pod|supercomput|accelerator|chip|core|num_devices",
+    r"gpu|tpu|rtx|titan|gaudi|trainium|ascend|ipu|cerebras|cluster|node|pod|supercomput|accelerator|chip|core|num_devices",
     re.IGNORECASE,
 )
+_HW_CODE_HINT = _rx.compile(r"[A-Z]\d{2,}", re.IGNORECASE)
 
 
 HOURS_USED_RE = _rx.compile(r"^\W*(?:hours used|gpu hours|compute hours|training hours)\W*[:|]\s*~?\d", re.IGNORECASE)
@@ -756,3 +759,8 @@ def is_training_line(line: str) -> bool:
 
 
 _rx.save()
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
+
+prefilter_namespace(globals())

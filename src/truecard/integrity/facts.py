@@ -100,6 +100,19 @@ def hyperparameters(inv: Inventory) -> list[ModelFact]:
     return out
 
 
+# Every match of ENERGY_RE holds one of these (kWh/MWh/GWh/TWh, MJ/GJ/TJ, kilo-/megawatt
+# hours), in any case. None holds "i", "k" or "s", the only letters that non-ASCII characters
+# match under re.IGNORECASE (the Kelvin sign, long s, dotted and dotless i), so `lower()`
+# of a text holds one of them wherever the pattern matches.
+_ENERGY_WORDS = ("wh", "mj", "gj", "tj", "lowatt", "gawatt")
+
+
+def _may_state_energy(text: str) -> bool:
+    """False when ENERGY_RE can match no part of `text` (a cheap exact prefilter)."""
+    low = text.lower()
+    return any(w in low for w in _ENERGY_WORDS)
+
+
 def energy(inv: Inventory) -> list[ModelFact]:
     """Energy used in training, where a sentence or metadata field states it with a unit."""
     out = []
@@ -109,7 +122,7 @@ def energy(inv: Inventory) -> list[ModelFact]:
         if m:
             out.append(ModelFact(name="energy", key=m.group(2), value=m.group(1).replace(",", ""), evidence=d.evidence))
     for card in inv.cards[:1]:
-        if out:
+        if out or not _may_state_energy("\n".join(card.lines)):  # one test for all its lines
             break
         for i, line in enumerate(card.lines, start=1):
             m = ENERGY_RE.search(line)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from truecard.evidence.inventory import Card
 from truecard.evidence.patterns import DATACARD_RE, sentences
+from truecard.evidence.prefilter import Prefiltered, fold
 from truecard.models import Evidence, clip
 from truecard.sources.base import Tree
 
@@ -66,6 +67,27 @@ def card_sentences(card: Card) -> list[tuple[int, str]]:
     return out
 
 
+def folded_sentences(card: Card) -> str:
+    """The card's sentences, each folded (`prefilter.fold`), one per line: every sentence's
+    fold is a substring of it, so a pattern whose literals it lacks matches no sentence."""
+    if "folded_sentences" not in card.cache:
+        card.cache["folded_sentences"] = "\n".join(fold(s) for _, s in card_sentences(card))
+    out: str = card.cache["folded_sentences"]
+    return out
+
+
+def may_match(rx: Any, folded_text: str) -> bool:
+    """False when `rx` (a prefiltered pattern) cannot match any part of a text whose folds
+    are all substrings of `folded_text` (`folded_sentences`): one test of its
+    literals on a whole card instead of one per sentence."""
+    return not isinstance(rx, Prefiltered) or rx.possible("", folded_text)
+
+
+def card_sentences_for(card: Card, rx: Any) -> list[tuple[int, str]]:
+    """`card_sentences(card)`, or none when `rx` can match none of them."""
+    return card_sentences(card) if may_match(rx, folded_sentences(card)) else []
+
+
 def is_datacard(card: Card) -> bool:
     return card.role == "datacard" or bool(DATACARD_RE.search(posixpath.basename(card.path)))
 
@@ -75,3 +97,9 @@ def ascii_lower(text: str) -> str | None:
     case-insensitive regex before it runs. Only for ASCII is that exact (under re.IGNORECASE
     'k' also matches the Kelvin sign, 's' the long s), so callers treat None as "may match"."""
     return text.lower() if text.isascii() else None
+
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
+
+prefilter_namespace(globals())

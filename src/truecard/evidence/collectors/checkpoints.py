@@ -136,3 +136,9 @@ def collect(inv: Inventory) -> None:
                         )
                     )
                     break
+
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
+
+prefilter_namespace(globals())

@@ -58,3 +58,9 @@ def collect_tree(inv: Inventory, tree: Tree, recs: list[FileRecord]) -> None:
                     pretraining,
                 )
             )
+
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
+
+prefilter_namespace(globals())

@@ -154,3 +154,9 @@ def _card(inv: Inventory, card: Card) -> None:
                     add(url[:200], "link", True, f"dataset link: {url[:120]}", EvidenceKind.LINK)
                 if m:
                     add(m.group(1), "link", True, f"dataset link: {m.group(1)}", EvidenceKind.LINK)
+
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
+
+prefilter_namespace(globals())

@@ -183,3 +183,9 @@ def _meta_line(card: Card, key: str) -> int | None:
         if line.startswith(f"{key}:"):
             return i
     return None
+
+
+# every pattern here behind its exact literal prefilter (truecard.evidence.prefilter)
+from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
+
+prefilter_namespace(globals())

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import re
 
-from truecard.evidence.collectors._common import ascii_lower, body_lines, card_sentences
+from truecard.evidence.collectors._common import (
+    ascii_lower,
+    body_lines,
+    card_sentences,
+)
 from truecard.evidence.inventory import Card, FinetuneRef, Inventory, UsageRef
 from truecard.evidence.patterns import (
     COMMAND_RE,

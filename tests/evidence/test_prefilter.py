@@ -1,0 +1,191 @@
+"""The literal prefilters are exact: a prefiltered search finds what the plain search finds.
+
+Checked three ways: the two character facts the folding rests on, over every code point;
+every pattern truecard compiles, on random text holding its own literals, case variants and
+the non-ASCII characters that match ASCII letters; and random regular expressions built
+from literals, classes, repeats, alternations and lookarounds, on random text.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import truecard
+from truecard.evidence.prefilter import (
+    FOLD_TO_ASCII,
+    Prefiltered,
+    fold,
+    folded,
+    is_safe_char,
+    prefiltered,
+    required_literals,
+)
+
+TRICKY_CHARS = "kKsSiI\u212a\u017f\u0130\u0131é€₂ \n.-_:/"
+ALL = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+NON_ASCII = ALL[128:]
+
+
+def test_fold_table_is_every_non_ascii_match_of_an_ascii_character() -> None:
+    found = {}
+    for code in range(128):
+        for ch in re.compile(re.escape(chr(code)), re.IGNORECASE).findall(NON_ASCII):
+            found[ord(ch)] = chr(code).lower()
+    assert found == FOLD_TO_ASCII
+
+
+def test_safe_non_ascii_characters_match_only_themselves() -> None:
+    safe = [c for c in NON_ASCII if is_safe_char(c)]
+    assert "€" in safe and "₂" in safe and "é" not in safe and "\u212a" not in safe
+    cls = re.compile("[" + "".join(re.escape(c) for c in safe) + "]", re.IGNORECASE)
+    assert set(cls.findall(ALL)) == set(safe)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from([*TRICKY_CHARS, "\u03a3", "\u0307", "\u1e9e"])) | st.text())
+def test_fold_is_translate_then_lower(text: str) -> None:
+    assert fold(text) == text.translate(FOLD_TO_ASCII).lower()
+    assert folded(text) == fold(text) and folded(text) == fold(text)
+
+
+def _project_patterns() -> list[re.Pattern[str]]:
+    out: dict[tuple[str, int], re.Pattern[str]] = {}
+    for name in ("evidence", "criteria", "licenses"):
+        pkg = importlib.import_module(f"truecard.{name}")
+        mods = [pkg] + [
+            importlib.import_module(m.name)
+            for m in pkgutil.walk_packages(pkg.__path__, f"truecard.{name}.")
+        ]
+        for mod in mods:
+            for v in vars(mod).values():
+                rx = v.rx if isinstance(v, Prefiltered) else v
+                if isinstance(rx, re.Pattern) and isinstance(rx.pattern, str):
+                    out[(rx.pattern, rx.flags)] = rx
+    return list(out.values())
+
+
+PATTERNS = _project_patterns()
+TRICKY = TRICKY_CHARS
+
+
+def _variants(lit: str) -> st.SearchStrategy[str]:
+    """The literal as it may appear: any case, and ASCII letters as their non-ASCII matches."""
+    back = {v: [chr(k) for k, t in FOLD_TO_ASCII.items() if t == v] for v in "iks"}
+
+    def one(ch: str) -> st.SearchStrategy[str]:
+        return st.sampled_from([ch, ch.upper(), ch.lower(), *back.get(ch.lower(), [])])
+
+    return st.tuples(*[one(c) for c in lit]).map("".join)
+
+
+@st.composite
+def _text_for(draw: st.DrawFn, rx: re.Pattern[str]) -> str:
+    lits = list(required_literals(rx) or ())
+    parts = []
+    for _ in range(draw(st.integers(0, 5))):
+        kind = draw(st.integers(0, 2))
+        if kind == 0 and lits:
+            parts.append(draw(_variants(draw(st.sampled_from(lits)))))
+        elif kind == 1:
+            parts.append(draw(st.text(st.sampled_from(TRICKY), max_size=4)))
+        else:
+            parts.append(draw(st.text(max_size=12)))
+    return "".join(parts)
+
+
+def _same(a: re.Match[str] | None, b: re.Match[str] | None) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and a.span() == b.span())
+
+
+@pytest.mark.parametrize("rx", PATTERNS, ids=lambda rx: rx.pattern[:40])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_project_patterns_prefiltered_equal_plain(rx: re.Pattern[str], data: st.DataObject) -> None:
+    text = data.draw(_text_for(rx))
+    pre = Prefiltered(rx)
+    assert _same(pre.search(text), rx.search(text))
+    assert pre.findall(text) == rx.findall(text)
+    assert pre.sub("#", text) == rx.sub("#", text)
+
+
+def test_project_patterns_have_literals_where_expected() -> None:
+    """Not exactness but usefulness: most patterns get a prefilter."""
+    assert sum(required_literals(rx) is not None for rx in PATTERNS) >= len(PATTERNS) // 2
+
+
+ALPHABET = ["a", "b", "k", "K", "s", "i", "\u212a", "\u017f", "\u0130", "\u0131", "€", "é", "É", " ", "-"]
+
+
+def _regex() -> st.SearchStrategy[str]:
+    atom = st.one_of(
+        st.sampled_from(ALPHABET).map(re.escape),
+        st.sampled_from([".", r"\w", r"\s", r"\b", "^", "$", "[ak]", "[^a]", "[a-k]", "[sK€]", r"\d"]),
+    )
+
+    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        return st.one_of(
+            st.lists(inner, min_size=2, max_size=4).map("".join),
+            st.lists(inner, min_size=2, max_size=3).map(lambda xs: "(?:" + "|".join(xs) + ")"),
+            st.tuples(inner, st.sampled_from(["?", "*", "+", "{2}", "{0,2}", "{1,3}", "??", "+?"])).map(
+                lambda t: "(?:" + t[0] + ")" + t[1]
+            ),
+            inner.map(lambda x: "(" + x + ")"),
+            inner.map(lambda x: "(?=" + x + ")"),
+            inner.map(lambda x: "(?!" + x + ")"),
+            inner.map(lambda x: "(?>" + x + ")"),
+        )
+
+    return st.recursive(atom, extend, max_leaves=8)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    pattern=_regex(),
+    flags=st.sampled_from([0, re.IGNORECASE, re.IGNORECASE | re.MULTILINE]),
+    text=st.text(st.sampled_from([*ALPHABET, "A", "B", "S", "I", "e", "x"]), max_size=12),
+)
+def test_random_regexes_prefiltered_equal_plain(pattern: str, flags: int, text: str) -> None:
+    try:
+        rx = re.compile(pattern, flags)
+    except re.error:
+        return
+    lits = required_literals(rx)
+    m = rx.search(text)
+    if m is not None and lits is not None:
+        assert any(lit in fold(text) for lit in lits), (pattern, text, lits)
+    assert _same(prefiltered(rx).search(text), m)
+
+
+def test_literals_of_a_pattern() -> None:
+    assert required_literals(re.compile(r"\b(?:pre-?)?trained on\b", re.I)) == ("trained on",)
+    assert required_literals(re.compile(r"\bfine-?tun", re.I)) == ("fine-tun", "finetun")
+    assert required_literals(re.compile(r"\d+|x")) is None  # the first branch has no literal
+    assert required_literals(re.compile(r"(?:abc)?")) is None  # may match ""
+    rx = prefiltered(r"kelvin", re.IGNORECASE)
+    assert rx.search("\u212aelvin") is not None  # the Kelvin sign matches "k"
+    assert rx.search("celvin") is None
+
+
+def test_prefiltered_keeps_the_pattern_interface() -> None:
+    rx = prefiltered(r"(a)(b)?", re.I)
+    assert rx.pattern == "(a)(b)?" and rx.groups == 2
+    assert rx.subn("x", "zz") == ("zz", 0) and rx.subn("x", "AB") == ("x", 1)
+    assert list(rx.finditer("zz")) == [] and [m.group(0) for m in rx.finditer("ab a")] == ["ab", "a"]
+    assert truecard is not None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["1", "2,5", ".", " ", "-", "k", "K", "\u212a", "W", "h", "H", "M", "J", "G", "T",
+                                 "kilowatt", "KILOWATT", "megawatt", "hour", "s", "x", "\n", "i", "\u0130"]), max_size=14))
+def test_energy_prefilter_never_skips_a_match(parts: list[str]) -> None:
+    from truecard.integrity.facts import ENERGY_RE, _may_state_energy
+
+    text = "".join(parts)
+    if ENERGY_RE.search(text):
+        assert _may_state_energy(text)
