@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from truecard.batch.ledger import BATCH_SECONDS, Item, Ledger, item_key
+from truecard.options import ScanOptions
 
 
 class LineSink(Protocol):
@@ -49,7 +50,8 @@ class BatchOptions:
     output: Path | None = None
     rate: float = 10.0  # requests per second per host, across all workers
     burst: int = 20
-    scan_options: dict[str, Any] = field(default_factory=dict)
+    # one frozen request, made (and checked) once, handed to every item's scan
+    scan_options: ScanOptions = field(default_factory=ScanOptions)
 
 
 @dataclass

@@ -104,7 +104,7 @@ def score_item(sources: list[str], options: dict[str, Any]) -> dict[str, Any]:
 
     try:
         with _deadline(options.get("timeout")):
-            card = truecard.scan(*sources, **options.get("scan", {}))
+            card = truecard.scan(*sources, options=options.get("scan"))
             revisions = _revisions(sources, card)
         return {"ok": True, "card_json": card.model_dump_json(), "model": card.subject.name,
                 "total": card.total, "tier": str(card.tier), "revisions": revisions}
