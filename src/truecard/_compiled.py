@@ -211,6 +211,51 @@ _PROCESS_MAX = 1500  # patterns kept for the whole process; beyond, only the las
 _PROCESS_MIN_NEW = 8
 
 
+_memos: dict[str, dict[str, Any]] = {}
+_keeping = False  # set by keep_process_regexes: this process is the command line
+_MEMO_MAX = 4000  # entries; a memo that outgrows it (keys made from scanned text) starts again
+
+
+def process_memo(name: str, inputs: Iterable[Path | str] = ()) -> dict[str, Any]:
+    """A dict of JSON values that the command line keeps from one process to the next.
+
+    For work that is a pure function of its key and of `inputs` (say, the literals a regular
+    expression requires, which cost a parse of the pattern): a caller looks its key up, and
+    computes and stores on a miss. In the command line (after `keep_process_regexes`), the dict
+    starts with what earlier processes stored, and is written back at exit when it grew; the
+    file is keyed by truecard's version, the Python build and the size and time of every input
+    (the module doing the work), so edited code is never served stale results. Elsewhere (the
+    library, a batch worker) it is an ordinary dict for this process.
+    """
+    memo = _memos.get(name)
+    if memo is not None:
+        return memo
+    memo = _memos[name] = {}
+    if not _keeping:
+        return memo
+    key = _key(f"memo-{name}\0{sys.version}", list(inputs))
+    if key is None:
+        return memo
+    try:
+        path = _root() / f"{name}-{key}.json"
+        loaded = json.loads(path.read_bytes())
+        if isinstance(loaded, dict):
+            memo.update(loaded)
+    except RuntimeError:  # no home folder to keep a cache in
+        return memo
+    except (OSError, ValueError):
+        pass
+    import atexit
+
+    atexit.register(_save_memo, path, memo, len(memo))
+    return memo
+
+
+def _save_memo(path: Path, memo: dict[str, Any], loaded: int) -> None:
+    if len(memo) > loaded:
+        _store(path, memo if len(memo) <= _MEMO_MAX else {})
+
+
 def keep_process_regexes() -> None:
     """Give `re`'s own cache the patterns the previous process compiled, and keep this one's.
 
@@ -222,8 +267,10 @@ def keep_process_regexes() -> None:
     made from scanned text are not worth a rewrite). Keyed by the exact Python build and
     truecard's version; anything unexpected (another Python, `re` changed) means doing nothing.
     """
+    global _keeping
     if os.environ.get("TRUECARD_NO_COMPILED_CACHE") or sys.implementation.name != "cpython":
         return
+    _keeping = True  # process_memo() may keep its results too
     cache = getattr(re, "_cache", None)
     if not isinstance(cache, dict):
         return

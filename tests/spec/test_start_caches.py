@@ -147,3 +147,30 @@ def test_entry_points_are_read_afresh_where_the_fingerprint_cannot_see(cache, mo
 
     monkeypatch.setattr(sys, "meta_path", [*sys.meta_path, Finder])
     assert registry._fingerprint() is None
+
+
+def test_kept_prefilter_literals_equal_a_fresh_reading(tmp_path, monkeypatch):
+    """The command line keeps the literals each pattern requires (a parse per pattern): what a
+    later process reads back is what computing them afresh gives, and a damaged file changes
+    nothing but the time."""
+    import json
+
+    from truecard.evidence import prefilter
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "TRUECARD_CACHE_DIR": str(tmp_path)}
+    env.pop("TRUECARD_NO_COMPILED_CACHE", None)
+    scan = [sys.executable, "-m", "truecard", "scan", str(ROOT / "examples" / "tiny-open-model"), "-f", "markdown"]
+    first = subprocess.run(scan, env=env, capture_output=True, text=True, check=True)
+    [kept] = (tmp_path / "compiled").glob("prefilter-literals-*.json")
+    table = json.loads(kept.read_text())
+    assert len(table) > 20
+    monkeypatch.setattr(_compiled, "_memos", {})
+    monkeypatch.setattr(_compiled, "_keeping", False)
+    for key, lits in table.items():
+        flags, _, pattern = key.partition("\0")
+        fresh = prefilter.required_literals(re.compile(pattern, int(flags)))
+        assert (list(fresh) if fresh is not None else None) == lits, pattern
+    kept.write_text("{not json")
+    again = subprocess.run(scan, env=env, capture_output=True, text=True, check=True)
+    strip = re.compile(r"scanned \S+ \S+ UTC|in [0-9.]+ ?s\b")
+    assert strip.sub("", again.stdout) == strip.sub("", first.stdout)

@@ -189,15 +189,32 @@ def _minimal(s: set[str]) -> set[str]:
 
 
 def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
-    """Folded literals, one of which is in every string `pattern` matches; None if unknown."""
+    """Folded literals, one of which is in every string `pattern` matches; None if unknown.
+
+    A pure function of the pattern's text and flags (and of this module's code), remembered in
+    `_compiled.process_memo`: parsing the ~100 per-sentence patterns again in every process
+    cost a command-line scan more than the searches it saves."""
     if not isinstance(pattern.pattern, str):
         return None
+    memo = _memo()
+    key = f"{pattern.flags}\0{pattern.pattern}"
+    if key in memo:
+        hit = memo[key]
+        return tuple(hit) if isinstance(hit, list) else None
     try:
         parsed = _sre_parse.parse(pattern.pattern, pattern.flags & ~re.UNICODE)
     except Exception:  # pragma: no cover - it compiled, so it parses
         return None
     req = _required(list(parsed))
-    return tuple(sorted(req, key=lambda x: (-len(x), x))) if req else None
+    out = tuple(sorted(req, key=lambda x: (-len(x), x))) if req else None
+    memo[key] = list(out) if out is not None else None
+    return out
+
+
+def _memo() -> dict[str, Any]:
+    from truecard._compiled import process_memo
+
+    return process_memo("prefilter-literals", [__file__])
 
 
 _folded: dict[str, str] = {}  # text -> fold(text): a sentence is tested by many patterns
