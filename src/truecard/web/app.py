@@ -78,7 +78,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     probe = getattr(app.state, "version_probe", None)
     if probe is not None:
-        probe.close()
+        await probe.aclose()
 
 
 def _wants_json(request: Request) -> bool:

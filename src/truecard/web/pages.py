@@ -200,13 +200,13 @@ def _page_key(request: Request, version: int) -> tuple[str, int, str]:
     return (request.url.path, version, request.url.query)
 
 
-def _cached_page(request: Request) -> Response | None:
+async def _cached_page(request: Request) -> Response | None:
     """A whole anonymous page from the cache, when the store has not changed since it was
     rendered: one single-row read, no session, no thread, no template. Signed-in visitors (a
     session cookie) always get a page rendered for them."""
     if COOKIE in request.cookies:
         return None
-    version = request.app.state.version_probe.version()
+    version = await request.app.state.version_probe.read()
     if version is None:
         return None
     body = request.app.state.page_cache.get(_page_key(request, version))
@@ -223,7 +223,7 @@ def _keep_page(request: Request, response: HTMLResponse, user: User | None) -> H
 async def _cached_or_rendered(request: Request, render_page: Callable[[Request], HTMLResponse]) -> Response:
     """The cached whole page when there is one (no thread hop, no session), else a render in a
     worker thread."""
-    cached = _cached_page(request)
+    cached = await _cached_page(request)
     if cached is not None:
         return cached
     page: Response = await run_in_threadpool(render_page, request)
