@@ -24,6 +24,7 @@ from truecard.store.orm import User, WebSession
 from truecard.web import svg, view
 from truecard.web.api import compare_data, pick_pair, with_retry
 from truecard.web.rows import leaderboard_rows, matrix_rows, scope_chip
+from truecard.web.schemas import AuditOut, ClaimOut, EvaluationSummary, ModelList, ModelSummary, Provenance
 
 router = APIRouter(include_in_schema=False)
 COOKIE = "truecard_session"
@@ -176,8 +177,9 @@ def _table(request: Request, s: Session, query: repo.LeaderboardQuery, shown: di
     hidden = repo.unranked_count(s) if query.pushed is None else 0
     offset = (query.page - 1) * query.per_page
     active = {k: _shown_value(k, v) for k, v in query.filters().items()}
+    board = ModelList.of(rows, count, query.page, query.per_page)  # what /api/models returns for it
     html = request.app.state.templates.get_template(template).render({
-        "rows": rows, "rows_html": rows_fn(rows, offset), "count": count, "query": query,
+        "rows": board.items, "rows_html": rows_fn(board.items, offset), "count": count, "query": query,
         "params": shown, "page": query.page, "pages": pages, "offset": offset, "stats": stats,
         "columns": columns, "numeric": numeric(), "ascending_first": ASCENDING_FIRST, "base": base,
         "past_end": past_end, "empty": (None if count else "empty" if stats and stats["models"] == 0 else "no-match"),
@@ -285,18 +287,7 @@ def _download_rows(request: Request) -> list[dict[str, Any]]:
     query, _shown = parse_query(request)
     with request.app.state.db.read() as s:
         rows = repo.all_models(s, query)
-    out = []
-    for m in rows:
-        pts = view.criteria_points(m.points)
-        out.append({
-            "model_id": m.model_id, "name": m.name, "organisation": m.organisation or "", "total": m.total,
-            "total_detected": m.total_detected, "tier": m.tier,
-            "openness": cards.openness_verdict(m.license_class)["verdict"],
-            **{d: getattr(m, d) for d in load_spec().dimension_ids}, "mof_class": m.mof_class, "osaid_ready": m.osaid_ready,
-            "osai_score": m.osai_score, "license_class": m.license_class, "scope": m.scope, "modality": m.modality,
-            "finetuned": m.finetuned, "last_scanned_at": view.iso(m.last_scanned_at), **pts,
-        })
-    return out
+    return [ModelSummary.of(m).flat() for m in rows]
 
 
 @router.get("/models.csv")
@@ -474,6 +465,7 @@ def model_page(request: Request, model_id: str) -> HTMLResponse:
         audit = repo.audit_for(s, m, 50)
         owner = m.owner.name if m.owner else None
         can_claim = repo.can_maintain(user, m)
+    evaluation = EvaluationSummary.of(ev)  # what /api/models/{id} says of it (and its history)
     dims = view.dimensions_view(doc, claims if ev.id == m.latest_evaluation_id else [])
     card_spec = view.spec_of(doc)
     chart = svg.dimension_chart(
@@ -485,16 +477,15 @@ def model_page(request: Request, model_id: str) -> HTMLResponse:
                                spec=card_spec)
     return render(request, "model.html", {
         "m": m, "ev": ev, "doc": doc, "dims": dims, "chart": chart, "history": hist, "hchart": hchart,
-        "changes": changes, "change_pair": (old, new), "claims": [view.claim_view(c) for c in claims],
-        "audit": [view.audit_view(a) for a in audit], "owner": owner, "can_claim": can_claim,
+        "changes": changes, "change_pair": (old, new), "claims": [ClaimOut.of(c) for c in claims],
+        "audit": [AuditOut.of(a) for a in audit], "owner": owner, "can_claim": can_claim,
         "user": user, "csrf": ws.csrf if ws else None, "is_latest": ev.id == m.latest_evaluation_id,
         "spec": card_spec, "criteria_names": dict(_criteria_names(card_spec.version)),
         "tier_desc": {t.name: t.description for t in card_spec.tiers},
-        "frameworks": view.framework_views(doc), "verdict": cards.openness_verdict(ev.license_class),
+        "frameworks": view.framework_views(doc), "verdict": evaluation.openness, "evaluation": evaluation,
         "scope_label": view.SCOPE_LABELS.get(ev.scope, ev.scope), "scope_help": view.SCOPE_HELP.get(ev.scope, ""),
         "scope_chip": Markup(scope_chip(ev.scope)), "base_url": public_base(request), "downloads": DOWNLOADS,
-        "mof_labels": view.MOF_NAMES, "scope_labels": view.SCOPE_LABELS, "prov": view.provenance(ev),
-        "provenance_of": view.provenance,
+        "scope_labels": view.SCOPE_LABELS, "prov": evaluation.provenance, "provenance_of": Provenance.of,
     })
 
 
@@ -517,14 +508,14 @@ def compare_page(request: Request) -> HTMLResponse:
             models = repo.models_by_ids(s, ids)
         except repo.NotFound as exc:
             return render(request, "compare.html", {**ctx, "error": str(exc)}, 404)
-        data = compare_data(s, models)
-    data["chart"] = svg.compare_chart([
-        {"model_id": mm["model_id"], "dimensions": [
-            {"id": k, "name": k.capitalize(), "score": v, "max": mx}
-            for (k, v), mx in zip(mm["dimensions"].items(), (10, 10, 6, 4), strict=True)
-        ]} for mm in data["models"]
+        data = compare_data(s, models)  # what /api/compare returns
+    maxima = {d.id: d.max for d in load_spec().dimensions}
+    chart = svg.compare_chart([
+        {"model_id": mm.model_id, "dimensions": [
+            {"id": k, "name": k.capitalize(), "score": v, "max": maxima[k]} for k, v in mm.dimensions.items()
+        ]} for mm in data.models
     ])
-    return render(request, "compare.html", {**ctx, "data": data})
+    return render(request, "compare.html", {**ctx, "data": data, "chart": chart})
 
 
 # ------------------------------------------------------------------------------- sign in/out
@@ -583,7 +574,7 @@ async def signout(request: Request) -> Response:
 def audit_page(request: Request) -> HTMLResponse:
     with request.app.state.db.read() as s:
         user, ws = _signed_in(request, s)
-        entries = [view.audit_view(a) for a in repo.recent_audit(s, 200)]
+        entries = [AuditOut.of(a) for a in repo.recent_audit(s, 200)]
     return render(request, "audit.html", {"entries": entries, "user": user, "csrf": ws.csrf if ws else None})
 
 
