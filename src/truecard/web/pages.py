@@ -6,7 +6,7 @@ Every page works without JavaScript. Signing in exchanges an API token for a ses
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -198,43 +198,59 @@ def _filters_ctx(query: repo.LeaderboardQuery, shown: dict[str, Any]) -> dict[st
     }
 
 
-def _page_key(request: Request, version: int) -> tuple[str, int, str]:
-    return (request.url.path, version, request.url.query)
+# Whole anonymous pages are cached under (path, data version, raw query string): `_keep_page`
+# stores them after a render, `CachedPages` answers from them before routing.
+CACHED_PATHS = frozenset({"/", "/matrix"})
 
 
-async def _cached_page(request: Request) -> Response | None:
-    """A whole anonymous page from the cache, when the store has not changed since it was
-    rendered: one single-row read, no session, no thread, no template. Signed-in visitors (a
-    session cookie) always get a page rendered for them."""
-    if COOKIE in request.cookies:
-        return None
-    version = await request.app.state.version_probe.read()
-    if version is None:
-        return None
-    body = request.app.state.page_cache.get(_page_key(request, version))
-    return None if body is None else HTMLResponse(body)
+def _page_key(scope: Mapping[str, Any], version: int) -> tuple[str, int, bytes]:
+    return (scope["path"], version, scope.get("query_string", b""))
 
 
 def _keep_page(request: Request, response: HTMLResponse, user: User | None) -> HTMLResponse:
     version = getattr(request.state, "data_version", None)
     if user is None and version is not None and COOKIE not in request.cookies and response.status_code == 200:
-        request.app.state.page_cache.put(_page_key(request, version), response.body)
+        request.app.state.page_cache.put(_page_key(request.scope, version), response.body)
     return response
 
 
-async def _cached_or_rendered(request: Request, render_page: Callable[[Request], HTMLResponse]) -> Response:
-    """The cached whole page when there is one (no thread hop, no session), else a render in a
-    worker thread."""
-    cached = await _cached_page(request)
-    if cached is not None:
-        return cached
-    page: Response = await run_in_threadpool(render_page, request)
-    return page
+class CachedPages:
+    """ASGI middleware: an anonymous GET of a page the cache holds for the store's current data
+    version is answered before routing, from the bytes rendered then: one version read (shared
+    by the requests waiting for it, `VersionProbe.read`), no routing, no request object, no
+    session, no thread, no template. Anything else (a signed-in visitor: a session cookie; a
+    miss; a probe that cannot answer) goes on to the pages, which render and keep the page."""
+
+    HEADERS = ((b"content-type", b"text/html; charset=utf-8"),)
+
+    def __init__(self, app: Any, state: Any) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if (scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in CACHED_PATHS
+                and not _has_session(scope)):
+            version = await self.state.version_probe.read()
+            body = None if version is None else self.state.page_cache.get(_page_key(scope, version))
+            if body is not None:
+                await send({"type": "http.response.start", "status": 200,
+                            "headers": [*self.HEADERS, (b"content-length", str(len(body)).encode("ascii"))]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
+def _has_session(scope: dict[str, Any]) -> bool:
+    """A session cookie may be there (any cookie header naming it: checked properly on the
+    pages' own path, which then renders for the signed-in visitor)."""
+    marker = COOKIE.encode("ascii")
+    return any(k == b"cookie" and marker in v for k, v in scope.get("headers", ()))
 
 
 @router.get("/", response_class=HTMLResponse)
 async def leaderboard(request: Request) -> Response:
-    return await _cached_or_rendered(request, _leaderboard)
+    page: Response = await run_in_threadpool(_leaderboard, request)  # a cached page: CachedPages
+    return page
 
 
 def _leaderboard(request: Request) -> HTMLResponse:
@@ -253,7 +269,8 @@ def _leaderboard(request: Request) -> HTMLResponse:
 @router.get("/matrix", response_class=HTMLResponse)
 async def matrix(request: Request) -> Response:
     """Models by the spec's criteria (the European Open Source AI Index's main view, for TRUE)."""
-    return await _cached_or_rendered(request, _matrix)
+    page: Response = await run_in_threadpool(_matrix, request)  # a cached page: CachedPages
+    return page
 
 
 def _matrix(request: Request) -> HTMLResponse:
