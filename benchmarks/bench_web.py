@@ -39,6 +39,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -159,18 +160,42 @@ class RawClient:
             self.reader = self.writer = None
 
 
+async def measured_load(base: str, urls: list[str], args: argparse.Namespace, server_pid: int,
+                        url: str) -> tuple[list[float], int, float, dict[str, float]]:
+    """The load, with the CPU the server process and the database's server processes used
+    during it (after the warm-up: every page requested once, which also opens the connections)."""
+    import resource
+
+    box: dict[str, float] = {}
+
+    def own() -> float:
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return r.ru_utime + r.ru_stime
+
+    async def warmed() -> None:
+        pg = db_backend_pids(url)
+        box.update(server=cpu_seconds([server_pid]), db=cpu_seconds(pg), client=own())
+
+    lat, errors, wall = await run_load(base, urls, args.clients, args.requests, args.client, on_warm=warmed)
+    client = own() - box["client"]
+    pg = db_backend_pids(url)
+    return lat, errors, wall, {"server": cpu_seconds([server_pid]) - box["server"],
+                               "db": cpu_seconds(pg) - box["db"], "client": client}
+
+
 async def run_load(base: str, urls: list[str], clients: int, total: int,
-                   kind: str = "raw") -> tuple[list[float], int, float]:
+                   kind: str = "raw", on_warm: Any = None) -> tuple[list[float], int, float]:
     if kind == "raw":
-        return await _run_raw(base, urls, clients, total)
-    return await _run_httpx(base, urls, clients, total)
+        return await _run_raw(base, urls, clients, total, on_warm)
+    return await _run_httpx(base, urls, clients, total, on_warm)
 
 
 def _page_ok(status: int, body: bytes) -> bool:
     return status == 200 and (b'id="leaderboard"' in body or b'id="matrix"' in body)
 
 
-async def _run_raw(base: str, urls: list[str], clients: int, total: int) -> tuple[list[float], int, float]:
+async def _run_raw(base: str, urls: list[str], clients: int, total: int,
+                   on_warm: Any = None) -> tuple[list[float], int, float]:
     host, _, port = base.removeprefix("http://").partition(":")
     latencies: list[float] = []
     errors = 0
@@ -195,12 +220,15 @@ async def _run_raw(base: str, urls: list[str], clients: int, total: int) -> tupl
     for u in urls:  # warm-up: every page once
         await warm.get(u)
     await warm.close()
+    if on_warm is not None:
+        await on_warm()
     t = time.perf_counter()
     await asyncio.gather(*(client(i) for i in range(clients)))
     return latencies, errors, time.perf_counter() - t
 
 
-async def _run_httpx(base: str, urls: list[str], clients: int, total: int) -> tuple[list[float], int, float]:
+async def _run_httpx(base: str, urls: list[str], clients: int, total: int,
+                     on_warm: Any = None) -> tuple[list[float], int, float]:
     import httpx
 
     latencies: list[float] = []
@@ -222,10 +250,44 @@ async def _run_httpx(base: str, urls: list[str], clients: int, total: int) -> tu
     async with httpx.AsyncClient(limits=limits, timeout=60) as http:
         for u in urls:  # warm-up: every page once
             await http.get(base + u)
+        if on_warm is not None:
+            await on_warm()
         t = time.perf_counter()
         await asyncio.gather(*(client(i, http) for i in range(clients)))
         wall = time.perf_counter() - t
     return latencies, errors, wall
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by these processes (Linux /proc; 0 elsewhere)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def db_backend_pids(url: str) -> list[int]:
+    """The PostgreSQL server processes serving this database (the server's pool and probe), so
+    their CPU counts in the figures; none for SQLite (in the server's own process)."""
+    if url.startswith("sqlite"):
+        return []
+    from sqlalchemy import text
+
+    from truecard.store import open_store
+
+    db = open_store(url)
+    try:
+        with db.read() as s:
+            return [int(p) for p in s.execute(text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+                .scalars()]
+    finally:
+        db.dispose()
 
 
 def pct(values: list[float], p: float) -> float:
@@ -297,7 +359,9 @@ def main() -> int:
                     raise SystemExit("server did not start: " + err) from None
                 time.sleep(0.2)
         urls = workload(random.Random(0), orgs, args.mix)
-        lat, errors, wall = asyncio.run(run_load(base, urls, args.clients, args.requests, args.client))
+        load_before = os.getloadavg()
+        lat, errors, wall, cpu = asyncio.run(measured_load(base, urls, args, server.pid, url))
+        load_after = os.getloadavg()
     finally:
         server.terminate()
         server.wait(30)
@@ -314,6 +378,11 @@ def main() -> int:
         "mean_ms": round(statistics.fmean(ms), 1),
         "max_ms": round(max(ms), 1),
         "requests_per_s": round(len(ms) / wall, 1),
+        # CPU per request: the server process, and the database's server processes (PostgreSQL)
+        "server_cpu_ms_per_request": round(1000 * cpu["server"] / max(1, len(ms)), 3),
+        "db_cpu_ms_per_request": round(1000 * cpu["db"] / max(1, len(ms)), 3),
+        "client_cpu_ms_per_request": round(1000 * cpu["client"] / max(1, len(ms)), 3),  # the load generator
+        "load_average_1min": [round(load_before[0], 2), round(load_after[0], 2)],  # before, after the load
         "fill_seconds": round(fill, 1),
         "cpus": os.cpu_count(),
         "workers": args.workers,

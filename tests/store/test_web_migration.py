@@ -5,11 +5,12 @@ evaluation's. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+import warnings
 from typing import Any
 
 import pytest
 
-from support.webutil import card_for, db_url
+from support.webutil import card_for, db_url, index_names
 
 __all__ = ["db_url"]
 
@@ -75,3 +76,141 @@ def test_upgrade_from_0001_fills_the_new_columns(db_url: str) -> None:
         open_store(db_url).dispose()  # now at head: opens
     finally:
         db.dispose()
+
+
+# The computed sorts as they were defined before 0004 (SQL CASE expressions over the framework
+# columns), in Python: the stored ranks must give exactly these orders.
+def _old_rank(key: str, row: Any) -> float:
+    from truecard.store.cards import OPEN_LICENSE_CLASSES
+
+    if key == "mof":
+        c = row["mof_class"]
+        return (4 - c) if c in (1, 2, 3) else 0 if c == 0 else -1
+    if key == "osaid":
+        return -1 if row["osaid_ready"] is None else int(row["osaid_ready"])
+    if key == "osai":
+        return -1.0 if row["osai_score"] is None else row["osai_score"]
+    if key == "open":
+        return int(row["license_class"] in OPEN_LICENSE_CLASSES)
+    if key == "scope":
+        return {"verified": 2, "card+code": 1}.get(row["scope"], 0)
+    i = CRITERIA.index(key)  # a criterion: its digit, '' when the points are shorter
+    return ord(row["points"][i]) if i < len(row["points"]) else -1
+
+
+CRITERIA = __import__("truecard.spec", fromlist=["load_spec"]).load_spec().criterion_ids
+
+
+def _copy_store_at_0003(source: Any, target_url: str) -> None:
+    """The rows of a store at head written into an empty database at 0003, without the columns
+    0003 does not have: a store as an 0003 server left it (the same values its writes stored)."""
+    import sqlalchemy as sa
+
+    from truecard.store import migrate
+    from truecard.store.db import Database
+
+    target = Database(target_url)
+    try:
+        migrate.upgrade(target, "0003")
+        src_md, dst_md = sa.MetaData(), sa.MetaData()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "skipped reflection of expression-based index"
+            src_md.reflect(source.read_engine)
+            dst_md.reflect(target.write_engine)
+        with source.read_engine.connect() as src, target.write_engine.begin() as dst:
+            dst.execute(sa.delete(dst_md.tables["store_state"]))  # the migrations' own row
+            for name in ("users", "models", "evaluations", "claims", "audit_log", "store_state"):
+                cols = [c.name for c in dst_md.tables[name].columns]
+                rows = [{k: r[k] for k in cols} for r in src.execute(sa.select(src_md.tables[name])).mappings()]
+                if rows:
+                    dst.execute(sa.insert(dst_md.tables[name]), rows)
+            if dst.dialect.name == "postgresql":  # the copied keys: the sequences follow
+                for name in ("models", "evaluations", "audit_log"):
+                    dst.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                                        f"(SELECT max(id) FROM {name}))"))
+    finally:
+        target.dispose()
+
+
+def test_upgrade_from_0003_ranks_existing_models_and_sorts_by_index(db_url: str, tmp_path: Any) -> None:
+    """0004 on a store holding the demo's 400 real evaluations stored under 0003: every model
+    gets the ranks its columns give, each computed sort and criteria sort has its index, and the
+    leaderboard's orders are the ones the computed SQL orders gave before. New writes keep the
+    ranks in step."""
+    import sqlalchemy as sa
+
+    from support.webutil import load_demo
+    from truecard.store import migrate, open_store, repo
+    from truecard.store.orm import CRITERIA_INDEXED, RANKED, sort_ranks
+
+    source = open_store(f"sqlite:///{tmp_path / 'head.db'}")
+    try:
+        load_demo(source)
+        _copy_store_at_0003(source, db_url)
+    finally:
+        source.dispose()
+    from truecard.store.db import Database
+
+    db = Database(db_url)
+    try:
+        assert migrate.current(db) == "0003"
+        with db.read_engine.connect() as c:
+            assert "mof_rank" not in {col["name"] for col in sa.inspect(c).get_columns("models")}
+        assert migrate.upgrade(db) == ("0003", "0004")
+    finally:
+        db.dispose()
+    store = open_store(db_url)
+    try:
+        md = sa.MetaData()
+        models = sa.Table("models", md, autoload_with=store.read_engine)
+        with store.read_engine.connect() as c:
+            rows = list(c.execute(sa.select(models)).mappings())
+            indexes = index_names(c, "models")
+        assert len(rows) > 300
+        for r in rows:
+            want = sort_ranks(r["mof_class"], r["osaid_ready"], r["osai_score"], r["license_class"], r["scope"])
+            assert {k: r[k] for k in RANKED} == want, r["model_id"]
+        # the real data has every rank value: a backfill that set one constant would fail here
+        assert all(len({r[k] for r in rows}) >= 2 for k in RANKED), {k: {r[k] for r in rows} for k in RANKED}
+        assert {f"ix_models_{c}_sort" for c in RANKED} | {f"ix_models_c{i}_sort"
+                                                         for i in range(1, CRITERIA_INDEXED + 1)} <= indexes
+        ranked = [r for r in rows if r["ranked"]]
+        with store.read() as s:
+            for key in ("mof", "osaid", "osai", "open", "scope", CRITERIA[0], CRITERIA[-1]):
+                for direction in ("desc", "asc"):
+                    got = [m.model_id for m in repo.all_models(s, repo.LeaderboardQuery(key, direction))]
+                    sign = -1 if direction == "desc" else 1
+                    # ties: total best first when descending, then model id A-Z (Z-A ascending)
+                    want_rows = sorted(ranked, key=lambda r: (sign * _old_rank(key, r), sign * r["total"]))
+                    want = _tie_break(want_rows, key, direction)
+                    assert got == want, (key, direction)
+        # a write after the upgrade keeps the ranks in step with the model's new columns
+        doc = _with_frameworks("org/new-one", "3" * 40, "2026-01-01T00:00:00+00:00")
+        with store.write() as s:
+            m = repo.save_evaluation(s, doc, actor="test").model
+            assert (m.mof_rank, m.scope_rank) == (sort_ranks(m.mof_class, None, None, None, m.scope)["mof_rank"],
+                                                  sort_ranks(None, None, None, None, m.scope)["scope_rank"])
+    finally:
+        store.dispose()
+
+
+def _tie_break(rows: list[Any], key: str, direction: str) -> list[str]:
+    """Model ids in the leaderboard's order: by rank and total (already sorted, stable), then
+    model id (its lower-cased `sort_key`) A-Z when descending, Z-A when ascending."""
+    sign = -1 if direction == "desc" else 1
+    out = sorted(rows, key=lambda r: (sign * _old_rank(key, r), sign * r["total"], _Desc(r["sort_key"])
+                                      if direction == "asc" else r["sort_key"]))
+    return [r["model_id"] for r in out]
+
+
+class _Desc:
+    """A string that sorts Z-A (bytewise: the `C` collation the store uses on PostgreSQL too)."""
+
+    def __init__(self, s: str) -> None:
+        self.b = s.encode("utf-8")
+
+    def __lt__(self, other: _Desc) -> bool:
+        return self.b > other.b
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Desc) and self.b == other.b

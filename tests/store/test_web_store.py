@@ -19,6 +19,7 @@ from support.webutil import (
     db_url,
     demo_lines,
     example_card,
+    index_names,
     load_demo,
     make_token,
     save,
@@ -41,17 +42,22 @@ def test_empty_database_gets_the_schema_and_orm_matches_migrations(store: Any) -
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy import inspect
 
-    from truecard.store.orm import Base
+    from truecard.store.orm import Base, Model
 
     assert migrate.current(store) == migrate.head(store) == migrate.HEAD
     with store.write_engine.connect() as conn, warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "skipping expression-based index ix_models_rank"
         diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
         indexes = {i["name"] for i in inspect(conn).get_indexes("models")}
-    # the expression index (total DESC, ...) cannot be compared by reflection: checked by name below
-    diffs = [d for d in diffs if not (d[0] in ("add_index", "remove_index") and d[1].name == "ix_models_rank")]
+    # the expression indexes (total DESC, ...; 0004's ranks and criteria) cannot be compared by
+    # reflection: checked by name below
+    expression_indexes = {"ix_models_rank", *(str(i.name) for i in Model.__table__.indexes
+                                              if any("DESC" in str(e) for e in i.expressions))}
+    diffs = [d for d in diffs if not (d[0] in ("add_index", "remove_index") and d[1].name in expression_indexes)]
     assert diffs == [], "the ORM and the migrations disagree: add a migration"
     assert {"ix_models_rank", "ix_models_reproducible_sort", "ix_models_license_class_sort"} <= indexes
+    with store.read_engine.connect() as conn:
+        assert len(expression_indexes) == 21 and expression_indexes <= index_names(conn, "models")
 
 
 def test_foreign_or_outdated_database_is_refused(db_url: str) -> None:

@@ -95,6 +95,17 @@ def drop_pg_database() -> None:
         _PG.pop("server").drop()
 
 
+def index_names(conn: Any, table: str) -> set[str]:
+    """Every index of a table by name, expression indexes too (reflection skips those)."""
+    import sqlalchemy as sa
+
+    if conn.dialect.name == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :t"
+    else:
+        sql = "SELECT indexname FROM pg_indexes WHERE tablename = :t"
+    return {str(n) for n in conn.execute(sa.text(sql), {"t": table}).scalars()}
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database: an SQLite file, or the test PostgreSQL database wiped clean."""

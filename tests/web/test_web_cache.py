@@ -122,3 +122,55 @@ def test_a_failing_probe_falls_back_to_rendering(client: Any, store: Any) -> Non
     assert "org/first" in client.get("/").text  # rendered on the normal path
     probe._retry_at = 0.0
     assert probe.version() is not None  # reconnects once the pause is over
+
+
+def test_waiting_requests_share_a_version_read_that_started_after_them(store: Any) -> None:
+    """On PostgreSQL the page path reads the version on an asyncio connection: requests waiting
+    together share one read, and a request that arrives while a read is under way (a read that
+    may predate a write it must see) waits for the next one. Counted in reads, never timed."""
+    import asyncio
+
+    from truecard.web.cache import VersionProbe
+
+    save(store, card_for("org/first"))
+    if store.is_sqlite:  # an in-process read: nothing to share or wait for
+        probe = VersionProbe(store)
+        assert asyncio.run(probe.read()) == probe.version() is not None
+        probe.close()
+        return
+
+    class Gated(VersionProbe):
+        """A probe whose rounds stay open after their read until the gate opens."""
+
+        def __init__(self, db: Any) -> None:
+            super().__init__(db)
+            self.reads: list[int | None] = []
+            self.gate = asyncio.Event()
+
+        async def _aread(self) -> int | None:
+            v = await super()._aread()
+            self.reads.append(v)
+            await self.gate.wait()
+            return v
+
+    async def scenario() -> tuple[list[int | None], list[int | None], list[int | None]]:
+        probe = Gated(store)
+        try:
+            probe.gate.set()
+            together = await asyncio.gather(*(probe.read() for _ in range(20)))
+            assert len(probe.reads) == 1  # twenty waiting requests, one read
+            probe.gate.clear()
+            early = asyncio.create_task(probe.read())
+            while len(probe.reads) < 2:  # its read has run (and is held open)
+                await asyncio.sleep(0.001)
+            save(store, card_for("org/second"))  # committed after that read
+            late = [asyncio.create_task(probe.read()) for _ in range(5)]
+            await asyncio.sleep(0.01)
+            probe.gate.set()
+            return together, [await early], [await t for t in late]
+        finally:
+            await probe.aclose()
+
+    together, early, late = asyncio.run(scenario())
+    assert len(set(together)) == 1 and early == [together[0]]
+    assert set(late) == {together[0] + 1}  # the write is seen: their read started after they came

@@ -21,10 +21,13 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
     text,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from truecard.store.cards import OPEN_LICENSE_CLASSES
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -145,6 +148,35 @@ class ProvenanceColumns:
     ranked: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
+# Sorts on a computed order (MOF class most open first, OSAID, OSAI, open weights, scope): each
+# has a stored rank column (`sort_ranks`, set on every write of the model's row; migration 0004
+# filled existing rows) and an index in the order the leaderboard asks for: rank, then total
+# (best first when descending), then model id A-Z. One index scan per page, no sort in memory.
+RANKED = ("mof_rank", "osaid_rank", "osai_rank", "open_rank", "scope_rank")
+# Criteria sorts (the matrix) order by one digit of `points`: an expression index per position,
+# for the first CRITERIA_INDEXED criteria (TRUE 1.0 has 15; a later criterion sorts unindexed).
+CRITERIA_INDEXED = 15
+
+
+def criterion_digit_sql(position: int) -> str:
+    """The SQL of a criterion's digit (1-based position in `points`), spelt exactly as its index
+    is: the database uses an expression index only for the same expression, literals included."""
+    return f"substr(points, {int(position)}, 1)"
+
+
+def sort_ranks(mof_class: int | None, osaid_ready: bool | None, osai_score: float | None,
+               license_class: str | None, scope: str | None) -> dict[str, int | float]:
+    """The rank columns of a model's row from its framework columns (higher sorts first when
+    descending; not computed sorts last)."""
+    return {
+        "mof_rank": (4 - mof_class) if mof_class in (1, 2, 3) else 0 if mof_class == 0 else -1,
+        "osaid_rank": -1 if osaid_ready is None else int(bool(osaid_ready)),
+        "osai_rank": -1.0 if osai_score is None else float(osai_score),
+        "open_rank": int(license_class in OPEN_LICENSE_CLASSES),
+        "scope_rank": {"verified": 2, "card+code": 1}.get(scope or "card+code", 0),
+    }
+
+
 class Model(ProvenanceColumns, FrameworkColumns, Base):
     """One model (e.g. `org/name`) and its latest evaluation's leaderboard columns."""
 
@@ -153,6 +185,9 @@ class Model(ProvenanceColumns, FrameworkColumns, Base):
         # the default order: total, then detected total, both descending, then model id
         Index("ix_models_rank", text("total DESC"), text("total_detected DESC"), "sort_key"),
         *(Index(f"ix_models_{c}_sort", c, "sort_key") for c in SORTABLE),
+        *(Index(f"ix_models_{c}_sort", text(f"{c} DESC"), text("total DESC"), "sort_key") for c in RANKED),
+        *(Index(f"ix_models_c{i}_sort", text(f"{criterion_digit_sql(i)} DESC"), text("total DESC"), "sort_key")
+          for i in range(1, CRITERIA_INDEXED + 1)),
         # one model per case-folded id, whatever writes to the database (Hub ids are case-insensitive)
         Index("uq_models_model_id_folded", text("lower(model_id)"), unique=True),
     )
@@ -176,8 +211,23 @@ class Model(ProvenanceColumns, FrameworkColumns, Base):
     last_scanned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     evaluations_count: Mapped[int] = mapped_column(Integer, default=0)
     claims_count: Mapped[int] = mapped_column(Integer, default=0)
+    # computed sort orders (`sort_ranks`), kept in step with the columns above on every write
+    mof_rank: Mapped[int] = mapped_column(Integer, default=-1, server_default="-1")
+    osaid_rank: Mapped[int] = mapped_column(Integer, default=-1, server_default="-1")
+    osai_rank: Mapped[float] = mapped_column(Float, default=-1.0, server_default="-1")
+    open_rank: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    scope_rank: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     owner: Mapped[User | None] = relationship(lazy="select")
+
+
+@event.listens_for(Model, "before_insert")
+@event.listens_for(Model, "before_update")
+def _set_sort_ranks(_mapper: object, _conn: object, m: Model) -> None:
+    """Whatever changed a model's row through the ORM, its rank columns follow its columns."""
+    for k, v in sort_ranks(m.mof_class, m.osaid_ready, m.osai_score, m.license_class, m.scope).items():
+        if getattr(m, k) != v:
+            setattr(m, k, v)
 
 
 class Evaluation(ProvenanceColumns, FrameworkColumns, Base):

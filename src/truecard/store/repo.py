@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, insert, or_, select, update
+from sqlalchemy import func, insert, literal_column, or_, select, update
 from sqlalchemy.orm import Session
 
 from truecard.spec import load_spec
@@ -36,6 +36,7 @@ from truecard.store.orm import (
     StoreState,
     User,
     WebSession,
+    criterion_digit_sql,
     utcnow,
 )
 from truecard.store.validate import check_evidence_url, check_note, check_user_name
@@ -339,8 +340,6 @@ def mark_verified(s: Session, ev: Evaluation, note: str, at: datetime | None = N
 
 # --------------------------------------------------------------------------------- leaderboard
 
-# MOF classes sort most open first: Class I (3 points), II, III, unclassified (0), not computed
-_MOF_RANK = case((Model.mof_class.between(1, 3), 4 - Model.mof_class), (Model.mof_class == 0, 0), else_=-1)
 _OPEN = Model.license_class.in_(cards.OPEN_LICENSE_CLASSES)
 
 SORTS: dict[str, Any] = {
@@ -355,21 +354,26 @@ SORTS: dict[str, Any] = {
     "license": Model.license_class,
     "org": Model.organisation,
     "scanned": Model.last_scanned_at,
-    "mof": _MOF_RANK,
-    "osaid": case((Model.osaid_ready.is_(True), 1), (Model.osaid_ready.is_(False), 0), else_=-1),
-    "osai": func.coalesce(Model.osai_score, -1.0),
-    "open": case((_OPEN, 1), else_=0),
-    "scope": case((Model.scope == "verified", 2), (Model.scope == "card+code", 1), else_=0),
+    # computed orders, stored (orm.sort_ranks) and indexed with total and model id (migration 0004):
+    # MOF classes most open first (Class I, II, III, unclassified, not computed), OSAID ready,
+    # OSAI score (not computed last), open weights, scope (verified, card+code, card-only)
+    "mof": Model.mof_rank,
+    "osaid": Model.osaid_rank,
+    "osai": Model.osai_rank,
+    "open": Model.open_rank,
+    "scope": Model.scope_rank,
 }
+COMPUTED_SORTS = ("mof", "osaid", "osai", "open", "scope")
 
 
 def sort_column(key: str) -> Any:
     """The column (or expression) a sort key orders by; a criterion id of the current spec sorts
-    by its digit in `points` (the matrix view). None for an unknown key."""
+    by its digit in `points` (the matrix view), spelt as its index is (orm.criterion_digit_sql).
+    None for an unknown key."""
     if key in SORTS:
         return SORTS[key]
     ids = load_spec().criterion_ids
-    return func.substr(Model.points, ids.index(key) + 1, 1) if key in ids else None
+    return literal_column(criterion_digit_sql(ids.index(key) + 1)) if key in ids else None
 
 PER_PAGE_MAX = 200
 MOF_FILTERS = {"1": "Class I", "2": "Class II", "3": "Class III", "0": "unclassified", "none": "not computed"}
@@ -515,8 +519,9 @@ def _order(q: LeaderboardQuery) -> list[Any]:
         return [Model.total.asc(), Model.total_detected.asc(), Model.sort_key.desc()]
     if q.sort == "name":
         return [Model.sort_key.desc() if desc else Model.sort_key.asc()]
-    if q.sort in ("mof", "osaid", "osai", "open", "scope") or q.sort in load_spec().criterion_ids:
-        # computed orders: ties by total (best first when descending), then model id
+    if q.sort in COMPUTED_SORTS or q.sort in load_spec().criterion_ids:
+        # computed orders: ties by total (best first when descending), then model id: the order
+        # of their indexes (ix_models_<rank>_sort, ix_models_c<N>_sort), read forwards or backwards
         if desc:
             return [col.desc(), Model.total.desc(), Model.sort_key.asc()]
         return [col.asc(), Model.total.asc(), Model.sort_key.desc()]

@@ -13,15 +13,33 @@ from typing import Any, Literal, TypeVar
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from truecard.spec import load_spec
 from truecard.store import cards, repo
 from truecard.store.diff import diff_scorecards
-from truecard.store.validate import NOTE_MAX, URL_MAX
 from truecard.web import view
+from truecard.web.schemas import (
+    SPEC,
+    AuditOut,
+    ClaimIn,
+    ClaimOut,
+    CompareCell,
+    CompareCriterion,
+    CompareModel,
+    Comparison,
+    ErrorOut,
+    EvaluationIn,
+    EvaluationSummary,
+    ModelDetail,
+    ModelList,
+    ModelSummary,
+    PushResult,
+    ShieldsEndpoint,
+    spec_max,
+)
 
 router = APIRouter()
 T = TypeVar("T")
@@ -31,8 +49,8 @@ LicenseClass = Literal[
     "proprietary", "none", "unknown",
 ]
 # The API's schema is built once, from the spec current when the app module is imported (the
-# OpenAPI document is static); the pages read the spec on every request.
-_SPEC = load_spec()  # a server started with TRUECARD_SPEC set has that spec here
+# OpenAPI document is static: `schemas.SPEC`); the pages read the spec on every request.
+_SPEC = SPEC
 SORT_KEYS = (
     "total", "detected", "tier", "name", *_SPEC.dimension_ids, "license", "org", "scanned", "mof", "osaid",
     "osai", "open", "scope", *_SPEC.criterion_ids,
@@ -42,162 +60,14 @@ TierName = Literal[_SPEC.tier_names]  # type: ignore[valid-type,name-defined]
 YesNo = Literal["yes", "no"]
 
 
-# ------------------------------------------------------------------------------------ schemas
-
-
-Dimensions = dict[str, int]  # dimension id -> score, in the spec's order
-
-
-class Openness(BaseModel):
-    verdict: Literal["open", "not-open", "unclear"] = Field(
-        description="open: the weights are under an open licence; not-open: their licence restricts use "
-        "(or there is none): not open source whatever the tier; unclear: not identified")
-    label: str
-    text: str
-
-
-class MofSummary(BaseModel):
-    class_: int = Field(alias="class", description="1 Open Science, 2 Open Tooling, 3 Open Model, 0 unclassified")
-    label: str
-    name: str
-
-
-class FrameworksSummary(BaseModel):
-    mof: MofSummary | None = Field(description="Model Openness Framework class (null: not computed)")
-    osaid: dict[str, bool] | None = Field(description='OSI Open Source AI Definition: {"ready": bool}')
-    osai: dict[str, float] | None = Field(description='European Open Source AI Index: {"score_percent": 0-100}')
-
-
-class Provenance(BaseModel):
-    how: Literal["scanned", "imported", "demo", "pushed", "unknown"] = Field(
-        description="scanned: by the server's operator (scan/batch --save, db rescan); imported; demo; "
-        "pushed: sent with a token (the pusher's statement); unknown: stored before truecard recorded it")
-    by: str | None = Field(description="The token's user, for a pushed evaluation")
-    rescanned: bool = Field(description="The server re-scanned the public source and got the same points")
-    verified_at: str | None
-    ranked: bool = Field(description="In the default ranking: server-produced, or pushed and re-scanned")
-    label: str = Field(examples=["pushed by bob, not re-scanned"])
-
-
-class ModelSummary(BaseModel):
-    model_id: str = Field(examples=["EleutherAI/pythia-1b"])
-    name: str
-    organisation: str | None
-    total: int = Field(description=f"TRUE total (0-{_SPEC.max}), claims in the scorecard included")
-    total_detected: int = Field(description="Total from detected evidence alone")
-    max: int = Field(description="The maximum total of the spec version this evaluation names")
-    spec_version: str
-    tier: str
-    dimensions: Dimensions
-    license_class: str = Field(description="Licence class of the weights (most restrictive found)")
-    openness: Openness
-    frameworks: FrameworksSummary
-    scope: str = Field(description="What was read: card-only, card+code, verified (also run)")
-    modality: str | None
-    finetuned: bool | None = Field(description="The card names a base model")
-    criteria: dict[str, int | None] = Field(description="Points of each criterion of the spec")
-    last_scanned_at: str | None
-    evaluations: int
-    claims: int
-    provenance: Provenance
-    url: str
-    badge: str
-
-
-class ModelList(BaseModel):
-    total: int = Field(description="Models matching the filters")
-    page: int
-    per_page: int
-    items: list[ModelSummary]
-
-
-class EvaluationSummary(BaseModel):
-    evaluation_id: int
-    revision: str | None
-    scanned_at: str | None
-    stored_at: str | None
-    stored_by: str
-    total: int
-    total_detected: int
-    tier: str
-    dimensions: Dimensions
-    license_class: str
-    openness: Openness
-    frameworks: FrameworksSummary
-    scope: str
-    truecard_version: str
-    provenance: Provenance
-    rescan_note: str | None
-
-
-class ClaimOut(BaseModel):
-    id: int
-    criterion: str
-    evidence_url: str
-    note: str
-    author: str
-    created_at: str | None
-    evaluation_id: int | None
-    origin: Literal["claimed"] = "claimed"
-
-
-class ClaimIn(BaseModel):
-    # the schema says what the API accepts: one of the criterion ids, an http(s) URL
-    criterion: str = Field(max_length=64, description="A TRUE criterion id", examples=["reproducible.replication"],
-                           json_schema_extra={"enum": list(_SPEC.criterion_ids)})
-    evidence_url: str = Field(min_length=8, max_length=URL_MAX, description="http(s) URL of the evidence",
-                              json_schema_extra={"pattern": "^https?://"})
-    note: str = Field(default="", max_length=NOTE_MAX)
-
-
-class EvaluationIn(BaseModel):
-    model_id: str | None = Field(default=None, max_length=cards.MODEL_ID_MAX,
-                                 description="ORG/NAME; derived from the scorecard's sources when omitted")
-    scorecard: dict[str, Any] = Field(description="`truecard scan -f json` output")
-
-
-class PushResult(BaseModel):
-    model_id: str
-    evaluation_id: int
-    duplicate: bool
-    created_model: bool
-    url: str
-
-
-class AuditOut(BaseModel):
-    at: str | None
-    actor: str
-    action: str
-    model_id: str | None
-    detail: dict[str, Any]
-
-
-class ModelDetail(BaseModel):
-    model: ModelSummary
-    maintainer: str | None
-    evaluation: EvaluationSummary
-    criteria: list[dict[str, Any]] = Field(
-        description="Every criterion: points, status, basis (detected/claimed), reason, evidence "
-        "(with links at the exact revision), remediation, and web claims"
-    )
-    claims: list[ClaimOut]
-    history: list[EvaluationSummary]
-    scorecard: dict[str, Any] = Field(description="The full stored scorecard")
-
-
-class ShieldsEndpoint(BaseModel):
-    schemaVersion: int = 1  # shields.io field names
-    label: str
-    message: str
-    color: str
-    cacheSeconds: int = 3600
+# The response and request models are `truecard.web.schemas` (the pages render the same ones).
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "No token, or a wrong or revoked one"},
-    403: {"description": "The token's user does not maintain this model"},
-    404: {"description": "No such model"},
-    413: {"description": "Request body too large"},
+    401: {"description": "No token, or a wrong or revoked one", "model": ErrorOut},
+    403: {"description": "The token's user does not maintain this model", "model": ErrorOut},
+    404: {"description": "No such model", "model": ErrorOut},
+    413: {"description": "Request body too large", "model": ErrorOut},
     422: {"description": "Invalid input"},
 }
 
@@ -326,12 +196,12 @@ def list_models(
         "left out of the ranking (hide, the default), listed and labelled (show), or alone (only)"),
     page: int = Query(1, ge=1, le=1_000_000),
     per_page: int = Query(50, ge=1, le=repo.PER_PAGE_MAX),
-) -> dict[str, Any]:
+) -> ModelList:
     query = repo.LeaderboardQuery(sort, direction, tier, org, license_class, min_score, q, page, per_page,
                                   mof=mof, osaid=osaid, open=open_weights, scope=scope, modality=modality,
                                   finetuned=finetuned, pushed=pushed)
     rows, count = repo.list_models(s, query)
-    return {"total": count, "page": page, "per_page": per_page, "items": [view.model_summary(m) for m in rows]}
+    return ModelList.of(rows, count, page, per_page)
 
 
 @router.get("/api/models/{model_id:path}/evaluations/{evaluation_id}", tags=["models"],
@@ -341,15 +211,16 @@ def get_evaluation(model_id: str, evaluation_id: int, s: Session = Depends(read_
     ev = repo.get_evaluation(s, m, evaluation_id)
     if ev is None:
         raise HTTPException(404, f"no evaluation {evaluation_id} of {m.model_id}")
-    body = '{"evaluation":' + json.dumps(view.evaluation_summary(ev)) + ',"scorecard":' + ev.scorecard + "}"
+    summary = json.dumps(EvaluationSummary.of(ev).model_dump(mode="json", by_alias=True))
+    body = '{"evaluation":' + summary + ',"scorecard":' + ev.scorecard + "}"
     return Response(body, media_type="application/json")
 
 
 @router.get("/api/models/{model_id:path}/evaluations", response_model=list[EvaluationSummary], tags=["models"],
             summary="History: every evaluation, oldest first", responses={404: ERRORS[404]})
-def list_evaluations(model_id: str, s: Session = Depends(read_session)) -> list[dict[str, Any]]:
+def list_evaluations(model_id: str, s: Session = Depends(read_session)) -> list[EvaluationSummary]:
     m = _model_or_404(s, model_id)
-    return [view.evaluation_summary(e) for e in repo.history(s, m)]
+    return [EvaluationSummary.of(e) for e in repo.history(s, m)]
 
 
 @router.get("/api/models/{model_id:path}/diff", tags=["models"], responses={404: ERRORS[404]},
@@ -361,7 +232,8 @@ def diff(model_id: str, a: int | None = None, b: int | None = None,
     if old is None or new is None:
         raise HTTPException(404, f"{m.model_id} has fewer than two evaluations")
     out = diff_scorecards(repo.scorecard_doc(old), repo.scorecard_doc(new))
-    return {"a": view.evaluation_summary(old), "b": view.evaluation_summary(new), **out}
+    return {"a": EvaluationSummary.of(old).model_dump(mode="json", by_alias=True),
+            "b": EvaluationSummary.of(new).model_dump(mode="json", by_alias=True), **out}
 
 
 def pick_pair(s: Session, m: Any, a: int | None, b: int | None) -> tuple[Any, Any]:
@@ -387,28 +259,29 @@ def pick_pair(s: Session, m: Any, a: int | None, b: int | None) -> tuple[Any, An
 
 @router.get("/api/models/{model_id:path}/claims", response_model=list[ClaimOut], tags=["claims"],
             responses={404: ERRORS[404]}, summary="Claims on a model (all shown as claimed)")
-def list_claims(model_id: str, s: Session = Depends(read_session)) -> list[dict[str, Any]]:
+def list_claims(model_id: str, s: Session = Depends(read_session)) -> list[ClaimOut]:
     m = _model_or_404(s, model_id)
-    return [view.claim_view(c) for c in repo.claims_for(s, m)]
+    return [ClaimOut.of(c) for c in repo.claims_for(s, m)]
 
 
 @router.get("/api/models/{model_id:path}/audit", response_model=list[AuditOut], tags=["audit"],
             responses={404: ERRORS[404]}, summary="Audit log of one model: who changed what, when")
 def model_audit(model_id: str, limit: int = Query(100, ge=1, le=1000),
-                s: Session = Depends(read_session)) -> list[dict[str, Any]]:
+                s: Session = Depends(read_session)) -> list[AuditOut]:
     m = _model_or_404(s, model_id)
-    return [view.audit_view(a) for a in repo.audit_for(s, m, limit)]
+    return [AuditOut.of(a) for a in repo.audit_for(s, m, limit)]
 
 
 @router.get("/api/audit", response_model=list[AuditOut], tags=["audit"], summary="Recent audit log entries")
-def audit_log(limit: int = Query(100, ge=1, le=1000), s: Session = Depends(read_session)) -> list[dict[str, Any]]:
-    return [view.audit_view(a) for a in repo.recent_audit(s, limit)]
+def audit_log(limit: int = Query(100, ge=1, le=1000), s: Session = Depends(read_session)) -> list[AuditOut]:
+    return [AuditOut.of(a) for a in repo.recent_audit(s, limit)]
 
 
-@router.get("/api/compare", tags=["models"], summary="Two to four models side by side, criterion by criterion",
+@router.get("/api/compare", response_model=Comparison, tags=["models"],
+            summary="Two to four models side by side, criterion by criterion",
             responses={404: ERRORS[404], 422: ERRORS[422]})
 def compare(m: list[str] = Query(..., min_length=2, max_length=4, description="Model ids (2-4)"),
-            s: Session = Depends(read_session)) -> dict[str, Any]:
+            s: Session = Depends(read_session)) -> Comparison:
     try:
         models = repo.models_by_ids(s, m)
     except repo.NotFound as exc:
@@ -416,33 +289,34 @@ def compare(m: list[str] = Query(..., min_length=2, max_length=4, description="M
     return compare_data(s, models)
 
 
-def compare_data(s: Session, models: list[Any]) -> dict[str, Any]:
+def compare_data(s: Session, models: list[Any]) -> Comparison:
+    """The comparison the API returns and the compare page renders."""
     ids = load_spec().criterion_ids
-    out_models: list[dict[str, Any]] = []
-    crit_rows: dict[str, list[Any]] = {cid: [] for cid in ids}
+    out_models: list[CompareModel] = []
+    crit_rows: dict[str, list[CompareCell]] = {cid: [] for cid in ids}
     for m in models:
         ev = repo.get_evaluation(s, m)
         doc = repo.scorecard_doc(ev) if ev else {"dimensions": []}
-        out_models.append({**view.model_summary(m), "evaluation_id": ev.id if ev else None,
-                           "revision": ev.revision if ev else None})
+        out_models.append(CompareModel(**dict(ModelSummary.of(m)), evaluation_id=ev.id if ev else None,
+                                       revision=ev.revision if ev else None))
         crits = {c["id"]: c for d in doc.get("dimensions", []) for c in d.get("criteria", [])}
         for cid in ids:
             c = crits.get(cid, {})
-            crit_rows[cid].append({
-                "points": c.get("points", 0), "max": c.get("max", 2), "status": c.get("status"),
-                "basis": c.get("basis"), "detected_points": c.get("detected_points", 0),
-                "rationale": c.get("rationale", ""), "name": c.get("name", cid),
-            })
-    return {
-        "models": out_models,
-        "criteria": [{"id": cid, "name": rows[0]["name"] if rows else cid, "cells": rows}
-                     for cid, rows in crit_rows.items()],
-    }
+            crit_rows[cid].append(CompareCell(
+                points=c.get("points", 0), max=c.get("max", 2), status=c.get("status"),
+                basis=c.get("basis"), detected_points=c.get("detected_points", 0),
+                rationale=c.get("rationale", ""), name=c.get("name", cid),
+            ))
+    return Comparison(
+        models=out_models,
+        criteria=[CompareCriterion(id=cid, name=rows[0].name if rows else cid, cells=rows)
+                  for cid, rows in crit_rows.items()],
+    )
 
 
 @router.get("/api/models/{model_id:path}", response_model=ModelDetail, tags=["models"],
             responses={404: ERRORS[404]}, summary="One model: latest scorecard with every criterion, history")
-def get_model(model_id: str, s: Session = Depends(read_session)) -> dict[str, Any]:
+def get_model(model_id: str, s: Session = Depends(read_session)) -> ModelDetail:
     m = _model_or_404(s, model_id)
     ev = repo.get_evaluation(s, m)
     if ev is None:
@@ -450,15 +324,15 @@ def get_model(model_id: str, s: Session = Depends(read_session)) -> dict[str, An
     doc = repo.scorecard_doc(ev)
     claims = repo.claims_for(s, m)
     criteria = [c for d in view.dimensions_view(doc, claims) for c in d["criteria"]]
-    return {
-        "model": view.model_summary(m),
-        "maintainer": m.owner.name if m.owner else None,
-        "evaluation": view.evaluation_summary(ev),
-        "criteria": criteria,
-        "claims": [view.claim_view(c) for c in claims],
-        "history": [view.evaluation_summary(e) for e in repo.history(s, m)],
-        "scorecard": doc,
-    }
+    return ModelDetail(
+        model=ModelSummary.of(m),
+        maintainer=m.owner.name if m.owner else None,
+        evaluation=EvaluationSummary.of(ev),
+        criteria=criteria,
+        claims=[ClaimOut.of(c) for c in claims],
+        history=[EvaluationSummary.of(e) for e in repo.history(s, m)],
+        scorecard=doc,
+    )
 
 
 # ------------------------------------------------------------------------------------- writes
@@ -490,7 +364,7 @@ async def post_claim(model_id: str, request: Request) -> JSONResponse:
                 raise HTTPException(403, str(exc)) from None
             except ValueError as exc:
                 raise HTTPException(422, str(exc)) from None
-            return view.claim_view(claim)
+            return ClaimOut.of(claim).model_dump(mode="json")
 
     return JSONResponse(await run_in_threadpool(with_retry, work), 201)
 
@@ -524,10 +398,10 @@ async def push_evaluation(request: Request) -> JSONResponse:
                 raise HTTPException(403, str(exc)) from None
             except (cards.InvalidEvaluation, cards.InvalidModelId) as exc:
                 raise HTTPException(422, str(exc)) from None
-            return {
-                "model_id": res.model.model_id, "evaluation_id": res.evaluation.id, "duplicate": res.duplicate,
-                "created_model": res.created_model, "url": f"/models/{res.model.model_id}",
-            }, res.duplicate
+            return PushResult(
+                model_id=res.model.model_id, evaluation_id=res.evaluation.id, duplicate=res.duplicate,
+                created_model=res.created_model, url=f"/models/{res.model.model_id}",
+            ).model_dump(mode="json"), res.duplicate
 
     out, dup = await run_in_threadpool(with_retry, work)
     return JSONResponse(out, 200 if dup else 201)
@@ -554,7 +428,7 @@ def _badge_parts(s: Session, model_id: str) -> tuple[str, str, bool]:
     if m is None:
         return "not rated", UNKNOWN_COLOR, False
     verdict = cards.openness_verdict(m.license_class)
-    top = view.spec_max(m.spec_version)  # the maximum of the spec its evaluation names
+    top = spec_max(m.spec_version)  # the maximum of the spec its evaluation names
     if not m.ranked:
         # a badge is embedded far from the dashboard: a pushed score says it was not checked
         return f"{m.total}/{top} {m.tier} · not re-scanned", UNKNOWN_COLOR, True
@@ -564,7 +438,8 @@ def _badge_parts(s: Session, model_id: str) -> tuple[str, str, bool]:
 
 
 @router.get("/badge/{model_id:path}.svg", tags=["badges"], summary='SVG badge: "TRUE 24/30 Gold"',
-            response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}, 404: ERRORS[404]})
+            response_class=Response, responses={200: {"content": {"image/svg+xml": {}}},
+                                                404: {"description": "No such model (a grey badge)"}})
 def badge_svg(model_id: str, s: Session = Depends(read_session)) -> Response:
     from truecard.reports.badge import LABEL, badge_svg
 
@@ -579,6 +454,5 @@ def badge_json(model_id: str, s: Session = Depends(read_session)) -> JSONRespons
     from truecard.reports.badge import LABEL
 
     message, colour, found = _badge_parts(s, model_id)
-    body = {"schemaVersion": 1, "label": LABEL, "message": message, "color": colour.lstrip("#"),
-            "cacheSeconds": 3600}
+    body = ShieldsEndpoint(label=LABEL, message=message, color=colour.lstrip("#")).model_dump(mode="json")
     return JSONResponse(body, 200 if found else 404, headers={"Cache-Control": "max-age=300"})

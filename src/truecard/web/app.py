@@ -78,7 +78,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     probe = getattr(app.state, "version_probe", None)
     if probe is not None:
-        probe.close()
+        await probe.aclose()
 
 
 def _wants_json(request: Request) -> bool:
@@ -108,6 +108,9 @@ def create_app(db: Database | str | None = None, *, title: str = "truecard dashb
     )
     app.state.db = store
     app.state.public_url = (public_url or os.environ.get("TRUECARD_PUBLIC_URL") or "").strip() or None
+    from truecard.web.pages import CachedPages
+
+    app.add_middleware(CachedPages, state=app.state)  # inside Guard: cached pages get its headers too
     app.add_middleware(Guard)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     from truecard.web import filters

@@ -6,7 +6,7 @@ Every page works without JavaScript. Signing in exchanges an API token for a ses
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -24,6 +24,7 @@ from truecard.store.orm import User, WebSession
 from truecard.web import svg, view
 from truecard.web.api import compare_data, pick_pair, with_retry
 from truecard.web.rows import leaderboard_rows, matrix_rows, scope_chip
+from truecard.web.schemas import AuditOut, ClaimOut, EvaluationSummary, ModelList, ModelSummary, Provenance
 
 router = APIRouter(include_in_schema=False)
 COOKIE = "truecard_session"
@@ -176,8 +177,9 @@ def _table(request: Request, s: Session, query: repo.LeaderboardQuery, shown: di
     hidden = repo.unranked_count(s) if query.pushed is None else 0
     offset = (query.page - 1) * query.per_page
     active = {k: _shown_value(k, v) for k, v in query.filters().items()}
+    board = ModelList.of(rows, count, query.page, query.per_page)  # what /api/models returns for it
     html = request.app.state.templates.get_template(template).render({
-        "rows": rows, "rows_html": rows_fn(rows, offset), "count": count, "query": query,
+        "rows": board.items, "rows_html": rows_fn(board.items, offset), "count": count, "query": query,
         "params": shown, "page": query.page, "pages": pages, "offset": offset, "stats": stats,
         "columns": columns, "numeric": numeric(), "ascending_first": ASCENDING_FIRST, "base": base,
         "past_end": past_end, "empty": (None if count else "empty" if stats and stats["models"] == 0 else "no-match"),
@@ -196,43 +198,59 @@ def _filters_ctx(query: repo.LeaderboardQuery, shown: dict[str, Any]) -> dict[st
     }
 
 
-def _page_key(request: Request, version: int) -> tuple[str, int, str]:
-    return (request.url.path, version, request.url.query)
+# Whole anonymous pages are cached under (path, data version, raw query string): `_keep_page`
+# stores them after a render, `CachedPages` answers from them before routing.
+CACHED_PATHS = frozenset({"/", "/matrix"})
 
 
-def _cached_page(request: Request) -> Response | None:
-    """A whole anonymous page from the cache, when the store has not changed since it was
-    rendered: one single-row read, no session, no thread, no template. Signed-in visitors (a
-    session cookie) always get a page rendered for them."""
-    if COOKIE in request.cookies:
-        return None
-    version = request.app.state.version_probe.version()
-    if version is None:
-        return None
-    body = request.app.state.page_cache.get(_page_key(request, version))
-    return None if body is None else HTMLResponse(body)
+def _page_key(scope: Mapping[str, Any], version: int) -> tuple[str, int, bytes]:
+    return (scope["path"], version, scope.get("query_string", b""))
 
 
 def _keep_page(request: Request, response: HTMLResponse, user: User | None) -> HTMLResponse:
     version = getattr(request.state, "data_version", None)
     if user is None and version is not None and COOKIE not in request.cookies and response.status_code == 200:
-        request.app.state.page_cache.put(_page_key(request, version), response.body)
+        request.app.state.page_cache.put(_page_key(request.scope, version), response.body)
     return response
 
 
-async def _cached_or_rendered(request: Request, render_page: Callable[[Request], HTMLResponse]) -> Response:
-    """The cached whole page when there is one (no thread hop, no session), else a render in a
-    worker thread."""
-    cached = _cached_page(request)
-    if cached is not None:
-        return cached
-    page: Response = await run_in_threadpool(render_page, request)
-    return page
+class CachedPages:
+    """ASGI middleware: an anonymous GET of a page the cache holds for the store's current data
+    version is answered before routing, from the bytes rendered then: one version read (shared
+    by the requests waiting for it, `VersionProbe.read`), no routing, no request object, no
+    session, no thread, no template. Anything else (a signed-in visitor: a session cookie; a
+    miss; a probe that cannot answer) goes on to the pages, which render and keep the page."""
+
+    HEADERS = ((b"content-type", b"text/html; charset=utf-8"),)
+
+    def __init__(self, app: Any, state: Any) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if (scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in CACHED_PATHS
+                and not _has_session(scope)):
+            version = await self.state.version_probe.read()
+            body = None if version is None else self.state.page_cache.get(_page_key(scope, version))
+            if body is not None:
+                await send({"type": "http.response.start", "status": 200,
+                            "headers": [*self.HEADERS, (b"content-length", str(len(body)).encode("ascii"))]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
+def _has_session(scope: dict[str, Any]) -> bool:
+    """A session cookie may be there (any cookie header naming it: checked properly on the
+    pages' own path, which then renders for the signed-in visitor)."""
+    marker = COOKIE.encode("ascii")
+    return any(k == b"cookie" and marker in v for k, v in scope.get("headers", ()))
 
 
 @router.get("/", response_class=HTMLResponse)
 async def leaderboard(request: Request) -> Response:
-    return await _cached_or_rendered(request, _leaderboard)
+    page: Response = await run_in_threadpool(_leaderboard, request)  # a cached page: CachedPages
+    return page
 
 
 def _leaderboard(request: Request) -> HTMLResponse:
@@ -251,7 +269,8 @@ def _leaderboard(request: Request) -> HTMLResponse:
 @router.get("/matrix", response_class=HTMLResponse)
 async def matrix(request: Request) -> Response:
     """Models by the spec's criteria (the European Open Source AI Index's main view, for TRUE)."""
-    return await _cached_or_rendered(request, _matrix)
+    page: Response = await run_in_threadpool(_matrix, request)  # a cached page: CachedPages
+    return page
 
 
 def _matrix(request: Request) -> HTMLResponse:
@@ -285,18 +304,7 @@ def _download_rows(request: Request) -> list[dict[str, Any]]:
     query, _shown = parse_query(request)
     with request.app.state.db.read() as s:
         rows = repo.all_models(s, query)
-    out = []
-    for m in rows:
-        pts = view.criteria_points(m.points)
-        out.append({
-            "model_id": m.model_id, "name": m.name, "organisation": m.organisation or "", "total": m.total,
-            "total_detected": m.total_detected, "tier": m.tier,
-            "openness": cards.openness_verdict(m.license_class)["verdict"],
-            **{d: getattr(m, d) for d in load_spec().dimension_ids}, "mof_class": m.mof_class, "osaid_ready": m.osaid_ready,
-            "osai_score": m.osai_score, "license_class": m.license_class, "scope": m.scope, "modality": m.modality,
-            "finetuned": m.finetuned, "last_scanned_at": view.iso(m.last_scanned_at), **pts,
-        })
-    return out
+    return [ModelSummary.of(m).flat() for m in rows]
 
 
 @router.get("/models.csv")
@@ -474,6 +482,7 @@ def model_page(request: Request, model_id: str) -> HTMLResponse:
         audit = repo.audit_for(s, m, 50)
         owner = m.owner.name if m.owner else None
         can_claim = repo.can_maintain(user, m)
+    evaluation = EvaluationSummary.of(ev)  # what /api/models/{id} says of it (and its history)
     dims = view.dimensions_view(doc, claims if ev.id == m.latest_evaluation_id else [])
     card_spec = view.spec_of(doc)
     chart = svg.dimension_chart(
@@ -485,16 +494,15 @@ def model_page(request: Request, model_id: str) -> HTMLResponse:
                                spec=card_spec)
     return render(request, "model.html", {
         "m": m, "ev": ev, "doc": doc, "dims": dims, "chart": chart, "history": hist, "hchart": hchart,
-        "changes": changes, "change_pair": (old, new), "claims": [view.claim_view(c) for c in claims],
-        "audit": [view.audit_view(a) for a in audit], "owner": owner, "can_claim": can_claim,
+        "changes": changes, "change_pair": (old, new), "claims": [ClaimOut.of(c) for c in claims],
+        "audit": [AuditOut.of(a) for a in audit], "owner": owner, "can_claim": can_claim,
         "user": user, "csrf": ws.csrf if ws else None, "is_latest": ev.id == m.latest_evaluation_id,
         "spec": card_spec, "criteria_names": dict(_criteria_names(card_spec.version)),
         "tier_desc": {t.name: t.description for t in card_spec.tiers},
-        "frameworks": view.framework_views(doc), "verdict": cards.openness_verdict(ev.license_class),
+        "frameworks": view.framework_views(doc), "verdict": evaluation.openness, "evaluation": evaluation,
         "scope_label": view.SCOPE_LABELS.get(ev.scope, ev.scope), "scope_help": view.SCOPE_HELP.get(ev.scope, ""),
         "scope_chip": Markup(scope_chip(ev.scope)), "base_url": public_base(request), "downloads": DOWNLOADS,
-        "mof_labels": view.MOF_NAMES, "scope_labels": view.SCOPE_LABELS, "prov": view.provenance(ev),
-        "provenance_of": view.provenance,
+        "scope_labels": view.SCOPE_LABELS, "prov": evaluation.provenance, "provenance_of": Provenance.of,
     })
 
 
@@ -517,14 +525,14 @@ def compare_page(request: Request) -> HTMLResponse:
             models = repo.models_by_ids(s, ids)
         except repo.NotFound as exc:
             return render(request, "compare.html", {**ctx, "error": str(exc)}, 404)
-        data = compare_data(s, models)
-    data["chart"] = svg.compare_chart([
-        {"model_id": mm["model_id"], "dimensions": [
-            {"id": k, "name": k.capitalize(), "score": v, "max": mx}
-            for (k, v), mx in zip(mm["dimensions"].items(), (10, 10, 6, 4), strict=True)
-        ]} for mm in data["models"]
+        data = compare_data(s, models)  # what /api/compare returns
+    maxima = {d.id: d.max for d in load_spec().dimensions}
+    chart = svg.compare_chart([
+        {"model_id": mm.model_id, "dimensions": [
+            {"id": k, "name": k.capitalize(), "score": v, "max": maxima[k]} for k, v in mm.dimensions.items()
+        ]} for mm in data.models
     ])
-    return render(request, "compare.html", {**ctx, "data": data})
+    return render(request, "compare.html", {**ctx, "data": data, "chart": chart})
 
 
 # ------------------------------------------------------------------------------- sign in/out
@@ -583,7 +591,7 @@ async def signout(request: Request) -> Response:
 def audit_page(request: Request) -> HTMLResponse:
     with request.app.state.db.read() as s:
         user, ws = _signed_in(request, s)
-        entries = [view.audit_view(a) for a in repo.recent_audit(s, 200)]
+        entries = [AuditOut.of(a) for a in repo.recent_audit(s, 200)]
     return render(request, "audit.html", {"entries": entries, "user": user, "csrf": ws.csrf if ws else None})
 
 

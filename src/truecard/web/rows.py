@@ -2,6 +2,9 @@
 dashboard (every view renders fifty of them), about five times faster than the same markup in
 Jinja. Every value from the database is HTML-escaped here; the templates insert the result as is.
 
+Rows render from `schemas.ModelSummary`, the object /api/models returns for the same model: a
+cell shows a field of it, never a value computed again from the columns.
+
 Each cell carries `data-label` (its column's name): on a phone the table becomes stacked rows
 and the label is shown before the value (style.css), so nothing scrolls sideways.
 """
@@ -10,23 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
-from typing import Any
 
 from markupsafe import Markup
 
 from truecard.spec import load_spec
-from truecard.store.cards import openness_verdict
-from truecard.web.view import MOF_LABELS, MOF_NAMES, SCOPE_HELP, SCOPE_LABELS, provenance, spec_max
+from truecard.web.schemas import FrameworksSummary, ModelSummary, Openness
+from truecard.web.view import SCOPE_HELP, SCOPE_LABELS
 
 
 def _e(v: object) -> str:
     return escape(str(v), quote=True)
 
 
-def verdict_chip(license_class: str | None) -> str:
+def verdict_chip(v: Openness) -> str:
     """The openness verdict beside a tier: loud when the weights are not openly licensed."""
-    v = openness_verdict(license_class)
-    return f'<span class="verdict v-{v["verdict"]}" title="{_e(v["text"])}">{_e(v["label"])}</span>'
+    return f'<span class="verdict v-{v.verdict}" title="{_e(v.text)}">{_e(v.label)}</span>'
 
 
 def scope_chip(scope: str | None) -> str:
@@ -36,75 +37,75 @@ def scope_chip(scope: str | None) -> str:
     return f'<span class="scope scope-{cls}" title="{_e(SCOPE_HELP.get(sc, ""))}">{_e(label)}</span>'
 
 
-def mof_cell(mof_class: int | None) -> str:
-    if mof_class is None:
+def mof_cell(fw: FrameworksSummary) -> str:
+    mof = fw.mof
+    if mof is None:
         return '<td class="mof" data-label="MOF"><span class="na" title="not computed for this evaluation">n/a</span></td>'
-    return (f'<td class="mof" data-label="MOF"><span class="mof-class mof-{int(mof_class)}" '
-            f'title="Model Openness Framework: {_e(MOF_NAMES.get(mof_class, ""))}">{_e(MOF_LABELS.get(mof_class, "?"))}</span></td>')
+    return (f'<td class="mof" data-label="MOF"><span class="mof-class mof-{int(mof.class_)}" '
+            f'title="Model Openness Framework: {_e(mof.name)}">{_e(mof.label)}</span></td>')
 
 
-def osaid_cell(ready: bool | None) -> str:
-    if ready is None:
+def osaid_cell(fw: FrameworksSummary) -> str:
+    if fw.osaid is None:
         return '<td class="osaid" data-label="OSAID"><span class="na" title="not computed for this evaluation">n/a</span></td>'
-    if ready:
+    if fw.osaid.ready:
         return ('<td class="osaid" data-label="OSAID"><span class="osaid-yes" '
                 'title="meets the OSI Open Source AI Definition 1.0 on what was read">ready</span></td>')
     return ('<td class="osaid" data-label="OSAID"><span class="osaid-no" '
             'title="does not meet the OSI Open Source AI Definition 1.0 on what was read">not ready</span></td>')
 
 
-def osai_cell(score: float | None) -> str:
-    if score is None:
+def osai_cell(fw: FrameworksSummary) -> str:
+    if fw.osai is None:
         return '<td class="num osai" data-label="OSAI"><span class="na" title="not computed for this evaluation">n/a</span></td>'
     return (f'<td class="num osai" data-label="OSAI" title="European Open Source AI Index score">'
-            f'{score:.0f}<span class="of">%</span></td>')
+            f'{fw.osai.score_percent:.0f}<span class="of">%</span></td>')
 
 
-def _total_cell(m: Any, top: int) -> str:
-    total, det = int(m.total), int(m.total_detected)
+def _total_cell(m: ModelSummary) -> str:
+    total, det, top = int(m.total), int(m.total_detected), m.max
     if total != det:
         return (f'<td class="num total" data-label="Total" title="{det} detected, the rest claimed"><strong>{total}</strong>/{top} '
                 f'<span class="detected-note">({det} det.)</span></td>')
     return f'<td class="num total" data-label="Total" title="all detected"><strong>{total}</strong>/{top}</td>'
 
 
-def provenance_chip(m: Any) -> str:
+def provenance_chip(m: ModelSummary) -> str:
     """"pushed by bob, not re-scanned" on a row the default ranking leaves out; nothing otherwise."""
-    if m.ranked:
+    if m.provenance.ranked:
         return ""
-    p = provenance(m)
     return (f' <span class="provenance unranked" title="sent with a token; the server has not re-scanned its '
-            f'public source, so it is not in the default ranking">{_e(p["label"])}</span>')
+            f'public source, so it is not in the default ranking">{_e(m.provenance.label)}</span>')
 
 
-def _model_cell(m: Any) -> str:
+def _model_cell(m: ModelSummary) -> str:
     mid = _e(m.model_id)
     claims = (
-        f' <span class="basis claimed" title="{int(m.claims_count)} claim(s) by its maintainer">claims</span>'
-        if m.claims_count else ""
+        f' <span class="basis claimed" title="{int(m.claims)} claim(s) by its maintainer">claims</span>'
+        if m.claims else ""
     )
     return (f'<td class="model" data-label="Model"><a href="/models/{mid}">{mid}</a> {scope_chip(m.scope)}{claims}'
             f'{provenance_chip(m)}</td>')
 
 
-def leaderboard_rows(rows: Sequence[Any], offset: int) -> Markup:
+def leaderboard_rows(rows: Sequence[ModelSummary], offset: int) -> Markup:
     spec = load_spec()
     dims = [(d.id, _e(d.name), f'<span class="of">/{d.max}</span>') for d in spec.dimensions]
     out = []
     for i, m in enumerate(rows, offset + 1):
         mid = _e(m.model_id)
         tier, lic = _e(m.tier), _e(m.license_class)
-        date = m.last_scanned_at.strftime("%Y-%m-%d") if m.last_scanned_at else ""
+        fw = m.frameworks
         out.append(
             f'<tr data-model="{mid}">'
             f'<td class="num rank" data-label="Rank">{i}</td>'
             f"{_model_cell(m)}"
-            f"{_total_cell(m, spec_max(m.spec_version))}"
-            f'<td class="tier-cell" data-label="Tier"><span class="tier tier-{tier}">{tier}</span> {verdict_chip(m.license_class)}</td>'
-            + "".join(f'<td class="num dim" data-label="{name}">{int(getattr(m, did))}{of}</td>' for did, name, of in dims)
-            + f"{mof_cell(m.mof_class)}{osaid_cell(m.osaid_ready)}{osai_cell(m.osai_score)}"
+            f"{_total_cell(m)}"
+            f'<td class="tier-cell" data-label="Tier"><span class="tier tier-{tier}">{tier}</span> {verdict_chip(m.openness)}</td>'
+            + "".join(f'<td class="num dim" data-label="{name}">{int(m.dimensions[did])}{of}</td>' for did, name, of in dims)
+            + f"{mof_cell(fw)}{osaid_cell(fw)}{osai_cell(fw)}"
             f'<td data-label="Weights licence"><span class="lic lic-{lic}">{lic}</span></td>'
-            f'<td class="date" data-label="Last scanned">{date}</td>'
+            f'<td class="date" data-label="Last scanned">{m.scanned_date}</td>'
             f'<td class="pick" data-label="Compare"><input type="checkbox" name="m" value="{mid}" aria-label="Compare {mid}"></td>'
             "</tr>\n"
         )
@@ -118,18 +119,17 @@ def criterion_names() -> dict[str, str]:
 POINT_WORDS = {2: "met", 1: "partly", 0: "unmet"}
 
 
-def matrix_rows(rows: Sequence[Any], offset: int) -> Markup:
+def matrix_rows(rows: Sequence[ModelSummary], offset: int) -> Markup:
     """Models by the spec's criteria: each cell its points as a number and a word, coloured."""
     spec = load_spec()
     names = criterion_names()
     maxima = {c.id: c.max for c in spec.criteria}
     out = []
     for i, m in enumerate(rows, offset + 1):
-        digits = m.points or ""
         cells = []
-        for j, cid in enumerate(spec.criterion_ids):
-            if j < len(digits) and digits[j].isdigit():
-                p = int(digits[j])
+        for cid in spec.criterion_ids:
+            p = m.criteria.get(cid)
+            if p is not None:
                 cells.append(f'<td class="cell p{p}" data-label="{_e(names[cid])}" title="{_e(names[cid])}: {p}/{maxima[cid]}">'
                              f'{p}<span class="sr"> {POINT_WORDS.get(p, "")}</span></td>')
             else:
@@ -139,8 +139,8 @@ def matrix_rows(rows: Sequence[Any], offset: int) -> Markup:
             f'<tr data-model="{_e(m.model_id)}">'
             f'<td class="num rank" data-label="Rank">{i}</td>'
             f"{_model_cell(m)}"
-            f'<td class="num total" data-label="Total"><strong>{int(m.total)}</strong>/{spec_max(m.spec_version)} '
-            f'<span class="tier tier-{tier}">{tier}</span><br>{verdict_chip(m.license_class)}</td>'
+            f'<td class="num total" data-label="Total"><strong>{int(m.total)}</strong>/{m.max} '
+            f'<span class="tier tier-{tier}">{tier}</span><br>{verdict_chip(m.openness)}</td>'
             + "".join(cells) + "</tr>\n"
         )
     return Markup("".join(out))
