@@ -148,7 +148,7 @@ def test_model_page_summary_is_the_api_evaluation(client: Any, demo: Any) -> Non
         ev, model = api["evaluation"], api["model"]
         page = client.get(f"/models/{mid}").text
 
-        def by_id(element_id: str) -> str:
+        def by_id(element_id: str, page: str = page, mid: str = mid) -> str:
             m = re.search(rf'<(dd|span|p)[^>]* id="{re.escape(element_id)}"[^>]*>(.*?)</\1>', page, re.S)
             assert m, (mid, element_id)
             return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", m.group(2))).split())
