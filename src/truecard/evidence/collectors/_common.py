@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from bisect import bisect_right
 from typing import Any, Literal, cast
 
 from truecard.evidence.inventory import Card
@@ -86,6 +87,62 @@ def may_match(rx: Any, folded_text: str) -> bool:
 def card_sentences_for(card: Card, rx: Any) -> list[tuple[int, str]]:
     """`card_sentences(card)`, or none when `rx` can match none of them."""
     return card_sentences(card) if may_match(rx, folded_sentences(card)) else []
+
+
+def _sentence_starts(card: Card) -> list[int]:
+    """Where each sentence's fold starts in `folded_sentences(card)` (they are joined by "\n")."""
+    if "sentence_starts" not in card.cache:
+        starts, pos = [], 0
+        for line in folded_sentences(card).split("\n") if card_sentences(card) else ():
+            starts.append(pos)
+            pos += len(line) + 1
+        card.cache["sentence_starts"] = starts
+    out: list[int] = card.cache["sentence_starts"]
+    return out
+
+
+def _holding(card: Card, literals: tuple[str, ...]) -> set[int]:
+    """Indices of the sentences whose fold holds one of the folded `literals`, found by
+    `str.find` over the whole card's folds (C speed, one call per sentence that holds one)
+    instead of a Python-level test of every sentence. No literal holds a newline (callers
+    check), so no find spans two sentences."""
+    text, starts = folded_sentences(card), _sentence_starts(card)
+    n, hit = len(starts), set()
+    for lit in literals:
+        i = text.find(lit)
+        while i >= 0:
+            k = bisect_right(starts, i) - 1
+            hit.add(k)
+            if k + 1 >= n:
+                break
+            i = text.find(lit, starts[k + 1])
+    return hit
+
+
+def sentences_for(card: Card, *patterns: Any, containing: tuple[str, ...] = ()) -> list[tuple[int, str]]:
+    """The card's sentences (`card_sentences`) that one of `patterns` (prefiltered patterns)
+    may match, or whose fold holds one of the lower-case strings `containing`, in order.
+
+    Exactly the sentences for which some pattern's `possible(sentence)` holds (or a string is
+    in `fold(sentence)`), so a loop that does nothing with a sentence none of them matches can
+    iterate over these alone: ten collectors each testing every sentence of a card cost a
+    batch more than the searches themselves. A pattern without literals (or a plain
+    `re.Pattern`) keeps every sentence. Found with `str.find` over the card's folds, cached
+    per card and set of literals."""
+    pairs = card_sentences(card)
+    lits = set(containing)
+    for rx in patterns:
+        got = rx.literals if isinstance(rx, Prefiltered) else None
+        if got is None:
+            return pairs
+        lits.update(got)
+    if any("\n" in x for x in lits):
+        return pairs  # could span two sentences of the joined folds
+    key = "sentences_for\0" + "\0".join(sorted(lits))
+    if key not in card.cache:
+        card.cache[key] = [pairs[k] for k in sorted(_holding(card, tuple(lits)))]
+    out: list[tuple[int, str]] = card.cache[key]
+    return out
 
 
 def is_datacard(card: Card) -> bool:
