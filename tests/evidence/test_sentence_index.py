@@ -73,6 +73,10 @@ def test_corpus_cards_every_pattern(tmp_path: Path) -> None:
             assert sentences_for(card, *pats, containing=("://",)) == _expected(card, pats, ("://",))
             # the cached answer is the same answer
             assert sentences_for(card, *pats, containing=("://",)) == _expected(card, pats, ("://",))
+        lines = {ln for ln, _ in card_sentences(card)[::5]}
+        pats = (PATTERNS[checked % len(PATTERNS)],)
+        want = [(ln, s) for ln, s in card_sentences(card) if ln in lines or pats[0].possible(s)]
+        assert sentences_for(card, *pats, on_lines=lines) == want
         checked += 1
     assert checked >= 40
 

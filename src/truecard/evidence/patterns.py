@@ -764,3 +764,9 @@ _rx.save()
 from truecard.evidence.prefilter import prefilter_namespace  # noqa: E402
 
 prefilter_namespace(globals())
+
+# What a sentence needs for `hardware_of` (one of these matches, else it returns None) and for
+# `cost_hits` (its hint matches): collectors iterate over `sentences_for(card, *NEEDS)` alone.
+# Defined after the prefilters are in place, so the tuples hold the prefiltered patterns.
+HARDWARE_NEEDS = (ACCEL_RE, GENERIC_ACCEL_RE, CLUSTER_RE, NUM_DEVICES_RE)
+COST_NEEDS = (_COST_HINT,)

@@ -101,27 +101,61 @@ def _sentence_starts(card: Card) -> list[int]:
     return out
 
 
+_MINIMAL: dict[tuple[str, ...], tuple[str, ...]] = {}  # literal set -> those holding no other
+
+
 def _holding(card: Card, literals: tuple[str, ...]) -> set[int]:
     """Indices of the sentences whose fold holds one of the folded `literals`, found by
     `str.find` over the whole card's folds (C speed, one call per sentence that holds one)
     instead of a Python-level test of every sentence. No literal holds a newline (callers
-    check), so no find spans two sentences."""
+    check), so no find spans two sentences. Each literal's sentences are kept per card (many
+    patterns share literals), and a literal holding another of the set is skipped (every
+    sentence holding it holds the other)."""
     text, starts = folded_sentences(card), _sentence_starts(card)
-    n, hit = len(starts), set()
-    for lit in literals:
-        i = text.find(lit)
-        while i >= 0:
-            k = bisect_right(starts, i) - 1
-            hit.add(k)
-            if k + 1 >= n:
-                break
-            i = text.find(lit, starts[k + 1])
+    per: dict[str, frozenset[int]] = card.cache.setdefault("literal_sentences", {})
+    n, hit = len(starts), set[int]()
+    lits = _MINIMAL.get(literals)
+    if lits is None:
+        lits = _MINIMAL[literals] = tuple(x for x in literals if not any(o != x and o in x for o in literals))
+    for lit in lits:
+        got = per.get(lit)
+        if got is None:
+            found: set[int] = set()
+            i = text.find(lit)
+            while i >= 0:
+                k = bisect_right(starts, i) - 1
+                found.add(k)
+                if k + 1 >= n:
+                    break
+                i = text.find(lit, starts[k + 1])
+            got = per[lit] = frozenset(found)
+        hit |= got
     return hit
 
 
-def sentences_for(card: Card, *patterns: Any, containing: tuple[str, ...] = ()) -> list[tuple[int, str]]:
+def _plan(patterns: tuple[Any, ...], containing: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The sorted literals `sentences_for` looks for, or None when it keeps every sentence."""
+    lits = set(containing)
+    for rx in patterns:
+        got = rx.literals if isinstance(rx, Prefiltered) else None
+        if got is None:
+            return None
+        lits.update(got)
+    if any("\n" in x for x in lits):
+        return None  # could span two sentences of the joined folds
+    return tuple(sorted(lits))
+
+
+# (patterns, containing) -> their literals: patterns are module globals, hashed by identity
+_PLANS: dict[tuple[tuple[Any, ...], tuple[str, ...]], tuple[str, ...] | None] = {}
+
+
+def sentences_for(
+    card: Card, *patterns: Any, containing: tuple[str, ...] = (), on_lines: set[int] | None = None
+) -> list[tuple[int, str]]:
     """The card's sentences (`card_sentences`) that one of `patterns` (prefiltered patterns)
-    may match, or whose fold holds one of the lower-case strings `containing`, in order.
+    may match, or whose fold holds one of the lower-case strings `containing`, or that stand
+    on one of `on_lines` (file line numbers), in order.
 
     Exactly the sentences for which some pattern's `possible(sentence)` holds (or a string is
     in `fold(sentence)`), so a loop that does nothing with a sentence none of them matches can
@@ -130,19 +164,21 @@ def sentences_for(card: Card, *patterns: Any, containing: tuple[str, ...] = ()) 
     `re.Pattern`) keeps every sentence. Found with `str.find` over the card's folds, cached
     per card and set of literals."""
     pairs = card_sentences(card)
-    lits = set(containing)
-    for rx in patterns:
-        got = rx.literals if isinstance(rx, Prefiltered) else None
-        if got is None:
-            return pairs
-        lits.update(got)
-    if any("\n" in x for x in lits):
-        return pairs  # could span two sentences of the joined folds
-    key = "sentences_for\0" + "\0".join(sorted(lits))
-    if key not in card.cache:
-        card.cache[key] = [pairs[k] for k in sorted(_holding(card, tuple(lits)))]
-    out: list[tuple[int, str]] = card.cache[key]
-    return out
+    plan_key = (patterns, containing)
+    if plan_key in _PLANS:
+        plan = _PLANS[plan_key]
+    else:
+        plan = _PLANS[plan_key] = _plan(patterns, containing)
+    if plan is None:
+        return pairs
+    memo: dict[tuple[str, ...], tuple[set[int], list[tuple[int, str]]]] = card.cache.setdefault("sentences_for", {})
+    if plan not in memo:
+        hit = _holding(card, plan)
+        memo[plan] = (hit, [pairs[k] for k in sorted(hit)])
+    hit, picked = memo[plan]
+    if on_lines:
+        return [pairs[k] for k in sorted(hit | {k for k, (ln, _) in enumerate(pairs) if ln in on_lines})]
+    return picked
 
 
 def is_datacard(card: Card) -> bool:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
-from truecard.evidence.collectors._common import ev
+from truecard.evidence.collectors._common import ev, may_match
 from truecard.evidence.inventory import CheckpointRef, FileRecord, Inventory
 from truecard.evidence.patterns import CHECKPOINT_DIR_RE, STEP_REF_RE
+from truecard.evidence.prefilter import fold
 from truecard.models import Evidence, EvidenceKind, clip
 from truecard.sources.base import Tree
 
@@ -92,7 +93,11 @@ def collect(inv: Inventory) -> None:
     own = {name_key(i.split("/")[-1]) for i in inv.identity.hub_ids}
     for card in inv.model_cards:
         stages: dict[str, int] = {}
-        for i, line in enumerate(card.lines[card.body_offset :], start=card.body_offset + 1):
+        lines = card.lines[card.body_offset :]
+        # whole-body gates: no line can match where the joined lines hold none of the literals
+        body = fold("\n".join(lines))
+        lineage = may_match(LINEAGE_RE, body)
+        for i, line in enumerate(lines if lineage else (), start=card.body_offset + 1):
             if not LINEAGE_RE.search(line) and not stages:
                 continue
             for m in _ID_RE.finditer(line):
@@ -117,7 +122,7 @@ def collect(inv: Inventory) -> None:
                     ", ".join(sorted(stages)[:6]),
                 )
             )
-        for i, line in enumerate(card.lines[card.body_offset :], start=card.body_offset + 1):
+        for i, line in enumerate(lines if may_match(_LOSS_CELL_RE, body) else (), start=card.body_offset + 1):
             if metrics_header(line):
                 rows = [ln for ln in card.lines[i + 1 : i + 60] if ln.lstrip().startswith("|") and re.search(r"\d", ln)]
                 if len(rows) >= 3:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from truecard.evidence.collectors._common import card_sentences, is_datacard
+from truecard.evidence.collectors._common import card_sentences, is_datacard, sentences_for
 from truecard.evidence.inventory import Card, DatasetRef, Inventory
 from truecard.evidence.patterns import (
     DATA_NOT_DISCLOSED_RE,
@@ -112,7 +112,13 @@ def _card(inv: Inventory, card: Card) -> None:
     # section, or a datasheet, names the training data.
     own = card.role == "model" or datacard or _about_this_model(inv, card)
     user_lines = _user_section_lines(card)
-    for ln, sent in card_sentences(card):
+    # Outside data sections a sentence adds something only with a URL or a match of one of
+    # these (TRAINISH_RE is searched after URL_RE.sub puts a space where a URL was: none of its
+    # literals holds a space, so that makes no literal the sentence itself lacked).
+    picked = card_sentences(card) if datacard else sentences_for(
+        card, TRAINISH_RE, TRAINED_RE, DATA_NOT_DISCLOSED_RE, containing=("://",), on_lines=data_lines
+    )
+    for ln, sent in picked:
         in_data = ln in data_lines or datacard
         if not own and not (in_data and TRAIN_WORD_RE.search(sent)):
             continue

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from truecard.evidence import patterns as prose
-from truecard.evidence.collectors._common import ascii_lower, card_sentences
+from truecard.evidence.collectors._common import ascii_lower, sentences_for
 from truecard.evidence.collectors.identity import loaded_ids
 from truecard.evidence.collectors.prose import is_sibling
 from truecard.evidence.inventory import AccessNote, Card, CheckpointRef, Inventory, LinkRef
@@ -24,7 +24,10 @@ def collect(inv: Inventory) -> None:
 
 
 def _card(inv: Inventory, card: Card) -> None:
-    for ln, sent in card_sentences(card):
+    # a sentence gives something here only with a URL or a match of one of these three
+    for ln, sent in sentences_for(
+        card, prose.REPLICATION_RE, prose.REPRO_INVITE_RE, prose.CHECKPOINT_MENTION_RE, containing=("://",)
+    ):
         # cheap `in` tests first: each regex below needs one of these words (or "://")
         low = ascii_lower(sent)
         all_urls = prose.URL_RE.findall(sent) if "://" in sent else []
@@ -132,7 +135,7 @@ def _card(inv: Inventory, card: Card) -> None:
     if card.role != "model":
         return
     # what the model's own card says about its weights: published, gated, a delta, withheld
-    for ln, sent in card_sentences(card):
+    for ln, sent in sentences_for(card, *(rx for _, rx, _ in _ACCESS), prose.WEIGHTS_AVAILABLE_RE):
         low = ascii_lower(sent)
         for kind, rx, words in _ACCESS:
             if (low is None or any(w in low for w in words)) and rx.search(sent):

@@ -12,11 +12,21 @@ names this model (family and size or version).
 from __future__ import annotations
 
 import re
+from functools import partial
 
-from truecard.evidence.collectors._common import card_sentences
+from truecard.evidence.collectors._common import card_sentences, sentences_for
 from truecard.evidence.collectors.identity import family_key
 from truecard.evidence.inventory import Card, Disclosure, Identity, Inventory
-from truecard.evidence.patterns import SIZE_RE, WE_TRAINED_RE, cost_hits, hardware_hits, hardware_of, name_key
+from truecard.evidence.patterns import (
+    COST_NEEDS,
+    HARDWARE_NEEDS,
+    SIZE_RE,
+    WE_TRAINED_RE,
+    cost_hits,
+    hardware_hits,
+    hardware_of,
+    name_key,
+)
 from truecard.models import EvidenceKind, clip
 
 TRAINING_SECTION_RE = re.compile(
@@ -60,6 +70,21 @@ def _line_paragraphs(pairs: list[tuple[int, str]]) -> dict[int, str]:
     for ln, s in pairs:
         out[ln] = (out.get(ln, "") + " " + s).strip()
     return out
+
+
+def _paragraphs(card: Card) -> dict[int, str]:
+    """`_line_paragraphs` of the card's sentences, made on the first hit that needs it (most
+    cards state few training facts) and kept."""
+    if "paragraphs" not in card.cache:
+        card.cache["paragraphs"] = _line_paragraphs(card_sentences(card))
+    out: dict[int, str] = card.cache["paragraphs"]
+    return out
+
+
+def _kept(pairs: list[tuple[int, str]], user: set[int], own: bool, ident: Identity) -> list[tuple[int, str]]:
+    """The sentences outside user-instruction sections that, in a repository's docs, name
+    this model."""
+    return [(ln, s) for ln, s in pairs if ln not in user and (own or names_this_model(s, ident))]
 
 
 # a labelled quantity ("GPU hours: 1.2M", "Tokens: 2T") is not a model size
@@ -131,13 +156,12 @@ def collect(inv: Inventory) -> None:
     ident = inv.identity
     for card in inv.cards + inv.docs:
         own = card.role == "model"
-        pairs = card_sentences(card)
         user = _user_lines(card)
         context = _section_lines(card, TRAINING_SECTION_RE) - user if own else set()
-        line_text = _line_paragraphs(pairs)
-        kept = [(ln, s) for ln, s in pairs if ln not in user and (own or names_this_model(s, ident))]
-        for h in hardware_hits([], pairs=kept, context=context):
-            h.detail["sibling"] = is_sibling(line_text.get(h.line, h.text), ident)
+        kept = partial(_kept, user=user, own=own, ident=ident)
+        # only the sentences where hardware_of / cost_hits can find something (sentences_for)
+        for h in hardware_hits([], pairs=kept(sentences_for(card, *HARDWARE_NEEDS)), context=context):
+            h.detail["sibling"] = is_sibling(_paragraphs(card).get(h.line, h.text), ident)
             inv.disclosures.append(
                 Disclosure(
                     "hardware",
@@ -152,8 +176,8 @@ def collect(inv: Inventory) -> None:
                     ),
                 )
             )
-        for topic, h in cost_hits([], pairs=kept):
-            h.detail["sibling"] = is_sibling(line_text.get(h.line, h.text), ident)
+        for topic, h in cost_hits([], pairs=kept(sentences_for(card, *COST_NEEDS))):
+            h.detail["sibling"] = is_sibling(_paragraphs(card).get(h.line, h.text), ident)
             inv.disclosures.append(
                 Disclosure(
                     topic,  # type: ignore[arg-type]

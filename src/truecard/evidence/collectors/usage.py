@@ -14,7 +14,7 @@ import re
 from truecard.evidence.collectors._common import (
     ascii_lower,
     body_lines,
-    card_sentences,
+    sentences_for,
 )
 from truecard.evidence.inventory import Card, FinetuneRef, Inventory, UsageRef
 from truecard.evidence.patterns import (
@@ -127,7 +127,9 @@ def _usage(inv: Inventory, card: Card) -> None:
             break
     if not found_code:
         mention = None
-        for ln, sent in card_sentences(card):
+        # only sentences one of the two runtime patterns may match; with a URL too, since the
+        # URL is blanked out before they are searched (a literal with a space could form)
+        for ln, sent in sentences_for(card, LIBRARY_USE_RE, RUNTIME_RE, containing=("://",)):
             m = LIBRARY_USE_RE.search(URL_RE.sub(" ", sent))
             if m and (TRAINED_WITH_RE.search(sent) or TRAIN_WORD_RE.search(sent)):
                 m = None  # "trained using Flax": a training framework, not how to run it
@@ -214,7 +216,8 @@ def _hyperparameter_lists(inv: Inventory, card: Card) -> None:
 
 def _finetune(inv: Inventory, card: Card) -> None:
     _hyperparameter_lists(inv, card)
-    for ln, sent in card_sentences(card):
+    # a sentence gives a kind only when one of these three matches it
+    for ln, sent in sentences_for(card, FINETUNE_GUIDE_RE, TRAINED_WITH_RE, FINETUNE_MENTION_RE):
         # cheap `in` tests first: every match of each regex contains one of the words tested
         low = ascii_lower(sent)
         if (low is None or "tuned" in low or "base model" in low) and FINETUNE_NOT_THIS_RE.search(sent):
