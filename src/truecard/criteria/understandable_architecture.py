@@ -6,7 +6,7 @@ import re
 
 from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.evidence.card import find_section
-from truecard.evidence.collectors._common import card_sentences, card_sentences_for
+from truecard.evidence.collectors._common import card_sentences_for
 from truecard.evidence.inventory import Inventory
 from truecard.models import EvidenceKind
 
@@ -126,7 +126,7 @@ def evaluate(inv: Inventory) -> Assessment:
             named += [
                 c.evidence("the model is named as a version of another", kind=EvidenceKind.PROSE, line_start=ln, excerpt=sent[:200])
                 for c in inv.model_cards
-                for ln, sent in card_sentences(c)
+                for ln, sent in card_sentences_for(c, BASED_ON_RE)
                 if BASED_ON_RE.search(sent)
             ][:1]
     if named:

@@ -13,7 +13,7 @@ import re
 
 from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.evidence.card import DATA_TITLE_RE
-from truecard.evidence.collectors._common import card_sentences, is_datacard
+from truecard.evidence.collectors._common import card_sentences, is_datacard, sentences_for
 from truecard.evidence.inventory import Card, Inventory
 from truecard.evidence.patterns import SOURCE_NAMES, VAGUE_DATA_RE
 from truecard.models import Evidence, EvidenceKind
@@ -75,7 +75,15 @@ def _data_sentences(inv: Inventory) -> list[tuple[Card, int, str]]:
         ]
         lines = {n for s in sections for n in range(s.line_start, s.line_end + 1)}
         datacard = is_datacard(c)  # once per card, not per sentence
-        for ln, sent in card_sentences(c):
+        # a datasheet's every sentence; else those in data sections, and in the model's card
+        # the ones DATA_WORD_RE may match (`sentences_for`), tested below
+        if datacard:
+            picked = card_sentences(c)
+        elif own:
+            picked = sentences_for(c, DATA_WORD_RE, on_lines=lines)
+        else:
+            picked = [(ln, sent) for ln, sent in card_sentences(c) if ln in lines]
+        for ln, sent in picked:
             if datacard or ln in lines or (own and DATA_WORD_RE.search(sent) and (TRAIN_RE.search(sent) or LICENSE_RE.search(sent))):
                 out.append((c, ln, sent))
     return out

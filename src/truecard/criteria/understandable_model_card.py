@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from truecard.criteria.base import Assessment, Rubric
-from truecard.evidence.collectors._common import card_sentences, folded_sentences, may_match
+from truecard.evidence.collectors._common import card_sentences, sentences_for
 from truecard.evidence.inventory import Card, Inventory
 from truecard.models import EvidenceKind
 
@@ -50,10 +50,8 @@ ASPECTS: dict[str, re.Pattern[str]] = {
 
 def design_aspects(card: Card) -> list[str]:
     """The design aspects the card's prose speaks about, in ASPECTS order."""
-    sents = [s for _, s in card_sentences(card)]
-    fs = folded_sentences(card)
     return [
-        name for name, rx in _ASPECTS_PREFILTERED.items() if may_match(rx, fs) and any(rx.search(s) for s in sents)
+        name for name, rx in _ASPECTS_PREFILTERED.items() if any(rx.search(s) for _, s in sentences_for(card, rx))
     ]
 
 

@@ -85,8 +85,8 @@ def may_match(rx: Any, folded_text: str) -> bool:
 
 
 def card_sentences_for(card: Card, rx: Any) -> list[tuple[int, str]]:
-    """`card_sentences(card)`, or none when `rx` can match none of them."""
-    return card_sentences(card) if may_match(rx, folded_sentences(card)) else []
+    """The sentences `rx` may match (`sentences_for`): for loops that use only its matches."""
+    return sentences_for(card, rx)
 
 
 def _sentence_starts(card: Card) -> list[int]:
