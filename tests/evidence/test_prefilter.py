@@ -182,7 +182,8 @@ def test_prefiltered_keeps_the_pattern_interface() -> None:
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(["1", "2,5", ".", " ", "-", "k", "K", "\u212a", "W", "h", "H", "M", "J", "G", "T",
-                                 "kilowatt", "KILOWATT", "megawatt", "hour", "s", "x", "\n", "i", "\u0130"]), max_size=14))
+                                 "kilowatt", "KILOWATT", "megawatt", "hour", "s", "x", "\n", "i", "\u0130", "\u0131",
+                                 "\u017f", "wh", "kıl", "K\u0130LOWATT"]), max_size=14))
 def test_energy_prefilter_never_skips_a_match(parts: list[str]) -> None:
     from truecard.integrity.facts import ENERGY_RE, _may_state_energy
 

@@ -101,10 +101,11 @@ def hyperparameters(inv: Inventory) -> list[ModelFact]:
 
 
 # Every match of ENERGY_RE holds one of these (kWh/MWh/GWh/TWh, MJ/GJ/TJ, kilo-/megawatt
-# hours), in any case. None holds "i", "k" or "s", the only letters that non-ASCII characters
-# match under re.IGNORECASE (the Kelvin sign, long s, dotted and dotless i), so `lower()`
-# of a text holds one of them wherever the pattern matches.
-_ENERGY_WORDS = ("wh", "mj", "gj", "tj", "lowatt", "gawatt")
+# hours), in any case. Of the letters that non-ASCII characters match under re.IGNORECASE
+# (the Kelvin sign, long s, dotted and dotless i) only "k" is in them, and the Kelvin sign
+# lower-cases to "k"; so `lower()` of a text holds one of them wherever the pattern matches.
+# ("wh" alone was in nearly every card: "what", "which", "when".)
+_ENERGY_WORDS = ("kwh", "mwh", "gwh", "twh", "mj", "gj", "tj", "lowatt", "gawatt")
 
 
 def _may_state_energy(text: str) -> bool:
