@@ -190,3 +190,20 @@ def test_energy_prefilter_never_skips_a_match(parts: list[str]) -> None:
     text = "".join(parts)
     if ENERGY_RE.search(text):
         assert _may_state_energy(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["12 kWh", "3.5MWh", "1 GWh", "2 TWh", "5 MJ", "7 GJ", "9 TJ", "4 kilowatt hours", "4 k\u0131lowatt-hours",
+     "8 megawatt hour", "1 \u212aWh", "6 KILOWATT-HOURS"],
+)
+def test_energy_prefilter_keeps_each_unit(text: str) -> None:
+    from truecard.integrity.facts import ENERGY_RE, _may_state_energy
+
+    assert ENERGY_RE.search(text) and _may_state_energy(text)
+
+
+def test_energy_prefilter_skips_everyday_words() -> None:
+    from truecard.integrity.facts import _may_state_energy
+
+    assert not _may_state_energy("What, which and when: the model was trained for 3 days on 8 GPUs.")
