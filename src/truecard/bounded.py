@@ -186,16 +186,125 @@ def check_yaml(text: str, budget: int | None = None, max_depth: int = MAX_DEPTH)
         loader.dispose()
 
 
+_C_PARSER: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)  # libyaml's, where present
+# libyaml composes recursively in C: a document nested 100,000 deep overflows the C stack (a
+# crash, not an error), so it composes only documents whose depth is bounded well below that
+COMPOSE_DEPTH_BOUND = 5_000
+
+
+def depth_bound(text: str) -> int:
+    """An upper bound of a YAML document's nesting depth, in C-speed string operations.
+
+    Along any path of nested collections, a block collection starts at a column no smaller
+    than its parent's, and greater except where a block sequence is a mapping's value at the
+    mapping's own indentation ("key:\n- item"), which cannot happen twice in a row: so block
+    nesting is at most twice the number of columns, and no column is past the longest line.
+    Flow collections (each opened by "[" or "{") add at most one level each. Lines split at
+    "\n" only are at least as long as YAML's lines (it also breaks at "\r", NEL, LS and PS)."""
+    longest = max(map(len, text.split("\n")), default=0)
+    return 2 * (longest + 1) + text.count("[") + text.count("{")
+
+
+def _within_budgets(root: yaml.Node, budget: int, max_depth: int) -> bool:
+    """Whether `check_yaml` passes the composed document `root`: the same expanded size (an
+    aliased node counts its size where the alias stands, 1 inside its own anchored node) and
+    the same depth (an alias opens no level), counted on the nodes instead of a second parse.
+    Iterative, so no depth costs the Python stack."""
+    done: dict[int, int] = {}  # id(node) -> expanded size, for nodes seen whole
+    open_: set[int] = set()
+    # per open collection: [node, iterator over its children, size so far]
+    stack: list[list[Any]] = []
+    total = 0
+
+    def enter(node: yaml.Node) -> int | None:
+        """The node's size when known at once (a scalar, a node seen before); None when it
+        is a collection to walk (pushed)."""
+        key = id(node)
+        if key in done:
+            return done[key]
+        if key in open_:
+            return 1  # an alias inside its own anchored node: check_yaml counts it as 1
+        if isinstance(node, yaml.ScalarNode):
+            size = 1 + len(node.value)
+            done[key] = size
+            return size
+        children = (x for pair in node.value for x in pair) if isinstance(node, yaml.MappingNode) else iter(node.value)
+        open_.add(key)
+        stack.append([node, children, 1])
+        return None
+
+    size = enter(root)
+    if size is not None:
+        return size <= budget
+    while stack:
+        if len(stack) > max_depth:
+            return False
+        top = stack[-1]
+        child = next(top[1], None)
+        if child is None:
+            stack.pop()
+            key = id(top[0])
+            open_.discard(key)
+            done[key] = size = top[2]
+            if stack:
+                stack[-1][2] += size
+                if stack[-1][2] > budget:
+                    return False
+            else:
+                total += size
+            continue
+        size = enter(child)
+        if size is not None:
+            top[2] += size
+            if top[2] > budget:
+                return False
+    return total <= budget
+
+
+def _checked_node(text: str, loader: Any) -> tuple[Any, yaml.Node | None]:
+    """(a loader, the composed document) once the budgets are checked: libyaml composes the
+    document once and the budgets are counted on its nodes; anything unusual (an error, a
+    document over a budget, one that might nest past what libyaml's C recursion can take, the
+    pure-Python loader) runs `check_yaml` first, exactly as before, so every refusal and every
+    error is the one `check_yaml` then the load would give."""
+    if _C_PARSER is not None and issubclass(loader, _C_PARSER) and depth_bound(text) <= COMPOSE_DEPTH_BOUND:
+        ldr = None
+        try:
+            ldr = loader(text)
+            node = ldr.get_single_node()
+        except Exception:
+            if ldr is not None:
+                ldr.dispose()
+            check_yaml(text)  # a budget refusal comes first, as it did
+            raise
+        if node is None or _within_budgets(node, expanded_budget(text), MAX_DEPTH):
+            return ldr, node
+        ldr.dispose()
+        check_yaml(text)  # raises the refusal with its reason
+        raise YAMLBudgetError("over the YAML budgets; refused")  # pragma: no cover - check_yaml raised
+    check_yaml(text)
+    ldr = loader(text)
+    try:
+        return ldr, ldr.get_single_node()
+    except Exception:
+        ldr.dispose()
+        raise
+
+
 def load_yaml(text: str, loader: Any = None) -> Any:
     """`yaml.safe_load` with the alias and depth budgets checked first."""
-    check_yaml(text)
-    return yaml.load(text, Loader=loader or SAFE_LOADER)
+    ldr, node = _checked_node(text, loader or SAFE_LOADER)
+    try:
+        return ldr.construct_document(node) if node is not None else None
+    finally:
+        ldr.dispose()
 
 
 def compose_yaml(text: str, loader: Any = None) -> yaml.Node | None:
     """`yaml.compose` (nodes with their line numbers) with the budgets checked first."""
-    check_yaml(text)
-    return yaml.compose(text, Loader=loader or SAFE_LOADER)
+    ldr, node = _checked_node(text, loader or SAFE_LOADER)
+    ldr.dispose()
+    return node
 
 
 def load_json(text: str | bytes) -> Any:

@@ -1,0 +1,215 @@
+"""`load_yaml` and `compose_yaml` parse a document once and count the budgets on its nodes;
+they must give exactly what checking the event stream first (`check_yaml`) and then loading
+gave: the same data, the same refusals with the same reasons, the same errors.
+
+And `depth_bound`, which decides whether libyaml may compose a document at all (its C
+recursion crashes on very deep ones), must never be below a document's real depth.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from truecard import bounded
+from truecard.bounded import SAFE_LOADER, YAMLBudgetError, check_yaml, compose_yaml, depth_bound, load_yaml
+
+CARDS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "cards"
+if not CARDS.is_dir():
+    CARDS = Path("/work/shared/corpus/cards")
+
+
+def _shape(x: Any, above: tuple[int, ...] = ()) -> Any:
+    if isinstance(x, dict | list) and id(x) in above:
+        return ("up", above[::-1].index(id(x)))
+    if isinstance(x, dict):
+        return ("dict", [(_shape(k), _shape(v, (*above, id(x)))) for k, v in x.items()])
+    if isinstance(x, list):
+        return ("list", [_shape(v, (*above, id(x))) for v in x])
+    if isinstance(x, float) and math.isnan(x):
+        return ("float", "nan")
+    return (type(x).__name__, x if not isinstance(x, set | frozenset) else sorted(map(repr, x)))
+
+
+def _outcome(f: Any) -> Any:
+    try:
+        return ("ok", f())
+    except YAMLBudgetError as exc:
+        return ("refused", exc.problem)
+    except yaml.YAMLError as exc:
+        return ("error", type(exc).__name__, str(exc))
+    except RecursionError:
+        return ("recursion",)
+
+
+def _reference_load(text: str, loader: Any) -> Any:
+    check_yaml(text)
+    return _shape(yaml.load(text, Loader=loader))
+
+
+def _node_shape(node: yaml.Node | None) -> Any:
+    return None if node is None else yaml.serialize(node)
+
+
+def _same(text: str) -> None:
+    for loader in (SAFE_LOADER, yaml.SafeLoader):
+        assert _outcome(lambda: _shape(load_yaml(text, loader))) == _outcome(lambda: _reference_load(text, loader)), text  # noqa: B023
+    want = _outcome(lambda: (check_yaml(text), _node_shape(yaml.compose(text, Loader=SAFE_LOADER)))[1])
+    assert _outcome(lambda: _node_shape(compose_yaml(text))) == want, text
+
+
+LAUGHS = "a: &a ['lol','lol','lol','lol','lol','lol','lol','lol','lol']\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{','.join('*' + chr(97 + i) for _ in range(9))}]\n" for i in range(8)
+)
+
+HOSTILE = [
+    LAUGHS,
+    LAUGHS + "z: [1, 2",  # a bomb, then a syntax error: the refusal comes first
+    "a: [1, 2\n" + LAUGHS,  # a syntax error before the bomb
+    "[" * 101 + "]" * 101,
+    "[" * 100 + "]" * 100,
+    "[" * 99 + "]" * 99,
+    "- " * 101 + "x",
+    "- " * 100 + "x",
+    "".join("  " * i + f"k{i}:\n" for i in range(101)) + "  " * 101 + "v",
+    "".join("  " * i + f"k{i}:\n" for i in range(99)) + "  " * 99 + "v",
+    "a: &r [*r]",
+    "a: &r {b: *r, c: [*r, *r]}",
+    "a: &x 1\nb: &x 2\nc: *x",  # a duplicate anchor
+    LAUGHS.replace("&i", "&a"),  # a duplicate anchor inside a bomb
+    "---\na: 1\n---\n" + LAUGHS,  # two documents, the bomb in the second
+    "---\n" + LAUGHS + "---\nb: 2",
+    "a: *missing",
+    "a: '\ud800'",
+    "? &k [1, 2]\n: *k",
+    "x: &s " + "y" * 1000 + "\nl: [" + ", ".join(["*s"] * 200) + "]",
+    "",
+    "# only a comment",
+    "just a string",
+    "a: [" * 30 + "]" * 30,
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_documents_alike(text: str) -> None:
+    _same(text)
+
+
+def test_a_bomb_is_refused() -> None:
+    with pytest.raises(YAMLBudgetError, match="alias bomb"):
+        load_yaml(LAUGHS)
+    with pytest.raises(YAMLBudgetError, match="nested deeper"):
+        load_yaml("[" * 150 + "]" * 150)
+
+
+def test_a_document_past_the_bound_is_checked_before_it_is_composed() -> None:
+    deep = "[" * 200_000 + "]" * 200_000  # libyaml's C recursion would crash on composing it
+    assert depth_bound(deep) > bounded.COMPOSE_DEPTH_BOUND
+    with pytest.raises(YAMLBudgetError, match="nested deeper"):
+        load_yaml(deep)
+    with pytest.raises(YAMLBudgetError, match="nested deeper"):
+        load_yaml("- " * 200_000 + "x")
+
+
+@pytest.mark.skipif(not CARDS.is_dir(), reason="corpus not present")
+def test_corpus_front_matter_alike() -> None:
+    from truecard.evidence.card import REGEX_YAML_BLOCK
+
+    n = 0
+    for path in sorted(CARDS.glob("*.md")):
+        m = REGEX_YAML_BLOCK.search(path.read_text(encoding="utf-8", errors="replace"))
+        if m:
+            _same(m.group(2))
+            n += 1
+    assert n > 300
+
+
+_PIECES = ["a", "b", "1", ": ", ":", "- ", "-", "\n", "  ", "    ", "[", "]", "{", "}", ", ", "&x ", "*x", "&y ",
+           "*y", "? ", "'", '"', "#", "---\n", "!!str ", "\t", "|\n", "~"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_random_texts_alike(parts: list[str]) -> None:
+    _same("".join(parts))
+
+
+def _depth(node: yaml.Node | None, seen: frozenset[int] = frozenset()) -> int:
+    if node is None or isinstance(node, yaml.ScalarNode) or id(node) in seen:
+        return 0
+    inner = seen | {id(node)}
+    kids = [x for pair in node.value for x in pair] if isinstance(node, yaml.MappingNode) else node.value
+    return 1 + max((_depth(k, inner) for k in kids), default=0)
+
+
+_DATA = st.recursive(
+    st.none() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_DATA, st.sampled_from([None, True, False]), st.integers(1, 6))
+def test_depth_bound_is_never_below_the_depth(data: Any, flow: bool | None, indent: int) -> None:
+    text = yaml.safe_dump(data, default_flow_style=flow, indent=max(2, indent))
+    assert _depth(yaml.compose(text, Loader=yaml.SafeLoader)) <= depth_bound(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["- - - - x", "a:\n- b:\n  - c:\n    - d", "- [[{a: [x]}]]", "a:\n  - - - b", "? - - x\n: y", "- a: - b"],
+)
+def test_depth_bound_on_compact_forms(text: str) -> None:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return
+    assert _depth(node) <= depth_bound(text)
+
+
+@pytest.mark.skipif(not getattr(yaml, "__with_libyaml__", False), reason="libyaml not present")
+def test_a_plain_document_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The event-stream check runs only for documents it must judge (errors, refusals)."""
+    calls: list[str] = []
+    real = bounded.check_yaml
+
+    def counting(text: str, *a: Any, **k: Any) -> int:
+        calls.append(text)
+        return real(text, *a, **k)
+
+    monkeypatch.setattr(bounded, "check_yaml", counting)
+    assert load_yaml("a: [1, 2]\nb: {c: d}\n") == {"a": [1, 2], "b": {"c": "d"}}
+    assert calls == []
+    with pytest.raises(YAMLBudgetError):
+        load_yaml(LAUGHS)
+    assert calls == [LAUGHS]
+
+
+def _passes(text: str, budget: int) -> bool:
+    try:
+        check_yaml(text, budget)
+    except YAMLBudgetError:
+        return False
+    return True
+
+
+_ALIASED = ["a: &x [1, 22, 333]\nb: *x\nc: [*x, *x]\n", "a: &r [1, *r, [*r]]\nb: *r\n", "k: &s abc\nl: [*s, *s]\n",
+            "? &k [1]\n: *k\nz: {y: *k}\n", "- &m {a: b}\n- *m\n- [*m, {c: *m}]\n", "a: &q {b: &p [x], c: *p}\nd: *q\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.sampled_from(_ALIASED), _DATA.map(yaml.safe_dump)), st.integers(-2, 2))
+def test_node_budget_equals_the_event_budget_at_its_edge(text: str, delta: int) -> None:
+    size = check_yaml(text, 10**9)
+    node = yaml.compose(text, Loader=SAFE_LOADER)
+    if node is None:
+        return
+    budget = max(1, size + delta)
+    assert bounded._within_budgets(node, budget, bounded.MAX_DEPTH) == _passes(text, budget), (text, budget, size)
