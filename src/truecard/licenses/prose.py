@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from truecard.licenses import (
     LicenseClass,
@@ -75,14 +77,20 @@ def _scope_of(sentence: str) -> str:
     return "model"
 
 
+@cache
+def _prose_keys() -> list[tuple[dict[str, Any], list[str]]]:
+    """(entry, the strings that name it in prose) for each AI licence without an SPDX id:
+    its first marker and its longer names, lower-cased; made once per process."""
+    return [
+        (e, e["markers"][:1] + [n.lower() for n in e["names"] if len(n) > 8]) for e in ai_licenses() if "spdx" not in e
+    ]
+
+
 def _names_in(sentence: str) -> list[LicenseVerdict]:
     """Licences a sentence names: AI licence titles/names, then 'under the X licence' phrases."""
     found: list[LicenseVerdict] = []
     norm = _norm(sentence)
-    for e in ai_licenses():
-        if "spdx" in e:
-            continue
-        keys = e["markers"][:1] + [n.lower() for n in e["names"] if len(n) > 8]
+    for e, keys in _prose_keys():
         hit = next((k for k in keys if k in norm), None)
         if hit:
             found.append(_verdict_from_ai(e, PROSE_CONFIDENCE, f"the text names {hit!r}", "prose"))

@@ -14,6 +14,7 @@ import re
 from truecard.evidence.collectors._common import (
     ascii_lower,
     body_lines,
+    may_match,
     sentences_for,
 )
 from truecard.evidence.inventory import Card, FinetuneRef, Inventory, UsageRef
@@ -34,6 +35,7 @@ from truecard.evidence.patterns import (
     USAGE_TITLE_RE,
     is_training_line,
 )
+from truecard.evidence.prefilter import fold
 from truecard.models import EvidenceKind, clip
 
 
@@ -192,7 +194,10 @@ def _hyperparameter_lists(inv: Inventory, card: Card) -> None:
     first = card.body_offset + 1
     run: list[tuple[int, str]] = []
     in_fence = False
-    for i, line in enumerate([*body_lines(card), ""]):
+    lines = body_lines(card)
+    if not may_match(HYPERPARAM_LINE_RE, fold("\n".join(lines))):
+        return  # no line holds a hyper-parameter name: no list (one test for all lines)
+    for i, line in enumerate([*lines, ""]):
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
         if not in_fence and HYPERPARAM_LINE_RE.search(line):
