@@ -10,6 +10,7 @@ recognised so an unfilled template earns nothing.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 import yaml
@@ -17,15 +18,24 @@ import yaml
 from truecard import bounded
 from truecard.bounded import load_yaml
 from truecard.evidence.inventory import Card, Section
+from truecard.evidence.prefilter import Prefiltered, fold
 from truecard.sources.base import Tree
 
 REGEX_YAML_BLOCK = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(\r\n|\n|$))")
 
-PLACEHOLDER_RE = re.compile(
-    r"\[\s*more information needed\s*\]|more information needed|\[needs more information\]"
-    r"|\{\{[^{}]*\}\}|<!--.*?(?:-->|\Z)|\[optional\]|\[(?:to be )?(?:added|determined)\]|\btbd\b|\btodo\b",
-    re.IGNORECASE | re.DOTALL,
+_PLACEHOLDER_ALTERNATIVES = (
+    r"\[\s*more information needed\s*\]",
+    r"more information needed",
+    r"\[needs more information\]",
+    r"\{\{[^{}]*\}\}",
+    r"<!--.*?(?:-->|\Z)",
+    r"\[optional\]",
+    r"\[(?:to be )?(?:added|determined)\]",
+    r"\btbd\b",
+    r"\btodo\b",
 )
+_PLACEHOLDER_FLAGS = re.IGNORECASE | re.DOTALL
+PLACEHOLDER_RE = re.compile("|".join(_PLACEHOLDER_ALTERNATIVES), _PLACEHOLDER_FLAGS)
 # Linear by construction: `[^{}]*` stops at the next `{`, so a run of `{{` costs one pass, not
 # one pass per `{{`; a comment left open runs to the end of the text (as it does when the Hub
 # renders the card), so a run of `<!--` is one match instead of one scan to the end each.
@@ -62,18 +72,49 @@ def parse_front_matter(text: str) -> tuple[dict[str, Any], str | None, int, str]
     return {str(k): v for k, v in data.items()}, None, fm_lines, body
 
 
-def strip_placeholders(text: str) -> str:
-    return PLACEHOLDER_RE.sub(" ", text)
+_ALTERNATIVE_FILTERS = tuple(Prefiltered(re.compile(a, _PLACEHOLDER_FLAGS)) for a in _PLACEHOLDER_ALTERNATIVES)
+_NONE_PRESENT: tuple[int, ...] = ()
+
+
+def placeholder_pattern(text: str) -> re.Pattern[str] | None:
+    """PLACEHOLDER_RE without the alternatives that can match nowhere in `text` (their
+    literals are absent from its fold: `truecard.evidence.prefilter`), or None when none can.
+
+    The same substitutions on `text` and on every text made of its lines: at each position
+    the regex tries its alternatives in order, and one that matches nowhere never takes a
+    position from another. Most cards hold no placeholder, and the nine-way alternation tried
+    at every "t", "m", "[" ... of each section (ten times per card) cost more than anything
+    else in parsing a card's body. No alternative's literal holds a newline, so none forms
+    where lines are joined."""
+    low = fold(text)
+    keep = tuple(i for i, alt in enumerate(_ALTERNATIVE_FILTERS) if alt.possible(text, low))
+    return _placeholder_subset(keep) if keep else None
+
+
+@cache
+def _placeholder_subset(keep: tuple[int, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(_PLACEHOLDER_ALTERNATIVES[i] for i in keep), _PLACEHOLDER_FLAGS)
+
+
+_WHOLE = object()  # real_chars's default: work the placeholder pattern out from the text
+
+
+def strip_placeholders(text: str, placeholders: Any = _WHOLE) -> str:
+    """`text` with template placeholders blanked. `placeholders`: `placeholder_pattern` of a
+    text this one is made of (its lines), computed once for a whole card."""
+    rx = placeholder_pattern(text) if placeholders is _WHOLE else placeholders
+    return rx.sub(" ", text) if rx is not None else text
 
 
 _PUNCT = "#*_`|>-=:[]()!"  # Markdown punctuation, not counted as prose
 
 
-def real_chars(text: str) -> int:
-    """Characters of real prose: placeholders, tags and Markdown punctuation removed."""
+def real_chars(text: str, placeholders: Any = _WHOLE) -> int:
+    """Characters of real prose: placeholders, tags and Markdown punctuation removed
+    (`placeholders`: see `strip_placeholders`)."""
     if "#" in text:  # else no line starts with one
         text = "\n".join(ln for ln in text.split("\n") if not ln.lstrip().startswith("#"))
-    t = _TAG_RE.sub(" ", strip_placeholders(text))
+    t = _TAG_RE.sub(" ", strip_placeholders(text, placeholders))
     # the characters that are not whitespace, less the punctuation among them (str.count is
     # far cheaper than blanking the punctuation with a regex first)
     return len("".join(t.split())) - sum(t.count(c) for c in _PUNCT)
@@ -81,6 +122,7 @@ def real_chars(text: str) -> int:
 
 def split_sections(lines: list[str], first_line: int) -> list[Section]:
     """Sections of the body; `first_line` is the 1-based file line where the body starts."""
+    placeholders = placeholder_pattern("\n".join(lines))  # once: each section is made of these lines
     heads: list[tuple[int, int, str]] = []  # (index, level, title)
     in_fence = False
     for i, line in enumerate(lines):
@@ -103,7 +145,7 @@ def split_sections(lines: list[str], first_line: int) -> list[Section]:
         end = heads[0][0] if heads else len(lines)
         text = "\n".join(lines[:end])
         if text.strip():
-            sections.append(Section("", 0, first_line, first_line + end - 1, text, real_chars(text) >= 20))
+            sections.append(Section("", 0, first_line, first_line + end - 1, text, real_chars(text, placeholders) >= 20))
     # where each heading's section ends: at the next heading of the same or a higher level,
     # found for all headings in one pass with a stack (a scan of the following headings for
     # each one was quadratic: 2 MiB of headings took 47 s)
@@ -119,7 +161,7 @@ def split_sections(lines: list[str], first_line: int) -> list[Section]:
         nxt = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
         own = "\n".join(lines[i + 1 : nxt])
         whole = "\n".join(lines[i + 1 : end])
-        filled = real_chars(whole) >= 20
+        filled = real_chars(whole, placeholders) >= 20
         sections.append(
             Section(title, level, first_line + i, first_line + end - 1, whole if filled else own, filled)
         )
