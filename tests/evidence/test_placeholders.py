@@ -12,7 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from truecard.evidence import card as card_mod
-from truecard.evidence.card import PLACEHOLDER_RE, placeholder_pattern, real_chars, split_sections, strip_placeholders
+from truecard.evidence.card import (
+    PLACEHOLDER_RE,
+    placeholder_pattern,
+    real_chars,
+    split_sections,
+    strip_placeholders,
+)
 
 CARDS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "cards"
 if not CARDS.is_dir():
