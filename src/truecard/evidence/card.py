@@ -120,9 +120,11 @@ def real_chars(text: str, placeholders: Any = _WHOLE) -> int:
     return len("".join(t.split())) - sum(t.count(c) for c in _PUNCT)
 
 
-def split_sections(lines: list[str], first_line: int) -> list[Section]:
-    """Sections of the body; `first_line` is the 1-based file line where the body starts."""
-    placeholders = placeholder_pattern("\n".join(lines))  # once: each section is made of these lines
+def split_sections(lines: list[str], first_line: int, placeholders: Any = _WHOLE) -> list[Section]:
+    """Sections of the body; `first_line` is the 1-based file line where the body starts
+    (`placeholders`: `placeholder_pattern` of the lines joined, when the caller has it)."""
+    if placeholders is _WHOLE:
+        placeholders = placeholder_pattern("\n".join(lines))  # once: each section is made of these lines
     heads: list[tuple[int, int, str]] = []  # (index, level, title)
     in_fence = False
     for i, line in enumerate(lines):
@@ -172,7 +174,8 @@ def parse_card(tree: Tree, path: str, text: str, sha256: str | None) -> Card:
     metadata, error, fm_lines, body = parse_front_matter(text)
     lines = text.split("\n")
     body_lines = body.split("\n")
-    sections = split_sections(body_lines, fm_lines + 1)
+    placeholders = placeholder_pattern(body)  # the body's lines joined: once for the sections and the body
+    sections = split_sections(body_lines, fm_lines + 1, placeholders)
     return Card(
         tree=tree,
         path=path,
@@ -183,7 +186,7 @@ def parse_card(tree: Tree, path: str, text: str, sha256: str | None) -> Card:
         lines=lines,
         sections=sections,
         sha256=sha256,
-        filled_chars=real_chars(body),
+        filled_chars=real_chars(body, placeholders),
     )
 
 

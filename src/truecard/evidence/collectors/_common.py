@@ -9,7 +9,7 @@ from typing import Any, Literal, cast
 
 from truecard.evidence.inventory import Card
 from truecard.evidence.patterns import DATACARD_RE, sentences
-from truecard.evidence.prefilter import Prefiltered, fold
+from truecard.evidence.prefilter import Prefiltered, fold, folded
 from truecard.models import Evidence, clip
 from truecard.sources.base import Tree
 
@@ -60,6 +60,15 @@ def body_lines(card: Card) -> list[str]:
     return lines
 
 
+def folded_body(card: Card) -> str:
+    """`fold` of the card's `body_lines` joined: a whole-card gate for loops over those lines
+    (a line a pattern matches holds one of its literals, so the joined lines do). Once per card."""
+    if "folded_body" not in card.cache:
+        card.cache["folded_body"] = fold("\n".join(body_lines(card)))
+    out: str = card.cache["folded_body"]
+    return out
+
+
 def card_sentences(card: Card) -> list[tuple[int, str]]:
     """(file line, sentence) pairs of the card's prose outside code fences, computed once."""
     if "sentences" not in card.cache:
@@ -72,7 +81,8 @@ def folded_sentences(card: Card) -> str:
     """The card's sentences, each folded (`prefilter.fold`), one per line: every sentence's
     fold is a substring of it, so a pattern whose literals it lacks matches no sentence."""
     if "folded_sentences" not in card.cache:
-        card.cache["folded_sentences"] = "\n".join(fold(s) for _, s in card_sentences(card))
+        # through `folded`: the prefiltered searches of each sentence then find its fold made
+        card.cache["folded_sentences"] = "\n".join(folded(s) for _, s in card_sentences(card))
     out: str = card.cache["folded_sentences"]
     return out
 

@@ -14,6 +14,7 @@ import re
 from truecard.evidence.collectors._common import (
     ascii_lower,
     body_lines,
+    folded_body,
     may_match,
     sentences_for,
 )
@@ -35,7 +36,6 @@ from truecard.evidence.patterns import (
     USAGE_TITLE_RE,
     is_training_line,
 )
-from truecard.evidence.prefilter import fold
 from truecard.models import EvidenceKind, clip
 
 
@@ -195,7 +195,7 @@ def _hyperparameter_lists(inv: Inventory, card: Card) -> None:
     run: list[tuple[int, str]] = []
     in_fence = False
     lines = body_lines(card)
-    if not may_match(HYPERPARAM_LINE_RE, fold("\n".join(lines))):
+    if not may_match(HYPERPARAM_LINE_RE, folded_body(card)):
         return  # no line holds a hyper-parameter name: no list (one test for all lines)
     for i, line in enumerate([*lines, ""]):
         if line.lstrip().startswith(("```", "~~~")):
