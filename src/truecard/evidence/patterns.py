@@ -752,10 +752,19 @@ FINETUNED_FROM_RE = _rx.compile(
 TRAIN_WORD_RE = _rx.compile(r"\b(?:pre-?)?train(?:ed|ing|s)?\b|\bfine-?tun\w*", re.IGNORECASE)
 
 
+_training_lines: dict[str, bool] = {}  # line -> is_training_line(line): identity and usage ask alike
+
+
 def is_training_line(line: str) -> bool:
     """A command line (or a trainer's argument list) that trains: a training script or
-    sub-command, or two or more training hyper-parameters passed as flags."""
-    return bool(TRAIN_COMMAND_RE.search(line)) or len(HYPERPARAM_FLAG_RE.findall(line)) >= 2
+    sub-command, or two or more training hyper-parameters passed as flags. Remembered for
+    the lines seen lately (a pure function of the line; two collectors test the same code)."""
+    hit = _training_lines.get(line)
+    if hit is None:
+        if len(_training_lines) >= 4096:
+            _training_lines.clear()
+        hit = _training_lines[line] = bool(TRAIN_COMMAND_RE.search(line)) or len(HYPERPARAM_FLAG_RE.findall(line)) >= 2
+    return hit
 
 
 _rx.save()

@@ -36,6 +36,7 @@ from truecard.evidence.patterns import (
     USAGE_TITLE_RE,
     is_training_line,
 )
+from truecard.evidence.prefilter import fold
 from truecard.models import EvidenceKind, clip
 
 
@@ -172,7 +173,8 @@ def _finetune_block(inv: Inventory, card: Card, block: list[tuple[int, str]]) ->
             )
         )
         return
-    hp = [(n, t) for n, t in block if HYPERPARAM_LINE_RE.search(t)]
+    text = fold("\n".join(t for _, t in block))
+    hp = [(n, t) for n, t in block if HYPERPARAM_LINE_RE.search(t)] if may_match(HYPERPARAM_LINE_RE, text) else []
     if len(hp) >= 3:
         inv.finetune.append(
             FinetuneRef(
