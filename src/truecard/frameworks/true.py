@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from truecard.criteria import criterion_module
+from truecard.criteria import criterion_module, registry
 from truecard.criteria.base import Assessment, dedupe
 from truecard.evidence.inventory import Inventory
 from truecard.models import CriterionResult, DimensionResult, Origin, Status
@@ -20,11 +20,12 @@ def evaluate_criteria(inv: Inventory, *, use_claims: bool = True) -> list[Dimens
     never above 2) and are then marked `basis: claimed`, their evidence `origin: claimed`.
     """
     spec = load_spec()
+    mods = registry(spec.version)  # each criterion's module, checked once per process
     dims: list[DimensionResult] = []
     for dspec in spec.dimensions:
         results: list[CriterionResult] = []
         for cspec in dspec.criteria:
-            mod = criterion_module(cspec)
+            mod = mods.get(cspec.id) or criterion_module(cspec)
             a: Assessment = mod.evaluate(inv)
             points, status, rationale = a.points, a.status, a.rationale
             evidence = dedupe(a.evidence)
