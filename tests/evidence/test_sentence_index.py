@@ -116,3 +116,25 @@ def test_a_pattern_without_literals_keeps_every_sentence(tmp_path: Path) -> None
     assert len(card_sentences(card)) == 3
     only = sentences_for(card, Prefiltered(re.compile("another", re.I)))
     assert only == [(1, "Another one there.")]
+
+
+def _reference_sentences(lines: list[str], first_line: int = 1) -> list[tuple[int, str]]:
+    out, in_fence = [], False
+    for i, raw in enumerate(lines):
+        if raw.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        line = raw[:4000]
+        if not line.strip():
+            continue
+        line = re.sub(patterns._EMPHASIS_RE.pattern, "", line, flags=patterns._EMPHASIS_RE.flags)
+        for s in re.split(patterns._SENTENCE_END_RE.pattern, line, flags=patterns._SENTENCE_END_RE.flags):
+            if s.strip():
+                out.append((first_line + i, s.strip()))
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet="ab .!?*`_\u00a0\u2003A(\n", max_size=30), max_size=8))
+def test_sentences_equal_the_plain_patterns(lines: list[str]) -> None:
+    assert list(patterns.sentences(lines, 3)) == _reference_sentences(lines, 3)
