@@ -97,7 +97,7 @@ def warm() -> None:
     licenses.classify_id("MIT")  # the SPDX list and the AI licence index, read on the first licence id
     from truecard.sources import resolve
 
-    resolve.probe_revision("")  # loads the source plugins (probers) a local item's revision needs
+    resolve.source_forms()  # loads the source plugins (the probers an item's revision needs)
     _prime_prefilters()
 
 
