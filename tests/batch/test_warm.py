@@ -16,7 +16,11 @@ import json, sys
 from truecard.batch.work import score_item, warm
 from truecard.evidence.prefilter import Prefiltered
 
+import os
+listed = []
+sys.addaudithook(lambda event, args: listed.append(str(args[0])) if event in ("os.scandir", "os.listdir") else None)
 warm()
+walked_cwd = [p for p in listed if p in (".", "", os.getcwd())]
 before = {m for m in sys.modules if m.startswith("truecard")}
 
 def unprimed():
@@ -30,7 +34,7 @@ def unprimed():
 
 left = unprimed()
 results = [score_item([p], {"timeout": None}) for p in sys.argv[1:]]
-print(json.dumps({"unprimed": left, "new": sorted({m for m in sys.modules if m.startswith("truecard")} - before),
+print(json.dumps({"walked_cwd": walked_cwd, "unprimed": left, "new": sorted({m for m in sys.modules if m.startswith("truecard")} - before),
                   "ok": [r["ok"] for r in results]}))
 """
 
@@ -52,3 +56,4 @@ def test_warm_leaves_a_worker_nothing_to_load(tmp_path: Path) -> None:
     assert got["ok"] == [True, True]
     assert got["unprimed"] == []
     assert got["new"] == []
+    assert got["walked_cwd"] == []  # warm() once fingerprinted the current folder by mistake
