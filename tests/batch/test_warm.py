@@ -20,7 +20,9 @@ import os
 listed = []
 sys.addaudithook(lambda event, args: listed.append(str(args[0])) if event in ("os.scandir", "os.listdir") else None)
 warm()
-walked_cwd = [p for p in listed if p in (".", "", os.getcwd())]
+# the import system lists the working folder itself (it is on sys.path); a walk of it
+# (what fingerprinting a folder does) lists its sub-folders too
+walked_cwd = [p for p in listed if os.path.basename(p.rstrip("/")) == "card"]
 before = {m for m in sys.modules if m.startswith("truecard")}
 
 def unprimed():
