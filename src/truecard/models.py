@@ -4,8 +4,6 @@ These pydantic models are the contract of every output (JSON, reports, the dashb
 store, later tools); `truecard schema` prints their JSON Schema. Field names are stable.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -459,8 +457,8 @@ class MofView(Facts):
     missing: dict[str, list[str]] = Field(default_factory=_dict)
     warnings: list[str] = Field(default_factory=_list)
     record: str | None = None
-    other_records: list[MofView] = Field(default_factory=_list)
-    claimed: MofView | None = None
+    other_records: "list[MofView]" = Field(default_factory=_list)
+    claimed: "MofView | None" = None
     comparison: MofComparison | None = None
 
 
@@ -493,8 +491,8 @@ class OsaidView(Facts):
     elements: list[OsaidElement] = Field(default_factory=_list)
     missing: list[str] = Field(default_factory=_list)
     record: str | None = None
-    other_records: list[OsaidView] = Field(default_factory=_list)
-    claimed: OsaidView | None = None
+    other_records: "list[OsaidView]" = Field(default_factory=_list)
+    claimed: "OsaidView | None" = None
     comparison: list[OsaidComparisonRow] = Field(default_factory=_list)
 
 
@@ -541,8 +539,8 @@ class OsaiView(Facts):
     record: str | None = None
     model: str | None = None
     retired_parameters: dict[str, str] = Field(default_factory=_dict)
-    other_records: list[OsaiView] = Field(default_factory=_list)
-    claimed: OsaiView | None = None
+    other_records: "list[OsaiView]" = Field(default_factory=_list)
+    claimed: "OsaiView | None" = None
     comparison: OsaiComparison | None = None
 
 
@@ -594,7 +592,7 @@ class Frameworks(Facts):
     osai: OsaiView | None = None
 
     @model_validator(mode="after")
-    def _policies_are_policy_views(self) -> Frameworks:
+    def _policies_are_policy_views(self) -> "Frameworks":
         for key, view in (self.__pydantic_extra__ or {}).items():
             if key.startswith("policy:") and not isinstance(view, PolicyView):
                 raise ValueError(f"{key}: not a policy result (policy, checks, passed, failures)")
