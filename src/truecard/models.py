@@ -22,6 +22,13 @@ from pydantic import (
 
 EXCERPT_MAX = 200
 
+# The config of the models a plain scan never validates or serialises on their own (framework
+# views, truecard verify's result): built on first use instead of at import. A scorecard that
+# holds one reads it through its own schema, built with the scorecard's. Deferring a model a
+# scan does use would only move its cost (tests/models/test_deferred_models.py keeps the two
+# sets apart).
+DEFERRED = ConfigDict(defer_build=True)
+
 
 
 # Empty defaults made by plain functions, not by `list`/`dict` themselves: pydantic reads each
@@ -411,6 +418,8 @@ class ModelCardSummary(Facts):
 
 
 class MofComponent(Facts):
+    model_config = DEFERRED
+
     id: int
     name: str
     mof_class: int = Field(alias="class")
@@ -426,6 +435,8 @@ class MofComponent(Facts):
 
 
 class MofComparisonRow(Facts):
+    model_config = DEFERRED
+
     component: str
     claimed: str
     claimed_license: str | None = None
@@ -435,6 +446,8 @@ class MofComparisonRow(Facts):
 
 
 class MofComparison(Facts):
+    model_config = DEFERRED
+
     claimed_class: int
     detected_class: int
     claimed_progress: dict[str, float] = Field(default_factory=_dict)
@@ -445,6 +458,8 @@ class MofComparison(Facts):
 
 class MofView(Facts):
     """The Model Openness Framework view (truecard.frameworks.mof)."""
+
+    model_config = DEFERRED
 
     framework: str
     version: str
@@ -463,6 +478,8 @@ class MofView(Facts):
 
 
 class OsaidElement(Facts):
+    model_config = DEFERRED
+
     id: str
     name: str
     status: str
@@ -474,6 +491,8 @@ class OsaidElement(Facts):
 
 
 class OsaidComparisonRow(Facts):
+    model_config = DEFERRED
+
     element: str
     claimed: str
     detected: str
@@ -482,6 +501,8 @@ class OsaidComparisonRow(Facts):
 
 class OsaidView(Facts):
     """OSI Open Source AI Definition 1.0 readiness (truecard.frameworks.osaid)."""
+
+    model_config = DEFERRED
 
     definition: str
     version: str
@@ -497,6 +518,8 @@ class OsaidView(Facts):
 
 
 class OsaiParameter(Facts):
+    model_config = DEFERRED
+
     ref: str
     name: str
     level: str
@@ -507,6 +530,8 @@ class OsaiParameter(Facts):
 
 
 class OsaiCategory(Facts):
+    model_config = DEFERRED
+
     ref: str
     name: str
     score: float
@@ -514,6 +539,8 @@ class OsaiCategory(Facts):
 
 
 class OsaiComparisonRow(Facts):
+    model_config = DEFERRED
+
     parameter: str
     claimed: str
     detected: str
@@ -521,6 +548,8 @@ class OsaiComparisonRow(Facts):
 
 
 class OsaiComparison(Facts):
+    model_config = DEFERRED
+
     claimed_score: float
     detected_score: float
     parameters: list[OsaiComparisonRow] = Field(default_factory=_list)
@@ -529,6 +558,8 @@ class OsaiComparison(Facts):
 
 class OsaiView(Facts):
     """The European Open Source AI Index's parameters and score (truecard.frameworks.osai)."""
+
+    model_config = DEFERRED
 
     framework: str
     version: str
@@ -545,6 +576,8 @@ class OsaiView(Facts):
 
 
 class PolicyCheck(Facts):
+    model_config = DEFERRED
+
     check: str
     required: int | str
     actual: int | str
@@ -553,6 +586,8 @@ class PolicyCheck(Facts):
 
 class PolicyView(Facts):
     """An organisation policy checked against the scorecard (truecard.frameworks.policy)."""
+
+    model_config = DEFERRED
 
     policy: str | None = None
     file: str = ""
@@ -644,6 +679,8 @@ class Frameworks(Facts):
 class ParameterCounts(BaseModel):
     """Parameter counts from three independent places, so a card's claim can be checked."""
 
+    model_config = DEFERRED
+
     loaded: int | None = Field(
         default=None, description="Counted on the model as loaded (tied weights once)."
     )
@@ -662,7 +699,7 @@ class ParameterCounts(BaseModel):
 
 
 class InferenceResult(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # see DEFERRED
 
     attempted: bool = False
     loaded: bool = Field(default=False, description="The weights were loaded into the library.")
@@ -692,7 +729,7 @@ class InferenceResult(BaseModel):
 
 
 class FinetuneResult(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # see DEFERRED
 
     attempted: bool = False
     ok: bool | None = None
@@ -723,6 +760,8 @@ class FinetuneResult(BaseModel):
 class StaticCheck(BaseModel):
     """One check made without running the model (headers, files, shapes on the meta device)."""
 
+    model_config = DEFERRED
+
     name: str
     ok: bool | None = Field(description="None when the check could not be made.")
     detail: str
@@ -730,6 +769,8 @@ class StaticCheck(BaseModel):
 
 
 class SandboxInfo(BaseModel):
+    model_config = DEFERRED
+
     network: Literal["namespace", "environment"] = Field(
         description="'namespace': a fresh network namespace with no interfaces; "
         "'environment': offline variables, no proxies and a socket audit hook only."
@@ -743,6 +784,8 @@ class SandboxInfo(BaseModel):
 
 class VerifyResult(BaseModel):
     """What `truecard verify` found. `status` is the one-word verdict the criteria read."""
+
+    model_config = DEFERRED
 
     truecard_version: str
     source: str

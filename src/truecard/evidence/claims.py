@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import core_schema
 
 from truecard.bounded import load_yaml
@@ -55,6 +55,8 @@ HttpUrlStr = Annotated[str, _HttpUrl()]
 
 
 class ClaimSpec(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # read only inside ClaimsFile, built with it
+
     criterion: str
     points: int = Field(default=2, ge=0, le=2)
     evidence_url: HttpUrlStr | None = None
