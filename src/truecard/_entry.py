@@ -71,6 +71,7 @@ def main() -> None:
     if plain is not None:
         from pathlib import Path
 
+        _build_models_without_plugin_search()
         from truecard.commands._scan import main_plain
 
         output = plain.get("output")
@@ -83,3 +84,27 @@ def main() -> None:
     from truecard.cli import main as cli_main
 
     cli_main()
+
+
+def _build_models_without_plugin_search() -> None:
+    """Import the scan pipeline (which builds the result models) with pydantic's plugin search
+    off, when no installed distribution declares a pydantic plugin.
+
+    pydantic's first model build reads every installed distribution's entry points to find
+    plugins, afresh in each process; `truecard.registry` keeps that same reading across
+    processes, so when it shows none there is nothing for pydantic to find, and
+    `PYDANTIC_DISABLE_PLUGINS` (pydantic's own switch) skips the search. The variable is set
+    only while the models are built: child processes, and any model built later, see the
+    environment as it was. A value the user set is left alone, and so is a system with plugins.
+    """
+    if "PYDANTIC_DISABLE_PLUGINS" in os.environ or "truecard.models" in sys.modules:
+        return
+    from truecard.registry import declares_pydantic_plugins
+
+    if declares_pydantic_plugins():
+        return
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+    try:
+        import truecard.engine  # noqa: F401  (builds the models)
+    finally:
+        del os.environ["PYDANTIC_DISABLE_PLUGINS"]

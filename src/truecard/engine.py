@@ -32,10 +32,11 @@ def build_inventory(
     claims_file: str | os.PathLike[str] | None = None,
     use_claims: bool = True,
 ) -> Inventory:
-    from truecard.records import merge_records
-
     inv = collect(trees)
-    merge_records(inv)  # published records' claims, before the claims file's
+    if not all(t.lists_files for t in inv.trees):  # a published record (mot:, osai:) among them
+        from truecard.records import merge_records
+
+        merge_records(inv)  # published records' claims, before the claims file's
     if use_claims:
         load_claims(inv, list(trees), claims_file)
     return inv

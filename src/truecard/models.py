@@ -4,8 +4,6 @@ These pydantic models are the contract of every output (JSON, reports, the dashb
 store, later tools); `truecard schema` prints their JSON Schema. Field names are stable.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -23,6 +21,13 @@ from pydantic import (
 )
 
 EXCERPT_MAX = 200
+
+# The config of the models a plain scan never validates or serialises on their own (framework
+# views, truecard verify's result): built on first use instead of at import. A scorecard that
+# holds one reads it through its own schema, built with the scorecard's. Deferring a model a
+# scan does use would only move its cost (tests/models/test_deferred_models.py keeps the two
+# sets apart).
+DEFERRED = ConfigDict(defer_build=True)
 
 
 
@@ -413,6 +418,8 @@ class ModelCardSummary(Facts):
 
 
 class MofComponent(Facts):
+    model_config = DEFERRED
+
     id: int
     name: str
     mof_class: int = Field(alias="class")
@@ -428,6 +435,8 @@ class MofComponent(Facts):
 
 
 class MofComparisonRow(Facts):
+    model_config = DEFERRED
+
     component: str
     claimed: str
     claimed_license: str | None = None
@@ -437,6 +446,8 @@ class MofComparisonRow(Facts):
 
 
 class MofComparison(Facts):
+    model_config = DEFERRED
+
     claimed_class: int
     detected_class: int
     claimed_progress: dict[str, float] = Field(default_factory=_dict)
@@ -447,6 +458,8 @@ class MofComparison(Facts):
 
 class MofView(Facts):
     """The Model Openness Framework view (truecard.frameworks.mof)."""
+
+    model_config = DEFERRED
 
     framework: str
     version: str
@@ -459,12 +472,14 @@ class MofView(Facts):
     missing: dict[str, list[str]] = Field(default_factory=_dict)
     warnings: list[str] = Field(default_factory=_list)
     record: str | None = None
-    other_records: list[MofView] = Field(default_factory=_list)
-    claimed: MofView | None = None
+    other_records: "list[MofView]" = Field(default_factory=_list)
+    claimed: "MofView | None" = None
     comparison: MofComparison | None = None
 
 
 class OsaidElement(Facts):
+    model_config = DEFERRED
+
     id: str
     name: str
     status: str
@@ -476,6 +491,8 @@ class OsaidElement(Facts):
 
 
 class OsaidComparisonRow(Facts):
+    model_config = DEFERRED
+
     element: str
     claimed: str
     detected: str
@@ -485,6 +502,8 @@ class OsaidComparisonRow(Facts):
 class OsaidView(Facts):
     """OSI Open Source AI Definition 1.0 readiness (truecard.frameworks.osaid)."""
 
+    model_config = DEFERRED
+
     definition: str
     version: str
     basis: str
@@ -493,12 +512,14 @@ class OsaidView(Facts):
     elements: list[OsaidElement] = Field(default_factory=_list)
     missing: list[str] = Field(default_factory=_list)
     record: str | None = None
-    other_records: list[OsaidView] = Field(default_factory=_list)
-    claimed: OsaidView | None = None
+    other_records: "list[OsaidView]" = Field(default_factory=_list)
+    claimed: "OsaidView | None" = None
     comparison: list[OsaidComparisonRow] = Field(default_factory=_list)
 
 
 class OsaiParameter(Facts):
+    model_config = DEFERRED
+
     ref: str
     name: str
     level: str
@@ -509,6 +530,8 @@ class OsaiParameter(Facts):
 
 
 class OsaiCategory(Facts):
+    model_config = DEFERRED
+
     ref: str
     name: str
     score: float
@@ -516,6 +539,8 @@ class OsaiCategory(Facts):
 
 
 class OsaiComparisonRow(Facts):
+    model_config = DEFERRED
+
     parameter: str
     claimed: str
     detected: str
@@ -523,6 +548,8 @@ class OsaiComparisonRow(Facts):
 
 
 class OsaiComparison(Facts):
+    model_config = DEFERRED
+
     claimed_score: float
     detected_score: float
     parameters: list[OsaiComparisonRow] = Field(default_factory=_list)
@@ -531,6 +558,8 @@ class OsaiComparison(Facts):
 
 class OsaiView(Facts):
     """The European Open Source AI Index's parameters and score (truecard.frameworks.osai)."""
+
+    model_config = DEFERRED
 
     framework: str
     version: str
@@ -541,12 +570,14 @@ class OsaiView(Facts):
     record: str | None = None
     model: str | None = None
     retired_parameters: dict[str, str] = Field(default_factory=_dict)
-    other_records: list[OsaiView] = Field(default_factory=_list)
-    claimed: OsaiView | None = None
+    other_records: "list[OsaiView]" = Field(default_factory=_list)
+    claimed: "OsaiView | None" = None
     comparison: OsaiComparison | None = None
 
 
 class PolicyCheck(Facts):
+    model_config = DEFERRED
+
     check: str
     required: int | str
     actual: int | str
@@ -555,6 +586,8 @@ class PolicyCheck(Facts):
 
 class PolicyView(Facts):
     """An organisation policy checked against the scorecard (truecard.frameworks.policy)."""
+
+    model_config = DEFERRED
 
     policy: str | None = None
     file: str = ""
@@ -594,7 +627,7 @@ class Frameworks(Facts):
     osai: OsaiView | None = None
 
     @model_validator(mode="after")
-    def _policies_are_policy_views(self) -> Frameworks:
+    def _policies_are_policy_views(self) -> "Frameworks":
         for key, view in (self.__pydantic_extra__ or {}).items():
             if key.startswith("policy:") and not isinstance(view, PolicyView):
                 raise ValueError(f"{key}: not a policy result (policy, checks, passed, failures)")
@@ -646,6 +679,8 @@ class Frameworks(Facts):
 class ParameterCounts(BaseModel):
     """Parameter counts from three independent places, so a card's claim can be checked."""
 
+    model_config = DEFERRED
+
     loaded: int | None = Field(
         default=None, description="Counted on the model as loaded (tied weights once)."
     )
@@ -664,7 +699,7 @@ class ParameterCounts(BaseModel):
 
 
 class InferenceResult(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # see DEFERRED
 
     attempted: bool = False
     loaded: bool = Field(default=False, description="The weights were loaded into the library.")
@@ -694,7 +729,7 @@ class InferenceResult(BaseModel):
 
 
 class FinetuneResult(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # see DEFERRED
 
     attempted: bool = False
     ok: bool | None = None
@@ -725,6 +760,8 @@ class FinetuneResult(BaseModel):
 class StaticCheck(BaseModel):
     """One check made without running the model (headers, files, shapes on the meta device)."""
 
+    model_config = DEFERRED
+
     name: str
     ok: bool | None = Field(description="None when the check could not be made.")
     detail: str
@@ -732,6 +769,8 @@ class StaticCheck(BaseModel):
 
 
 class SandboxInfo(BaseModel):
+    model_config = DEFERRED
+
     network: Literal["namespace", "environment"] = Field(
         description="'namespace': a fresh network namespace with no interfaces; "
         "'environment': offline variables, no proxies and a socket audit hook only."
@@ -745,6 +784,8 @@ class SandboxInfo(BaseModel):
 
 class VerifyResult(BaseModel):
     """What `truecard verify` found. `status` is the one-word verdict the criteria read."""
+
+    model_config = DEFERRED
 
     truecard_version: str
     source: str

@@ -103,7 +103,7 @@ def _installed(group: Group) -> tuple[Plugin, ...]:
 @cache
 def _entry_points() -> tuple[tuple[str, str, str, str], ...]:
     """(group, name, value, distribution) of every `truecard.*` entry point that another
-    distribution declares, in `importlib.metadata`'s order.
+    distribution declares, and of every pydantic plugin, in `importlib.metadata`'s order.
 
     Reading them means opening the metadata of every installed distribution (a few hundred
     files), which a scan would otherwise do once per group. So it is done once for all groups,
@@ -116,7 +116,9 @@ def _entry_points() -> tuple[tuple[str, str, str, str], ...]:
         return _read_entry_points()
     from truecard._compiled import compiled
 
-    rows = compiled("entry-points", [], lambda: [list(r) for r in _read_entry_points()], extra=fingerprint)
+    # the groups read are part of the key: a file kept before pydantic's group was read is not reused
+    rows = compiled("entry-points", [], lambda: [list(r) for r in _read_entry_points()],
+                    extra=f"{fingerprint}\0{PYDANTIC_PLUGINS}")
     return tuple((str(g), str(n), str(v), str(d)) for g, n, v, d in rows)
 
 
@@ -125,7 +127,7 @@ def _read_entry_points() -> tuple[tuple[str, str, str, str], ...]:
 
     out = []
     found = entry_points()  # every group in one pass; `entry_points(group=g)` selects from the same
-    for group in sorted(g for g in found.groups if g.startswith("truecard.")):
+    for group in sorted(g for g in found.groups if g.startswith("truecard.") or g == PYDANTIC_PLUGINS):
         for ep in found.select(group=group):
             dist = getattr(getattr(ep, "dist", None), "name", None) or "?"
             if dist == "truecard":  # our own, declared in BUILTIN already
@@ -135,6 +137,21 @@ def _read_entry_points() -> tuple[tuple[str, str, str, str], ...]:
 
 
 _METADATA_SUFFIXES = (".dist-info", ".egg-info")
+
+# pydantic's own plugin group, read with ours: see `declares_pydantic_plugins`
+PYDANTIC_PLUGINS = "pydantic"
+
+
+def declares_pydantic_plugins() -> bool:
+    """Whether an installed distribution declares a pydantic plugin (entry point group `pydantic`).
+
+    pydantic looks for plugins the first time it builds a model, by reading the entry points of
+    every installed distribution afresh in each process (a tenth of a cold scan's CPU time, most
+    of it `importlib.metadata`'s reading). The same reading is kept here across processes under
+    the fingerprint above, so the command line can tell pydantic there is nothing to find
+    (`truecard._entry`) without looking itself.
+    """
+    return any(g == PYDANTIC_PLUGINS for g, _, _, _ in _entry_points())
 
 
 def _fingerprint() -> str | None:

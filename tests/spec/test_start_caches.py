@@ -174,3 +174,73 @@ def test_kept_prefilter_literals_equal_a_fresh_reading(tmp_path, monkeypatch):
     again = subprocess.run(scan, env=env, capture_output=True, text=True, check=True)
     strip = re.compile(r"scanned \S+ \S+ UTC|in [0-9.]+ ?s\b")
     assert strip.sub("", again.stdout) == strip.sub("", first.stdout)
+
+
+def test_pydantic_plugins_are_found_in_the_kept_reading(cache, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    _dist(site, "truecard-other", "[truecard.formats]\nother = truecard_other:render\n")
+    monkeypatch.syspath_prepend(str(site))
+    registry.reset()
+    try:
+        assert not registry.declares_pydantic_plugins()
+        _dist(site, "pydantic-probe", "[pydantic]\nprobe = pydantic_probe:plugin\n")
+        registry.reset()
+        assert registry.declares_pydantic_plugins()
+        assert "probe" not in registry.names("formats")  # pydantic's group is not ours
+    finally:
+        registry.reset()
+
+
+# A pydantic plugin that notes every model pydantic hands it, installed as a distribution would be.
+PROBE_PLUGIN = """\
+import os
+
+
+class Plugin:
+    def new_schema_validator(self, schema, schema_type, schema_type_path, schema_kind, config, settings):
+        with open(os.environ["PLUGIN_MARK"], "a") as fh:
+            fh.write(schema_type_path.name + "\\n")
+        return None, None, None
+
+
+plugin = Plugin()
+"""
+
+# The console script; at exit, whether pydantic searched for plugins itself, and the variable.
+CLI = """\
+import atexit, os, sys
+
+def _report():
+    from pydantic.plugin import _loader
+    print(_loader._plugins is None, os.environ.get("PYDANTIC_DISABLE_PLUGINS"))
+
+atexit.register(_report)
+sys.argv = ["truecard", *sys.argv[1:]]
+from truecard._entry import main
+main()
+"""
+
+
+@pytest.mark.parametrize("installed", [False, True])
+def test_the_command_line_skips_pydantics_plugin_search_only_when_none_is_installed(tmp_path, installed):
+    """No plugin installed: pydantic is told so (it never searches) and the environment is as it
+    was. A plugin installed: pydantic finds it and hands it every model, as without truecard's help."""
+    site = tmp_path / "site"
+    site.mkdir()
+    if installed:
+        (site / "pydantic_probe.py").write_text(PROBE_PLUGIN)
+        _dist(site, "pydantic-probe", "[pydantic]\nprobe = pydantic_probe:plugin\n")
+    mark = tmp_path / "mark"
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    env |= {"PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(site)]),
+            "TRUECARD_CACHE_DIR": str(tmp_path / "cache"), "PLUGIN_MARK": str(mark)}
+    run = [sys.executable, "-c", CLI, "scan", str(ROOT / "examples" / "tiny-open-model"), "-f", "json",
+           "-o", str(tmp_path / "card.json")]
+    for _ in range(2):  # the second run reads the entry points back from the cache
+        out = subprocess.run(run, env=env, capture_output=True, text=True, check=True, timeout=120)
+        searched, variable = out.stdout.split()
+        assert variable == "None"
+        assert searched == ("False" if installed else "True")
+        seen = set(mark.read_text().split()) if mark.exists() else set()
+        assert ({"Scorecard", "Evidence"} <= seen) == installed
+        mark.unlink(missing_ok=True)

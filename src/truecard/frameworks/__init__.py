@@ -62,8 +62,6 @@ def policy_key(policy: Policy) -> str:
 
 def resolve(selection: Sequence[str] | None) -> Selection:
     """Validate `--framework` values: built-in names or policy files (`.yaml`/`.yml`)."""
-    from truecard.frameworks.policy import PolicyError, load_policy
-
     names: list[str] = []
     policies: list[tuple[str, Policy]] = []
     for raw in selection or ["true"]:
@@ -80,6 +78,9 @@ def resolve(selection: Sequence[str] | None) -> Selection:
                 raise FrameworkError(
                     f"unknown framework {item!r}; choose one of: {', '.join(framework_names())}, or a policy file (.yaml)"
                 )
+            # imported here: a scan without a policy file never needs it (its models, its YAML)
+            from truecard.frameworks.policy import PolicyError, load_policy
+
             try:
                 policies.append((item, load_policy(item)))
             except PolicyError as exc:
@@ -91,7 +92,6 @@ def resolve(selection: Sequence[str] | None) -> Selection:
 
 def apply(card: Scorecard, inv: Inventory, selection: Selection) -> None:
     """Compute the selected views into `card.frameworks` (TRUE is the scorecard itself)."""
-    from truecard.frameworks import policy
     from truecard.registry import load, plugins
 
     known = plugins("frameworks")
@@ -99,8 +99,11 @@ def apply(card: Scorecard, inv: Inventory, selection: Selection) -> None:
     for name in selection.names:
         if name != "true":  # TRUE is the scorecard itself, not a view
             views[name] = load(known[name])(inv, card)
-    for file, pol in selection.policies:
-        views[policy_key(pol)] = policy.evaluate(pol, inv, card, file)
+    if selection.policies:
+        from truecard.frameworks import policy
+
+        for file, pol in selection.policies:
+            views[policy_key(pol)] = policy.evaluate(pol, inv, card, file)
     for key, view in views.items():
         card.frameworks.set(key, view)
 

@@ -25,7 +25,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 SPEC_DIR = Path(__file__).parent
 SPEC_FILE = "true-1.0.yaml"  # the first shipped version (kept for tools that read the file)
@@ -38,6 +38,8 @@ class UnknownSpecVersion(LookupError):
 
 
 class CriterionSpec(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # read only inside Spec, built with it
+
     id: str
     name: str
     spec: str = Field(description="The specification's own wording of what earns the points.")
@@ -47,6 +49,8 @@ class CriterionSpec(BaseModel):
 
 
 class DimensionSpec(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # read only inside Spec, built with it
+
     id: str
     name: str
     max: int
@@ -55,6 +59,8 @@ class DimensionSpec(BaseModel):
 
 
 class TierSpec(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # read only inside Spec, built with it
+
     name: str
     min: int
     max: int
