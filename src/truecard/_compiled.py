@@ -268,8 +268,8 @@ def keep_process_regexes() -> None:
     truecard's version; anything unexpected (another Python, `re` changed) means doing nothing.
     """
     global _keeping
-    if os.environ.get("TRUECARD_NO_COMPILED_CACHE") or sys.implementation.name != "cpython":
-        return
+    if _keeping or os.environ.get("TRUECARD_NO_COMPILED_CACHE") or sys.implementation.name != "cpython":
+        return  # once per process (the command line, then a batch's warm(), may both ask)
     _keeping = True  # process_memo() may keep its results too
     cache = getattr(re, "_cache", None)
     if not isinstance(cache, dict):

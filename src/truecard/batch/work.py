@@ -72,7 +72,14 @@ def classify_error(exc: BaseException) -> str:
 def warm() -> None:
     """Load, once, what every scan needs (modules, the spec, criteria, licence data and the
     licence-text matcher), so that workers forked after it inherit it instead of each
-    loading it again (each worker then `gc.freeze()`s it: see `engines._init_worker`)."""
+    loading it again (each worker then `gc.freeze()`s it: see `engines._init_worker`).
+
+    A batch is a command-line run (or one like it), so it keeps what the command line keeps
+    between processes (`keep_process_regexes`): the patterns' compiled code and their
+    prefilter literals come ready-made from the previous run instead of being worked out."""
+    from truecard._compiled import keep_process_regexes
+
+    keep_process_regexes()
     import truecard.engine  # noqa: F401 - the evidence collectors and their patterns
     from truecard import licenses
     from truecard.criteria import registry
