@@ -114,7 +114,9 @@ def real_chars(text: str, placeholders: Any = _WHOLE) -> int:
     (`placeholders`: see `strip_placeholders`)."""
     if "#" in text:  # else no line starts with one
         text = "\n".join(ln for ln in text.split("\n") if not ln.lstrip().startswith("#"))
-    t = _TAG_RE.sub(" ", strip_placeholders(text, placeholders))
+    t = strip_placeholders(text, placeholders)
+    if "<" in t:  # every tag holds one (tested on the text itself: no fold of each section)
+        t = _RAW["tag"].sub(" ", t)
     # the characters that are not whitespace, less the punctuation among them (str.count is
     # far cheaper than blanking the punctuation with a regex first)
     return len("".join(t.split())) - sum(t.count(c) for c in _PUNCT)
@@ -194,6 +196,9 @@ def find_section(card: Card, *patterns: str) -> list[Section]:
     """Filled sections whose title matches any of the regex patterns (case-insensitive)."""
     rx = re.compile("|".join(patterns), re.IGNORECASE)
     return [s for s in card.sections if s.title and rx.search(s.title) and s.filled]
+
+
+_RAW = {"tag": _TAG_RE}  # unwrapped (a dict's values are not prefiltered): see real_chars
 
 
 DATA_TITLE_RE = re.compile(r"\b(data|dataset|datasets|corpus|corpora|datasheet)\b", re.I)

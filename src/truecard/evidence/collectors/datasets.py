@@ -59,7 +59,8 @@ def _config_datasets(inv: Inventory, card: Card) -> None:
     lines = card.body.split("\n")
     first = card.body_offset + 1
     for i, line in enumerate(lines):
-        m = _DATASETS_KEY_RE.match(line)
+        # such a key line ends with ":" once its trailing whitespace (what `\s*$` takes) is cut
+        m = _DATASETS_KEY_RE.match(line) if line.rstrip().endswith(":") else None
         if not m:
             continue
         indent = len(m.group(1))
