@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 
 from support.files import require_corpus, write_safetensors
 from truecard.evidence import patterns as prose
-from truecard.evidence.card import REGEX_YAML_BLOCK, parse_front_matter, real_chars, split_sections
+from truecard.evidence.card import (
+    REGEX_YAML_BLOCK,
+    front_matter_span,
+    parse_front_matter,
+    real_chars,
+    split_sections,
+)
 from truecard.evidence.code import classify_code
 from truecard.evidence.text import looks_binary
 from truecard.evidence.weights import HeaderError, parse_safetensors_header, read_index
@@ -23,6 +29,31 @@ def test_front_matter_pattern_is_the_hubs() -> None:
     from huggingface_hub import repocard
 
     assert REGEX_YAML_BLOCK.pattern == repocard.REGEX_YAML_BLOCK.pattern
+
+
+def _block(text: str) -> tuple[int, int, int] | None:
+    m = REGEX_YAML_BLOCK.search(text)
+    return None if m is None else (m.start(2), m.end(2), m.end())
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["---", "--", "-", "\r\n", "\r", "\n", " ", "\t", "a", "b: 1", "\x0b", "\u2028"]),
+                max_size=16))
+def test_front_matter_span_is_the_hubs_match(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert front_matter_span(text) == _block(text), repr(text)
+
+
+@pytest.mark.parametrize("text", ["---\r\n---\n", "---\r\n---", " \n\t---\na: 1\n---", "---\na\n--- \t\nb",
+                                  "---\r\na\r---\r\n", "---\n---\n", "---", "", "x\n---\na\n---\n"])
+def test_front_matter_span_on_edges(text: str) -> None:
+    assert front_matter_span(text) == _block(text)
+
+
+def test_corpus_front_matter_spans_are_the_hubs() -> None:
+    for path in sorted((require_corpus() / "cards").glob("*.md")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert front_matter_span(text) == _block(text), path.name
 
 
 def test_corpus_cards_parse_as_the_hub_parses_them() -> None:
