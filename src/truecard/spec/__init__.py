@@ -157,7 +157,20 @@ def current_version() -> str:
     env = os.environ.get(SPEC_ENV)
     if env:
         return register_spec(env).version
-    return max(shipped(), key=_version_key)
+    return _newest_shipped()
+
+
+@cache
+def _newest_shipped() -> str:
+    """The newest shipped version (the shipped files are listed once per process, so this is
+    worked out once: a dashboard page asks for the spec a hundred times)."""
+    return max(_shipped_index(), key=_version_key)
+
+
+@cache
+def _shipped_index() -> dict[str, Path]:
+    """`shipped()` for this module's own look-ups (never handed out, so never changed)."""
+    return dict(_shipped())
 
 
 def load_spec(version: str | None = None) -> Spec:
@@ -167,7 +180,9 @@ def load_spec(version: str | None = None) -> Spec:
     no file provides.
     """
     v = current_version() if version is None else str(version)
-    path = versions().get(v)
+    # `versions()` without building the merged dict: a registered file never shadows a
+    # shipped one of another path (register_spec refuses that)
+    path = _registered.get(v) or _shipped_index().get(v)
     if path is None:
         known = ", ".join(sorted(versions(), key=_version_key)) or "none"
         raise UnknownSpecVersion(f"unknown TRUE spec version {v[:40]!r}; known: {known}")
