@@ -156,7 +156,8 @@ def test_upgrade_from_0003_ranks_existing_models_and_sorts_by_index(db_url: str,
         assert migrate.current(db) == "0003"
         with db.read_engine.connect() as c:
             assert "mof_rank" not in {col["name"] for col in sa.inspect(c).get_columns("models")}
-        assert migrate.upgrade(db) == ("0003", "0004")
+        assert migrate.upgrade(db, "0004") == ("0003", "0004")
+        migrate.upgrade(db)  # the later migrations, so the store opens (they leave the ranks alone)
     finally:
         db.dispose()
     store = open_store(db_url)
@@ -214,3 +215,43 @@ class _Desc:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _Desc) and self.b == other.b
+
+
+def test_upgrade_to_0005_indexes_the_unranked_count(db_url: str, tmp_path: Any) -> None:
+    """0005 on a store at 0004 with the demo's evaluations: `models.ranked` gets its index, the
+    count of unranked models reads it (SQLite's plan names it) and still counts right."""
+    import sqlalchemy as sa
+
+    from support.webutil import load_demo
+    from truecard.store import migrate, open_store, repo
+    from truecard.store.db import Database
+
+    source = open_store(f"sqlite:///{tmp_path / 'head.db'}")
+    try:
+        load_demo(source)
+        _copy_store_at_0003(source, db_url)
+    finally:
+        source.dispose()
+    db = Database(db_url)
+    try:
+        assert migrate.upgrade(db, "0004") == ("0003", "0004")
+        with db.read_engine.connect() as c:
+            assert "ix_models_ranked" not in index_names(c, "models")
+        assert migrate.upgrade(db) == ("0004", "0005")
+    finally:
+        db.dispose()
+    store = open_store(db_url)
+    try:
+        with store.write_engine.begin() as c:
+            assert "ix_models_ranked" in index_names(c, "models")
+            ids = list(c.execute(sa.text("SELECT id FROM models ORDER BY id LIMIT 3")).scalars())
+            c.execute(sa.text("UPDATE models SET ranked = :f WHERE id IN (:a, :b, :c)"),
+                      {"f": False, "a": ids[0], "b": ids[1], "c": ids[2]})
+            if c.dialect.name == "sqlite":
+                plan = " ".join(str(r[-1]) for r in c.execute(sa.text(
+                    "EXPLAIN QUERY PLAN SELECT count(models.id) FROM models WHERE models.ranked IS 0")))
+                assert "ix_models_ranked" in plan, plan
+        with store.read() as s:
+            assert repo.unranked_count(s) == 3
+    finally:
+        store.dispose()

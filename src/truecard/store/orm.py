@@ -190,6 +190,8 @@ class Model(ProvenanceColumns, FrameworkColumns, Base):
           for i in range(1, CRITERIA_INDEXED + 1)),
         # one model per case-folded id, whatever writes to the database (Hub ids are case-insensitive)
         Index("uq_models_model_id_folded", text("lower(model_id)"), unique=True),
+        # the count of models left out of the ranking, on every uncached leaderboard page (0005)
+        Index("ix_models_ranked", "ranked"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
