@@ -207,3 +207,21 @@ def test_energy_prefilter_skips_everyday_words() -> None:
     from truecard.integrity.facts import _may_state_energy
 
     assert not _may_state_energy("What, which and when: the model was trained for 3 days on 8 GPUs.")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from([*TRICKY_CHARS, "=", "<", ">", "*", "`", "!", "?", "\u2160", "\u2170", "\u0307"])))
+def test_letterless_literals_are_tested_on_the_text_itself(text: str) -> None:
+    """A pattern whose literals hold no ASCII letter skips folding (`_plain`), with the same results."""
+    from truecard.evidence import prefilter
+
+    for pattern in (r"\w+\s*=\s*\d", r"<[^<>]+>", r"\*\*?|`", r"(?<=[.!?])\s+(?=[A-Z(\[])", r"-->|\?\?"):
+        rx = re.compile(pattern, re.IGNORECASE)
+        pf = prefiltered(rx)
+        assert pf.literals is not None and pf._plain
+        prefilter._folded.pop(text, None)
+        assert _same(pf.search(text), rx.search(text))
+        assert pf.sub("", text) == rx.sub("", text) and pf.split(text) == rx.split(text)
+        assert text not in prefilter._folded or len(text) == 0
+    lettered = prefiltered(re.compile("abc=", re.I))
+    assert lettered.literals == ("abc=",) and not lettered._plain

@@ -63,13 +63,13 @@ _YAML_CLOSE_RE = re.compile(r"(?:\r\n|\r|\n)---[ \t]*(\r\n|\n|$)")
 def front_matter_span(text: str) -> tuple[int, int, int] | None:
     """(start of the YAML block, its end, end of the closing line) where REGEX_YAML_BLOCK
     matches `text` (its group 2 and its end), or None where it does not."""
-    opening = _RAW["yaml_open"].match(text)
+    opening = _YAML_OPEN_RE.match(text)
     if opening is None:
         return None
     start = opening.end()
     starts = [start, start - 1] if opening.group(0).endswith("\r\n") else [start]
     for begin in starts:
-        closing = _RAW["yaml_close"].search(text, begin)
+        closing = _YAML_CLOSE_RE.search(text, begin)
         if closing is not None:
             return begin, closing.start(), closing.end()
     return None
@@ -140,9 +140,7 @@ def real_chars(text: str, placeholders: Any = _WHOLE) -> int:
     (`placeholders`: see `strip_placeholders`)."""
     if "#" in text:  # else no line starts with one
         text = "\n".join(ln for ln in text.split("\n") if not ln.lstrip().startswith("#"))
-    t = strip_placeholders(text, placeholders)
-    if "<" in t:  # every tag holds one (tested on the text itself: no fold of each section)
-        t = _RAW["tag"].sub(" ", t)
+    t = _TAG_RE.sub(" ", strip_placeholders(text, placeholders))
     # the characters that are not whitespace, less the punctuation among them (str.count is
     # far cheaper than blanking the punctuation with a regex first)
     return len("".join(t.split())) - sum(t.count(c) for c in _PUNCT)
@@ -222,11 +220,6 @@ def find_section(card: Card, *patterns: str) -> list[Section]:
     """Filled sections whose title matches any of the regex patterns (case-insensitive)."""
     rx = re.compile("|".join(patterns), re.IGNORECASE)
     return [s for s in card.sections if s.title and rx.search(s.title) and s.filled]
-
-
-# unwrapped (a dict's values are not prefiltered): real_chars and front_matter_span test
-# what they need themselves
-_RAW = {"tag": _TAG_RE, "yaml_open": _YAML_OPEN_RE, "yaml_close": _YAML_CLOSE_RE}
 
 
 DATA_TITLE_RE = re.compile(r"\b(data|dataset|datasets|corpus|corpora|datasheet)\b", re.I)

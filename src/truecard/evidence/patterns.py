@@ -336,16 +336,9 @@ _EMPHASIS_RE = _rx.compile(r"\*\*?|`|(?<!\w)__|__(?!\w)")
 _SENTENCE_END_RE = _rx.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])")
 
 
-# the two patterns above, unwrapped (a dict's values are not prefiltered): `sentences` tests
-# their literals itself, on the line as it is (they are ASCII punctuation, which folding
-# neither makes nor removes), instead of folding every line of every card for the prefilter
-_SPLITTING = {"emphasis": _EMPHASIS_RE, "end": _SENTENCE_END_RE}
-
-
 def sentences(lines: list[str], first_line: int = 1) -> Iterator[tuple[int, str]]:
     """(line number, sentence) pairs; long lines are split at sentence ends."""
     in_fence = False
-    emphasis, end = _SPLITTING["emphasis"], _SPLITTING["end"]
     for i, raw in enumerate(lines):
         if raw.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
@@ -353,9 +346,8 @@ def sentences(lines: list[str], first_line: int = 1) -> Iterator[tuple[int, str]
         line = raw[:4000]
         if not line.strip():
             continue
-        if "*" in line or "`" in line or "__" in line:
-            line = emphasis.sub("", line)
-        for s in end.split(line) if ("." in line or "!" in line or "?" in line) else (line,):
+        line = _EMPHASIS_RE.sub("", line)
+        for s in _SENTENCE_END_RE.split(line):
             if s.strip():
                 yield first_line + i, s.strip()
 

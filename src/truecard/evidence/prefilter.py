@@ -241,16 +241,23 @@ class Prefiltered:
     literals are worked out on first use (parsing every pattern at import would cost start-up).
     """
 
-    __slots__ = ("_lits", "rx")
+    __slots__ = ("_lits", "_plain", "rx")
 
     def __init__(self, rx: re.Pattern[str]) -> None:
         self.rx = rx
         self._lits: tuple[str, ...] | bool | None = False
+        # True when no literal holds an ASCII letter ("=", "--", "<", ". "): folding changes
+        # only letters, and a literal's other characters are ASCII or uncased symbols (see
+        # `is_safe_char`) that no character folds into, so such a literal is in the fold exactly
+        # where it is in the text, and is tested on the text itself (no fold of every line)
+        self._plain = False
 
     @property
     def literals(self) -> tuple[str, ...] | None:
         if self._lits is False:
-            self._lits = required_literals(self.rx)
+            lits = required_literals(self.rx)
+            self._plain = lits is not None and not any(c.isascii() and c.isalpha() for x in lits for c in x)
+            self._lits = lits
         return self._lits  # type: ignore[return-value]
 
     def possible(self, text: str, low: str | None = None) -> bool:
@@ -259,7 +266,7 @@ class Prefiltered:
         if lits is None:
             return True
         if low is None:
-            low = folded(text)
+            low = text if self._plain else folded(text)
         for lit in lits:  # type: ignore[union-attr]  # noqa: SIM110 - a loop beats any() over a generator
             if lit in low:
                 return True
@@ -271,7 +278,7 @@ class Prefiltered:
         if lits is False:
             lits = self.literals
         if lits is not None:
-            low = _folded.get(text)
+            low = text if self._plain else _folded.get(text)
             if low is None:
                 low = folded(text)
             for lit in lits:  # type: ignore[union-attr]
