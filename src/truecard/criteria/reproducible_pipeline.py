@@ -14,7 +14,7 @@ import re
 from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.criteria.transparent_training_code import own_configs
 from truecard.evidence.card import find_section
-from truecard.evidence.collectors._common import card_sentences_for
+from truecard.evidence.collectors._common import sentences_for
 from truecard.evidence.inventory import Card, Inventory
 from truecard.models import Evidence, EvidenceKind
 
@@ -50,7 +50,7 @@ HP_VALUE_RE = re.compile(r"\d")
 def _card_hyperparameters(card: Card) -> list[Evidence]:
     """Sentences of the card naming two or more hyper-parameters (or one with its value)."""
     out = []
-    for ln, s in card_sentences_for(card, HP_WORDS_RE):  # no hyper-parameter word, no hit
+    for ln, s in sentences_for(card, HP_WORDS_RE):  # no hyper-parameter word, no hit
         words = {w.lower() for w in HP_WORDS_RE.findall(s)}
         if len(words) >= 2 or (words and HP_VALUE_RE.search(s) and re.search(r"train", s, re.I)):
             out.append(card.evidence("training hyper-parameters in the card", kind=EvidenceKind.PROSE, line_start=ln, excerpt=s[:200]))
@@ -78,14 +78,14 @@ def _environment_prose(inv: Inventory) -> list[Evidence]:
     for c in inv.cards + inv.docs:
         if c.role not in ("model", "repository"):
             continue
-        for ln, s in card_sentences_for(c, ENV_PROSE_RE):
+        for ln, s in sentences_for(c, ENV_PROSE_RE):
             if ENV_PROSE_RE.search(s):
                 return [c.evidence("the training environment stated with versions", kind=EvidenceKind.PROSE, line_start=ln, excerpt=s[:200])]
     return []
 
 
 def _data_prep_examples(card: Card) -> list[Evidence]:
-    for ln, s in card_sentences_for(card, DATA_PREP_RE):
+    for ln, s in sentences_for(card, DATA_PREP_RE):
         if DATA_PREP_RE.search(s):
             return [card.evidence("a data-preparation example linked", kind=EvidenceKind.PROSE, line_start=ln, excerpt=s[:200])]
     return []

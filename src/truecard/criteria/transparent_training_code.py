@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from truecard.criteria.base import Assessment, Rubric, has_documentation
-from truecard.evidence.collectors._common import card_sentences_for
+from truecard.evidence.collectors._common import sentences_for
 from truecard.evidence.inventory import CodeFile, ConfigFile, Inventory, LinkRef
 from truecard.evidence.patterns import (
     FINETUNED_FROM_RE,
@@ -135,7 +135,7 @@ def evaluate(inv: Inventory) -> Assessment:
             "the docs say the pre-training code is not released", kind=EvidenceKind.PROSE, line_start=ln, excerpt=sent[:200]
         )
         for c in inv.cards + inv.docs
-        for ln, sent in card_sentences_for(c, WITHHELD_TRAINING_RE)
+        for ln, sent in sentences_for(c, WITHHELD_TRAINING_RE)
         if WITHHELD_TRAINING_RE.search(sent)
     ]
     if scripts:

@@ -6,7 +6,7 @@ import re
 
 from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.evidence.card import find_section
-from truecard.evidence.collectors._common import card_sentences_for
+from truecard.evidence.collectors._common import sentences_for
 from truecard.evidence.inventory import Inventory
 from truecard.models import EvidenceKind
 
@@ -89,7 +89,7 @@ def evaluate(inv: Inventory) -> Assessment:
     sized = [
         c.evidence("architecture specifics stated", kind=EvidenceKind.PROSE, line_start=ln, excerpt=sent[:200])
         for c in inv.model_cards
-        for ln, sent in card_sentences_for(c, SIZED_KIND_RE)
+        for ln, sent in sentences_for(c, SIZED_KIND_RE)
         if SIZED_KIND_RE.search(sent)
     ][:1]
     if sized and not specific:
@@ -126,7 +126,7 @@ def evaluate(inv: Inventory) -> Assessment:
             named += [
                 c.evidence("the model is named as a version of another", kind=EvidenceKind.PROSE, line_start=ln, excerpt=sent[:200])
                 for c in inv.model_cards
-                for ln, sent in card_sentences_for(c, BASED_ON_RE)
+                for ln, sent in sentences_for(c, BASED_ON_RE)
                 if BASED_ON_RE.search(sent)
             ][:1]
     if named:

@@ -102,7 +102,7 @@ _ALTERNATIVE_FILTERS = tuple(Prefiltered(re.compile(a, _PLACEHOLDER_FLAGS)) for 
 _NONE_PRESENT: tuple[int, ...] = ()
 
 
-def placeholder_pattern(text: str) -> re.Pattern[str] | None:
+def placeholder_pattern(text: str, low: str | None = None) -> re.Pattern[str] | None:
     """PLACEHOLDER_RE without the alternatives that can match nowhere in `text` (their
     literals are absent from its fold: `truecard.evidence.prefilter`), or None when none can.
 
@@ -111,8 +111,8 @@ def placeholder_pattern(text: str) -> re.Pattern[str] | None:
     position from another. Most cards hold no placeholder, and the nine-way alternation tried
     at every "t", "m", "[" ... of each section (ten times per card) cost more than anything
     else in parsing a card's body. No alternative's literal holds a newline, so none forms
-    where lines are joined."""
-    low = fold(text)
+    where lines are joined. `low`: `fold(text)`, when the caller has it."""
+    low = fold(text) if low is None else low
     keep = tuple(i for i, alt in enumerate(_ALTERNATIVE_FILTERS) if alt.possible(text, low))
     return _placeholder_subset(keep) if keep else None
 
@@ -200,9 +200,10 @@ def parse_card(tree: Tree, path: str, text: str, sha256: str | None) -> Card:
     metadata, error, fm_lines, body = parse_front_matter(text)
     lines = text.split("\n")
     body_lines = body.split("\n")
-    placeholders = placeholder_pattern(body)  # the body's lines joined: once for the sections and the body
+    low = fold(body)  # kept in the card's cache for the collectors (`folded_text`)
+    placeholders = placeholder_pattern(body, low)  # the body's lines joined: once for the sections and the body
     sections = split_sections(body_lines, fm_lines + 1, placeholders)
-    return Card(
+    card = Card(
         tree=tree,
         path=path,
         metadata=metadata,
@@ -214,6 +215,8 @@ def parse_card(tree: Tree, path: str, text: str, sha256: str | None) -> Card:
         sha256=sha256,
         filled_chars=real_chars(body, placeholders),
     )
+    card.cache["folded_text"] = low
+    return card
 
 
 def find_section(card: Card, *patterns: str) -> list[Section]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from typing import Any, Literal, cast
 
 from truecard.evidence.inventory import Card
@@ -82,8 +83,19 @@ def folded_sentences(card: Card) -> str:
     fold is a substring of it, so a pattern whose literals it lacks matches no sentence."""
     if "folded_sentences" not in card.cache:
         # through `folded`: the prefiltered searches of each sentence then find its fold made
-        card.cache["folded_sentences"] = "\n".join(folded(s) for _, s in card_sentences(card))
+        folds = [folded(s) for _, s in card_sentences(card)]
+        card.cache["folded_sentences"] = "\n".join(folds)
+        card.cache["sentence_starts"] = list(accumulate((len(f) + 1 for f in folds[:-1]), initial=0)) if folds else []
     out: str = card.cache["folded_sentences"]
+    return out
+
+
+def folded_text(card: Card) -> str:
+    """`fold(card.body)`, once per card (the parser makes it for the placeholders): a gate for
+    loops over the body's own lines."""
+    if "folded_text" not in card.cache:
+        card.cache["folded_text"] = fold(card.body)
+    out: str = card.cache["folded_text"]
     return out
 
 
@@ -94,19 +106,9 @@ def may_match(rx: Any, folded_text: str) -> bool:
     return not isinstance(rx, Prefiltered) or rx.possible("", folded_text)
 
 
-def card_sentences_for(card: Card, rx: Any) -> list[tuple[int, str]]:
-    """The sentences `rx` may match (`sentences_for`): for loops that use only its matches."""
-    return sentences_for(card, rx)
-
-
 def _sentence_starts(card: Card) -> list[int]:
-    """Where each sentence's fold starts in `folded_sentences(card)` (they are joined by "\n")."""
-    if "sentence_starts" not in card.cache:
-        starts, pos = [], 0
-        for line in folded_sentences(card).split("\n") if card_sentences(card) else ():
-            starts.append(pos)
-            pos += len(line) + 1
-        card.cache["sentence_starts"] = starts
+    """Where each sentence's fold starts in `folded_sentences(card)` (joined by "\n")."""
+    folded_sentences(card)
     out: list[int] = card.cache["sentence_starts"]
     return out
 

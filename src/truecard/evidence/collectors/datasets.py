@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import re
 
-from truecard.evidence.collectors._common import card_sentences, is_datacard, may_match, sentences_for
+from truecard.evidence.collectors._common import (
+    card_sentences,
+    folded_text,
+    is_datacard,
+    may_match,
+    sentences_for,
+)
 from truecard.evidence.inventory import Card, DatasetRef, Inventory
 from truecard.evidence.patterns import (
     DATA_NOT_DISCLOSED_RE,
@@ -16,7 +22,6 @@ from truecard.evidence.patterns import (
     VAGUE_DATA_RE,
     dataset_names,
 )
-from truecard.evidence.prefilter import fold
 from truecard.models import EvidenceKind, clip
 
 DATA_SECTION_RE = re.compile(r"(training|pre-?training|fine-?tuning)?\s*(data|dataset|corpus|corpora)", re.I)
@@ -54,7 +59,7 @@ _ITEM_RE = re.compile(r"^\s*-\s*([A-Za-z][\w./-]{2,80})\s*:?\s*$")
 
 def _config_datasets(inv: Inventory, card: Card) -> None:
     """Dataset names listed under a `datasets:` key of a training config shown in the card."""
-    if not may_match(_DATASETS_KEY_RE, fold(card.body)):
+    if not may_match(_DATASETS_KEY_RE, folded_text(card)):
         return  # no line can be such a key (one test of its literals for all lines)
     lines = card.body.split("\n")
     first = card.body_offset + 1
