@@ -4,7 +4,6 @@ gives: the same data, of the same types, with aliases shared alike, and the same
 from __future__ import annotations
 
 import datetime
-import math
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from support.yamlshape import shape
 from truecard.bounded import FastSafeLoader, YAMLBudgetError, check_yaml, expanded_budget
 
 BASE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -21,23 +21,9 @@ if not CARDS.is_dir():
     CARDS = Path("/work/shared/corpus/cards")
 
 
-def _shape(x: Any, above: tuple[int, ...] = ()) -> Any:
-    """The data with its types spelled out, so 1 == 1.0 == True do not pass for each other
-    (a collection inside itself is shown by how far up it is)."""
-    if isinstance(x, dict | list) and id(x) in above:
-        return ("up", above[::-1].index(id(x)))
-    if isinstance(x, dict):
-        return ("dict", [(_shape(k), _shape(v, (*above, id(x)))) for k, v in x.items()])
-    if isinstance(x, list):
-        return ("list", [_shape(v, (*above, id(x))) for v in x])
-    if isinstance(x, float) and math.isnan(x):
-        return ("float", "nan")
-    return (type(x).__name__, x if not isinstance(x, set | frozenset) else sorted(map(repr, x)))
-
-
 def _load(text: str, loader: Any) -> Any:
     try:
-        return ("ok", _shape(yaml.load(text, Loader=loader)))
+        return ("ok", shape(yaml.load(text, Loader=loader)))
     except yaml.YAMLError as exc:
         return ("error", type(exc).__name__, str(exc))
 

@@ -8,7 +8,6 @@ recursion crashes on very deep ones), must never be below a document's real dept
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -17,24 +16,13 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from support.yamlshape import shape
 from truecard import bounded
 from truecard.bounded import SAFE_LOADER, YAMLBudgetError, check_yaml, compose_yaml, depth_bound, load_yaml
 
 CARDS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "cards"
 if not CARDS.is_dir():
     CARDS = Path("/work/shared/corpus/cards")
-
-
-def _shape(x: Any, above: tuple[int, ...] = ()) -> Any:
-    if isinstance(x, dict | list) and id(x) in above:
-        return ("up", above[::-1].index(id(x)))
-    if isinstance(x, dict):
-        return ("dict", [(_shape(k), _shape(v, (*above, id(x)))) for k, v in x.items()])
-    if isinstance(x, list):
-        return ("list", [_shape(v, (*above, id(x))) for v in x])
-    if isinstance(x, float) and math.isnan(x):
-        return ("float", "nan")
-    return (type(x).__name__, x if not isinstance(x, set | frozenset) else sorted(map(repr, x)))
 
 
 def _outcome(f: Any) -> Any:
@@ -50,18 +38,18 @@ def _outcome(f: Any) -> Any:
 
 def _reference_load(text: str, loader: Any) -> Any:
     check_yaml(text)
-    return _shape(yaml.load(text, Loader=loader))
+    return shape(yaml.load(text, Loader=loader))
 
 
-def _node_shape(node: yaml.Node | None) -> Any:
+def _nodeshape(node: yaml.Node | None) -> Any:
     return None if node is None else yaml.serialize(node)
 
 
 def _same(text: str) -> None:
     for loader in (SAFE_LOADER, yaml.SafeLoader):
-        assert _outcome(lambda: _shape(load_yaml(text, loader))) == _outcome(lambda: _reference_load(text, loader)), text  # noqa: B023
-    want = _outcome(lambda: (check_yaml(text), _node_shape(yaml.compose(text, Loader=SAFE_LOADER)))[1])
-    assert _outcome(lambda: _node_shape(compose_yaml(text))) == want, text
+        assert _outcome(lambda: shape(load_yaml(text, loader))) == _outcome(lambda: _reference_load(text, loader)), text  # noqa: B023
+    want = _outcome(lambda: (check_yaml(text), _nodeshape(yaml.compose(text, Loader=SAFE_LOADER)))[1])
+    assert _outcome(lambda: _nodeshape(compose_yaml(text))) == want, text
 
 
 LAUGHS = "a: &a ['lol','lol','lol','lol','lol','lol','lol','lol','lol']\n" + "".join(

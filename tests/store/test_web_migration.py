@@ -132,6 +132,20 @@ def _copy_store_at_0003(source: Any, target_url: str) -> None:
         target.dispose()
 
 
+def _demo_store_at_0003(target_url: str, tmp_path: Any) -> None:
+    """The demo's real evaluations, stored at head in a scratch SQLite file, then copied into
+    `target_url` at 0003 (`_copy_store_at_0003`)."""
+    from support.webutil import load_demo
+    from truecard.store import open_store
+
+    source = open_store(f"sqlite:///{tmp_path / 'head.db'}")
+    try:
+        load_demo(source)
+        _copy_store_at_0003(source, target_url)
+    finally:
+        source.dispose()
+
+
 def test_upgrade_from_0003_ranks_existing_models_and_sorts_by_index(db_url: str, tmp_path: Any) -> None:
     """0004 on a store holding the demo's 400 real evaluations stored under 0003: every model
     gets the ranks its columns give, each computed sort and criteria sort has its index, and the
@@ -139,16 +153,10 @@ def test_upgrade_from_0003_ranks_existing_models_and_sorts_by_index(db_url: str,
     ranks in step."""
     import sqlalchemy as sa
 
-    from support.webutil import load_demo
     from truecard.store import migrate, open_store, repo
     from truecard.store.orm import CRITERIA_INDEXED, RANKED, sort_ranks
 
-    source = open_store(f"sqlite:///{tmp_path / 'head.db'}")
-    try:
-        load_demo(source)
-        _copy_store_at_0003(source, db_url)
-    finally:
-        source.dispose()
+    _demo_store_at_0003(db_url, tmp_path)
     from truecard.store.db import Database
 
     db = Database(db_url)
@@ -222,16 +230,10 @@ def test_upgrade_to_0005_indexes_the_unranked_count(db_url: str, tmp_path: Any) 
     count of unranked models reads it (SQLite's plan names it) and still counts right."""
     import sqlalchemy as sa
 
-    from support.webutil import load_demo
     from truecard.store import migrate, open_store, repo
     from truecard.store.db import Database
 
-    source = open_store(f"sqlite:///{tmp_path / 'head.db'}")
-    try:
-        load_demo(source)
-        _copy_store_at_0003(source, db_url)
-    finally:
-        source.dispose()
+    _demo_store_at_0003(db_url, tmp_path)
     db = Database(db_url)
     try:
         assert migrate.upgrade(db, "0004") == ("0003", "0004")
