@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ from support.files import EXAMPLE, ROOT
 # Run the console script's entry point; at exit, write what was imported and which of the models
 # that defer their build were built after all.
 PROBE = """\
-import atexit, json, os, sys
+import atexit, gc, json, os, sys
 
 def _report():
     import pydantic
@@ -37,7 +38,8 @@ def _report():
         if cls.__pydantic_complete__:
             built.append(cls.__qualname__)
     with open(os.environ["PROBE_OUT"], "w") as fh:
-        json.dump({"modules": sorted(sys.modules), "deferred": sorted(deferred), "built": sorted(built)}, fh)
+        json.dump({"modules": sorted(sys.modules), "deferred": sorted(deferred), "built": sorted(built),
+                   "gc": {"enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}}, fh)
 
 atexit.register(_report)
 sys.argv = ["truecard", *sys.argv[1:]]
@@ -46,7 +48,7 @@ main()
 """
 
 
-def _probe(tmp: Path, *args: str) -> dict[str, list[str]]:
+def _probe(tmp: Path, *args: str) -> dict[str, Any]:
     out = tmp / "probe.json"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "TRUECARD_CACHE_DIR": str(tmp / "cache"),
            "PROBE_OUT": str(out)}
@@ -57,7 +59,7 @@ def _probe(tmp: Path, *args: str) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def plain_scan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+def plain_scan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     # the example ships a truecard.yaml, so its claims (and their URL) are read too
     return _probe(tmp_path_factory.mktemp("plain"), "scan", str(EXAMPLE), "-f", "json", "-o", "card.json")
 
@@ -79,3 +81,17 @@ def test_a_framework_view_builds_its_deferred_models_when_asked(tmp_path):
     assert "MofView" in got["built"]
     assert "VerifyResult" not in got["built"]
     assert json.loads((tmp_path / "card.json").read_text())["frameworks"]["mof"]["framework"]
+
+
+def test_the_start_up_imports_are_frozen_out_of_the_collectors_sight(plain_scan, tmp_path):
+    """`_entry._settle`: what the imports made is in gc's permanent generation (the tens of
+    thousands of objects of pydantic and the models), and collection is on again for the work;
+    the same through typer (an option the fast path leaves to it); `--version` leaves gc alone."""
+    assert plain_scan["gc"]["enabled"] is True
+    assert plain_scan["gc"]["frozen"] > 20_000
+    typer = _probe(tmp_path, "scan", str(EXAMPLE), "-f", "json", "-o", "card.json", "--fail-under", "0")
+    assert typer["gc"]["enabled"] is True
+    assert typer["gc"]["frozen"] > 20_000
+    assert "truecard.cli" in typer["modules"]
+    version = _probe(tmp_path, "--version")
+    assert version["gc"] == {"enabled": True, "frozen": 0}
