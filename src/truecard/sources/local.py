@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,6 +140,8 @@ def _git_head(root: Path) -> str | None:
     git = root / ".git"
     if not git.exists():
         return None
+    import subprocess  # here: only a git work tree needs it (a scan's start-up need not load it)
+
     try:
         out = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "HEAD"],
