@@ -16,6 +16,9 @@ HUB_TREE_KINDS = {"hf"}
 
 @dataclass
 class Availability:
+    """How far the weights can be had: one verdict that the weights criterion, both executable
+    criteria and the MOF view all read, so they can never disagree about it."""
+
     points: int  # 2 full weights to be had, 1 partial (gated, delta, adapter, incomplete), 0 none
     rationale: str
     evidence: list[Evidence] = field(default_factory=list)

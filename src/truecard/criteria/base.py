@@ -16,6 +16,9 @@ from truecard.models import Evidence, Status
 
 @dataclass(frozen=True)
 class Rubric:
+    """What each score of a criterion means, in words: shown beside its result and in the
+    rubric documentation, so a score can always be read against the rule that gave it."""
+
     full: str  # 2 points
     partial: str  # 1 point
     none: str  # 0 points (unmet)
@@ -26,6 +29,9 @@ class Rubric:
 
 @dataclass
 class Assessment:
+    """A criterion's verdict on an inventory: points, status, the reason in words and the
+    evidence cited for it (`met`, `partial`, `unmet`, `unknown` make the usual ones)."""
+
     points: int
     status: Status
     rationale: str

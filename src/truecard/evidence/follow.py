@@ -85,6 +85,9 @@ GENERIC_REPOS = {
 
 @dataclass
 class Link:
+    """A source a card points at that may be read beside it (a dataset's card, the code
+    repository, a paper), why it was chosen, and its rank among the candidates."""
+
     spec: str
     kind: str  # dataset, code, paper
     why: str

@@ -34,6 +34,9 @@ FileKind = Literal[
 
 @dataclass
 class FileRecord:
+    """One file of a source tree as listed: where it is, its size, and what sort of file the
+    listing says it is (`evidence.files.classify`); nothing of its content is read yet."""
+
     tree: Tree
     path: str
     size: int
@@ -54,6 +57,9 @@ class Section:
 
 @dataclass
 class Card:
+    """A model card, README, datasheet or other Markdown document, parsed once: its front
+    matter, body, sections and hash, for every collector and criterion to read."""
+
     tree: Tree
     path: str
     metadata: dict[str, Any]
@@ -96,6 +102,9 @@ class Card:
 
 @dataclass
 class WeightFile:
+    """A weights file and what its header says (tensors, parameters, dtypes), or why it
+    could not be read (`error`); a pickle-based file is never `ok`: loading it could run code."""
+
     path: str
     format: str  # safetensors, gguf, onnx, pickle, keras, tflite, ...
     size: int
@@ -113,6 +122,9 @@ class WeightFile:
 
 @dataclass
 class ConfigFile:
+    """A configuration file by role (model, generation, training, environment, ...), with
+    its top-level keys and, where it is small and structured, its data."""
+
     path: str
     role: Literal[
         "model-config",
@@ -132,6 +144,9 @@ class ConfigFile:
 
 @dataclass
 class CodeFile:
+    """A source file of the model's code and the roles it plays (inference, training, ...),
+    each with the reason it was given (an import, a call, a name)."""
+
     path: str
     roles: set[str]  # inference, training, finetuning, evaluation, data
     reasons: list[str]
@@ -141,6 +156,9 @@ class CodeFile:
 
 @dataclass
 class DatasetRef:
+    """A training dataset named somewhere (metadata, prose, a link, a data card, a config, a
+    claim), and whether it is named precisely enough for someone to obtain it."""
+
     name: str
     how: Literal["metadata", "prose", "link", "datacard", "config", "claim"]
     precise: bool  # named precisely enough to obtain (an id, a URL, a well-known name)
@@ -158,6 +176,8 @@ class Disclosure:
 
 @dataclass
 class LinkRef:
+    """A link a card gives, by what it points at (a paper, code, data, weights, ...)."""
+
     url: str
     category: Literal["paper", "weights", "code", "data", "replication", "tracker", "docs", "demo", "other"]
     evidence: Evidence
@@ -166,6 +186,9 @@ class LinkRef:
 
 @dataclass
 class CheckpointRef:
+    """An intermediate checkpoint or a trace of one (a folder, a branch, a training log or
+    tracker, a mention, a base model it was trained from), and whether it can be had."""
+
     kind: Literal["folder", "branch", "log", "tracker", "mention", "lineage"]
     available: bool
     evidence: Evidence
@@ -215,6 +238,9 @@ class Identity:
 
 @dataclass
 class Claim:
+    """A claim from `truecard.yaml` or `--claims`: points a person asserts for a criterion,
+    kept apart from what truecard found (claimed evidence never counts as detected)."""
+
     criterion: str
     points: int
     evidence_url: str | None
@@ -224,6 +250,9 @@ class Claim:
 
 @dataclass
 class Inventory:
+    """Everything the collectors found in a model's sources, typed and cited: the one input
+    of the criteria, which never read files themselves."""
+
     trees: list[Tree] = field(default_factory=list)
     files: list[FileRecord] = field(default_factory=list)
     cards: list[Card] = field(default_factory=list)

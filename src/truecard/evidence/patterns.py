@@ -327,6 +327,8 @@ DATA_NOT_DISCLOSED_RE = _rx.compile(
 
 @dataclass
 class Hit:
+    """A sentence a pattern matched, with its line for the citation and what was read."""
+
     line: int  # 1-based line in the file
     text: str  # the sentence
     detail: dict[str, Any]

@@ -11,6 +11,8 @@ TEXT_LIMIT = 2 * 1024 * 1024  # a card or script larger than 2 MiB is read up to
 
 @dataclass
 class TextRead:
+    """A file read as text within its budget: the text, or why there is none."""
+
     text: str | None  # None when the file is binary or unreadable
     truncated: bool
     problem: str | None

@@ -138,6 +138,8 @@ def _line_of(text: str, offset: int) -> int:
 
 @dataclass
 class _AiHit:
+    """An AI licence of the data table that a licence text resembles, and how closely."""
+
     entry: dict
     score: float
     title_at: int | None  # offset of the title in the normalised text, if found

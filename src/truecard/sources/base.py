@@ -61,6 +61,8 @@ class ContentNotFetched(FileNotFoundError):
 
 @dataclass(frozen=True)
 class FileEntry:
+    """One file of a source's listing, known without reading it."""
+
     path: str  # POSIX path relative to the tree root
     size: int
     sha256: str | None = None  # known without reading (e.g. the Hub's LFS metadata)

@@ -21,6 +21,8 @@ SKIP_DIRS = {".git", "__pycache__", ".hg", ".svn", "node_modules", ".venv", ".to
 
 @dataclass
 class LocalTree(Tree):
+    """A folder on this machine, read in place (symlinks leaving it are not followed)."""
+
     root: Path = field(default_factory=Path)
 
     @classmethod
