@@ -138,3 +138,23 @@ def _reference_sentences(lines: list[str], first_line: int = 1) -> list[tuple[in
 @given(st.lists(st.text(alphabet="ab .!?*`_\u00a0\u2003A(\n", max_size=30), max_size=8))
 def test_sentences_equal_the_plain_patterns(lines: list[str]) -> None:
     assert list(patterns.sentences(lines, 3)) == _reference_sentences(lines, 3)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    lines=st.lists(st.text(alphabet="abé", min_size=1, max_size=12), min_size=1, max_size=12),
+    lits=st.lists(st.text(alphabet="abé", min_size=1, max_size=4), min_size=1, max_size=6, unique=True),
+)
+def test_the_automaton_finds_every_sentence_holding_a_literal(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str], lits: list[str]
+) -> None:
+    """`_holding` (one non-overlapping Aho-Corasick pass over the joined folds) against its
+    definition, on texts made of few letters so that occurrences overlap, nest and repeat
+    across sentences (one line each here) as often as they can; non-ASCII letters check
+    that positions are counted in characters."""
+    from truecard.evidence.collectors._common import _holding, folded_sentences
+
+    card = _card(tmp_path_factory.mktemp("c"), "\n".join(lines) + "\n")
+    folds = folded_sentences(card).split("\n")
+    want = {k for k, f in enumerate(folds) if any(x in f for x in lits)}
+    assert _holding(card, tuple(sorted(lits))) == want
