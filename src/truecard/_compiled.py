@@ -328,3 +328,76 @@ def _save_process_regexes(path: Path, table: dict[tuple[str, int], tuple[Any, ..
     except ValueError:
         return
     _store_bytes(path, data)
+
+
+_DATACLASS_MAX = 5000  # kept function texts; beyond, only those the last process used
+_dataclass_misses = [0]  # texts compiled afresh by this process (read by the tests)
+
+
+def keep_dataclass_code() -> None:
+    """Keep the code `dataclasses` generates, so that later processes need not compile it.
+
+    For the command line (`truecard._entry`). `@dataclass` writes each class's `__init__`,
+    `__repr__`, `__eq__` ... as Python source and compiles it with `exec`, at every start:
+    some 370 functions for a scan (pydantic's dataclasses and truecard's), 20-30 ms of a
+    0.3 s cold scan, measured. Here the module's `exec` name (a module global shadowing the
+    builtin, which `dataclasses` looks up at each call) is given a function that compiles
+    each text once and keeps the code objects for the next process, as `__pycache__` keeps
+    a module's: `compile(text, "<string>", "exec", dont_inherit=True)` is what `exec` itself
+    makes of a text from `dataclasses`, whose own code has no future flags, so the classes
+    are the very same. The file is keyed by the exact Python build and the `dataclasses`
+    module's size and time, and lives in truecard's cache folder (written by this user, like
+    the bytecode cache it imitates); anything unexpected means leaving `dataclasses` alone.
+    """
+    if os.environ.get("TRUECARD_NO_COMPILED_CACHE") or sys.implementation.name != "cpython":
+        return
+    import builtins
+    import dataclasses
+    import types
+
+    if "exec" in vars(dataclasses):
+        return  # kept already, or someone else's
+    key = _key(f"dataclass-code\0{sys.version}", [dataclasses.__file__])
+    if key is None:
+        return
+    try:
+        path = _root() / f"dataclass-code-{key}.marshal"
+    except RuntimeError:  # no home folder to keep a cache in
+        return
+    table: dict[str, types.CodeType] = {}
+    try:
+        loaded = marshal.loads(path.read_bytes())
+        if isinstance(loaded, dict):
+            table = loaded
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    used: dict[str, types.CodeType] = {}
+    run = builtins.exec
+
+    def exec_kept(source: Any, globals: Any = None, locals: Any = None, /, **kw: Any) -> None:
+        if isinstance(source, str):
+            code = table.get(source)
+            if not isinstance(code, types.CodeType):
+                _dataclass_misses[0] += 1
+                code = compile(source, "<string>", "exec", dont_inherit=True)
+            used[source] = code
+            source = code
+        run(source, globals, locals, **kw)
+
+    dataclasses.exec = exec_kept  # type: ignore[attr-defined]
+    import atexit
+
+    atexit.register(_save_dataclass_code, path, table, used)
+
+
+def _save_dataclass_code(path: Path, table: dict[str, Any], used: dict[str, Any]) -> None:
+    if not _dataclass_misses[0]:
+        return
+    merged = {**table, **used}
+    if len(merged) > _DATACLASS_MAX:
+        merged = dict(used)
+    try:
+        data = marshal.dumps(merged)
+    except ValueError:
+        return
+    _store_bytes(path, data)

@@ -66,9 +66,10 @@ def main() -> None:
         sys.stdout.write(f"truecard {__version__}\n")
         return
     gc.disable()  # until the imports are done: see _settle
-    from truecard._compiled import keep_process_regexes
+    from truecard._compiled import keep_dataclass_code, keep_process_regexes
 
     keep_process_regexes()  # the patterns every scan compiles, ready-made
+    keep_dataclass_code()  # and the dataclasses' methods
     plain = plain_scan(args)
     if plain is not None:
         from pathlib import Path

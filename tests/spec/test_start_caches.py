@@ -6,6 +6,7 @@ and notice when what it was made from changes. Speed is measured in benchmarks/b
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -244,3 +245,59 @@ def test_the_command_line_skips_pydantics_plugin_search_only_when_none_is_instal
         seen = set(mark.read_text().split()) if mark.exists() else set()
         assert ({"Scorecard", "Evidence"} <= seen) == installed
         mark.unlink(missing_ok=True)
+
+
+# The console script; at exit, a digest of every generated method of every dataclass loaded
+# (its code, marshalled, and its annotations) and how many dataclass texts this process compiled afresh.
+DATACLASS_CLI = """\
+import atexit, dataclasses, hashlib, json, marshal, sys
+
+def _report():
+    from truecard import _compiled
+    digests = {}
+    classes = {id(v): v for m in list(sys.modules.values()) for v in list(vars(m).values())
+               if isinstance(v, type) and dataclasses.is_dataclass(v)}  # (gc.freeze hides them from gc)
+    for cls in classes.values():
+        if True:
+            for name in ("__init__", "__repr__", "__eq__", "__setattr__", "__delattr__", "__hash__"):
+                fn = cls.__dict__.get(name)
+                code = getattr(fn, "__code__", None)
+                if code is not None and code.co_filename == "<string>":
+                    digests[f"{cls.__module__}.{cls.__qualname__}.{name}"] = hashlib.sha256(
+                        marshal.dumps(code) + repr(sorted(map(repr, fn.__annotations__.items()))).encode()).hexdigest()
+    print(_compiled._dataclass_misses[0], "exec" in vars(dataclasses), json.dumps(digests))
+
+atexit.register(_report)
+sys.argv = ["truecard", *sys.argv[1:]]
+from truecard._entry import main
+main()
+"""
+
+
+def test_dataclass_code_is_kept_and_makes_the_very_same_classes(tmp_path):
+    """`keep_dataclass_code`: the first run compiles every dataclass method and keeps the code;
+    the next compiles none; the methods' code is byte for byte what `exec` itself makes (a run
+    with the compiled cache off), and so is the scan's result."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "TRUECARD_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("TRUECARD_NO_COMPILED_CACHE", None)
+
+    def run(extra: dict[str, str], out: str) -> list[str]:
+        cmd = [sys.executable, "-c", DATACLASS_CLI, "scan", str(ROOT / "examples" / "tiny-open-model"),
+               "-f", "json", "-o", str(tmp_path / out)]
+        res = subprocess.run(cmd, env={**env, **extra}, capture_output=True, text=True, check=True, timeout=120)
+        return res.stdout.split(" ", 2)
+
+    first, second = run({}, "a.json"), run({}, "b.json")
+    plain = run({"TRUECARD_NO_COMPILED_CACHE": "1"}, "c.json")
+    assert int(first[0]) > 100 and first[1] == "True"
+    assert list((tmp_path / "cache" / "compiled").glob("dataclass-code-*.marshal"))
+    assert second[:2] == ["0", "True"]
+    assert plain[:2] == ["0", "False"]  # dataclasses left alone
+    made = [json.loads(x[2]) for x in (first, second, plain)]
+    common = made[0].keys() & made[1].keys() & made[2].keys()  # (a first run loads more: it compiles data)
+    assert len(common) > 200 and any(k.startswith("truecard.evidence.inventory.") for k in common)
+    assert {k: made[0][k] for k in common} == {k: made[1][k] for k in common} == {k: made[2][k] for k in common}
+    cards = [json.loads((tmp_path / n).read_text()) for n in ("a.json", "b.json", "c.json")]
+    for c in cards:
+        del c["scanned_at"], c["duration_seconds"]
+    assert cards[0] == cards[1] == cards[2]
