@@ -41,12 +41,14 @@ class _Fallback(Exception):
     """The document needs the general constructor (tags, merge keys, a cycle, odd keys)."""
 
 
-def _build(loader: Any, node: yaml.Node, memo: dict[int, Any]) -> Any:
+def _build(loader: Any, node: yaml.Node, memo: dict[int, Any], depth: int = 1) -> Any:
     """What `SafeConstructor` makes of `node`, for the common case, without its generators.
 
     Mappings, sequences, strings and the implicit scalar types only; the scalars through
     the constructor's own functions. An alias is the same object, as there. Anything else
-    raises `_Fallback` before a result is returned, and the general constructor starts over.
+    raises `_Fallback` before a result is returned, and the general constructor starts over;
+    so does a collection nested deeper than MAX_DEPTH (`depth`: the node's, the root's is 1),
+    which `load_yaml`'s alias-free path leaves to the checked path to refuse.
     """
     tag = node.tag
     if tag == _STR and type(node) is yaml.ScalarNode:
@@ -59,17 +61,20 @@ def _build(loader: Any, node: yaml.Node, memo: dict[int, Any]) -> Any:
         if made is _Fallback:  # a node inside itself: a recursive structure
             raise _Fallback
         return made
+    if depth > MAX_DEPTH:
+        raise _Fallback
     memo[key] = _Fallback
     out: Any
+    inner = depth + 1
     if tag == _MAP and type(node) is yaml.MappingNode:
         out = {}
         for key_node, value_node in node.value:
-            k = _build(loader, key_node, memo)  # merge ("<<") and "=" keys have their own tags
+            k = _build(loader, key_node, memo, inner)  # merge ("<<") and "=" keys have their own tags
             if type(k) not in _KEY_TYPES and not isinstance(k, datetime.date):
                 raise _Fallback  # a collection as a key: the constructor's error
-            out[k] = _build(loader, value_node, memo)
+            out[k] = _build(loader, value_node, memo, inner)
     elif tag == _SEQ and type(node) is yaml.SequenceNode:
-        out = [_build(loader, item, memo) for item in node.value]
+        out = [_build(loader, item, memo, inner) for item in node.value]
     else:
         raise _Fallback
     memo[key] = out
@@ -291,9 +296,50 @@ def _checked_node(text: str, loader: Any) -> tuple[Any, yaml.Node | None]:
         raise
 
 
+_NOT_FAST = object()
+
+
+def _load_alias_free(text: str, loader: Any) -> Any:
+    """The document of a text without an alias, built without counting its expanded size
+    first; `_NOT_FAST` for anything `_checked_node` must see (an error, a fallback, a depth
+    over MAX_DEPTH), which then takes the checked path from the start.
+
+    Without aliases nothing is shared, so the expanded size is that of the document itself:
+    one per node plus its scalar's length. A scalar's value is never longer than the text it
+    is read from (escapes, folding and indentation only shrink it) and every node takes at
+    least one character of its own (a key, an indicator such as "-", ":", "?" or ","), so the
+    size is at most about twice the text's length, within the budget of four times it
+    (tests/evidence/test_yaml_one_parse.py checks the bound on random alias-free documents).
+    Depth is counted while building (`_build`). So this path accepts exactly the documents the
+    checked one accepts, and skips its walk over every node (a tenth of a card's YAML time)."""
+    try:
+        ldr = loader(text)
+    except Exception:  # lone surrogates: the checked path refuses them with its reason
+        return _NOT_FAST
+    try:
+        node = ldr.get_single_node()
+        return None if node is None else _build(ldr, node, {})
+    except Exception:
+        return _NOT_FAST
+    finally:
+        ldr.dispose()
+
+
 def load_yaml(text: str, loader: Any = None) -> Any:
     """`yaml.safe_load` with the alias and depth budgets checked first."""
-    ldr, node = _checked_node(text, loader or SAFE_LOADER)
+    loader = loader or SAFE_LOADER
+    if (
+        "*" not in text  # an alias is "*name": none here
+        and _C_PARSER is not None
+        and isinstance(loader, type)
+        and issubclass(loader, FastSafeLoader)
+        and issubclass(loader, _C_PARSER)
+        and depth_bound(text) <= COMPOSE_DEPTH_BOUND
+    ):
+        out = _load_alias_free(text, loader)
+        if out is not _NOT_FAST:
+            return out
+    ldr, node = _checked_node(text, loader)
     try:
         return ldr.construct_document(node) if node is not None else None
     finally:

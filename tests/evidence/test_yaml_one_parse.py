@@ -201,3 +201,41 @@ def test_node_budget_equals_the_event_budget_at_its_edge(text: str, delta: int) 
         return
     budget = max(1, size + delta)
     assert bounded._within_budgets(node, budget, bounded.MAX_DEPTH) == _passes(text, budget), (text, budget, size)
+
+
+_ALIAS_FREE_PIECES = [p for p in _PIECES if not p.startswith("*")] + ["?", ",", "{a", "|+\n", ">-\n", '"\\x41"']
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_ALIAS_FREE_PIECES), max_size=60))
+def test_an_alias_free_document_expands_to_at_most_twice_its_length(parts: list[str]) -> None:
+    """The bound `load_yaml`'s alias-free path rests on: such a document never reaches the
+    size budget (four times its length, at least 100,000), so it need not be counted."""
+    text = "".join(parts)
+    try:
+        node = yaml.compose(text, Loader=SAFE_LOADER)
+    except yaml.YAMLError:
+        return
+    if node is not None:
+        assert bounded._within_budgets(node, 2 * len(text) + 3, 10**6), text
+    assert check_yaml(text, 10**9) <= 2 * len(text) + 3, text
+
+
+@pytest.mark.skipif(not getattr(yaml, "__with_libyaml__", False), reason="libyaml not present")
+def test_an_alias_free_document_skips_the_size_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    walks: list[int] = []
+    real = bounded._within_budgets
+
+    def counting(*a: Any, **k: Any) -> bool:
+        walks.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(bounded, "_within_budgets", counting)
+    assert load_yaml("a: [1, 2]\nb: {c: d}\n") == {"a": [1, 2], "b": {"c": "d"}}
+    assert walks == []
+    assert load_yaml("a: &x [1]\nb: *x\n") == {"a": [1], "b": [1]}  # an alias: counted
+    assert walks == [1]
+    # depth is still refused on the alias-free path, with the checked path's reason
+    with pytest.raises(YAMLBudgetError, match="nested deeper"):
+        load_yaml("[" * 101 + "]" * 101)
+    assert load_yaml("[" * 100 + "]" * 100) is not None
