@@ -32,6 +32,11 @@ def _reference_real_chars(text: str) -> int:
     return len("".join(t.split())) - sum(t.count(c) for c in card_mod._PUNCT)
 
 
+def test_the_ascii_characters_real_chars_drops_are_the_whitespace_and_punctuation() -> None:
+    dropped = set(card_mod._NOT_PROSE_ASCII.decode("ascii"))
+    assert dropped == {chr(i) for i in range(128) if chr(i).isspace()} | set(card_mod._PUNCT)
+
+
 def test_no_alternative_literal_holds_a_newline() -> None:
     for alt in card_mod._ALTERNATIVE_FILTERS:
         assert alt.literals is not None and all("\n" not in x for x in alt.literals), alt.pattern
@@ -55,7 +60,8 @@ def test_corpus_sections_alike() -> None:
 _PIECES = ["[More Information Needed]", "[ more information  needed ]", "more information needed", "MORE INFORMATION",
            "[needs more information]", "{{ placeholder }}", "{{", "}}", "{", "<!-- note -->", "<!--", "-->",
            "[optional]", "[to be added]", "[TO BE DETERMINED]", "[added]", "tbd", "TBD", "todo", "ToDo", "todos",
-           "\u0130", "\u0131", "\u212a", "\u017f", "\n", "\n# heading\n", " ", "word", "<b>", ".", "-"]
+           "\u0130", "\u0131", "\u212a", "\u017f", "\n", "\n# heading\n", " ", "word", "<b>", ".", "-", "#", " #",
+           "\t#", "\x0b", "\x1c", "\r", "\xa0#", "\u2028", "\u3000", "*", "|", "\u00e9"]
 
 
 @settings(max_examples=500, deadline=None)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from truecard.evidence.textindex import holding, line_index
 from truecard.models import Evidence, EvidenceKind, ModelFact, clip
 
 if TYPE_CHECKING:  # the inventory is handed in by its collector (truecard.evidence sits above)
@@ -123,14 +124,19 @@ def energy(inv: Inventory) -> list[ModelFact]:
         if m:
             out.append(ModelFact(name="energy", key=m.group(2), value=m.group(1).replace(",", ""), evidence=d.evidence))
     for card in inv.cards[:1]:
-        if out or not _may_state_energy("\n".join(card.lines)):  # one test for all its lines
+        if out:
             break
-        for i, line in enumerate(card.lines, start=1):
+        # the lines holding one of the words, in one pass over the card (`holding`): none other
+        # can match, and most cards hold none
+        index = line_index(card, "all", card.lines)
+        maybe = holding(index.text, index.starts, _ENERGY_WORDS)
+        for i in sorted(maybe):
+            line = card.lines[i]
             m = ENERGY_RE.search(line)
             if m and re.search(r"energy|power|consum|train", line, re.I):
                 out.append(ModelFact(name="energy", key=m.group(2), value=m.group(1).replace(",", ""),
                                      evidence=card.evidence(f"{card.path}: energy {m.group(0)}", kind=EvidenceKind.PROSE,
-                                                            line_start=i, line_end=i, excerpt=clip(line))))
+                                                            line_start=i + 1, line_end=i + 1, excerpt=clip(line))))
                 break
     return out[:3]
 

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-from bisect import bisect_right
 from itertools import accumulate
 from typing import Any, Literal, cast
-
-from ahocorasick_rs import AhoCorasick, MatchKind
 
 from truecard.evidence.inventory import Card
 from truecard.evidence.patterns import DATACARD_RE, sentences
 from truecard.evidence.prefilter import Prefiltered, fold, folded
+from truecard.evidence.textindex import LineIndex, holding, line_index
 from truecard.models import Evidence, clip
 from truecard.sources.base import Tree
 
@@ -115,46 +113,15 @@ def _sentence_starts(card: Card) -> list[int]:
     return out
 
 
-_MINIMAL: dict[tuple[str, ...], tuple[str, ...]] = {}  # literal set -> those holding no other
-_AUTOMATA: dict[tuple[str, ...], AhoCorasick] = {}  # minimal literal set -> its automaton
-
-
-def _minimal(literals: tuple[str, ...]) -> tuple[str, ...]:
-    """`literals` without those holding another of them (every text holding such a literal
-    holds the other), once per set."""
-    lits = _MINIMAL.get(literals)
-    if lits is None:
-        lits = _MINIMAL[literals] = tuple(x for x in literals if not any(o != x and o in x for o in literals))
-    return lits
-
-
 def _holding(card: Card, literals: tuple[str, ...]) -> set[int]:
-    """Indices of the sentences whose fold holds one of the folded `literals`.
+    """Indices of the sentences whose fold holds one of the folded `literals` (none of which
+    holds a newline): `holding` over the card's folded sentences."""
+    return holding(folded_sentences(card), _sentence_starts(card), literals)
 
-    One pass of an Aho-Corasick automaton over the whole card's folds (ahocorasick-rs, once
-    per set of literals and process) instead of a Python-level test of every sentence, or of
-    one `str.find` scan of the card per literal (some 400 scans of each card, a seventh of a
-    batch item's time). Exact: no literal holds a newline (callers check), so no match spans
-    two sentences; and the automaton's non-overlapping matches, each reported where it ends
-    first and the search resumed after it, leave no sentence holding a literal without a
-    match in it (from any point before a sentence's occurrence, the next match ends no later
-    than that occurrence and starts no earlier than the point), so the sentences with a match
-    are exactly those holding a literal (tests/evidence/test_sentence_index.py compares the
-    two on corpus cards and random texts).
-    """
-    text, starts = folded_sentences(card), _sentence_starts(card)
-    lits = _minimal(literals)
-    automaton = _AUTOMATA.get(lits)
-    if automaton is None:
-        automaton = _AUTOMATA[lits] = AhoCorasick(list(lits), matchkind=MatchKind.Standard)
-    n, hit, bound = len(starts), set[int](), -1
-    for _, i, _ in automaton.find_matches_as_indexes(text):
-        if i < bound:  # in the sentence found last
-            continue
-        k = bisect_right(starts, i) - 1
-        hit.add(k)
-        bound = starts[k + 1] if k + 1 < n else len(text) + 1
-    return hit
+
+def body_line_index(card: Card) -> LineIndex:
+    """`line_index` of `body_lines(card)`; line k is file line `card.body_offset + 1 + k`."""
+    return line_index(card, "body", body_lines(card), folded_body(card))
 
 
 def _plan(patterns: tuple[Any, ...], containing: tuple[str, ...]) -> tuple[str, ...] | None:

@@ -9,6 +9,7 @@ from truecard.evidence.collectors._common import ev, may_match
 from truecard.evidence.inventory import CheckpointRef, FileRecord, Inventory
 from truecard.evidence.patterns import CHECKPOINT_DIR_RE, STEP_REF_RE
 from truecard.evidence.prefilter import fold
+from truecard.evidence.textindex import line_index
 from truecard.models import Evidence, EvidenceKind, clip
 from truecard.sources.base import Tree
 
@@ -97,16 +98,16 @@ def collect(inv: Inventory) -> None:
         # whole-body gates: no line can match where the joined lines hold none of the literals
         body = fold("\n".join(lines))
         lineage = may_match(LINEAGE_RE, body)
-        for i, line in enumerate(lines if lineage else (), start=card.body_offset + 1):
-            if not LINEAGE_RE.search(line) and not stages:
+        # the lines holding one of its literals, in one pass (line_index): no other matches
+        maybe = line_index(card, "raw_body", lines, body).may_match(LINEAGE_RE) if lineage else None
+        for k, line in enumerate(lines if lineage else ()):
+            if not stages and not ((maybe is None or k in maybe) and LINEAGE_RE.search(line)):
                 continue
             for m in _ID_RE.finditer(line):
                 name = next(g for g in m.groups() if g).split("/")[-1]
                 key = name_key(name)
                 if key not in own and any(f and key.startswith(f) for f in families):
-                    stages.setdefault(key, i)
-            if len(stages) >= 2 or not LINEAGE_RE.search(line):
-                pass
+                    stages.setdefault(key, card.body_offset + 1 + k)
         if len(stages) >= 2:
             first = min(stages.values())
             inv.checkpoints.append(

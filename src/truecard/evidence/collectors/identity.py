@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from truecard.evidence.collectors._common import body_lines, card_sentences
+from truecard.evidence.collectors._common import body_line_index, body_lines, card_sentences
 from truecard.evidence.inventory import Card, Identity, Inventory
 from truecard.evidence.patterns import (
     HF_MODEL_RE,
@@ -53,13 +53,15 @@ def _loaded_ids(card: Card) -> list[tuple[int, str, str]]:
     assigned: dict[str, str] = {}
     prev_continues = False
     training_command = False  # inside a (continued) command line that trains
+    maybe = body_line_index(card).may_match(LOAD_ID_RE)  # body line k is file line first + k
+    first = card.body_offset + 1
     for ln, line in lines:
         training_command = is_training_line(line) or (training_command and prev_continues)
         prev_continues = line.rstrip().endswith("\\")
         m = ID_ASSIGN_RE.match(line)
         if m:
             assigned[m.group(1)] = m.group(2)
-        hit = LOAD_ID_RE.search(line)
+        hit = LOAD_ID_RE.search(line) if maybe is None or ln - first in maybe else None
         if hit and training_command:
             continue  # `train.py --model_name_or_path base/model`: the weights being fine-tuned
         if hit:

@@ -13,6 +13,7 @@ import re
 
 from truecard.evidence.collectors._common import (
     ascii_lower,
+    body_line_index,
     body_lines,
     folded_body,
     may_match,
@@ -114,7 +115,9 @@ def _usage(inv: Inventory, card: Card) -> None:
             found_code = True
             continue
         # command lines that run something (not a training run: that is a fine-tuning path)
-        cmds = [(n, t) for n, t in b if COMMAND_RE.search(t) and not is_training_line(t)]
+        maybe = body_line_index(card).may_match(COMMAND_RE)  # body line k is file line first + k
+        cmds = [(n, t) for n, t in b
+                if (maybe is None or n - first in maybe) and COMMAND_RE.search(t) and not is_training_line(t)]
         for n, t in cmds[:3]:
             inv.usage.append(
                 UsageRef(
@@ -199,10 +202,12 @@ def _hyperparameter_lists(inv: Inventory, card: Card) -> None:
     lines = body_lines(card)
     if not may_match(HYPERPARAM_LINE_RE, folded_body(card)):
         return  # no line holds a hyper-parameter name: no list (one test for all lines)
+    # the lines holding one of the pattern's literals (one pass for all lines): no other matches
+    maybe = body_line_index(card).may_match(HYPERPARAM_LINE_RE)
     for i, line in enumerate([*lines, ""]):
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
-        if not in_fence and HYPERPARAM_LINE_RE.search(line):
+        if not in_fence and (maybe is None or i in maybe) and HYPERPARAM_LINE_RE.search(line):
             run.append((first + i, line))
             continue
         if len(run) >= 3:

@@ -1,0 +1,84 @@
+"""`LineIndex.may_match` picks exactly the lines a per-line prefilter test would keep.
+
+The loops over a card's lines (the hyper-parameter list, lineage, loading code, command
+lines, energy) test only the lines the index names, so its answer must equal `possible` on
+each line: checked on the corpus cards with every pattern the evidence modules search, and on
+random lines built from few letters (occurrences overlap, nest and repeat), the characters
+`re.IGNORECASE` maps to ASCII letters, and non-ASCII letters (positions count characters).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import truecard.evidence.collectors.checkpoints as checkpoints
+import truecard.evidence.collectors.datasets as datasets
+import truecard.evidence.collectors.links as links
+import truecard.evidence.collectors.usage as usage
+import truecard.evidence.patterns as patterns
+from truecard.evidence.prefilter import Prefiltered, fold, prefiltered
+from truecard.evidence.textindex import LineIndex, holding
+from truecard.integrity.facts import _ENERGY_WORDS, _may_state_energy
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "cards"
+if not CORPUS.is_dir():
+    CORPUS = Path("/work/shared/corpus/cards")
+
+PATTERNS: list[Prefiltered] = sorted(
+    {id(v): v for m in (patterns, datasets, links, usage, checkpoints) for v in vars(m).values()
+     if isinstance(v, Prefiltered)}.values(),
+    key=lambda p: (p.pattern, p.flags),
+)
+
+
+def _want(lines: list[str], rx: Prefiltered) -> set[int]:
+    return {k for k, line in enumerate(lines) if rx.possible(line)}
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not present")
+def test_corpus_lines_every_pattern() -> None:
+    checked = 0
+    for path in sorted(CORPUS.glob("*.md"))[::10]:
+        lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+        index = LineIndex(lines)
+        assert index.text == fold("\n".join(lines))
+        for rx in PATTERNS:
+            got = index.may_match(rx)
+            if got is None:
+                assert rx.literals is None or any("\n" in x for x in rx.literals)
+                continue
+            assert got == _want(lines, rx), (path.name, rx.pattern)
+            checked += 1
+        energy = holding(index.text, index.starts, _ENERGY_WORDS)
+        assert energy == {k for k, line in enumerate(lines) if _may_state_energy(line)}, path.name
+    assert checked > 3000
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    lines=st.lists(st.text(alphabet="abéK\u212a\u0130\u0131\u017fsik ", max_size=14), min_size=1, max_size=12),
+    words=st.lists(st.text(alphabet="abéksi", min_size=1, max_size=4), min_size=1, max_size=5, unique=True),
+)
+def test_random_lines_alike(lines: list[str], words: list[str]) -> None:
+    import re
+
+    rx = prefiltered("|".join(map(re.escape, words)), re.IGNORECASE)
+    index = LineIndex(lines)
+    got = index.may_match(rx)
+    if rx.literals is None:  # "é" has other cases: no literal holds it, every line may match
+        assert got is None
+    else:
+        assert got == _want(lines, rx)
+    # and the lines the pattern matches are among those named
+    assert {k for k, line in enumerate(lines) if rx.rx.search(line)} <= _want(lines, rx)
+
+
+def test_a_pattern_without_literals_may_match_every_line() -> None:
+    import re
+
+    assert LineIndex(["a", "b"]).may_match(prefiltered(r"\w+")) is None
+    assert LineIndex(["a", "b"]).may_match(re.compile("a")) is None
