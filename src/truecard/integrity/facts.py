@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from truecard.evidence.textindex import holding, line_index
 from truecard.models import Evidence, EvidenceKind, ModelFact, clip
+from truecard.textindex import LineIndex
 
 if TYPE_CHECKING:  # the inventory is handed in by its collector (truecard.evidence sits above)
     from truecard.evidence.inventory import Inventory
@@ -126,10 +126,9 @@ def energy(inv: Inventory) -> list[ModelFact]:
     for card in inv.cards[:1]:
         if out:
             break
-        # the lines holding one of the words, in one pass over the card (`holding`): none other
+        # the lines holding one of the words, in one pass over the card (`LineIndex`): none other
         # can match, and most cards hold none
-        index = line_index(card, "all", card.lines)
-        maybe = holding(index.text, index.starts, _ENERGY_WORDS)
+        maybe = LineIndex("\n".join(card.lines).lower()).holding(_ENERGY_WORDS)
         for i in sorted(maybe):
             line = card.lines[i]
             m = ENERGY_RE.search(line)

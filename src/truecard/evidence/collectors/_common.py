@@ -10,9 +10,9 @@ from typing import Any, Literal, cast
 from truecard.evidence.inventory import Card
 from truecard.evidence.patterns import DATACARD_RE, sentences
 from truecard.evidence.prefilter import Prefiltered, fold, folded
-from truecard.evidence.textindex import LineIndex, holding, line_index
 from truecard.models import Evidence, clip
 from truecard.sources.base import Tree
+from truecard.textindex import LineIndex, holding
 
 HashScope = Literal["file", "header", "value"] | None
 
@@ -117,6 +117,16 @@ def _holding(card: Card, literals: tuple[str, ...]) -> set[int]:
     """Indices of the sentences whose fold holds one of the folded `literals` (none of which
     holds a newline): `holding` over the card's folded sentences."""
     return holding(folded_sentences(card), _sentence_starts(card), literals)
+
+
+def line_index(card: Card, name: str, lines: list[str], folded_joined: str | None = None) -> LineIndex:
+    """The card's `LineIndex` of `lines` (named `name` in its cache: "body" for `body_lines`);
+    `folded_joined`: `fold` of the lines joined by "\n", when the caller has it."""
+    key = f"line_index:{name}"
+    if key not in card.cache:
+        card.cache[key] = LineIndex(fold("\n".join(lines)) if folded_joined is None else folded_joined)
+    out: LineIndex = card.cache[key]
+    return out
 
 
 def body_line_index(card: Card) -> LineIndex:

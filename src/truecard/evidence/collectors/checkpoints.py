@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 
-from truecard.evidence.collectors._common import ev, may_match
+from truecard.evidence.collectors._common import ev, line_index, may_match
 from truecard.evidence.inventory import CheckpointRef, FileRecord, Inventory
 from truecard.evidence.patterns import CHECKPOINT_DIR_RE, STEP_REF_RE
 from truecard.evidence.prefilter import fold
-from truecard.evidence.textindex import line_index
 from truecard.models import Evidence, EvidenceKind, clip
 from truecard.sources.base import Tree
 

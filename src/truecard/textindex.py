@@ -4,7 +4,8 @@ A card is tested against a hundred patterns, sentence by sentence or line by lin
 tests find none of the pattern's required literals (`truecard.evidence.prefilter`). Asking
 once per card and set of literals which sentences or lines hold one, by one Aho-Corasick pass
 (ahocorasick-rs, a Rust automaton: no Python-level loop over the text), leaves the loops only
-the pieces a pattern may match. A pure function of the text; no I/O.
+the pieces a pattern may match. Pure functions of the text, below every package that reads
+cards (evidence, integrity), so that each can use it.
 """
 
 from __future__ import annotations
@@ -14,9 +15,6 @@ from itertools import accumulate
 from typing import Any
 
 from ahocorasick_rs import AhoCorasick, MatchKind
-
-from truecard.evidence.inventory import Card
-from truecard.evidence.prefilter import Prefiltered, fold
 
 _MINIMAL: dict[tuple[str, ...], tuple[str, ...]] = {}  # literal set -> those holding no other
 _AUTOMATA: dict[tuple[str, ...], AhoCorasick] = {}  # minimal literal set -> its automaton
@@ -61,38 +59,34 @@ def holding(text: str, starts: list[int], literals: tuple[str, ...]) -> set[int]
 
 
 class LineIndex:
-    """Which lines of a list may hold a match of a prefiltered pattern, for loops that test
+    """Which lines of a text may hold a match of a prefiltered pattern, for loops that test
     every line of a card against one (the hyper-parameter list, lineage, loading code): one
     automaton pass over the folded lines (`holding`) instead of a search call per line, most
-    of which find none of the pattern's literals. Built once per list of lines (`line_index`)."""
+    of which find none of the pattern's literals.
+
+    `folded`: the lines joined by "\n" and folded as the literals are (`prefilter.fold`, or
+    `str.lower` for plain lower-case words); a fold never makes or removes a "\n", so line k
+    of it is line k's fold, wherever it starts (positions are taken from the folded text)."""
 
     __slots__ = ("_memo", "starts", "text")
 
-    def __init__(self, lines: list[str], folded_joined: str | None = None) -> None:
-        # `fold` works character by character and keeps every "\n": the folded text's lines
-        # are the lines' folds
-        self.text = fold("\n".join(lines)) if folded_joined is None else folded_joined
-        self.starts = list(accumulate((len(x) + 1 for x in self.text.split("\n")[:-1]), initial=0))
+    def __init__(self, folded: str) -> None:
+        self.text = folded
+        self.starts = list(accumulate((len(x) + 1 for x in folded.split("\n")[:-1]), initial=0))
         self._memo: dict[tuple[str, ...], set[int]] = {}
 
-    def may_match(self, rx: Any) -> set[int] | None:
-        """Indices of the lines `rx` may match (`rx.possible` holds for them and no other);
-        None when it may match any (a pattern without literals, or one with a newline)."""
-        lits = rx.literals if isinstance(rx, Prefiltered) else None
-        if lits is None or any("\n" in x for x in lits):
-            return None
-        got = self._memo.get(lits)
+    def holding(self, literals: tuple[str, ...]) -> set[int]:
+        """Indices of the lines whose fold holds one of `literals` (none holds a newline)."""
+        got = self._memo.get(literals)
         if got is None:
-            got = self._memo[lits] = holding(self.text, self.starts, lits)
+            got = self._memo[literals] = holding(self.text, self.starts, literals)
         return got
 
-
-def line_index(card: Card, name: str, lines: list[str], folded_joined: str | None = None) -> LineIndex:
-    """The card's `LineIndex` of `lines` (named `name` in its cache: "body" for `body_lines`)."""
-    key = f"line_index:{name}"
-    if key not in card.cache:
-        card.cache[key] = LineIndex(lines, folded_joined)
-    out: LineIndex = card.cache[key]
-    return out
-
-
+    def may_match(self, rx: Any) -> set[int] | None:
+        """Indices of the lines the prefiltered pattern `rx` may match (its `possible` holds
+        for them and no other, given the `prefilter.fold` of the lines); None when it may
+        match any (a plain pattern, one without literals, or one with a newline)."""
+        lits = getattr(rx, "literals", None)  # a Prefiltered's; a plain re.Pattern has none
+        if lits is None or any("\n" in x for x in lits):
+            return None
+        return self.holding(lits)
