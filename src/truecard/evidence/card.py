@@ -134,7 +134,7 @@ def strip_placeholders(text: str, placeholders: Any = _WHOLE) -> str:
 
 _PUNCT = "#*_`|>-=:[]()!"  # Markdown punctuation, not counted as prose
 # what `real_chars` does not count in an ASCII text: the punctuation and every ASCII
-# character `str.isspace()` holds (tests/evidence/test_card_parse.py checks the list)
+# character `str.isspace()` holds (tests/evidence/test_placeholders.py checks the list)
 _NOT_PROSE_ASCII = (_PUNCT + "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f ").encode("ascii")
 # a line whose first non-blank character is "#", with the line break before it
 _HASH_LINE_RE = re.compile(r"\n[^\S\n]*#[^\n]*")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from itertools import accumulate
 from typing import Any, Literal, cast
 
 from truecard.evidence.inventory import Card
@@ -12,7 +11,7 @@ from truecard.evidence.patterns import DATACARD_RE, sentences
 from truecard.evidence.prefilter import Prefiltered, fold, folded
 from truecard.models import Evidence, clip
 from truecard.sources.base import Tree
-from truecard.textindex import LineIndex, holding
+from truecard.textindex import LineIndex
 
 HashScope = Literal["file", "header", "value"] | None
 
@@ -85,7 +84,6 @@ def folded_sentences(card: Card) -> str:
         # through `folded`: the prefiltered searches of each sentence then find its fold made
         folds = [folded(s) for _, s in card_sentences(card)]
         card.cache["folded_sentences"] = "\n".join(folds)
-        card.cache["sentence_starts"] = list(accumulate((len(f) + 1 for f in folds[:-1]), initial=0)) if folds else []
     out: str = card.cache["folded_sentences"]
     return out
 
@@ -106,32 +104,25 @@ def may_match(rx: Any, folded_text: str) -> bool:
     return not isinstance(rx, Prefiltered) or rx.possible("", folded_text)
 
 
-def _sentence_starts(card: Card) -> list[int]:
-    """Where each sentence's fold starts in `folded_sentences(card)` (joined by "\n")."""
-    folded_sentences(card)
-    out: list[int] = card.cache["sentence_starts"]
-    return out
-
-
 def _holding(card: Card, literals: tuple[str, ...]) -> set[int]:
     """Indices of the sentences whose fold holds one of the folded `literals` (none of which
-    holds a newline): `holding` over the card's folded sentences."""
-    return holding(folded_sentences(card), _sentence_starts(card), literals)
+    holds a newline): the `LineIndex` of the card's folded sentences, one per line."""
+    return line_index(card, "sentences", folded_sentences(card)).holding(literals)
 
 
-def line_index(card: Card, name: str, lines: list[str], folded_joined: str | None = None) -> LineIndex:
-    """The card's `LineIndex` of `lines` (named `name` in its cache: "body" for `body_lines`);
-    `folded_joined`: `fold` of the lines joined by "\n", when the caller has it."""
+def line_index(card: Card, name: str, folded: str) -> LineIndex:
+    """The card's `LineIndex` of the folded lines `folded` (joined by "\n"), kept in its cache
+    under `name` ("body" for `body_lines`, "sentences" for the sentences)."""
     key = f"line_index:{name}"
     if key not in card.cache:
-        card.cache[key] = LineIndex(fold("\n".join(lines)) if folded_joined is None else folded_joined)
+        card.cache[key] = LineIndex(folded)
     out: LineIndex = card.cache[key]
     return out
 
 
 def body_line_index(card: Card) -> LineIndex:
     """`line_index` of `body_lines(card)`; line k is file line `card.body_offset + 1 + k`."""
-    return line_index(card, "body", body_lines(card), folded_body(card))
+    return line_index(card, "body", folded_body(card))
 
 
 def _plan(patterns: tuple[Any, ...], containing: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -162,8 +153,8 @@ def sentences_for(
     in `fold(sentence)`), so a loop that does nothing with a sentence none of them matches can
     iterate over these alone: ten collectors each testing every sentence of a card cost a
     batch more than the searches themselves. A pattern without literals (or a plain
-    `re.Pattern`) keeps every sentence. Found with `str.find` over the card's folds, cached
-    per card and set of literals."""
+    `re.Pattern`) keeps every sentence. Found by one automaton pass over the card's folds
+    (`_holding`), cached per card and set of literals."""
     pairs = card_sentences(card)
     plan_key = (patterns, containing)
     if plan_key in _PLANS:

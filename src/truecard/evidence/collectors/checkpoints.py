@@ -94,12 +94,11 @@ def collect(inv: Inventory) -> None:
     for card in inv.model_cards:
         stages: dict[str, int] = {}
         lines = card.lines[card.body_offset :]
-        # whole-body gates: no line can match where the joined lines hold none of the literals
-        body = fold("\n".join(lines))
-        lineage = may_match(LINEAGE_RE, body)
-        # the lines holding one of its literals, in one pass (line_index): no other matches
-        maybe = line_index(card, "raw_body", lines, body).may_match(LINEAGE_RE) if lineage else None
-        for k, line in enumerate(lines if lineage else ()):
+        # the lines holding one of its literals, in one pass (line_index): no other matches,
+        # and where none does the loop is skipped
+        body = fold("\n".join(lines))  # also the gate of the metrics table below
+        maybe = line_index(card, "raw_body", body).may_match(LINEAGE_RE)
+        for k, line in enumerate(lines if maybe is None or maybe else ()):
             if not stages and not ((maybe is None or k in maybe) and LINEAGE_RE.search(line)):
                 continue
             for m in _ID_RE.finditer(line):

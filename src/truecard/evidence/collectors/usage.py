@@ -15,7 +15,6 @@ from truecard.evidence.collectors._common import (
     ascii_lower,
     body_line_index,
     body_lines,
-    folded_body,
     may_match,
     sentences_for,
 )
@@ -200,10 +199,10 @@ def _hyperparameter_lists(inv: Inventory, card: Card) -> None:
     run: list[tuple[int, str]] = []
     in_fence = False
     lines = body_lines(card)
-    if not may_match(HYPERPARAM_LINE_RE, folded_body(card)):
-        return  # no line holds a hyper-parameter name: no list (one test for all lines)
     # the lines holding one of the pattern's literals (one pass for all lines): no other matches
     maybe = body_line_index(card).may_match(HYPERPARAM_LINE_RE)
+    if maybe is not None and not maybe:
+        return  # no line holds a hyper-parameter name: no list
     for i, line in enumerate([*lines, ""]):
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
