@@ -24,6 +24,7 @@ from truecard.evidence.prefilter import (
     folded,
     is_safe_char,
     prefiltered,
+    required_clauses,
     required_literals,
 )
 
@@ -86,7 +87,7 @@ def _variants(lit: str) -> st.SearchStrategy[str]:
 
 @st.composite
 def _text_for(draw: st.DrawFn, rx: re.Pattern[str]) -> str:
-    lits = list(required_literals(rx) or ())
+    lits = sorted({*(required_literals(rx) or ()), *(x for c in required_clauses(rx) for x in c)})
     parts = []
     for _ in range(draw(st.integers(0, 5))):
         kind = draw(st.integers(0, 2))
@@ -159,7 +160,13 @@ def test_random_regexes_prefiltered_equal_plain(pattern: str, flags: int, text: 
     m = rx.search(text)
     if m is not None and lits is not None:
         assert any(lit in fold(text) for lit in lits), (pattern, text, lits)
-    assert _same(prefiltered(rx).search(text), m)
+    if m is not None:  # and one literal of every other clause
+        for clause in required_clauses(rx):
+            assert any(lit in fold(text) for lit in clause), (pattern, text, clause)
+    pre = prefiltered(rx)
+    assert _same(pre.search(text), m)
+    assert _same(pre.match(text), rx.match(text)) and _same(pre.fullmatch(text), rx.fullmatch(text))
+    assert pre.findall(text) == rx.findall(text) and pre.split(text) == rx.split(text)
 
 
 def test_literals_of_a_pattern() -> None:
@@ -170,6 +177,29 @@ def test_literals_of_a_pattern() -> None:
     rx = prefiltered(r"kelvin", re.IGNORECASE)
     assert rx.search("\u212aelvin") is not None  # the Kelvin sign matches "k"
     assert rx.search("celvin") is None
+
+
+def test_clauses_of_a_pattern() -> None:
+    """A pattern needing two words at once gets the second as a clause, and a sentence
+    holding only the first is ruled out before the search runs."""
+    data_licence = re.compile(r"\b(?:data|corpus)\W+(?:\w+\W+){0,3}licen[cs]e|\blicen[cs]ed\W+(?:data|corpus)", re.I)
+    assert required_literals(data_licence) == ("licence", "license")  # the longer words first
+    assert required_clauses(data_licence) == (("corpus", "data"),)
+    assert required_clauses(re.compile(r"\bpython\s*\d+\.\d+")) == ((".",),)  # a version's dot too
+    assert required_clauses(re.compile(r"abc|\d+")) == ()  # no literal at all
+    rx = prefiltered(data_licence)
+    calls = []
+
+    class Spy:
+        def search(self, text: str, *a: object) -> object:
+            calls.append(text)
+            return data_licence.search(text, *a)
+
+    assert rx.clauses == (("corpus", "data"),)  # worked out before the pattern is swapped
+    rx.rx = Spy()  # type: ignore[assignment]
+    assert rx.search("The licence is MIT.") is None and calls == []
+    assert rx.search("The data's license is CC-BY.") is not None and len(calls) == 1
+    assert rx.search("LICENSED CORPUS") is not None
 
 
 def test_prefiltered_keeps_the_pattern_interface() -> None:

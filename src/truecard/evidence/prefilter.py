@@ -19,6 +19,12 @@ Exactness rests on two things, both checked by tests over all of Unicode:
 
 The prefilter never says "no match" for a text the pattern matches; it may say "maybe" for
 one it does not, and then the pattern itself decides.
+
+A pattern may require more than one literal at once: `\\b{licence}\\W+(?:\\w+\\W+){0,3}{data}\\b`
+needs a licence word *and* a data word. The first set (`literals`) is what the sentence and
+line indexes select on; the others (`clauses`: each a set one of which every match holds too)
+are tested only after it passed, before the search runs, and so rule out the many sentences
+holding a data word but no licence word at the price of a few more `in` tests.
 """
 
 from __future__ import annotations
@@ -188,6 +194,101 @@ def _minimal(s: set[str]) -> set[str]:
     return {x for x in s if not any(y != x and y in x for y in s)}
 
 
+_MAX_CLAUSES = 3  # extra clauses tested per search: the ones ruling out most texts first
+_MAX_COMBOS = 64  # clause unions formed for an alternation before only its best are combined
+
+
+def _clauses(items: Any) -> list[frozenset[str]]:
+    """Sets of strings such that every match of the sequence `items` holds one string of
+    each set (a conjunction of `_required`'s candidates, which holds since each is required)."""
+    out: list[frozenset[str]] = []
+    run = {""}
+
+    def flush() -> None:
+        nonlocal run
+        if "" not in run:
+            out.append(frozenset(run))
+        run = {""}
+
+    for op, av in items:
+        e = _exact_item(op, av)
+        if e is not None:
+            grown = {a + b for a, b in product(run, e)}
+            if len(grown) <= _MAX_STRINGS:
+                run = grown
+                continue
+            flush()
+            if "" not in e:
+                out.append(frozenset(e))
+            continue
+        flush()
+        out.extend(_clauses_item(op, av))
+    flush()
+    return _independent(out)
+
+
+def _clauses_item(op: Any, av: Any) -> list[frozenset[str]]:
+    if op is _c.SUBPATTERN:
+        return _clauses(av[-1])
+    if op is _c.ATOMIC_GROUP:
+        return _clauses(av)
+    if op is _c.BRANCH:
+        # a match of the alternation is a match of one alternative, which holds one string of
+        # each of that alternative's sets; so it holds one of the union of any one set taken
+        # from every alternative (tried for every choice, up to _MAX_COMBOS of them)
+        alts = [sorted(_clauses(alt), key=lambda c: _score(set(c)), reverse=True) for alt in av[1]]
+        if any(not a for a in alts):
+            return []
+        combos = 1
+        for a in alts:
+            combos *= len(a)
+        if combos > _MAX_COMBOS:
+            alts = [a[:1] for a in alts]
+        unions = [frozenset().union(*choice) for choice in product(*alts)]
+        return _independent([u for u in unions if len(u) <= _MAX_STRINGS])
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+        return _clauses(av[2])
+    if op is _c.ASSERT:
+        return _clauses(av[1])
+    return []
+
+
+def _implies(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether a text holding one string of `a` always holds one of `b`: each of `a`'s
+    strings holds one of `b`'s."""
+    return all(any(y in x for y in b) for x in a)
+
+
+def _independent(clauses: list[frozenset[str]]) -> list[frozenset[str]]:
+    """The clauses, each `_minimal`, without those another one implies, best first."""
+    kept: list[frozenset[str]] = []
+    for c in sorted({frozenset(_minimal(set(c))) for c in clauses if c}, key=lambda c: (-_score(set(c))[0], len(c), sorted(c))):
+        if not any(_implies(k, c) for k in kept):
+            kept = [k for k in kept if not _implies(c, k)] + [c]
+    return kept
+
+
+def required_clauses(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
+    """Sets of folded literals besides `required_literals(pattern)`, at most _MAX_CLAUSES,
+    such that every string `pattern` matches holds one literal of each; () if none is known.
+    Worked out from the same parse, and remembered alike."""
+    if not isinstance(pattern.pattern, str):
+        return ()
+    key = f"clauses\0{pattern.flags}\0{pattern.pattern}"
+    memo = _memo()
+    if key not in memo:
+        required_literals(pattern)
+    return tuple(tuple(c) for c in memo.get(key) or ())
+
+
+def _extra_clauses(parsed: Any, main: tuple[str, ...] | None) -> list[list[str]]:
+    if main is None:
+        return []
+    first = frozenset(main)
+    extra = [c for c in _clauses(list(parsed)) if not _implies(first, c)][:_MAX_CLAUSES]
+    return [sorted(c, key=lambda x: (-len(x), x)) for c in extra]
+
+
 def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """Folded literals, one of which is in every string `pattern` matches; None if unknown.
 
@@ -208,6 +309,7 @@ def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     req = _required(list(parsed))
     out = tuple(sorted(req, key=lambda x: (-len(x), x))) if req else None
     memo[key] = list(out) if out is not None else None
+    memo[f"clauses\0{key}"] = _extra_clauses(parsed, out)
     return out
 
 
@@ -237,11 +339,12 @@ class Prefiltered:
     """A compiled pattern whose searches are skipped where its required literals are absent.
 
     Has the pattern's methods; `search`, `match`, `fullmatch`, `finditer`, `findall`, `sub`
-    and `subn` give what the pattern gives, other attributes are the pattern's own. The
+    and `subn` give what the pattern gives, other attributes are the pattern's own. Each tests
+    the literals (`literals`, then every set of `clauses`) before the pattern runs. The
     literals are worked out on first use (parsing every pattern at import would cost start-up).
     """
 
-    __slots__ = ("_lits", "_plain", "rx")
+    __slots__ = ("_fold_more", "_lits", "_more", "_plain", "rx")
 
     def __init__(self, rx: re.Pattern[str]) -> None:
         self.rx = rx
@@ -251,17 +354,29 @@ class Prefiltered:
         # `is_safe_char`) that no character folds into, so such a literal is in the fold exactly
         # where it is in the text, and is tested on the text itself (no fold of every line)
         self._plain = False
+        self._more: tuple[tuple[str, ...], ...] = ()  # `clauses`, set with the literals
+        self._fold_more = False  # whether a clause holds a letter (so is tested on the fold)
 
     @property
     def literals(self) -> tuple[str, ...] | None:
+        """The first set of required literals (`required_literals`): what `possible` tests."""
         if self._lits is False:
             lits = required_literals(self.rx)
-            self._plain = lits is not None and not any(c.isascii() and c.isalpha() for x in lits for c in x)
+            self._plain = lits is not None and not _has_letter(lits)
+            self._more = required_clauses(self.rx) if lits is not None else ()
+            self._fold_more = any(_has_letter(c) for c in self._more)
             self._lits = lits
         return self._lits  # type: ignore[return-value]
 
+    @property
+    def clauses(self) -> tuple[tuple[str, ...], ...]:
+        """The other sets of literals every match holds one of (`required_clauses`)."""
+        _ = self.literals
+        return self._more
+
     def possible(self, text: str, low: str | None = None) -> bool:
-        """Whether `text` may match (`low`: its `fold`, when the caller has it)."""
+        """Whether `text` holds one of `literals` (`low`: its `fold`, when the caller has it):
+        the test the sentence and line indexes answer for many texts at once."""
         lits = self._lits if self._lits is not False else self.literals
         if lits is None:
             return True
@@ -272,8 +387,29 @@ class Prefiltered:
                 return True
         return False
 
+    def _rest(self, text: str, low: str) -> bool:
+        """Whether `text` holds one literal of every clause (`low`: what the first set was
+        tested on, the text itself when that set is letterless)."""
+        if self._fold_more and self._plain:
+            low = folded(text)
+        for clause in self._more:
+            for lit in clause:
+                if lit in low:
+                    break
+            else:
+                return False
+        return True
+
+    def may_match(self, text: str) -> bool:
+        """Whether the pattern may match `text`: `possible`, and every clause held."""
+        if not self.possible(text):
+            return False
+        if not self._more:
+            return True
+        return self._rest(text, text if self._plain else folded(text))
+
     def search(self, text: str, *args: Any) -> re.Match[str] | None:
-        # `possible` inlined: this is called about a thousand times per card
+        # `may_match` inlined: this is called about a thousand times per card
         lits = self._lits
         if lits is False:
             lits = self.literals
@@ -286,34 +422,40 @@ class Prefiltered:
                     break
             else:
                 return None
+            if self._more and not self._rest(text, low):
+                return None
         return self.rx.search(text, *args)
 
     def match(self, text: str, *args: Any) -> re.Match[str] | None:
-        return self.rx.match(text, *args) if self.possible(text) else None
+        return self.rx.match(text, *args) if self.may_match(text) else None
 
     def fullmatch(self, text: str, *args: Any) -> re.Match[str] | None:
-        return self.rx.fullmatch(text, *args) if self.possible(text) else None
+        return self.rx.fullmatch(text, *args) if self.may_match(text) else None
 
     def finditer(self, text: str, *args: Any) -> Iterator[re.Match[str]]:
-        return self.rx.finditer(text, *args) if self.possible(text) else iter(())
+        return self.rx.finditer(text, *args) if self.may_match(text) else iter(())
 
     def findall(self, text: str, *args: Any) -> list[Any]:
-        return self.rx.findall(text, *args) if self.possible(text) else []
+        return self.rx.findall(text, *args) if self.may_match(text) else []
 
     def split(self, text: str, maxsplit: int = 0) -> list[Any]:
-        return self.rx.split(text, maxsplit) if self.possible(text) else [text]
+        return self.rx.split(text, maxsplit) if self.may_match(text) else [text]
 
     def sub(self, repl: str | Callable[[re.Match[str]], str], text: str, count: int = 0) -> str:
-        return self.rx.sub(repl, text, count) if self.possible(text) else text
+        return self.rx.sub(repl, text, count) if self.may_match(text) else text
 
     def subn(self, repl: str | Callable[[re.Match[str]], str], text: str, count: int = 0) -> tuple[str, int]:
-        return self.rx.subn(repl, text, count) if self.possible(text) else (text, 0)
+        return self.rx.subn(repl, text, count) if self.may_match(text) else (text, 0)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.rx, name)
 
     def __repr__(self) -> str:
         return f"Prefiltered({self.rx!r})"
+
+
+def _has_letter(lits: tuple[str, ...]) -> bool:
+    return any(c.isascii() and c.isalpha() for x in lits for c in x)
 
 
 def prefiltered(pattern: str | re.Pattern[str], flags: int = 0) -> Prefiltered:
