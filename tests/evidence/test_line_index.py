@@ -4,7 +4,7 @@ The loops over a card's lines (the hyper-parameter list, lineage, loading code, 
 lines, energy) test only the lines the index names, so its answer must equal `possible` on
 each line: checked on the corpus cards with every pattern the evidence modules search, and on
 random lines built from few letters (occurrences overlap, nest and repeat), the characters
-`re.IGNORECASE` maps to ASCII letters, and non-ASCII letters (positions count characters).
+`re.IGNORECASE` maps to ASCII letters, and non-ASCII letters (positions count UTF-8 bytes).
 """
 
 from __future__ import annotations
@@ -81,3 +81,13 @@ def test_a_pattern_without_literals_may_match_every_line() -> None:
 
     assert LineIndex("a\nb").may_match(prefiltered(r"\w+")) is None
     assert LineIndex("a\nb").may_match(re.compile("a")) is None
+
+
+def test_lines_are_found_by_their_bytes_whatever_they_hold() -> None:
+    """The index searches UTF-8: multi-byte characters before a line move its start in bytes,
+    not in characters, and a lone surrogate (no decoded file holds one) is searched, not refused."""
+    index = LineIndex("€€€ co₂\nno\n\udcff train\ntraîn ₂")
+    assert index.holding(("co₂",)) == {0}
+    assert index.holding(("train",)) == {2}
+    assert index.holding(("₂", "zz")) == {0, 3}
+    assert index.holding(("\udcff",)) == {2}

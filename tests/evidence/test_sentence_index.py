@@ -151,7 +151,7 @@ def test_the_automaton_finds_every_sentence_holding_a_literal(
     """`_holding` (one non-overlapping Aho-Corasick pass over the joined folds) against its
     definition, on texts made of few letters so that occurrences overlap, nest and repeat
     across sentences (one line each here) as often as they can; non-ASCII letters check
-    that positions are counted in characters."""
+    that positions are counted in bytes (the index searches UTF-8)."""
     from truecard.evidence.collectors._common import _holding, folded_sentences
 
     card = _card(tmp_path_factory.mktemp("c"), "\n".join(lines) + "\n")
