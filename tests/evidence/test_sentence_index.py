@@ -135,7 +135,7 @@ def _reference_sentences(lines: list[str], first_line: int = 1) -> list[tuple[in
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.text(alphabet="ab .!?*`_\u00a0\u2003A(\n", max_size=30), max_size=8))
+@given(st.lists(st.text(alphabet="ab .!?*`_\u00a0\u2003\tA([\n", max_size=30), max_size=8))
 def test_sentences_equal_the_plain_patterns(lines: list[str]) -> None:
     assert list(patterns.sentences(lines, 3)) == _reference_sentences(lines, 3)
 
