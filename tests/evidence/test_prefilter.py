@@ -255,3 +255,23 @@ def test_letterless_literals_are_tested_on_the_text_itself(text: str) -> None:
         assert text not in prefilter._folded or len(text) == 0
     lettered = prefiltered(re.compile("abc=", re.I))
     assert lettered.literals == ("abc=",) and not lettered._plain
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    parts=st.lists(
+        st.one_of(
+            st.sampled_from(["hour", "HRS", "Day", "token", "$", "€", "co₂", "CO2", "kWh", "1999", "2024", "19", "20"]).flatmap(_variants),
+            st.text(st.sampled_from([*TRICKY_CHARS, "1", "9", "2", "0", "٣", "o", "c"]), max_size=5),
+        ),
+        max_size=6,
+    )
+)
+def test_cost_hint_is_its_pattern(parts: list[str]) -> None:
+    """`_cost_hint` (words tested on the lower-cased ASCII sentence, the regex otherwise) says
+    what `_COST_HINT.search` says, on texts full of its words in any case, digits (ASCII and
+    Arabic-Indic, which `\\d` also matches) and the characters `re.IGNORECASE` maps to letters."""
+    from truecard.evidence.patterns import _COST_HINT, _cost_hint
+
+    text = "".join(parts)
+    assert _cost_hint(text) == bool(_COST_HINT.rx.search(text)), text

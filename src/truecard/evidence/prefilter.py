@@ -196,6 +196,7 @@ def _minimal(s: set[str]) -> set[str]:
 
 _MAX_CLAUSES = 3  # extra clauses tested per search: the ones ruling out most texts first
 _MAX_COMBOS = 64  # clause unions formed for an alternation before only its best are combined
+_MAX_CLAUSE_STRINGS = 64  # a clause's literals: a few more `in` tests cost far less than a search
 
 
 def _clauses(items: Any) -> list[frozenset[str]]:
@@ -245,7 +246,7 @@ def _clauses_item(op: Any, av: Any) -> list[frozenset[str]]:
         if combos > _MAX_COMBOS:
             alts = [a[:1] for a in alts]
         unions = [frozenset().union(*choice) for choice in product(*alts)]
-        return _independent([u for u in unions if len(u) <= _MAX_STRINGS])
+        return _independent([u for u in unions if len(u) <= _MAX_CLAUSE_STRINGS])
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
         return _clauses(av[2])
     if op is _c.ASSERT:

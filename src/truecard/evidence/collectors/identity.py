@@ -68,7 +68,9 @@ def _loaded_ids(card: Card) -> list[tuple[int, str, str]]:
             out.append((ln, next(g for g in hit.groups() if g), line.strip()))
             continue
         for var, hub_id in assigned.items():
-            if re.search(rf"\(\s*{re.escape(var)}\b|=\s*{re.escape(var)}\s*[,)]", line):
+            # the pattern holds the name as it is: a line without it cannot match (a cheap
+            # test before the pattern is made and looked up, for every later line of code)
+            if var in line and re.search(rf"\(\s*{re.escape(var)}\b|=\s*{re.escape(var)}\s*[,)]", line):
                 out.append((ln, hub_id, line.strip()))
                 break
     return out
