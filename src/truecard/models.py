@@ -325,12 +325,25 @@ class Facts(BaseModel):
     @model_serializer(mode="wrap")
     def _set_keys_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data: dict[str, Any] = handler(self)
-        fields = type(self).model_fields
-        keep = {
-            (fields[n].serialization_alias or fields[n].alias or n) if n in fields else n
-            for n in self.model_fields_set
-        }
+        names = _json_names(type(self))
+        keep = {names.get(n, n) for n in self.model_fields_set}
+        if len(keep) == len(data) and all(k in keep for k in data):
+            return data  # every field was set (most records)
         return {k: v for k, v in data.items() if k in keep}
+
+
+_JSON_NAMES: dict[type, dict[str, str]] = {}
+
+
+def _json_names(cls: type[BaseModel]) -> dict[str, str]:
+    """Each field's name in JSON (its alias, if it has one), once per class: the serialiser
+    of every record asks."""
+    got = _JSON_NAMES.get(cls)
+    if got is None:
+        got = _JSON_NAMES[cls] = {
+            n: f.serialization_alias or f.alias or n for n, f in cls.model_fields.items()
+        }
+    return got
 
 
 def as_json(value: Any) -> Any:

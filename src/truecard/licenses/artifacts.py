@@ -73,7 +73,9 @@ class ArtifactLicense:
     def where(self) -> list[str]:
         return [f.evidence.locator() for f in self.findings]
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, *, evidence_objects: bool = False) -> dict[str, Any]:
+        """The row as JSON (`evidence_objects`: each finding's evidence left the `Evidence` it
+        is, for a typed record to take as it stands)."""
         g = self.governing
         return {
             "artifact": self.artifact,
@@ -87,18 +89,19 @@ class ArtifactLicense:
             "where": g.evidence.locator() if g else None,
             "source": g.source if g else "",
             "restrictions": list(g.restrictions) if g else [],
-            "findings": [finding_dict(f) for f in self.findings],
+            "findings": [finding_dict(f, evidence_object=evidence_objects) for f in self.findings],
         }
 
 
-def finding_dict(f: LicenseFinding) -> dict[str, Any]:
-    """A licence finding as JSON: what was read, where, and what it is."""
+def finding_dict(f: LicenseFinding, *, evidence_object: bool = False) -> dict[str, Any]:
+    """A licence finding as JSON: what was read, where, and what it is (`evidence_object`:
+    its evidence as the `Evidence` itself rather than its JSON)."""
     d: dict[str, Any] = {
         "scope": f.scope, "license_id": f.license_id, "name": f.name or None,
         "class": f.license_class, "osi_approved": f.osi_approved,
         "confidence": round(f.confidence, 3), "how": f.how, "raw": f.raw[:200],
         "where": f.evidence.locator(), "note": f.note, "source": f.source,
-        "evidence": f.evidence.model_dump(exclude_none=True),
+        "evidence": f.evidence if evidence_object else f.evidence.model_dump(exclude_none=True),
     }
     if f.restrictions:
         d["restrictions"] = list(f.restrictions)
@@ -179,4 +182,7 @@ def scorecard_licenses(inv: Findings) -> list[ArtifactLicenseRecord]:
     """
     from truecard.models import ArtifactLicenseRecord
 
-    return [ArtifactLicenseRecord.model_validate(r.as_dict()) for r in attribute(inv)]
+    # each finding's evidence goes in as the Evidence it is: the record's field takes an instance
+    # as it stands and writes it without its empty fields, the JSON the finding's dump was
+    # (rather than a dump parsed back into a new Evidence)
+    return [ArtifactLicenseRecord.model_validate(r.as_dict(evidence_objects=True)) for r in attribute(inv)]
