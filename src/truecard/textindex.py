@@ -57,17 +57,29 @@ def holding(data: bytes, starts: list[int], literals: tuple[str, ...]) -> set[in
     (tests/evidence/test_sentence_index.py and test_line_index.py compare the two on corpus
     cards and random texts).
     """
+    return _pieces(_matches(data, literals), starts, len(data))
+
+
+def _matches(data: bytes, literals: tuple[str, ...]) -> list[tuple[int, int, int]]:
+    """The automaton's leftmost-first matches of `literals` in `data` (see `holding`)."""
     lits = _minimal(literals)
     automaton = _AUTOMATA.get(lits)
     if automaton is None:
         automaton = _AUTOMATA[lits] = BytesAhoCorasick([encode(x) for x in lits], matchkind=MatchKind.LeftmostFirst)
+    out: list[tuple[int, int, int]] = automaton.find_matches_as_indexes(data)
+    return out
+
+
+def _pieces(matches: list[tuple[int, int, int]], starts: list[int], size: int) -> set[int]:
+    """The indices of the pieces (starting at `starts`, of a text of `size` bytes) that hold
+    one of `matches`."""
     n, hit, bound = len(starts), set[int](), -1
-    for _, i, _ in automaton.find_matches_as_indexes(data):
+    for _, i, _ in matches:
         if i < bound:  # in the piece found last
             continue
         k = bisect_right(starts, i) - 1
         hit.add(k)
-        bound = starts[k + 1] if k + 1 < n else len(data) + 1
+        bound = starts[k + 1] if k + 1 < n else size + 1
     return hit
 
 
@@ -81,18 +93,27 @@ class LineIndex:
     `str.lower` for plain lower-case words); a fold never makes or removes a "\n", so line k
     of it is line k's fold. Held as UTF-8 (`encode`), line k starting at byte `starts[k]`."""
 
-    __slots__ = ("_memo", "data", "starts")
+    __slots__ = ("_memo", "_starts", "data")
 
     def __init__(self, folded: str) -> None:
         self.data = encode(folded)
-        self.starts = list(accumulate((len(x) + 1 for x in self.data.split(b"\n")[:-1]), initial=0))
+        self._starts: list[int] | None = None
         self._memo: dict[tuple[str, ...], set[int]] = {}
+
+    @property
+    def starts(self) -> list[int]:
+        """Where each line starts, in bytes: worked out on the first match (many texts hold
+        none of the literals asked of them, and a card's front matter can be most of it)."""
+        if self._starts is None:
+            self._starts = list(accumulate((len(x) + 1 for x in self.data.split(b"\n")[:-1]), initial=0))
+        return self._starts
 
     def holding(self, literals: tuple[str, ...]) -> set[int]:
         """Indices of the lines whose fold holds one of `literals` (none holds a newline)."""
         got = self._memo.get(literals)
         if got is None:
-            got = self._memo[literals] = holding(self.data, self.starts, literals)
+            matches = _matches(self.data, literals)
+            got = self._memo[literals] = _pieces(matches, self.starts, len(self.data)) if matches else set()
         return got
 
     def may_match(self, rx: Any) -> set[int] | None:

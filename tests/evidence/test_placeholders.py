@@ -61,7 +61,7 @@ _PIECES = ["[More Information Needed]", "[ more information  needed ]", "more in
            "[needs more information]", "{{ placeholder }}", "{{", "}}", "{", "<!-- note -->", "<!--", "-->",
            "[optional]", "[to be added]", "[TO BE DETERMINED]", "[added]", "tbd", "TBD", "todo", "ToDo", "todos",
            "\u0130", "\u0131", "\u212a", "\u017f", "\n", "\n# heading\n", " ", "word", "<b>", ".", "-", "#", " #",
-           "\t#", "\x0b", "\x1c", "\r", "\xa0#", "\u2028", "\u3000", "*", "|", "\u00e9"]
+           "\t#", "\x0b", "\x1c", "\r", "\xa0#", "\u2028", "\u3000", "*", "|", "\u00e9", "\U0001f642", "\udcff", "「」"]
 
 
 @settings(max_examples=500, deadline=None)

@@ -136,6 +136,7 @@ _PUNCT = "#*_`|>-=:[]()!"  # Markdown punctuation, not counted as prose
 # what `real_chars` does not count in an ASCII text: the punctuation and every ASCII
 # character `str.isspace()` holds (tests/evidence/test_placeholders.py checks the list)
 _NOT_PROSE_ASCII = (_PUNCT + "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f ").encode("ascii")
+_PUNCT_BYTES = _PUNCT.encode("ascii")
 # a line whose first non-blank character is "#", with the line break before it
 _HASH_LINE_RE = re.compile(r"\n[^\S\n]*#[^\n]*")
 
@@ -152,7 +153,12 @@ def real_chars(text: str, placeholders: Any = _WHOLE) -> int:
     # text one C pass deleting both; else str.count, far cheaper than a regex blanking them
     if t.isascii():
         return len(t.encode("ascii").translate(None, _NOT_PROSE_ASCII))
-    return len("".join(t.split())) - sum(t.count(c) for c in _PUNCT)
+    # else the characters that are not whitespace (str.split's, Unicode's), less the
+    # punctuation, counted as the bytes one C pass deletes from their UTF-8: an ASCII
+    # character is one byte there, and no byte of a longer character is ASCII
+    kept = "".join(t.split())
+    data = kept.encode("utf-8", "surrogatepass")
+    return len(kept) - (len(data) - len(data.translate(None, _PUNCT_BYTES)))
 
 
 def split_sections(lines: list[str], first_line: int, placeholders: Any = _WHOLE) -> list[Section]:
