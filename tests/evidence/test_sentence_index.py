@@ -158,3 +158,11 @@ def test_the_automaton_finds_every_sentence_holding_a_literal(
     folds = folded_sentences(card).split("\n")
     want = {k for k, f in enumerate(folds) if any(x in f for x in lits)}
     assert _holding(card, tuple(sorted(lits))) == want
+
+
+def test_sentence_literals_are_the_prefilters() -> None:
+    """`sentences` tests these literals itself before its two per-line patterns: they must be
+    the literals the prefilter requires of each (no clause besides)."""
+    for name, lits in patterns.SENTENCE_LITERALS.items():
+        rx = getattr(patterns, name)
+        assert set(rx.literals) == lits and rx.clauses == (), name

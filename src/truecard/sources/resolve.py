@@ -206,7 +206,9 @@ def _local_fingerprint(path: str) -> str | None:
     p = Path(path)
     if not p.is_dir():
         return None
-    head = _git_head(p.resolve())
+    # a folder holds ".git" exactly when its resolved path does: resolved (a system call per
+    # component) only for a work tree
+    head = _git_head(p.resolve()) if (p / ".git").exists() else None
     if head:
         return head
     h = hashlib.sha256()
