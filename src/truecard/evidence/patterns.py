@@ -351,7 +351,9 @@ def sentences(lines: list[str], first_line: int = 1) -> Iterator[tuple[int, str]
     # the two patterns tried on every line, behind their literals tested here (SENTENCE_LITERALS,
     # checked against their prefilters by tests/evidence/test_sentence_index.py): a card's
     # hundreds of lines cost more in calls through the prefilter than in the patterns
-    emphasis, brk = _EMPHASIS_RE.rx.sub, _SENTENCE_BREAK_RE.rx.search
+    # (the compiled patterns beneath: `prefilter_namespace` wraps this module's at its end)
+    emphasis = getattr(_EMPHASIS_RE, "rx", _EMPHASIS_RE).sub
+    brk = getattr(_SENTENCE_BREAK_RE, "rx", _SENTENCE_BREAK_RE).search
     for i, raw in enumerate(lines):
         if raw.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
