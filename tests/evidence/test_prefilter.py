@@ -275,3 +275,18 @@ def test_cost_hint_is_its_pattern(parts: list[str]) -> None:
 
     text = "".join(parts)
     assert _cost_hint(text) == bool(_COST_HINT.rx.search(text)), text
+
+
+def test_a_remembered_long_fold_is_served_and_bounded() -> None:
+    """A card's body folded by its parser is served to the whole-body searches; only the last
+    few are kept, and a long text not remembered is folded afresh."""
+    from truecard.evidence import prefilter
+
+    bodies = [("Trained on DATA " * 200) + str(i) for i in range(prefilter._LONG_KEPT + 2)]
+    for b in bodies:
+        prefilter.remember_fold(b, fold(b))
+    assert len(prefilter._folded_long) <= prefilter._LONG_KEPT
+    last = bodies[-1]
+    assert folded(last) is prefilter._folded_long[last]  # served, not folded again
+    other = "Kelvin \u212a " * 300
+    assert folded(other) == fold(other) and other not in prefilter._folded_long

@@ -18,7 +18,7 @@ import yaml
 from truecard import bounded
 from truecard.bounded import load_yaml
 from truecard.evidence.inventory import Card, Section
-from truecard.evidence.prefilter import Prefiltered, fold
+from truecard.evidence.prefilter import Prefiltered, fold, remember_fold
 from truecard.sources.base import Tree
 
 REGEX_YAML_BLOCK = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(\r\n|\n|$))")
@@ -231,6 +231,8 @@ def parse_card(tree: Tree, path: str, text: str, sha256: str | None) -> Card:
         filled_chars=real_chars(body, placeholders),
     )
     card.cache["folded_text"] = low
+    if len(body) > 2000:
+        remember_fold(body, low)  # the patterns searching the whole body find its fold made
     return card
 
 

@@ -323,17 +323,32 @@ def _memo() -> dict[str, Any]:
 _folded: dict[str, str] = {}  # text -> fold(text): a sentence is tested by many patterns
 
 
+# a few long texts and their folds: a card's body, which patterns searching the whole card
+# test one after another (`remember_fold`, by the card's parser, which folds it anyway)
+_folded_long: dict[str, str] = {}
+_LONG_KEPT = 4
+
+
 def folded(text: str) -> str:
     """`fold(text)`, remembered for the texts seen lately (strings keep their hash, so a
     look-up costs less than folding again)."""
     low = _folded.get(text)
     if low is None:
-        if len(text) > 2000:  # long texts (whole sections) are rarely tested twice
-            return fold(text)
+        if len(text) > 2000:  # long texts (whole sections) are rarely tested twice, but a body is
+            low = _folded_long.get(text)
+            return fold(text) if low is None else low
         if len(_folded) >= 4096:
             _folded.clear()
         low = _folded[text] = fold(text)
     return low
+
+
+def remember_fold(text: str, low: str) -> None:
+    """Keep `low` (which must be `fold(text)`) as the fold of the long `text` for `folded`,
+    among the last few such texts."""
+    if len(_folded_long) >= _LONG_KEPT:
+        _folded_long.clear()
+    _folded_long[text] = low
 
 
 class Prefiltered:
