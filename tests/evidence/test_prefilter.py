@@ -290,3 +290,11 @@ def test_a_remembered_long_fold_is_served_and_bounded() -> None:
     assert folded(last) is prefilter._folded_long[last]  # served, not folded again
     other = "Kelvin \u212a " * 300
     assert folded(other) == fold(other) and other not in prefilter._folded_long
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sets(st.text(st.sampled_from("abk"), min_size=1, max_size=5), max_size=12))
+def test_minimal_drops_exactly_the_strings_holding_another(strings: set[str]) -> None:
+    from truecard.evidence.prefilter import _minimal
+
+    assert _minimal(strings) == {x for x in strings if not any(y != x and y in x for y in strings)}

@@ -171,7 +171,16 @@ def test_kept_prefilter_literals_equal_a_fresh_reading(tmp_path, monkeypatch):
         flags, _, pattern = key.partition("\0")
         fresh = prefilter.required_literals(re.compile(pattern, int(flags)))
         assert (list(fresh) if fresh is not None else None) == lits, pattern
+    # and the further clauses, kept in a table of their own, keyed alike
+    [kept_clauses] = (tmp_path / "compiled").glob("prefilter-clauses-*.json")
+    clauses = json.loads(kept_clauses.read_text())
+    assert clauses.keys() == table.keys() and any(clauses.values())
+    monkeypatch.setattr(_compiled, "_memos", {})
+    for key, want in clauses.items():
+        flags, _, pattern = key.partition("\0")
+        assert [list(c) for c in prefilter.required_clauses(re.compile(pattern, int(flags)))] == want, pattern
     kept.write_text("{not json")
+    kept_clauses.write_text("[damaged")
     again = subprocess.run(scan, env=env, capture_output=True, text=True, check=True)
     strip = re.compile(r"scanned \S+ \S+ UTC|in [0-9.]+ ?s\b")
     assert strip.sub("", again.stdout) == strip.sub("", first.stdout)

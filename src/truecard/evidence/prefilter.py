@@ -85,9 +85,24 @@ def _char(code: int) -> str | None:
     return ch.lower() if is_safe_char(ch) else None
 
 
+# `_exact` of each subpattern of the pattern being read (by identity; cleared per pattern):
+# `_required` and `_clauses` walk the same parse, and nested alternations ask again
+_EXACT: dict[int, tuple[Any, set[str] | None]] = {}
+
+
 def _exact(items: Any) -> set[str] | None:
     """The strings a subpattern can match, when they are few and all literal; else None.
-    Zero-width assertions match "" (they consume nothing, so neighbours stay adjacent)."""
+    Zero-width assertions match "" (they consume nothing, so neighbours stay adjacent).
+    The set returned is shared: callers make new sets from it, never change it."""
+    got = _EXACT.get(id(items))
+    if got is not None and got[0] is items:
+        return got[1]
+    out = _exact_walk(items)
+    _EXACT[id(items)] = (items, out)  # the subpattern kept alive with it, so its id stays its own
+    return out
+
+
+def _exact_walk(items: Any) -> set[str] | None:
     out = {""}
     for op, av in items:
         alts = _exact_item(op, av)
@@ -190,8 +205,15 @@ def _score(s: set[str]) -> tuple[int, int]:
 
 
 def _minimal(s: set[str]) -> set[str]:
-    """Drop strings that contain another member: the shorter one is required anyway."""
-    return {x for x in s if not any(y != x and y in x for y in s)}
+    """Drop strings that contain another member: the shorter one is required anyway.
+
+    Shortest first, each tested against those kept so far only: a string holding a dropped
+    one holds what that one held, which was kept."""
+    kept: list[str] = []
+    for x in sorted(s, key=len):
+        if not any(y in x for y in kept):
+            kept.append(x)
+    return set(kept)
 
 
 _MAX_CLAUSES = 3  # extra clauses tested per search: the ones ruling out most texts first
@@ -257,29 +279,45 @@ def _clauses_item(op: Any, av: Any) -> list[frozenset[str]]:
 def _implies(a: frozenset[str], b: frozenset[str]) -> bool:
     """Whether a text holding one string of `a` always holds one of `b`: each of `a`'s
     strings holds one of `b`'s."""
-    return all(any(y in x for y in b) for x in a)
+    return a <= b or all(any(y in x for y in b) for x in a)
+
+
+_MINIMAL_CLAUSES: dict[frozenset[str], frozenset[str]] = {}  # the same unions recur level after level
+
+
+def _minimal_clause(c: frozenset[str]) -> frozenset[str]:
+    got = _MINIMAL_CLAUSES.get(c)
+    if got is None:
+        got = _MINIMAL_CLAUSES[c] = frozenset(_minimal(set(c)))
+    return got
 
 
 def _independent(clauses: list[frozenset[str]]) -> list[frozenset[str]]:
-    """The clauses, each `_minimal`, without those another one implies, best first."""
+    """The clauses without those another one implies, best first, each made `_minimal` (at
+    the end: the unions of an alternation are many and large, the clauses kept few)."""
     kept: list[frozenset[str]] = []
-    for c in sorted({frozenset(_minimal(set(c))) for c in clauses if c}, key=lambda c: (-_score(set(c))[0], len(c), sorted(c))):
+    for c in sorted({c for c in clauses if c}, key=lambda c: (-_score(set(c))[0], len(c), sorted(c))):
         if not any(_implies(k, c) for k in kept):
             kept = [k for k in kept if not _implies(c, k)] + [c]
-    return kept
+    return [_minimal_clause(c) for c in kept]
 
 
 def required_clauses(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
     """Sets of folded literals besides `required_literals(pattern)`, at most _MAX_CLAUSES,
     such that every string `pattern` matches holds one literal of each; () if none is known.
-    Worked out from the same parse, and remembered alike."""
+    Worked out from the same parse, and remembered alike (in a table of their own)."""
     if not isinstance(pattern.pattern, str):
         return ()
-    key = f"clauses\0{pattern.flags}\0{pattern.pattern}"
-    memo = _memo()
+    key = f"{pattern.flags}\0{pattern.pattern}"
+    memo = _clause_memo()
     if key not in memo:
-        required_literals(pattern)
-    return tuple(tuple(c) for c in memo.get(key) or ())
+        main = required_literals(pattern)  # a parse fills in both tables
+        if key not in memo:  # the literals were kept from an earlier process, the clauses not
+            try:
+                memo[key] = _extra_clauses(_sre_parse.parse(pattern.pattern, pattern.flags & ~re.UNICODE), main)
+            finally:
+                _EXACT.clear()
+    return tuple(tuple(c) for c in memo[key] or ())
 
 
 def _extra_clauses(parsed: Any, main: tuple[str, ...] | None) -> list[list[str]]:
@@ -307,10 +345,14 @@ def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
         parsed = _sre_parse.parse(pattern.pattern, pattern.flags & ~re.UNICODE)
     except Exception:  # pragma: no cover - it compiled, so it parses
         return None
-    req = _required(list(parsed))
-    out = tuple(sorted(req, key=lambda x: (-len(x), x))) if req else None
+    try:
+        req = _required(list(parsed))
+        out = tuple(sorted(req, key=lambda x: (-len(x), x))) if req else None
+        clauses = _extra_clauses(parsed, out)
+    finally:
+        _EXACT.clear()
     memo[key] = list(out) if out is not None else None
-    memo[f"clauses\0{key}"] = _extra_clauses(parsed, out)
+    _clause_memo()[key] = clauses
     return out
 
 
@@ -318,6 +360,12 @@ def _memo() -> dict[str, Any]:
     from truecard._compiled import process_memo
 
     return process_memo("prefilter-literals", [__file__])
+
+
+def _clause_memo() -> dict[str, Any]:
+    from truecard._compiled import process_memo
+
+    return process_memo("prefilter-clauses", [__file__])
 
 
 _folded: dict[str, str] = {}  # text -> fold(text): a sentence is tested by many patterns
