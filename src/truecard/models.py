@@ -325,10 +325,11 @@ class Facts(BaseModel):
     @model_serializer(mode="wrap")
     def _set_keys_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data: dict[str, Any] = handler(self)
+        given = self.model_fields_set
+        if len(given) == len(type(self).model_fields):
+            return data  # every field was set (most records): all its keys stay
         names = _json_names(type(self))
-        keep = {names.get(n, n) for n in self.model_fields_set}
-        if len(keep) == len(data) and all(k in keep for k in data):
-            return data  # every field was set (most records)
+        keep = {names.get(n, n) for n in given}
         return {k: v for k, v in data.items() if k in keep}
 
 
