@@ -35,10 +35,10 @@ def encode(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
-def holding(data: bytes, starts: list[int], literals: tuple[str, ...]) -> set[int]:
-    """Indices of the pieces of `data` (the UTF-8 bytes of folded pieces joined by "\n",
-    piece k starting at byte `starts[k]`) that hold one of the folded `literals`, none of
-    which holds a newline.
+def _matches(data: bytes, literals: tuple[str, ...]) -> list[tuple[int, int, int]]:
+    """The leftmost-first matches of the folded `literals` (none holding a newline) in
+    `data`, the UTF-8 bytes of folded pieces joined by "\n"; `_pieces` names the pieces
+    they lie in.
 
     One pass of an Aho-Corasick automaton over the whole text (ahocorasick-rs, once per set
     of literals and process) instead of a Python-level test of every piece, or of one
@@ -57,11 +57,6 @@ def holding(data: bytes, starts: list[int], literals: tuple[str, ...]) -> set[in
     (tests/evidence/test_sentence_index.py and test_line_index.py compare the two on corpus
     cards and random texts).
     """
-    return _pieces(_matches(data, literals), starts, len(data))
-
-
-def _matches(data: bytes, literals: tuple[str, ...]) -> list[tuple[int, int, int]]:
-    """The automaton's leftmost-first matches of `literals` in `data` (see `holding`)."""
     lits = _minimal(literals)
     automaton = _AUTOMATA.get(lits)
     if automaton is None:
@@ -86,7 +81,7 @@ def _pieces(matches: list[tuple[int, int, int]], starts: list[int], size: int) -
 class LineIndex:
     """Which lines of a text may hold a match of a prefiltered pattern, for loops that test
     every line of a card against one (the hyper-parameter list, lineage, loading code): one
-    automaton pass over the folded lines (`holding`) instead of a search call per line, most
+    automaton pass over the folded lines (`_matches`) instead of a search call per line, most
     of which find none of the pattern's literals.
 
     `folded`: the lines joined by "\n" and folded as the literals are (`prefilter.fold`, or

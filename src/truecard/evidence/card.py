@@ -231,8 +231,7 @@ def parse_card(tree: Tree, path: str, text: str, sha256: str | None) -> Card:
         filled_chars=real_chars(body, placeholders),
     )
     card.cache["folded_text"] = low
-    if len(body) > 2000:
-        remember_fold(body, low)  # the patterns searching the whole body find its fold made
+    remember_fold(body, low)  # the patterns searching the whole body find its fold made
     return card
 
 

@@ -146,18 +146,12 @@ def _exact_item(op: Any, av: Any) -> set[str] | None:
     return None
 
 
-def _required(items: Any) -> set[str] | None:
-    """A set of strings one of which every match of the sequence `items` holds; None if
-    no such set is known (the sequence may match anything, even "")."""
-    candidates: list[set[str]] = []
+def _sequence_sets(items: Any, item: Callable[[Any, Any], list[Any]]) -> list[set[str] | frozenset[str]]:
+    """Sets of strings a match of the sequence `items` holds one string of each: its runs of
+    exact strings (the strings a run of items can match, joined), an exact item too long to
+    join, and what `item` gives for each other item, in the sequence's order."""
+    out: list[set[str] | frozenset[str]] = []
     run = {""}
-
-    def flush() -> None:
-        nonlocal run
-        if "" not in run:
-            candidates.append(run)
-        run = {""}
-
     for op, av in items:
         e = _exact_item(op, av)
         if e is not None:
@@ -165,18 +159,28 @@ def _required(items: Any) -> set[str] | None:
             if len(grown) <= _MAX_STRINGS:
                 run = grown
                 continue
-            flush()
+            if "" not in run:
+                out.append(run)
+            run = {""}
             if "" not in e:
-                candidates.append(e)
+                out.append(e)
             continue
-        flush()
-        sub = _required_item(op, av)
-        if sub is not None:
-            candidates.append(sub)
-    flush()
+        if "" not in run:
+            out.append(run)
+        run = {""}
+        out.extend(item(op, av))
+    if "" not in run:
+        out.append(run)
+    return out
+
+
+def _required(items: Any) -> set[str] | None:
+    """A set of strings one of which every match of the sequence `items` holds; None if
+    no such set is known (the sequence may match anything, even "")."""
+    candidates = _sequence_sets(items, lambda op, av: [r] if (r := _required_item(op, av)) is not None else [])
     if not candidates:
         return None
-    return _minimal(max(candidates, key=_score))
+    return _minimal(set(max(candidates, key=lambda c: _score(set(c)))))
 
 
 def _required_item(op: Any, av: Any) -> set[str] | None:
@@ -223,31 +227,8 @@ _MAX_CLAUSE_STRINGS = 64  # a clause's literals: a few more `in` tests cost far 
 
 def _clauses(items: Any) -> list[frozenset[str]]:
     """Sets of strings such that every match of the sequence `items` holds one string of
-    each set (a conjunction of `_required`'s candidates, which holds since each is required)."""
-    out: list[frozenset[str]] = []
-    run = {""}
-
-    def flush() -> None:
-        nonlocal run
-        if "" not in run:
-            out.append(frozenset(run))
-        run = {""}
-
-    for op, av in items:
-        e = _exact_item(op, av)
-        if e is not None:
-            grown = {a + b for a, b in product(run, e)}
-            if len(grown) <= _MAX_STRINGS:
-                run = grown
-                continue
-            flush()
-            if "" not in e:
-                out.append(frozenset(e))
-            continue
-        flush()
-        out.extend(_clauses_item(op, av))
-    flush()
-    return _independent(out)
+    each set: all of `_required`'s candidates at once (each is required), not the best."""
+    return _independent([frozenset(c) for c in _sequence_sets(items, _clauses_item)])
 
 
 def _clauses_item(op: Any, av: Any) -> list[frozenset[str]]:
@@ -282,16 +263,6 @@ def _implies(a: frozenset[str], b: frozenset[str]) -> bool:
     return a <= b or all(any(y in x for y in b) for x in a)
 
 
-_MINIMAL_CLAUSES: dict[frozenset[str], frozenset[str]] = {}  # the same unions recur level after level
-
-
-def _minimal_clause(c: frozenset[str]) -> frozenset[str]:
-    got = _MINIMAL_CLAUSES.get(c)
-    if got is None:
-        got = _MINIMAL_CLAUSES[c] = frozenset(_minimal(set(c)))
-    return got
-
-
 def _independent(clauses: list[frozenset[str]]) -> list[frozenset[str]]:
     """The clauses without those another one implies, best first, each made `_minimal` (at
     the end: the unions of an alternation are many and large, the clauses kept few)."""
@@ -299,7 +270,7 @@ def _independent(clauses: list[frozenset[str]]) -> list[frozenset[str]]:
     for c in sorted({c for c in clauses if c}, key=lambda c: (-_score(set(c))[0], len(c), sorted(c))):
         if not any(_implies(k, c) for k in kept):
             kept = [k for k in kept if not _implies(c, k)] + [c]
-    return [_minimal_clause(c) for c in kept]
+    return [frozenset(_minimal(set(c))) for c in kept]
 
 
 def required_clauses(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
@@ -375,6 +346,7 @@ _folded: dict[str, str] = {}  # text -> fold(text): a sentence is tested by many
 # test one after another (`remember_fold`, by the card's parser, which folds it anyway)
 _folded_long: dict[str, str] = {}
 _LONG_KEPT = 4
+_SHORT = 2000  # texts up to this long are remembered by `folded` itself
 
 
 def folded(text: str) -> str:
@@ -382,7 +354,7 @@ def folded(text: str) -> str:
     look-up costs less than folding again)."""
     low = _folded.get(text)
     if low is None:
-        if len(text) > 2000:  # long texts (whole sections) are rarely tested twice, but a body is
+        if len(text) > _SHORT:  # long texts (whole sections) are rarely tested twice, but a body is
             low = _folded_long.get(text)
             return fold(text) if low is None else low
         if len(_folded) >= 4096:
@@ -392,8 +364,10 @@ def folded(text: str) -> str:
 
 
 def remember_fold(text: str, low: str) -> None:
-    """Keep `low` (which must be `fold(text)`) as the fold of the long `text` for `folded`,
-    among the last few such texts."""
+    """Keep `low` (which must be `fold(text)`) as the fold of `text` for `folded`, when it is
+    long (a short one `folded` remembers by itself), among the last few such texts."""
+    if len(text) <= _SHORT:
+        return
     if len(_folded_long) >= _LONG_KEPT:
         _folded_long.clear()
     _folded_long[text] = low
