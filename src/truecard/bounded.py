@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from typing import Any, ClassVar
 
 import yaml
@@ -310,19 +311,130 @@ def _load_alias_free(text: str, loader: Any) -> Any:
     least one character of its own (a key, an indicator such as "-", ":", "?" or ","), so the
     size is at most about twice the text's length, within the budget of four times it
     (tests/evidence/test_yaml_one_parse.py checks the bound on random alias-free documents).
-    Depth is counted while building (`_build`). So this path accepts exactly the documents the
-    checked one accepts, and skips its walk over every node (a tenth of a card's YAML time)."""
+    Depth is counted while building (`_from_events`). So this path accepts exactly the
+    documents the checked one accepts, and skips its walk over every node."""
     try:
         ldr = loader(text)
     except Exception:  # lone surrogates: the checked path refuses them with its reason
         return _NOT_FAST
     try:
-        node = ldr.get_single_node()
-        return None if node is None else _build(ldr, node, {})
+        return _from_events(ldr)
     except Exception:
         return _NOT_FAST
     finally:
         ldr.dispose()
+
+
+# What the safe constructor makes of a plain (unquoted, untagged) scalar is a function of its
+# text alone: the implicit resolver picks the tag from the text (there are no path resolvers),
+# and the constructors of those tags read only the text. Every such result (str, int, float,
+# bool, None, date, datetime) is immutable, so one object may stand for every occurrence.
+# Front matter repeats the same few values ("en", "mit", "accuracy", 0.0...) across a card
+# and across cards, so each is resolved and constructed once per process.
+_PLAIN_KEPT = 50_000
+_plain_values: dict[str, Any] = {}
+_MISS: Any = object()
+
+
+# "85.123": the float resolver's pattern matches it (the first resolver tried for a digit),
+# and `construct_yaml_float` drops no "_", finds no sign, ":" or ".inf", and returns
+# `float(value)`. Most scalars of a large model-index are such figures, each seen once.
+_DECIMAL_RE = re.compile(r"[0-9]+\.[0-9]+")
+
+
+def _plain_value(ldr: Any, value: str, implicit: Any) -> Any:
+    """What `SafeConstructor` makes of the plain scalar `value` (remembered in `_plain_values`)."""
+    if _DECIMAL_RE.fullmatch(value):
+        return float(value)
+    tag = ldr.resolve(yaml.ScalarNode, value, implicit)
+    if tag == _STR:
+        out: Any = value
+    elif tag in _PLAIN_SCALARS:
+        out = ldr.yaml_constructors[tag](ldr, yaml.ScalarNode(tag, value))
+    else:  # a merge key ("<<") or "=": the general constructor's business
+        raise _Fallback
+    if len(_plain_values) < _PLAIN_KEPT and len(value) < 200:
+        _plain_values[value] = out
+    return out
+
+
+def _from_events(ldr: Any) -> Any:
+    """What `ldr.get_single_node()` then `_build` give for an alias-free document, built
+    straight from libyaml's events: no node objects, and no second walk over them.
+
+    The composer's rules, for the events this path accepts: an untagged plain scalar is
+    resolved (`_plain_value`), a quoted or block one is a string, a mapping's events come in
+    key, value order and a later duplicate key replaces the value in the earlier key's place
+    (as `dict` assignment does in `construct_mapping`). Anything else raises, and the caller
+    takes the general path, which gives the constructor's result or error: a tag, an alias,
+    a collection used as a key, a second document, a collection nested deeper than MAX_DEPTH,
+    a syntax error (libyaml raises it on reaching it, as composing does). Tested against
+    `yaml.load` on random and hostile texts (tests/evidence/test_yaml_one_parse.py)."""
+    get = ldr.get_event
+    memo = _plain_values
+    miss = _MISS
+    scalar_event, map_start, seq_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    stack: list[tuple[Any, bool]] = []  # per open collection: its parent and whether that is a mapping
+    cur: Any = None  # the innermost open collection
+    is_map = False
+    key: Any = miss  # the open mapping's key waiting for its value
+    root: Any = miss
+    while True:
+        ev = get()
+        kind = type(ev)
+        if kind is scalar_event:
+            if ev.tag is not None:
+                raise _Fallback
+            value = ev.value
+            if ev.implicit[0]:
+                made = memo.get(value, miss)
+                value = made if made is not miss else _plain_value(ldr, value, ev.implicit)
+        elif kind is map_start or kind is seq_start:
+            if ev.tag is not None:
+                raise _Fallback
+            new: Any = {} if kind is map_start else []
+            if cur is None:
+                if root is not miss:
+                    raise _Fallback
+                root = new
+            elif is_map:
+                if key is miss:  # a collection as a key
+                    raise _Fallback
+                cur[key] = new
+                key = miss
+            else:
+                cur.append(new)
+            stack.append((cur, is_map))
+            if len(stack) > MAX_DEPTH:
+                raise _Fallback
+            cur, is_map = new, kind is map_start
+            continue
+        elif kind in ends:
+            cur, is_map = stack.pop()
+            continue
+        elif kind is yaml.StreamEndEvent:
+            return None if root is miss else root
+        elif kind is yaml.DocumentStartEvent:
+            if root is not miss:  # a second document: the composer's error
+                raise _Fallback
+            continue
+        elif kind is yaml.StreamStartEvent or kind is yaml.DocumentEndEvent:
+            continue
+        else:  # an alias, or an event of a kind libyaml does not make
+            raise _Fallback
+        if cur is None:
+            if root is not miss:
+                raise _Fallback
+            root = value
+        elif is_map:
+            if key is miss:
+                key = value
+            else:
+                cur[key] = value
+                key = miss
+        else:
+            cur.append(value)
 
 
 def load_yaml(text: str, loader: Any = None) -> Any:

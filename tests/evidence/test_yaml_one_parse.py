@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from support.yamlshape import shape
@@ -86,6 +86,38 @@ HOSTILE = [
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_documents_alike(text: str) -> None:
+    _same(text)
+
+
+# documents the alias-free path builds from events itself, or must hand to the general one
+EVENT_PATH = [
+    "a: 1\na: 2\nb: 3\na: 4",  # a later duplicate replaces the value, in the first key's place
+    "a: {x: 1, x: [2]}\nb: [{c: d, c: e}]",
+    "'<<': {k: v}\n\"=\": 1",  # quoted: plain strings, no merge
+    "base: {x: 1}\nd:\n  <<: {y: 2}\n  x: 3",  # a merge key: the general constructor
+    "a: =",
+    "- !!str 12\n- !!int '3'\n- !custom x",
+    "a: !!map {b: c}\nl: !!seq [1]",
+    "? [1, 2]\n: x",
+    "? {a: 1}\n: x",
+    "---\na: 1\n---\nb: 2",
+    "---\n---\n",
+    "---\n",
+    "just a string",
+    "'quoted'",
+    "",
+    "a:\nb: ~\nc: null\nd: ''",
+    "1: a\n2.5: b\ntrue: c\n~: d\n2001-01-01: e\n2001-12-14t21:59:43.10-05:00: f",
+    "a: yes\nb: 'yes'\nc: \"yes\"\nd: |\n  yes\ne: >\n  1.5\nf: 0x1F\ng: .nan\nh: -.inf\ni: 1_000",
+    "a: [1, 2]\nb: {c: [3, {d: e}]}\n- x",  # a syntax error after a valid start
+    "a: b\n...\n",
+    "%YAML 1.1\n---\na: 1",
+    "&anchor a: &v [1, 2]",  # anchors without aliases
+]
+
+
+@pytest.mark.parametrize("text", EVENT_PATH)
+def test_event_path_documents_alike(text: str) -> None:
     _same(text)
 
 
@@ -239,3 +271,41 @@ def test_an_alias_free_document_skips_the_size_walk(monkeypatch: pytest.MonkeyPa
     with pytest.raises(YAMLBudgetError, match="nested deeper"):
         load_yaml("[" * 101 + "]" * 101)
     assert load_yaml("[" * 100 + "]" * 100) is not None
+
+
+
+def _outcome_of(f: Any) -> Any:
+    try:
+        value = f()
+    except bounded._Fallback:
+        return ("fallback",)
+    except Exception as exc:
+        return ("error", type(exc).__name__)
+    return (type(value).__name__, repr(value))
+
+
+def _reference_plain(text: str) -> Any:
+    """What PyYAML's pure-Python safe loader makes of the plain scalar `text`: its resolver's
+    tag, then that tag's constructor; a tag the fast path leaves alone is "fallback"."""
+    ldr = yaml.SafeLoader("")
+    tag = ldr.resolve(yaml.ScalarNode, text, (True, False))
+    if tag != "tag:yaml.org,2002:str" and tag not in bounded._PLAIN_SCALARS:
+        raise bounded._Fallback
+    return ldr.construct_object(yaml.ScalarNode(tag, text))
+
+
+@settings(max_examples=1500, deadline=None)
+@example("٣.٣")  # a decimal in Arabic-Indic digits: `float` reads it, YAML's resolver does not
+@example("1._5")
+@example("85.123")
+@given(st.text(st.sampled_from(list("0123456789._-+eE:xob٣~")), min_size=1, max_size=12)
+       | st.from_regex(r"[-+]?[0-9_]{0,3}\.?[0-9_]{0,3}(?:[eE][-+]?[0-9]{1,2})?", fullmatch=True).filter(bool))
+def test_a_plain_scalar_is_what_the_safe_constructor_makes(text: str) -> None:
+    """`_plain_value` (with its shortcut for decimals) against the pure-Python loader, on
+    texts of the characters numbers are written with (an Arabic-Indic digit among them)."""
+    ldr = SAFE_LOADER("")
+    try:
+        got = _outcome_of(lambda: bounded._plain_value(ldr, text, (True, False)))
+    finally:
+        ldr.dispose()
+    assert got == _outcome_of(lambda: _reference_plain(text)), text
