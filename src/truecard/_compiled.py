@@ -78,6 +78,22 @@ def compiled(name: str, inputs: Iterable[Path | str], build: Callable[[], T], *,
     return value
 
 
+def kept_bytes(name: str, inputs: Iterable[Path | str], make: Callable[[], bytes], load: Callable[[bytes], T]) -> T:
+    """`load(make())`, with `make()`'s bytes kept in `<cache>/compiled/<name>-<key>.bin` and
+    read from there while its inputs are unchanged (`make` must depend on nothing else). Kept
+    bytes that `load` refuses (ValueError, EOFError, TypeError: a damaged file) are made again."""
+    key = None if os.environ.get("TRUECARD_NO_COMPILED_CACHE") else _key(name, list(inputs))
+    path = _root() / f"{name}-{key}.bin" if key else None
+    if path is not None:
+        with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+            return load(path.read_bytes())
+    data = make()
+    value = load(data)
+    if path is not None:
+        _store_bytes(path, data)
+    return value
+
+
 def _store(path: Path, value: Any) -> None:
     """Write `value` as JSON atomically; ignore a failing disk (see `_store_bytes`)."""
     try:

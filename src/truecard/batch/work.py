@@ -92,9 +92,9 @@ def warm() -> None:
     licenses._scancode()
     licenses.spdx_version()
     try:
-        from licenseclassifier._engine.scan import builtin_scanner
+        from truecard.licenses.matcher import load_matcher
 
-        builtin_scanner()
+        load_matcher()
     except ImportError:  # pragma: no cover - a declared dependency
         pass
     import importlib

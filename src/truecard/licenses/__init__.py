@@ -689,6 +689,9 @@ def classify_link(url: str) -> LicenseVerdict | None:
                 return _verdict_from_ai(e, 0.85, f"link {url} is {e['name']}'s page", "url")
     from licenseclassifier import identify_license
 
+    from truecard.licenses.matcher import load_matcher
+
+    load_matcher()
     hits = identify_license(url.strip())
     if hits:
         sid = hits[0].id

@@ -123,6 +123,9 @@ def spdx_matches(text: str) -> tuple[list[SpdxMatch], float]:
     """licenseclassifier's matched regions and the share of the text's words they cover (0-100)."""
     from licenseclassifier import identify_license
 
+    from truecard.licenses.matcher import load_matcher
+
+    load_matcher()
     hits = identify_license(text, coverage_threshold=0.0)
     if not hits:
         return [], 0.0
