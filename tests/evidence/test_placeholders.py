@@ -79,3 +79,44 @@ def test_random_texts_alike(parts: list[str], cut: int) -> None:
 def test_a_card_without_placeholders_needs_no_pattern() -> None:
     assert placeholder_pattern("A plain card: trained on 2T tokens of web text.") is None
     assert placeholder_pattern("Details: [More Information Needed]") is not None
+
+
+def _check_ranges(lines: list[str], cuts: set[int]) -> bool:
+    """`_RangeChars` counts every run between two cuts as `real_chars` of its text does;
+    whether it could (`ok`)."""
+    ph = placeholder_pattern("\n".join(lines))
+    ranges = card_mod._RangeChars(lines, ph, cuts)
+    if ranges.ok:
+        points = sorted({0, len(lines)} | {c for c in cuts if 0 < c <= len(lines)})
+        for a in points:
+            for b in points:
+                if a < b:
+                    assert ranges.count(a, b) == real_chars("\n".join(lines[a:b]), ph), (lines, a, b)
+    return ranges.ok
+
+
+_LINE_PIECES = [*_PIECES, "<b\n", "\nx>", "{{ a\nb }}", "<!-- open", "[more\ninformation needed]", "# h", "<h2>T</h2>"]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=30), st.sets(st.integers(0, 30), max_size=8))
+def test_range_counts_equal_real_chars(parts: list[str], cuts: set[int]) -> None:
+    _check_ranges("".join(parts).split("\n"), cuts)
+
+
+def test_range_counts_refuse_a_match_across_lines() -> None:
+    assert not _check_ranges(["a <b", "# heading", "c> d"], {1, 2})  # a tag across a removed line
+    assert not _check_ranges(["text {{ a", "b }} more"], {1})
+    assert not _check_ranges(["<!-- open comment", "prose that the comment hides"], {1})
+    assert _check_ranges(["# Title", "Some prose <b>bold</b> here.", "## Sub", "[More Information Needed]"], {0, 1, 2, 3})
+
+
+@pytest.mark.skipif(not CARDS.is_dir(), reason="corpus not present")
+def test_corpus_range_counts_equal_real_chars() -> None:
+    """On every corpus card, at its headings: what `split_sections` asks of it."""
+    ok = 0
+    for path in sorted(CARDS.glob("*.md"))[::4]:
+        lines = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n").split("\n")
+        heads = {i for i, ln in enumerate(lines) if ln.startswith("#")}
+        ok += _check_ranges(lines, {c for i in heads for c in (i, i + 1)})
+    assert ok > 50

@@ -148,7 +148,11 @@ def real_chars(text: str, placeholders: Any = _WHOLE) -> int:
         # the lines not starting with "#" (after blanks), joined by "\n" again: each line is
         # "\n" + line in "\n" + text, so removing those lines leaves "\n" + the rest joined
         text = _HASH_LINE_RE.sub("", "\n" + text)[1:]
-    t = _TAG_RE.sub(" ", strip_placeholders(text, placeholders))
+    return _prose_count(_TAG_RE.sub(" ", strip_placeholders(text, placeholders)))
+
+
+def _prose_count(t: str) -> int:
+    """`real_chars`' count of a text whose placeholders, tags and "#" lines are gone."""
     # the characters that are not whitespace, less the punctuation among them: for ASCII
     # text one C pass deleting both; else str.count, far cheaper than a regex blanking them
     if t.isascii():
@@ -161,9 +165,60 @@ def real_chars(text: str, placeholders: Any = _WHOLE) -> int:
     return len(kept) - (len(data) - len(data.translate(None, _PUNCT_BYTES)))
 
 
+class _RangeChars:
+    """`real_chars` of the text of any run of `lines` between the given cuts, from one pass
+    over all of them, where that is exact.
+
+    The sections of a card nest, so judging each heading's section "filled" ran
+    `real_chars` over the body once per level of headings, and the body once more. Here the
+    body's "#" lines are blanked (kept as empty lines, so line k stays line k), then its
+    placeholders and tags, once. When no placeholder or tag matched across a line break (the
+    blanked text kept every "\n": each match is replaced by a space), every match lies within
+    one line, and the matches of the text of any run of whole lines are exactly the whole
+    body's matches on those lines: the search starts afresh at each line either way (nothing
+    matched spans a break, and a line's start and a text's start look alike to `\b`), and a
+    run's end cuts off no match. Removing a "#" line (as `real_chars` does) or blanking it
+    makes no difference then: the lines around it meet at a break either way, and no match
+    crosses one. So a run's count is the sum of its lines' counts, added up here chunk by
+    chunk between the cuts. Otherwise (`ok` False) each run is counted on its own text.
+    Tested against `real_chars` on random texts and every corpus card
+    (tests/evidence/test_placeholders.py)."""
+
+    __slots__ = ("_at", "ok")
+
+    def __init__(self, lines: list[str], placeholders: Any, cuts: set[int]) -> None:
+        text = "\n".join(lines)
+        if "#" in text:
+            text = _HASH_LINE_RE.sub("\n", "\n" + text)[1:]
+        t = _TAG_RE.sub(" ", strip_placeholders(text, placeholders))
+        self.ok = t.count("\n") == len(lines) - 1
+        self._at: dict[int, int] = {}
+        if not self.ok:
+            return
+        pieces = t.split("\n")
+        total, prev = 0, 0
+        self._at[0] = 0
+        for cut in sorted(c for c in cuts if 0 < c <= len(lines)):
+            total += _prose_count("\n".join(pieces[prev:cut]))
+            self._at[cut] = total
+            prev = cut
+        if prev < len(lines):
+            total += _prose_count("\n".join(pieces[prev:]))
+        self._at[len(lines)] = total
+
+    def count(self, start: int, end: int) -> int:
+        """`real_chars` of lines `start` to `end` (each a cut, 0 or the number of lines)."""
+        return self._at[end] - self._at[start]
+
+
 def split_sections(lines: list[str], first_line: int, placeholders: Any = _WHOLE) -> list[Section]:
     """Sections of the body; `first_line` is the 1-based file line where the body starts
     (`placeholders`: `placeholder_pattern` of the lines joined, when the caller has it)."""
+    return _sections(lines, first_line, placeholders)[0]
+
+
+def _sections(lines: list[str], first_line: int, placeholders: Any = _WHOLE) -> tuple[list[Section], int | None]:
+    """`split_sections`, and `real_chars` of all the lines when it came with them (else None)."""
     if placeholders is _WHOLE:
         placeholders = placeholder_pattern("\n".join(lines))  # once: each section is made of these lines
     heads: list[tuple[int, int, str]] = []  # (index, level, title)
@@ -184,11 +239,13 @@ def split_sections(lines: list[str], first_line: int, placeholders: Any = _WHOLE
         if m:
             heads.append((i, int(m.group(1)), _TAG_RE.sub("", m.group(2)).strip()))
     sections: list[Section] = []
+    ranges = _RangeChars(lines, placeholders, {c for i, _, _ in heads for c in (i, i + 1)})
     if (heads and heads[0][0] > 0) or not heads:
         end = heads[0][0] if heads else len(lines)
         text = "\n".join(lines[:end])
         if text.strip():
-            sections.append(Section("", 0, first_line, first_line + end - 1, text, real_chars(text, placeholders) >= 20))
+            chars = ranges.count(0, end) if ranges.ok else real_chars(text, placeholders)
+            sections.append(Section("", 0, first_line, first_line + end - 1, text, chars >= 20))
     # where each heading's section ends: at the next heading of the same or a higher level,
     # found for all headings in one pass with a stack (a scan of the following headings for
     # each one was quadratic: 2 MiB of headings took 47 s)
@@ -202,13 +259,15 @@ def split_sections(lines: list[str], first_line: int, placeholders: Any = _WHOLE
         end = ends[n]
         # body up to the next heading of any level, for "filled" judgement of this heading alone
         nxt = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
-        own = "\n".join(lines[i + 1 : nxt])
-        whole = "\n".join(lines[i + 1 : end])
-        filled = real_chars(whole, placeholders) >= 20
-        sections.append(
-            Section(title, level, first_line + i, first_line + end - 1, whole if filled else own, filled)
-        )
-    return sections
+        if ranges.ok:
+            filled = ranges.count(i + 1, end) >= 20
+            text = "\n".join(lines[i + 1 : end] if filled else lines[i + 1 : nxt])
+        else:
+            whole = "\n".join(lines[i + 1 : end])
+            filled = real_chars(whole, placeholders) >= 20
+            text = whole if filled else "\n".join(lines[i + 1 : nxt])
+        sections.append(Section(title, level, first_line + i, first_line + end - 1, text, filled))
+    return sections, (ranges.count(0, len(lines)) if ranges.ok else None)
 
 
 def parse_card(tree: Tree, path: str, text: str, sha256: str | None) -> Card:
@@ -217,7 +276,7 @@ def parse_card(tree: Tree, path: str, text: str, sha256: str | None) -> Card:
     body_lines = body.split("\n")
     low = fold(body)  # kept in the card's cache for the collectors (`folded_text`)
     placeholders = placeholder_pattern(body, low)  # the body's lines joined: once for the sections and the body
-    sections = split_sections(body_lines, fm_lines + 1, placeholders)
+    sections, chars = _sections(body_lines, fm_lines + 1, placeholders)
     card = Card(
         tree=tree,
         path=path,
@@ -228,7 +287,7 @@ def parse_card(tree: Tree, path: str, text: str, sha256: str | None) -> Card:
         lines=lines,
         sections=sections,
         sha256=sha256,
-        filled_chars=real_chars(body, placeholders),
+        filled_chars=real_chars(body, placeholders) if chars is None else chars,
     )
     card.cache["folded_text"] = low
     remember_fold(body, low)  # the patterns searching the whole body find its fold made
