@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from support.files import ROOT, require_corpus
 from truecard.batch.ledger import Ledger
@@ -198,3 +200,34 @@ def test_batch_cli_bad_duration_is_a_clear_error(tmp_path: Path) -> None:
     src = sources_file(tmp_path, [str(tmp_path)])
     r = CliRunner().invoke(app, ["batch", str(src), "--rescan-stale", "soon"])
     assert r.exit_code == 2 and "invalid duration" in r.output and "Traceback" not in r.output
+
+
+def _shlex_reading(text: str) -> object:
+    """What the sources file reader made of `text` when every line went through shlex."""
+    import shlex
+
+    items = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
+        if not line:
+            continue
+        try:
+            items.append(shlex.split(line))
+        except ValueError:
+            return "error"
+    return items
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.text(st.sampled_from(list("ab/. \t\r'\"\\#:@\x0b\x0c\x1c\xa0\u2003é")), max_size=20), max_size=6))
+def test_sources_lines_split_as_shlex_splits_them(tmp_path_factory: pytest.TempPathFactory, lines: list[str]) -> None:
+    """The reader's `str.split` shortcut gives shlex's split, blanks and quotes of every kind."""
+    p = tmp_path_factory.mktemp("src") / "sources.txt"
+    text = "\n".join(lines)
+    p.write_text(text, encoding="utf-8", newline="")
+    want = _shlex_reading(p.read_text(encoding="utf-8"))
+    try:
+        got: object = read_sources_file(p)
+    except BatchError:
+        got = "error"
+    assert got == want, text
