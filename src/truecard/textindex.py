@@ -65,6 +65,13 @@ def _matches(data: bytes, literals: tuple[str, ...]) -> list[tuple[int, int, int
     return out
 
 
+def holds_any(text: str, literals: tuple[str, ...]) -> bool:
+    """Whether `text` holds one of `literals`: one automaton pass (`_matches`, whose
+    leftmost-first search finds a match wherever any literal occurs) instead of an `in` test
+    per literal."""
+    return bool(_matches(encode(text), literals))
+
+
 def _pieces(matches: list[tuple[int, int, int]], starts: list[int], size: int) -> set[int]:
     """The indices of the pieces (starting at `starts`, of a text of `size` bytes) that hold
     one of `matches`."""

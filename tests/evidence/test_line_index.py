@@ -91,3 +91,12 @@ def test_lines_are_found_by_their_bytes_whatever_they_hold() -> None:
     assert index.holding(("train",)) == {2}
     assert index.holding(("₂", "zz")) == {0, 3}
     assert index.holding(("\udcff",)) == {2}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(list("abé₂ \n")), max_size=30),
+       st.lists(st.text(st.sampled_from(list("abé₂ ")), min_size=1, max_size=4), min_size=1, max_size=6))
+def test_holds_any_is_any_in(text: str, literals: list[str]) -> None:
+    from truecard.textindex import holds_any
+
+    assert holds_any(text, tuple(literals)) == any(x in text for x in literals), (text, literals)
