@@ -100,3 +100,29 @@ def test_holds_any_is_any_in(text: str, literals: list[str]) -> None:
     from truecard.textindex import holds_any
 
     assert holds_any(text, tuple(literals)) == any(x in text for x in literals), (text, literals)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not present")
+def test_first_body_match_is_the_body_search() -> None:
+    """On every corpus card, for the patterns searched over whole bodies: the same first match
+    (its line and text) as `rx.search(card.body)`."""
+    from pathlib import PurePath
+
+    from truecard.criteria.understandable_architecture import NAME_RE
+    from truecard.evidence.card import parse_card
+    from truecard.evidence.collectors._common import first_body_match
+    from truecard.evidence.patterns import FINETUNED_FROM_RE
+    from truecard.sources.local import LocalTree
+
+    assert NAME_RE.line_local and FINETUNED_FROM_RE.line_local  # else the lines are not what is searched
+    tree = LocalTree.open(str(CORPUS))
+    found = 0
+    for path in sorted(CORPUS.glob("*.md")):
+        card = parse_card(tree, PurePath(path).name, path.read_text(encoding="utf-8", errors="replace"), None)
+        for rx in (NAME_RE, FINETUNED_FROM_RE):
+            m = rx.rx.search(card.body)
+            want = None if m is None else (card.body.count("\n", 0, m.start()), m.group(0))
+            got = first_body_match(card, rx)
+            assert (None if got is None else (got[0], got[1].group(0))) == want, (path.name, rx.pattern[:40])
+            found += want is not None
+    assert found > 200

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,6 +24,7 @@ from truecard.evidence.prefilter import (
     fold,
     folded,
     is_safe_char,
+    line_local,
     prefiltered,
     required_clauses,
     required_literals,
@@ -298,3 +300,41 @@ def test_minimal_drops_exactly_the_strings_holding_another(strings: set[str]) ->
     from truecard.evidence.prefilter import _minimal
 
     assert _minimal(strings) == {x for x in strings if not any(y != x and y in x for y in strings)}
+
+
+def _first_line_match(rx: re.Pattern[str], text: str) -> tuple[int, str, tuple[Any, ...]] | None:
+    for k, line in enumerate(text.split("\n")):
+        m = rx.search(line)
+        if m is not None:
+            return k, m.group(0), m.groups()
+    return None
+
+
+@settings(max_examples=2500, deadline=None)
+@given(
+    pattern=_regex(),
+    flags=st.sampled_from([0, re.IGNORECASE, re.IGNORECASE | re.MULTILINE, re.DOTALL]),
+    text=st.text(st.sampled_from([*ALPHABET, "A", "B", "\n", "\n", "\r", ".", "_"]), max_size=14),
+)
+def test_a_line_local_pattern_finds_its_first_match_in_the_first_line_holding_one(pattern: str, flags: int,
+                                                                                    text: str) -> None:
+    """`line_local`: where it holds, searching the text and searching its lines one by one
+    find the same first match (its line, text and groups)."""
+    try:
+        rx = re.compile(pattern, flags)
+    except re.error:
+        return
+    if not line_local(rx):
+        return
+    m = rx.search(text)
+    whole = None if m is None else (text.count("\n", 0, m.start()), m.group(0), m.groups())
+    assert whole == _first_line_match(rx, text), (pattern, flags, text)
+
+
+def test_line_local_on_known_forms() -> None:
+    local = [r"\bab\b", r"a.b", r"[\w-]+x", r"a[\S]b", r"(?i:a)b", r"(?:ab|c\d)+", r"a[^\n]b", r"(?>ab)c"]
+    not_local = [r"a\sb", r"a[^x]b", r"(?s)a.b", r"^ab", r"a$", r"(?=a)b", r"\Bab", r"a\Wb", r"a\nb",
+                 r"(a)\1", r"a[\s]b", r"a\Db", r"[^a-z]", r"(?s:a.)"]
+    assert all(line_local(re.compile(p)) for p in local)
+    assert not any(line_local(re.compile(p)) for p in not_local)
+    assert not line_local(re.compile(r"a.b", re.DOTALL))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from truecard.criteria.base import Assessment, Rubric, has_documentation
-from truecard.evidence.collectors._common import sentences_for
+from truecard.evidence.collectors._common import first_body_match, sentences_for
 from truecard.evidence.inventory import CodeFile, ConfigFile, Inventory, LinkRef
 from truecard.evidence.patterns import (
     FINETUNED_FROM_RE,
@@ -75,7 +75,8 @@ def is_finetune_model(inv: Inventory) -> bool:
     """The model is itself a fine-tune of another: `base_model`, or its card says so."""
     if inv.metadata.get("base_model"):
         return True
-    return any(FINETUNED_FROM_RE.search(c.body) for c in inv.model_cards)
+    # FINETUNED_FROM_RE.search(c.body), on the lines that may hold a match
+    return any(first_body_match(c, FINETUNED_FROM_RE) for c in inv.model_cards)
 
 
 def _finetune_only(c: CodeFile) -> bool:

@@ -6,7 +6,7 @@ import re
 
 from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.evidence.card import find_section
-from truecard.evidence.collectors._common import sentences_for
+from truecard.evidence.collectors._common import first_body_match, sentences_for
 from truecard.evidence.inventory import Inventory
 from truecard.models import EvidenceKind
 
@@ -102,9 +102,10 @@ def evaluate(inv: Inventory) -> Assessment:
         return Assessment.met("; ".join(reasons), ev)
     named = []
     for c in inv.cards + inv.docs:
-        m = NAME_RE.search(c.body)
-        if m:
-            ln = c.body[: m.start()].count("\n") + c.body_offset + 1
+        found = first_body_match(c, NAME_RE)  # NAME_RE.search(c.body), on the lines that may hold it
+        if found:
+            k, m = found
+            ln = k + c.body_offset + 1
             named.append(
                 c.evidence(
                     f"architecture named: {m.group(0)}",

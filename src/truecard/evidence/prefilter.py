@@ -299,6 +299,73 @@ def _extra_clauses(parsed: Any, main: tuple[str, ...] | None) -> list[list[str]]
     return [sorted(c, key=lambda x: (-len(x), x)) for c in extra]
 
 
+_NL = ord("\n")
+# the categories (`\d`, `\S`, `\w`, and `[^\n]`'s own) that hold no line break
+_NO_NL_CATEGORIES = frozenset({_c.CATEGORY_DIGIT, _c.CATEGORY_NOT_SPACE, _c.CATEGORY_WORD, _c.CATEGORY_NOT_LINEBREAK})
+
+
+def _class_holds_newline(items: Any) -> bool:
+    """Whether a parsed character class (`[...]`) may match "\n" (True where not sure)."""
+    negate, holds = False, False
+    for op, av in items:
+        if op is _c.NEGATE:
+            negate = True
+        elif op is _c.LITERAL:
+            holds = holds or av == _NL
+        elif op is _c.RANGE:
+            holds = holds or av[0] <= _NL <= av[1]
+        elif op is _c.CATEGORY:
+            holds = holds or av not in _NO_NL_CATEGORIES
+        else:
+            return True
+    return holds != negate
+
+
+def _within_a_line(items: Any, flags: int) -> bool:
+    for op, av in items:
+        if op is _c.LITERAL:
+            ok = av != _NL  # no character matches "\n" under IGNORECASE but itself
+        elif op is _c.NOT_LITERAL:
+            ok = av == _NL
+        elif op is _c.ANY:
+            ok = not flags & re.DOTALL
+        elif op is _c.IN:
+            ok = not _class_holds_newline(av)
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            ok = _within_a_line(av[2], flags)
+        elif op is _c.SUBPATTERN:
+            ok = _within_a_line(av[3], (flags | av[1]) & ~av[2])
+        elif op is _c.ATOMIC_GROUP:
+            ok = _within_a_line(av, flags)
+        elif op is _c.BRANCH:
+            ok = all(_within_a_line(b, flags) for b in av[1])
+        elif op is _c.AT:
+            ok = av is _c.AT_BOUNDARY
+        else:  # lookarounds, back-references, conditionals: not worked out, so not claimed
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
+def line_local(pattern: re.Pattern[str]) -> bool:
+    """Whether `pattern` finds, in any text, the matches it finds in each of the text's lines
+    searched alone (the lines `split("\n")` gives): nothing in it can match a line break
+    (literals, classes and `.` checked, with the flags in force where each stands), and the
+    only assertion it makes is `\b`, which holds at a line's edge exactly where it holds at a
+    text's edge (a line break is not a word character, nor is the absence of one). Then every
+    match lies within one line, an attempt at a position reads nothing beyond that position's
+    line, and the text's first match is the first match of the first line that has one.
+    False where that is not shown (`^`, `$`, lookarounds, `\\s`, `[^x]`, `(?s)`, ...)."""
+    if not isinstance(pattern.pattern, str):
+        return False
+    try:
+        parsed = _sre_parse.parse(pattern.pattern, pattern.flags & ~re.UNICODE)
+    except Exception:  # pragma: no cover - it compiled, so it parses
+        return False
+    return _within_a_line(list(parsed), pattern.flags)
+
+
 def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """Folded literals, one of which is in every string `pattern` matches; None if unknown.
 
@@ -382,7 +449,7 @@ class Prefiltered:
     literals are worked out on first use (parsing every pattern at import would cost start-up).
     """
 
-    __slots__ = ("_fold_more", "_lits", "_more", "_plain", "rx")
+    __slots__ = ("_fold_more", "_line_local", "_lits", "_more", "_plain", "rx")
 
     def __init__(self, rx: re.Pattern[str]) -> None:
         self.rx = rx
@@ -394,6 +461,7 @@ class Prefiltered:
         self._plain = False
         self._more: tuple[tuple[str, ...], ...] = ()  # `clauses`, set with the literals
         self._fold_more = False  # whether a clause holds a letter (so is tested on the fold)
+        self._line_local: bool | None = None  # `line_local(rx)`, worked out on first use
 
     @property
     def literals(self) -> tuple[str, ...] | None:
@@ -405,6 +473,13 @@ class Prefiltered:
             self._fold_more = any(_has_letter(c) for c in self._more)
             self._lits = lits
         return self._lits  # type: ignore[return-value]
+
+    @property
+    def line_local(self) -> bool:
+        """`line_local(self.rx)`: a text's first match is its first line's that has one."""
+        if self._line_local is None:
+            self._line_local = line_local(self.rx)
+        return self._line_local
 
     @property
     def clauses(self) -> tuple[tuple[str, ...], ...]:

@@ -97,6 +97,33 @@ def folded_text(card: Card) -> str:
     return out
 
 
+def first_body_match(card: Card, rx: Any) -> tuple[int, re.Match[str]] | None:
+    """(index of the body line it is in, the match) for the first match of `rx` in
+    `card.body`, or None: what `rx.search(card.body)` finds (its group, at that line; the
+    match's offsets are the line's when the lines were searched).
+
+    A prefiltered pattern that is `line_local` is searched only on the body's lines that
+    hold one of its literals (`LineIndex` of the card's folded body, one automaton pass),
+    instead of once over the whole body: a search over a long card tried the pattern at
+    every position of it, and this is how the architecture names and "fine-tuned from"
+    are found on every card."""
+    lits = rx.literals if isinstance(rx, Prefiltered) and rx.line_local else None
+    if lits is None or any("\n" in x for x in lits):
+        m = rx.search(card.body)
+        return None if m is None else (card.body.count("\n", 0, m.start()), m)
+    hits = line_index(card, "text", folded_text(card)).holding(lits)
+    if not hits:
+        return None
+    if "text_lines" not in card.cache:
+        card.cache["text_lines"] = card.body.split("\n")
+    lines: list[str] = card.cache["text_lines"]
+    for k in sorted(hits):
+        m = rx.search(lines[k])
+        if m is not None:
+            return k, m
+    return None
+
+
 def may_match(rx: Any, folded_text: str) -> bool:
     """False when `rx` (a prefiltered pattern) cannot match any part of a text whose folds
     are all substrings of `folded_text` (`folded_sentences`): one test of its
