@@ -102,9 +102,8 @@ def warm() -> None:
     for name in _FIRST_USE_MODULES:  # imported by a scan's first use: once here, not per worker
         importlib.import_module(name)
     licenses.classify_id("MIT")  # the SPDX list and the AI licence index, read on the first licence id
-    from truecard.sources import resolve
-
-    resolve.source_forms()  # loads the source plugins (the probers an item's revision needs)
+    # The source plugins (Hub, git, GitHub) are not loaded here: a local folder is opened and
+    # probed without them, and a remote item's first request costs far more than their import.
     _prime_prefilters()
 
 
