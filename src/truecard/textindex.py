@@ -65,11 +65,20 @@ def _matches(data: bytes, literals: tuple[str, ...]) -> list[tuple[int, int, int
     return out
 
 
+_ANY_AUTOMATA: dict[tuple[str, ...], BytesAhoCorasick] = {}  # literal set -> its automaton
+
+
 def holds_any(text: str, literals: tuple[str, ...]) -> bool:
-    """Whether `text` holds one of `literals`: one automaton pass (`_matches`, whose
-    leftmost-first search finds a match wherever any literal occurs) instead of an `in` test
-    per literal."""
-    return bool(_matches(encode(text), literals))
+    """Whether `text` holds one of `literals`: one automaton pass (a leftmost-first search
+    finds a match wherever any literal occurs) instead of an `in` test per literal. The
+    automaton is built on the literals as given (once per set and process): for a yes or no,
+    dropping the literals that hold another (`_minimal`, quadratic in their number) would
+    cost a short-lived process more than it saves."""
+    automaton = _ANY_AUTOMATA.get(literals)
+    if automaton is None:
+        automaton = _ANY_AUTOMATA[literals] = BytesAhoCorasick([encode(x) for x in literals],
+                                                               matchkind=MatchKind.LeftmostFirst)
+    return bool(automaton.find_matches_as_indexes(encode(text)))
 
 
 def _pieces(matches: list[tuple[int, int, int]], starts: list[int], size: int) -> set[int]:
