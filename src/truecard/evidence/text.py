@@ -17,6 +17,7 @@ class TextRead:
     truncated: bool
     problem: str | None
     not_fetched: bool = False  # listed by its source but its bytes left there (ContentNotFetched)
+    data: bytes | None = None  # the bytes the text was decoded from (the file's first `limit`)
 
 
 def looks_binary(data: bytes) -> bool:
@@ -56,4 +57,5 @@ def read_text(tree: Tree, path: str, size: int, limit: int = TEXT_LIMIT) -> Text
         text,
         truncated,
         f"larger than {limit // 1048576} MiB; read the first part only" if truncated else None,
+        data=data,
     )

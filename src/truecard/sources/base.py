@@ -137,6 +137,16 @@ class Tree(ABC):
         except OSError:
             return None, None  # unreadable: the collector that reads it reports the problem
 
+    def sha256_of(self, path: str, head: bytes | None) -> tuple[str | None, str | None]:
+        """`sha256(path)`, given `head`, bytes already read from the start of the file: where
+        they are the whole file and this tree hashes files as `Tree.sha256` does (a subclass
+        with its own `sha256` is always asked), they are hashed rather than read again."""
+        if head is not None and type(self).sha256 is Tree.sha256:
+            e = self.entry(path)
+            if e is not None and not e.sha256 and len(head) == e.size <= HASH_LIMIT:
+                return hashlib.sha256(head).hexdigest(), "file"
+        return self.sha256(path)
+
     def unread_parameter_counts(self) -> tuple[dict[str, int], frozenset[str]] | None:
         """Parameter counts by dtype the source states for all its weights, and the weight
         files whose headers were not read, or None. A Hub model's metadata counts every

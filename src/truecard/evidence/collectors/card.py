@@ -34,7 +34,7 @@ def read_card(inv: Inventory, r: FileRecord) -> Card | None:
         inv.problems.append(
             Problem(path=r.path, source=r.tree.info.id, message=f"card: {t.problem}", severity="info")
         )
-    sha, _ = r.tree.sha256(r.path)
+    sha, _ = r.tree.sha256_of(r.path, t.data)  # the bytes just read, where they are the whole file
     card = parse_card(r.tree, r.path, t.text, sha)
     if card.metadata_error:
         inv.problems.append(Problem(path=r.path, source=r.tree.info.id, message=card.metadata_error))
