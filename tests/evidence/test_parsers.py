@@ -248,3 +248,17 @@ def test_cost_sentences(sentence: str, topic: str) -> None:
 def test_not_costs_or_training_hardware(sentence: str) -> None:
     assert not [t for t, _ in prose.cost_hits([sentence]) if t in ("time", "compute")]
     assert not prose.hardware_hits([sentence])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.sampled_from(list("licens :\t e-_x")), max_size=14), max_size=8),
+       st.sampled_from(["license", "license_name", "extra_gated_prompt", "x"]))
+def test_meta_line_is_the_key_pattern_on_each_front_matter_line(lines: list[str], key: str) -> None:
+    """`_meta_line`'s start-of-line shortcut finds the line `^key\\s*:` first matches."""
+    from truecard.evidence.collectors.licences import _meta_line
+    from truecard.evidence.inventory import Card
+
+    card = Card(tree=None, path="README.md", metadata={}, metadata_error=None, body="", body_offset=len(lines),  # type: ignore[arg-type]
+                lines=[*lines, "# body"], sections=[], sha256=None, filled_chars=0)
+    want = next((i for i, ln in enumerate(lines, start=1) if re.match(rf"^{re.escape(key)}\s*:", ln)), None)
+    assert _meta_line(card, key) == want

@@ -145,8 +145,13 @@ def from_card_prose(inv: Inventory, card: Card) -> None:
 
 
 def _meta_line(card: Card, key: str) -> int | None:
+    """The 1-based line of the front matter that sets `key` (`key:` at the line's start)."""
+    rx = re.compile(rf"{re.escape(key)}\s*:")
     for i, line in enumerate(card.lines[: card.body_offset], start=1):
-        if re.match(rf"^{re.escape(key)}\s*:", line):
+        # the pattern starts with the key as written: a line that does not cannot match (a
+        # `str` test per line rather than a regex call: model-index front matter runs to
+        # tens of thousands of lines)
+        if line.startswith(key) and rx.match(line):
             return i
     return None
 
