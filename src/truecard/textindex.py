@@ -81,6 +81,20 @@ def holds_any(text: str, literals: tuple[str, ...]) -> bool:
     return bool(automaton.find_matches_as_indexes(encode(text)))
 
 
+_EVERY_AUTOMATA: dict[tuple[str, ...], BytesAhoCorasick] = {}  # literal tuple -> its automaton
+
+
+def present(text: str, literals: tuple[str, ...]) -> set[int]:
+    """The indices of the `literals` that occur in `text`, from one pass: an automaton with
+    standard matching reports every occurrence of every literal when asked for overlapping
+    matches, so each literal present is reported (at least once) and no other."""
+    automaton = _EVERY_AUTOMATA.get(literals)
+    if automaton is None:
+        automaton = _EVERY_AUTOMATA[literals] = BytesAhoCorasick([encode(x) for x in literals],
+                                                                 matchkind=MatchKind.Standard)
+    return {i for i, _, _ in automaton.find_matches_as_indexes(encode(text), overlapping=True)}
+
+
 def _pieces(matches: list[tuple[int, int, int]], starts: list[int], size: int) -> set[int]:
     """The indices of the pieces (starting at `starts`, of a text of `size` bytes) that hold
     one of `matches`."""

@@ -126,3 +126,12 @@ def test_first_body_match_is_the_body_search() -> None:
             assert (None if got is None else (got[0], got[1].group(0))) == want, (path.name, rx.pattern[:40])
             found += want is not None
     assert found > 200
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(list("abé₂ \n")), max_size=30),
+       st.lists(st.text(st.sampled_from(list("abé₂ ")), min_size=1, max_size=4), min_size=1, max_size=6, unique=True))
+def test_present_is_each_literal_in(text: str, literals: list[str]) -> None:
+    from truecard.textindex import present
+
+    assert present(text, tuple(literals)) == {i for i, x in enumerate(literals) if x in text}, (text, literals)

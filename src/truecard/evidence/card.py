@@ -20,6 +20,7 @@ from truecard.bounded import load_yaml
 from truecard.evidence.inventory import Card, Section
 from truecard.evidence.prefilter import Prefiltered, fold, remember_fold
 from truecard.sources.base import Tree
+from truecard.textindex import present
 
 REGEX_YAML_BLOCK = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(\r\n|\n|$))")
 
@@ -99,6 +100,18 @@ def parse_front_matter(text: str) -> tuple[dict[str, Any], str | None, int, str]
 
 
 _ALTERNATIVE_FILTERS = tuple(Prefiltered(re.compile(a, _PLACEHOLDER_FLAGS)) for a in _PLACEHOLDER_ALTERNATIVES)
+# the alternatives' literals in one tuple, and which of them are each alternative's: `possible`
+# tests an alternative's literals on the fold (the letterless ones, "{{" and "<!--", are in the
+# fold exactly where they are in the text), so the literals found in the fold by one pass
+# (`textindex.present`) give every alternative's `possible` at once
+@cache
+def _alternative_literals() -> tuple[tuple[str, ...], tuple[tuple[int, ...] | None, ...]]:
+    """(every alternative's literals, once each; for each alternative the indices of its own,
+    or None for one without literals), worked out on first use like the literals themselves."""
+    lits = tuple(dict.fromkeys(x for alt in _ALTERNATIVE_FILTERS for x in alt.literals or ()))
+    return lits, tuple(
+        None if alt.literals is None else tuple(lits.index(x) for x in alt.literals) for alt in _ALTERNATIVE_FILTERS
+    )
 _NONE_PRESENT: tuple[int, ...] = ()
 
 
@@ -113,7 +126,9 @@ def placeholder_pattern(text: str, low: str | None = None) -> re.Pattern[str] | 
     else in parsing a card's body. No alternative's literal holds a newline, so none forms
     where lines are joined. `low`: `fold(text)`, when the caller has it."""
     low = fold(text) if low is None else low
-    keep = tuple(i for i, alt in enumerate(_ALTERNATIVE_FILTERS) if alt.possible(text, low))
+    lits, own = _alternative_literals()
+    found = present(low, lits)  # one pass for all their literals
+    keep = tuple(i for i, mine in enumerate(own) if mine is None or any(j in found for j in mine))
     return _placeholder_subset(keep) if keep else None
 
 
