@@ -135,3 +135,19 @@ def test_present_is_each_literal_in(text: str, literals: list[str]) -> None:
     from truecard.textindex import present
 
     assert present(text, tuple(literals)) == {i for i, x in enumerate(literals) if x in text}, (text, literals)
+
+
+def test_folded_body_is_the_fold_of_the_body_lines(tmp_path: Path) -> None:
+    """With or without HTML comments (which `body_lines` blanks), `folded_body` is the fold of
+    the body's lines, as the line index reads them."""
+    from truecard.evidence.card import parse_card
+    from truecard.evidence.collectors._common import body_lines, folded_body
+    from truecard.sources.local import LocalTree
+
+    tree = LocalTree.open(str(tmp_path))
+    texts = ["---\nlicense: mit\n---\n# Model\nTrained on İstanbul data.\n",
+             "# Model\n<!-- template: say\nwhat it was TRAINED on -->\nReal text.\n",
+             *(p.read_text(encoding="utf-8", errors="replace") for p in sorted(CORPUS.glob("*.md"))[::20])]
+    for text in texts:
+        card = parse_card(tree, "README.md", text, None)
+        assert folded_body(card) == fold("\n".join(body_lines(card)))
