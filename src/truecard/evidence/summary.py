@@ -37,6 +37,33 @@ def _section_text(inv: Inventory, *patterns: str) -> str | None:
     return None
 
 
+_METRICS_KEPT = 50
+
+
+def _metrics(mi: Any, limit: int) -> list[dict[str, Any]]:
+    """The first `limit` results of a `model-index`, in order, as (type, value, dataset, task).
+    It stops there: an MTEB card's model-index holds thousands of results."""
+    metrics: list[dict[str, Any]] = []
+    for m in mi if isinstance(mi, list) else []:
+        for r in (m.get("results") or []) if isinstance(m, dict) else []:
+            if not isinstance(r, dict):
+                continue
+            t, d = r.get("task"), r.get("dataset")
+            task: dict[str, Any] = t if isinstance(t, dict) else {}
+            ds: dict[str, Any] = d if isinstance(d, dict) else {}
+            for met in r.get("metrics") or []:
+                if isinstance(met, dict) and met.get("value") is not None:
+                    metrics.append({
+                        "type": str(met.get("type") or met.get("name") or "metric"),
+                        "value": str(met["value"]),
+                        "dataset": str(ds.get("name") or ds.get("type") or ""),
+                        "task": str(task.get("type") or ""),
+                    })
+                    if len(metrics) >= limit:
+                        return metrics
+    return metrics
+
+
 def model_card_summary(inv: Inventory) -> ModelCardSummary:
     md = inv.metadata
     out: dict[str, Any] = {}
@@ -68,25 +95,9 @@ def model_card_summary(inv: Inventory) -> ModelCardSummary:
     datasets = sorted({d.name for d in inv.datasets if d.precise and d.name != "(not disclosed)"})
     if datasets:
         out["datasets"] = datasets[:30]
-    metrics: list[dict[str, Any]] = []
-    mi = md.get("model-index")
-    for m in mi if isinstance(mi, list) else []:
-        for r in (m.get("results") or []) if isinstance(m, dict) else []:
-            if not isinstance(r, dict):
-                continue
-            t, d = r.get("task"), r.get("dataset")
-            task: dict[str, Any] = t if isinstance(t, dict) else {}
-            ds: dict[str, Any] = d if isinstance(d, dict) else {}
-            for met in r.get("metrics") or []:
-                if isinstance(met, dict) and met.get("value") is not None:
-                    metrics.append({
-                        "type": str(met.get("type") or met.get("name") or "metric"),
-                        "value": str(met["value"]),
-                        "dataset": str(ds.get("name") or ds.get("type") or ""),
-                        "task": str(task.get("type") or ""),
-                    })
+    metrics = _metrics(md.get("model-index"), _METRICS_KEPT)
     if metrics:
-        out["metrics"] = metrics[:50]
+        out["metrics"] = metrics
     for name, pats in (
         ("intended_uses", (r"intended use", r"^uses$", r"direct use")),
         ("limitations", (r"limitation", r"bias", r"risk")),
