@@ -92,8 +92,8 @@ def _data_sentences(inv: Inventory) -> list[tuple[Card, int, str]]:
 def _licence_table(inv: Inventory) -> list[Evidence]:
     """A data table with a licence column (`| Dataset | ... | Licence |`)."""
     for c in inv.cards + inv.docs:
-        for i, line in enumerate(c.lines):
-            if line.lstrip().startswith("|") and re.search(r"\|\s*licen[cs]e\s*\|", line, re.I) and re.search(r"data", line, re.I):
+        for i, line in enumerate(c.lines):  # every line, front matter too: "|" first, as most lines have none
+            if "|" in line and line.lstrip().startswith("|") and re.search(r"\|\s*licen[cs]e\s*\|", line, re.I) and re.search(r"data", line, re.I):
                 return [c.evidence("data licences listed per dataset", kind=EvidenceKind.PROSE, line_start=i + 1, excerpt=line.strip()[:200])]
     return []
 
