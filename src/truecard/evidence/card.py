@@ -260,7 +260,7 @@ def _sections(lines: list[str], first_line: int, placeholders: Any = _WHOLE) -> 
     for i, line in enumerate(lines):
         # each pattern is tried only where it can match: a fence after leading whitespace
         # (`lstrip()` strips what `\s` matches), an ATX heading at "#", an HTML one with a "<"
-        if line.lstrip().startswith(_FENCES) and _FENCE_RE.match(line):
+        if ("`" in line or "~" in line) and line.lstrip().startswith(_FENCES) and _FENCE_RE.match(line):
             in_fence = not in_fence
             continue
         if in_fence:

@@ -355,7 +355,7 @@ def sentences(lines: list[str], first_line: int = 1) -> Iterator[tuple[int, str]
     emphasis = getattr(_EMPHASIS_RE, "rx", _EMPHASIS_RE).sub
     brk = getattr(_SENTENCE_BREAK_RE, "rx", _SENTENCE_BREAK_RE).search
     for i, raw in enumerate(lines):
-        if raw.lstrip().startswith(("```", "~~~")):
+        if ("`" in raw or "~" in raw) and raw.lstrip().startswith(("```", "~~~")):  # a fence holds one
             in_fence = not in_fence
             continue
         line = raw[:4000]

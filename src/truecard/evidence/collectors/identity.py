@@ -30,7 +30,7 @@ def fenced(card: Card) -> list[tuple[int, str]]:
     in_fence = False
     first = card.body_offset + 1
     for i, line in enumerate(body_lines(card)):
-        if line.lstrip().startswith(("```", "~~~")):
+        if ("`" in line or "~" in line) and line.lstrip().startswith(("```", "~~~")):  # a fence holds one
             in_fence = not in_fence
             continue
         if in_fence or line.startswith(("    ", "\t", "$ ")):

@@ -69,7 +69,7 @@ def _usage(inv: Inventory, card: Card) -> None:
     blocks: list[list[tuple[int, str]]] = []
     indented: list[tuple[int, str]] = []
     for i, line in enumerate(lines):
-        if line.lstrip().startswith(("```", "~~~")):
+        if ("`" in line or "~" in line) and line.lstrip().startswith(("```", "~~~")):
             if in_fence and block:
                 blocks.append(block)
             in_fence = not in_fence
@@ -204,7 +204,7 @@ def _hyperparameter_lists(inv: Inventory, card: Card) -> None:
     if maybe is not None and not maybe:
         return  # no line holds a hyper-parameter name: no list
     for i, line in enumerate([*lines, ""]):
-        if line.lstrip().startswith(("```", "~~~")):
+        if ("`" in line or "~" in line) and line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
         if not in_fence and (maybe is None or i in maybe) and HYPERPARAM_LINE_RE.search(line):
             run.append((first + i, line))
