@@ -113,6 +113,7 @@ EVENT_PATH = [
     "a: b\n...\n",
     "%YAML 1.1\n---\na: 1",
     "&anchor a: &v [1, 2]",  # anchors without aliases
+    ".nan: 1\n.NaN: 2\n-.inf: 3\n-.inf: 4\n1.0: 5\n1: 6",  # keys the constructor makes equal or the same object
 ]
 
 
