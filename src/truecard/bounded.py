@@ -48,8 +48,9 @@ def _build(loader: Any, node: yaml.Node, memo: dict[int, Any], depth: int = 1) -
     Mappings, sequences, strings and the implicit scalar types only; the scalars through
     the constructor's own functions. An alias is the same object, as there. Anything else
     raises `_Fallback` before a result is returned, and the general constructor starts over;
-    so does a collection nested deeper than MAX_DEPTH (`depth`: the node's, the root's is 1),
-    which `load_yaml`'s alias-free path leaves to the checked path to refuse.
+    so does a collection nested deeper than MAX_DEPTH (`depth`: the node's, the root's is 1).
+    `load_yaml` builds a document only once its budgets passed (`_checked_node`); an alias-free
+    one is built from the events instead (`_from_events`).
     """
     tag = node.tag
     if tag == _STR and type(node) is yaml.ScalarNode:
@@ -343,7 +344,8 @@ _DECIMAL_RE = re.compile(r"[0-9]+\.[0-9]+")
 
 
 def _plain_value(ldr: Any, value: str, implicit: Any) -> Any:
-    """What `SafeConstructor` makes of the plain scalar `value` (remembered in `_plain_values`)."""
+    """What `SafeConstructor` makes of the plain scalar `value`; remembered in `_plain_values`,
+    but for a decimal (read at once, and rarely seen twice)."""
     if _DECIMAL_RE.fullmatch(value):
         return float(value)
     tag = ldr.resolve(yaml.ScalarNode, value, implicit)

@@ -17,7 +17,8 @@ from typing import Any
 from ahocorasick_rs import BytesAhoCorasick, MatchKind
 
 _MINIMAL: dict[tuple[str, ...], tuple[str, ...]] = {}  # literal set -> those holding no other
-_AUTOMATA: dict[tuple[str, ...], BytesAhoCorasick] = {}  # minimal literal set -> its automaton
+# (literals, whether it reports every occurrence) -> its automaton, built once per process
+_AUTOMATA: dict[tuple[tuple[str, ...], bool], BytesAhoCorasick] = {}
 
 
 def _minimal(literals: tuple[str, ...]) -> tuple[str, ...]:
@@ -57,15 +58,18 @@ def _matches(data: bytes, literals: tuple[str, ...]) -> list[tuple[int, int, int
     (tests/evidence/test_sentence_index.py and test_line_index.py compare the two on corpus
     cards and random texts).
     """
-    lits = _minimal(literals)
-    automaton = _AUTOMATA.get(lits)
-    if automaton is None:
-        automaton = _AUTOMATA[lits] = BytesAhoCorasick([encode(x) for x in lits], matchkind=MatchKind.LeftmostFirst)
-    out: list[tuple[int, int, int]] = automaton.find_matches_as_indexes(data)
+    out: list[tuple[int, int, int]] = _automaton(_minimal(literals)).find_matches_as_indexes(data)
     return out
 
 
-_ANY_AUTOMATA: dict[tuple[str, ...], BytesAhoCorasick] = {}  # literal set -> its automaton
+def _automaton(literals: tuple[str, ...], every: bool = False) -> BytesAhoCorasick:
+    """The automaton of `literals` (their UTF-8): leftmost-first matching, or with `every`
+    standard matching (which can report every occurrence, overlapping ones too)."""
+    automaton = _AUTOMATA.get((literals, every))
+    if automaton is None:
+        kind = MatchKind.Standard if every else MatchKind.LeftmostFirst
+        automaton = _AUTOMATA[literals, every] = BytesAhoCorasick([encode(x) for x in literals], matchkind=kind)
+    return automaton
 
 
 def holds_any(text: str, literals: tuple[str, ...]) -> bool:
@@ -74,25 +78,15 @@ def holds_any(text: str, literals: tuple[str, ...]) -> bool:
     automaton is built on the literals as given (once per set and process): for a yes or no,
     dropping the literals that hold another (`_minimal`, quadratic in their number) would
     cost a short-lived process more than it saves."""
-    automaton = _ANY_AUTOMATA.get(literals)
-    if automaton is None:
-        automaton = _ANY_AUTOMATA[literals] = BytesAhoCorasick([encode(x) for x in literals],
-                                                               matchkind=MatchKind.LeftmostFirst)
-    return bool(automaton.find_matches_as_indexes(encode(text)))
-
-
-_EVERY_AUTOMATA: dict[tuple[str, ...], BytesAhoCorasick] = {}  # literal tuple -> its automaton
+    return bool(_automaton(literals).find_matches_as_indexes(encode(text)))
 
 
 def present(text: str, literals: tuple[str, ...]) -> set[int]:
     """The indices of the `literals` that occur in `text`, from one pass: an automaton with
     standard matching reports every occurrence of every literal when asked for overlapping
     matches, so each literal present is reported (at least once) and no other."""
-    automaton = _EVERY_AUTOMATA.get(literals)
-    if automaton is None:
-        automaton = _EVERY_AUTOMATA[literals] = BytesAhoCorasick([encode(x) for x in literals],
-                                                                 matchkind=MatchKind.Standard)
-    return {i for i, _, _ in automaton.find_matches_as_indexes(encode(text), overlapping=True)}
+    matches = _automaton(literals, every=True).find_matches_as_indexes(encode(text), overlapping=True)
+    return {i for i, _, _ in matches}
 
 
 def _pieces(matches: list[tuple[int, int, int]], starts: list[int], size: int) -> set[int]:

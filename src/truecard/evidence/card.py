@@ -119,19 +119,20 @@ def parse_front_matter(text: str) -> tuple[dict[str, Any], str | None, int, str]
 
 
 _ALTERNATIVE_FILTERS = tuple(Prefiltered(re.compile(a, _PLACEHOLDER_FLAGS)) for a in _PLACEHOLDER_ALTERNATIVES)
-# the alternatives' literals in one tuple, and which of them are each alternative's: `possible`
-# tests an alternative's literals on the fold (the letterless ones, "{{" and "<!--", are in the
-# fold exactly where they are in the text), so the literals found in the fold by one pass
-# (`textindex.present`) give every alternative's `possible` at once
+
+
 @cache
 def _alternative_literals() -> tuple[tuple[str, ...], tuple[tuple[int, ...] | None, ...]]:
     """(every alternative's literals, once each; for each alternative the indices of its own,
-    or None for one without literals), worked out on first use like the literals themselves."""
+    or None for one without literals), worked out on first use like the literals themselves.
+
+    `possible` tests an alternative's literals on the fold (the letterless ones, "{{" and
+    "<!--", are in the fold exactly where they are in the text), so the literals one pass
+    finds in the fold (`textindex.present`) give every alternative's `possible` at once."""
     lits = tuple(dict.fromkeys(x for alt in _ALTERNATIVE_FILTERS for x in alt.literals or ()))
     return lits, tuple(
         None if alt.literals is None else tuple(lits.index(x) for x in alt.literals) for alt in _ALTERNATIVE_FILTERS
     )
-_NONE_PRESENT: tuple[int, ...] = ()
 
 
 def placeholder_pattern(text: str, low: str | None = None) -> re.Pattern[str] | None:
@@ -178,11 +179,17 @@ _HASH_LINE_RE = re.compile(r"\n[^\S\n]*#[^\n]*")
 def real_chars(text: str, placeholders: Any = _WHOLE) -> int:
     """Characters of real prose: placeholders, tags and Markdown punctuation removed
     (`placeholders`: see `strip_placeholders`)."""
+    return _prose_count(_markup_blanked(text, placeholders, ""))
+
+
+def _markup_blanked(text: str, placeholders: Any, hash_line: str) -> str:
+    """`text` without its "#" lines (each replaced by `hash_line` with the break before it:
+    "" removes it, "\n" leaves an empty line), then with placeholders and tags blanked."""
     if "#" in text:  # else no line starts with one
-        # the lines not starting with "#" (after blanks), joined by "\n" again: each line is
-        # "\n" + line in "\n" + text, so removing those lines leaves "\n" + the rest joined
-        text = _HASH_LINE_RE.sub("", "\n" + text)[1:]
-    return _prose_count(_TAG_RE.sub(" ", strip_placeholders(text, placeholders)))
+        # each line is "\n" + line in "\n" + text, so replacing those lines' "\n" + line
+        # leaves "\n" + the rest joined
+        text = _HASH_LINE_RE.sub(hash_line, "\n" + text)[1:]
+    return _TAG_RE.sub(" ", strip_placeholders(text, placeholders))
 
 
 def _prose_count(t: str) -> int:
@@ -218,13 +225,11 @@ class _RangeChars:
     Tested against `real_chars` on random texts and every corpus card
     (tests/evidence/test_placeholders.py)."""
 
-    __slots__ = ("_at", "ok")
+    __slots__ = ("_at", "_lines", "_placeholders", "ok")
 
     def __init__(self, lines: list[str], placeholders: Any, cuts: set[int]) -> None:
-        text = "\n".join(lines)
-        if "#" in text:
-            text = _HASH_LINE_RE.sub("\n", "\n" + text)[1:]
-        t = _TAG_RE.sub(" ", strip_placeholders(text, placeholders))
+        self._lines, self._placeholders = lines, placeholders
+        t = _markup_blanked("\n".join(lines), placeholders, "\n")
         self.ok = t.count("\n") == len(lines) - 1
         self._at: dict[int, int] = {}
         if not self.ok:
@@ -242,6 +247,8 @@ class _RangeChars:
 
     def count(self, start: int, end: int) -> int:
         """`real_chars` of lines `start` to `end` (each a cut, 0 or the number of lines)."""
+        if not self.ok:
+            return real_chars("\n".join(self._lines[start:end]), self._placeholders)
         return self._at[end] - self._at[start]
 
 
@@ -251,8 +258,8 @@ def split_sections(lines: list[str], first_line: int, placeholders: Any = _WHOLE
     return _sections(lines, first_line, placeholders)[0]
 
 
-def _sections(lines: list[str], first_line: int, placeholders: Any = _WHOLE) -> tuple[list[Section], int | None]:
-    """`split_sections`, and `real_chars` of all the lines when it came with them (else None)."""
+def _sections(lines: list[str], first_line: int, placeholders: Any = _WHOLE) -> tuple[list[Section], int]:
+    """`split_sections`, and `real_chars` of all the lines joined."""
     if placeholders is _WHOLE:
         placeholders = placeholder_pattern("\n".join(lines))  # once: each section is made of these lines
     heads: list[tuple[int, int, str]] = []  # (index, level, title)
@@ -278,8 +285,7 @@ def _sections(lines: list[str], first_line: int, placeholders: Any = _WHOLE) -> 
         end = heads[0][0] if heads else len(lines)
         text = "\n".join(lines[:end])
         if text.strip():
-            chars = ranges.count(0, end) if ranges.ok else real_chars(text, placeholders)
-            sections.append(Section("", 0, first_line, first_line + end - 1, text, chars >= 20))
+            sections.append(Section("", 0, first_line, first_line + end - 1, text, ranges.count(0, end) >= 20))
     # where each heading's section ends: at the next heading of the same or a higher level,
     # found for all headings in one pass with a stack (a scan of the following headings for
     # each one was quadratic: 2 MiB of headings took 47 s)
@@ -293,15 +299,10 @@ def _sections(lines: list[str], first_line: int, placeholders: Any = _WHOLE) -> 
         end = ends[n]
         # body up to the next heading of any level, for "filled" judgement of this heading alone
         nxt = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
-        if ranges.ok:
-            filled = ranges.count(i + 1, end) >= 20
-            text = "\n".join(lines[i + 1 : end] if filled else lines[i + 1 : nxt])
-        else:
-            whole = "\n".join(lines[i + 1 : end])
-            filled = real_chars(whole, placeholders) >= 20
-            text = whole if filled else "\n".join(lines[i + 1 : nxt])
+        filled = ranges.count(i + 1, end) >= 20
+        text = "\n".join(lines[i + 1 : end] if filled else lines[i + 1 : nxt])
         sections.append(Section(title, level, first_line + i, first_line + end - 1, text, filled))
-    return sections, (ranges.count(0, len(lines)) if ranges.ok else None)
+    return sections, ranges.count(0, len(lines))
 
 
 def parse_card(tree: Tree, path: str, text: str, sha256: str | None) -> Card:
@@ -321,7 +322,7 @@ def parse_card(tree: Tree, path: str, text: str, sha256: str | None) -> Card:
         lines=lines,
         sections=sections,
         sha256=sha256,
-        filled_chars=real_chars(body, placeholders) if chars is None else chars,
+        filled_chars=chars,
     )
     card.cache["folded_text"] = low
     remember_fold(body, low)  # the patterns searching the whole body find its fold made

@@ -64,10 +64,9 @@ def folded_body(card: Card) -> str:
     """`fold` of the card's `body_lines` joined: a whole-card gate for loops over those lines
     (a line a pattern matches holds one of its literals, so the joined lines do). Once per card."""
     if "folded_body" not in card.cache:
-        lines = body_lines(card)
         # without an HTML comment the body's lines are its own lines, and their fold is the
         # card's `folded_text`, made when it was parsed
-        card.cache["folded_body"] = folded_text(card) if "<!--" not in card.body else fold("\n".join(lines))
+        card.cache["folded_body"] = folded_text(card) if "<!--" not in card.body else fold("\n".join(body_lines(card)))
     out: str = card.cache["folded_body"]
     return out
 
@@ -114,14 +113,15 @@ def first_body_match(card: Card, rx: Any) -> tuple[int, re.Match[str]] | None:
     if lits is None or any("\n" in x for x in lits):
         m = rx.search(card.body)
         return None if m is None else (card.body.count("\n", 0, m.start()), m)
-    # the body's own lines; without an HTML comment these are `body_lines`, whose index is shared
-    index = body_line_index(card) if "<!--" not in card.body else line_index(card, "text", folded_text(card))
+    # the body's own lines; without an HTML comment these are `body_lines`, and their index is shared
+    if "<!--" not in card.body:
+        index, lines = body_line_index(card), body_lines(card)
+    else:
+        index = line_index(card, "text", folded_text(card))
+        if "text_lines" not in card.cache:
+            card.cache["text_lines"] = card.body.split("\n")
+        lines = card.cache["text_lines"]
     hits = index.holding(lits)
-    if not hits:
-        return None
-    if "text_lines" not in card.cache:
-        card.cache["text_lines"] = card.body.split("\n")
-    lines: list[str] = card.cache["text_lines"]
     for k in sorted(hits):
         m = rx.search(lines[k])
         if m is not None:
