@@ -574,9 +574,30 @@ _DOCS_URL_RE = _rx.compile(r"readthedocs|/docs?/|documentation")
 
 
 def categorize_url(url: str, context: str = "") -> str:
-    u = url.lower()
+    """What a link is ("paper", "data", "code", ...); "replication" where the sentence it
+    stands in (`context`) references a third-party reproduction."""
     if REPLICATION_RE.search(context):
         return "replication"
+    return url_category(url)
+
+
+# url -> its category: a pure function of the URL, and a batch meets the same URLs card after
+# card (about half of the corpus's links are repeats); bounded, emptied when full
+_URL_CATEGORIES: dict[str, str] = {}
+
+
+def url_category(url: str) -> str:
+    """`categorize_url` of a link whose sentence references no reproduction."""
+    got = _URL_CATEGORIES.get(url)
+    if got is None:
+        if len(_URL_CATEGORIES) >= 20_000:
+            _URL_CATEGORIES.clear()
+        got = _URL_CATEGORIES[url] = _url_category(url)
+    return got
+
+
+def _url_category(url: str) -> str:
+    u = url.lower()
     if _PAPER_URL_RE.search(u):
         return "paper"
     if "huggingface.co/datasets/" in u or _DATA_URL_RE.search(u):

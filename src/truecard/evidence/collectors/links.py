@@ -88,8 +88,10 @@ def _card(inv: Inventory, card: Card) -> None:
                     ),
                 )
             )
+        # `categorize_url(url, sent)` for each URL, its sentence's test made once
+        replicated = bool(all_urls) and prose.REPLICATION_RE.search(sent) is not None
         for url in all_urls:
-            cat = prose.categorize_url(url, sent)
+            cat = "replication" if replicated else prose.url_category(url)
             if cat == "replication" and any(link.url == url for link in inv.links):
                 continue
             inv.links.append(
