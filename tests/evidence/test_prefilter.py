@@ -115,6 +115,10 @@ def test_project_patterns_prefiltered_equal_plain(rx: re.Pattern[str], data: st.
     assert _same(pre.search(text), rx.search(text))
     assert pre.findall(text) == rx.findall(text)
     assert pre.sub("#", text) == rx.sub("#", text)
+    primed = Prefiltered(rx)  # as a batch runs it: its literals tested by one automaton
+    primed.prime(least=1)
+    assert primed.possible(text) == pre.possible(text) and primed.may_match(text) == pre.may_match(text)
+    assert _same(primed.search(text), rx.search(text))
 
 
 def test_project_patterns_have_literals_where_expected() -> None:
@@ -167,8 +171,22 @@ def test_random_regexes_prefiltered_equal_plain(pattern: str, flags: int, text: 
             assert any(lit in fold(text) for lit in clause), (pattern, text, clause)
     pre = prefiltered(rx)
     assert _same(pre.search(text), m)
+    primed = prefiltered(rx)
+    primed.prime(least=1)
+    assert primed.possible(text) == pre.possible(text) and primed.may_match(text) == pre.may_match(text)
+    assert _same(primed.search(text), m)
     assert _same(pre.match(text), rx.match(text)) and _same(pre.fullmatch(text), rx.fullmatch(text))
     assert pre.findall(text) == rx.findall(text) and pre.split(text) == rx.split(text)
+
+
+def test_a_primed_pattern_takes_lone_surrogates() -> None:
+    """A string parsed from JSON may hold a lone surrogate, which UTF-8 cannot encode: the
+    primed test reads it as the plain one does."""
+    rx = re.compile(r"\b(?:alpha|beta|gamma|delta) \ud800?x", re.I)
+    primed = prefiltered(rx)
+    primed.prime(least=1)
+    for text in ("beta \ud800x", "\ud800 gamma x", "\ud800 nothing here"):
+        assert _same(primed.search(text), rx.search(text)) and primed.possible(text) == ("nothing" not in text)
 
 
 def test_literals_of_a_pattern() -> None:

@@ -116,8 +116,9 @@ _FIRST_USE_MODULES = (
 
 def _prime_prefilters() -> None:
     """Work out every loaded pattern's prefilter literals now (from the command line's kept
-    memo where it has them): each is otherwise worked out on its first search in every
-    worker, a parse of some 150 patterns, about 0.1 s per worker."""
+    memo where it has them), and the automata of the many-literal sets (`Prefiltered.prime`):
+    each is otherwise worked out on its first search in every worker, a parse of some 150
+    patterns, about 0.1 s per worker."""
     import sys
 
     from truecard.evidence.prefilter import Prefiltered
@@ -129,7 +130,7 @@ def _prime_prefilters() -> None:
             items = value.values() if isinstance(value, dict) else value if isinstance(value, tuple) else (value,)
             for x in items:
                 if isinstance(x, Prefiltered):
-                    _ = x.literals
+                    x.prime()
 
 
 def score_item(sources: list[str], options: dict[str, Any]) -> dict[str, Any]:
