@@ -207,6 +207,10 @@ def test_clauses_of_a_pattern() -> None:
     assert required_clauses(data_licence) == (("corpus", "data"),)
     assert required_clauses(re.compile(r"\bpython\s*\d+\.\d+")) == ((".",),)  # a version's dot too
     assert required_clauses(re.compile(r"abc|\d+")) == ()  # no literal at all
+    # an alternation of more choices than are combined keeps a set every alternative has
+    hub_id = r"[a-z]+/[a-z]+"
+    forms = [rf"(?:alpha|beta)-{n}\s+(?:on|off)\s+{hub_id}" for n in ("ab", "cd", "ef", "gh")]
+    assert ("/",) in required_clauses(re.compile("|".join(forms)))
     rx = prefiltered(data_licence)
     calls = []
 

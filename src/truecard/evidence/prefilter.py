@@ -247,7 +247,12 @@ def _clauses_item(op: Any, av: Any) -> list[frozenset[str]]:
         for a in alts:
             combos *= len(a)
         if combos > _MAX_COMBOS:
-            alts = [a[:1] for a in alts]
+            # too many choices: the union of each alternative's best set, and every set all
+            # the alternatives have (the union of one set taken from each: "/" of a Hub id
+            # that each form of a loader call holds)
+            common = set(alts[0]).intersection(*alts[1:])
+            unions = [frozenset().union(*(a[0] for a in alts)), *common]
+            return _independent([u for u in unions if len(u) <= _MAX_CLAUSE_STRINGS])
         unions = [frozenset().union(*choice) for choice in product(*alts)]
         return _independent([u for u in unions if len(u) <= _MAX_CLAUSE_STRINGS])
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
