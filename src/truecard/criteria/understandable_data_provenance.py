@@ -84,7 +84,9 @@ def _data_sentences(inv: Inventory) -> list[tuple[Card, int, str]]:
         else:
             picked = [(ln, sent) for ln, sent in card_sentences(c) if ln in lines]
         for ln, sent in picked:
-            if datacard or ln in lines or (own and DATA_WORD_RE.search(sent) and (TRAIN_RE.search(sent) or LICENSE_RE.search(sent))):
+            # the data word last: most sentences have one (they were picked for it), and few
+            # speak of training or licences, which their prefilters rule out far cheaper
+            if datacard or ln in lines or (own and (TRAIN_RE.search(sent) or LICENSE_RE.search(sent)) and DATA_WORD_RE.search(sent)):
                 out.append((c, ln, sent))
     return out
 
