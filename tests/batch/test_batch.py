@@ -72,6 +72,37 @@ def test_batch_scores_and_records_failures(tmp_path: Path) -> None:
     assert (retry.scored, retry.failed) == (1, 1)
 
 
+def _score_or_die(sources: list[str], options: dict[str, object]) -> dict[str, object]:
+    """`score_item`, except that a worker given a folder holding DIE dies on the spot, as
+    one killed for memory or crashed in a native parser does."""
+    from truecard.batch.work import score_item
+
+    if (Path(sources[0]) / "DIE").exists():
+        os._exit(70)
+    return score_item(sources, options)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_worker_that_dies_fails_its_item_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """The dead worker breaks its pool, and every item the pool held with it; the batch goes
+    on with a fresh pool, runs those items again one by one, and fails only the one that
+    kills a worker by itself."""
+    import truecard.batch.engines as engines
+
+    folders = card_folders(tmp_path, 7)
+    (folders[2] / "DIE").write_text("")
+    monkeypatch.setattr(engines, "score_item", _score_or_die)  # the forked workers inherit it
+    src = sources_file(tmp_path, [str(f) for f in folders])
+    state = tmp_path / "state.sqlite"
+    summary = run_batch(BatchOptions(sources_file=src, concurrency=jobs, state=state))
+    assert (summary.scored, summary.failed) == (6, 1)
+    [(key, kind, error)] = summary.failures
+    assert key == str(folders[2]) and kind == "error" and "worker crashed" in error
+    rows = ledger_rows(state)
+    assert sorted(status for _, status, _ in rows) == ["done"] * 6 + ["failed"]
+    assert all(attempts == 1 for _, _, attempts in rows)  # each recorded once
+
+
 def test_merged_items_and_rescan_of_unchanged(tmp_path: Path, open_model: Path) -> None:
     code = tmp_path / "code"
     code.mkdir()

@@ -10,6 +10,7 @@ import gc
 import multiprocessing as mp
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.managers import BaseManager
 from typing import Any
 
@@ -51,6 +52,10 @@ def _task(kind: str, sources: list[str], options: dict[str, Any]) -> Any:
             gc.collect()
 
 
+def _crashed(exc: BaseException) -> dict[str, Any]:
+    return {"ok": False, "error": f"worker crashed: {type(exc).__name__}: {exc}", "kind": "error"}
+
+
 class LocalEngine:
     """A pool of worker processes sharing one token bucket (a manager proxy)."""
 
@@ -62,7 +67,10 @@ class LocalEngine:
         self._manager = _BucketManager(ctx=mp.get_context("fork"))
         self._manager.start()
         self.bucket = self._manager.TokenBucket(rate, burst)  # type: ignore[attr-defined]
-        self._pool = ProcessPoolExecutor(
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
             self.concurrency,
             mp_context=mp.get_context("fork"),
             initializer=_init_worker,
@@ -74,29 +82,49 @@ class LocalEngine:
         tick: float | None = None,
     ) -> Iterator[tuple[str | None, Any]]:
         """(key, outcome) as items finish; with `tick`, also (None, None) after every `tick`
-        seconds without a finished item (the caller commits what it holds)."""
-        pending: dict[Future[Any], str] = {}
+        seconds without a finished item (the caller commits what it holds).
+
+        A worker that dies (killed for memory, a crash in a native parser) breaks the whole
+        pool, and every item it held fails with it, guilty or not. So a broken pool is
+        replaced by a fresh one, the items it held are run again one at a time, and only an
+        item that breaks a pool on its own is reported as "worker crashed"; the others, and
+        the rest of the batch, go on."""
+        pending: dict[Future[Any], tuple[str, list[str]]] = {}
         queue = list(reversed(items))
-        while queue or pending:
-            while queue and len(pending) < self.concurrency * 2:
+        suspects: list[tuple[str, list[str]]] = []  # held by a pool that broke: run alone
+        alone = False  # whether the one pending item is a suspect run by itself
+        while queue or pending or suspects:
+            if suspects and not pending:
+                key, sources = suspects.pop()
+                pending[self._pool.submit(_task, kind, sources, options)] = (key, sources)
+                alone = True
+            while not suspects and not alone and queue and len(pending) < self.concurrency * 2:
                 key, sources = queue.pop()
-                pending[self._pool.submit(_task, kind, sources, options)] = key
+                pending[self._pool.submit(_task, kind, sources, options)] = (key, sources)
             done, _ = wait(pending, timeout=tick, return_when=FIRST_COMPLETED)
             if not done:
                 yield None, None
+            broken = False
             for fut in done:
-                key = pending.pop(fut)
+                key, sources = pending.pop(fut)
                 try:
                     yield key, fut.result()
+                except BrokenProcessPool as exc:
+                    broken = True
+                    if alone:
+                        yield key, _crashed(exc)
+                    else:
+                        suspects.append((key, sources))
                 except Exception as exc:
-                    yield (
-                        key,
-                        {
-                            "ok": False,
-                            "error": f"worker crashed: {type(exc).__name__}: {exc}",
-                            "kind": "error",
-                        },
-                    )
+                    yield key, _crashed(exc)
+            if broken:
+                # every item the broken pool still held is failed too: suspects all
+                suspects.extend(reversed(list(pending.values())))
+                pending.clear()
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = self._new_pool()
+            if not pending:
+                alone = False
 
     def stats(self) -> dict[str, int]:
         return self.bucket.stats()  # type: ignore[no-any-return]
