@@ -11,6 +11,7 @@ cards (evidence, integrity), so that each can use it.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from itertools import accumulate
 from typing import Any
 
@@ -72,13 +73,19 @@ def _automaton(literals: tuple[str, ...], every: bool = False) -> BytesAhoCorasi
     return automaton
 
 
+def finder(literals: tuple[str, ...]) -> Callable[[bytes], list[tuple[int, int, int]]]:
+    """The leftmost-first search of `literals` in a text's `encode`d bytes, for a loop that
+    asks `holds_any` of many texts: a non-empty list exactly where the text holds one."""
+    return _automaton(literals).find_matches_as_indexes  # type: ignore[no-any-return]
+
+
 def holds_any(text: str, literals: tuple[str, ...]) -> bool:
     """Whether `text` holds one of `literals`: one automaton pass (a leftmost-first search
     finds a match wherever any literal occurs) instead of an `in` test per literal. The
     automaton is built on the literals as given (once per set and process): for a yes or no,
     dropping the literals that hold another (`_minimal`, quadratic in their number) would
     cost a short-lived process more than it saves."""
-    return bool(_automaton(literals).find_matches_as_indexes(encode(text)))
+    return bool(finder(literals)(encode(text)))
 
 
 def present(text: str, literals: tuple[str, ...]) -> set[int]:

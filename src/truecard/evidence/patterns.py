@@ -10,6 +10,7 @@ vague, not as a number. Nothing here touches an inventory or a file.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -581,22 +582,11 @@ def categorize_url(url: str, context: str = "") -> str:
     return url_category(url)
 
 
-# url -> its category: a pure function of the URL, and a batch meets the same URLs card after
-# card (about half of the corpus's links are repeats); bounded, emptied when full
-_URL_CATEGORIES: dict[str, str] = {}
-
-
+# remembered: a pure function of the URL, and a batch meets the same URLs card after card
+# (about half of the corpus's links are repeats)
+@functools.lru_cache(maxsize=20_000)
 def url_category(url: str) -> str:
     """`categorize_url` of a link whose sentence references no reproduction."""
-    got = _URL_CATEGORIES.get(url)
-    if got is None:
-        if len(_URL_CATEGORIES) >= 20_000:
-            _URL_CATEGORIES.clear()
-        got = _URL_CATEGORIES[url] = _url_category(url)
-    return got
-
-
-def _url_category(url: str) -> str:
     u = url.lower()
     if _PAPER_URL_RE.search(u):
         return "paper"

@@ -474,15 +474,17 @@ class Prefiltered:
         automaton that tests them all at once (clauses are short, and tested as they are).
 
         Testing `lit in text` for each literal costs about 60 ns a literal; encoding a
-        sentence and one leftmost-first pass of an Aho-Corasick automaton (ahocorasick-rs)
-        over it cost about 250 ns whatever their number, and finds a match exactly where the text holds one of the
-        literals (a leftmost match starts at the first place any of them occurs). Building
+        sentence and one leftmost-first pass of an Aho-Corasick automaton over it
+        (`textindex.finder`) cost about 250 ns whatever their number, and find a match exactly
+        where the text holds one of the literals (as `textindex.holds_any`). Building
         the automata costs about 6 ms for the project's patterns: a batch builds them once,
         before its workers fork (`batch.work.warm`); a single scan keeps the loop. `least`
         (tests): the number of literals from which to build one."""
         lits = self.literals
         if lits is not None and self._any is None and len(lits) >= (AUTOMATON_MIN if least is None else least):
-            self._any = _finder(lits)
+            from truecard.textindex import finder
+
+            self._any = finder(lits)
 
     @property
     def literals(self) -> tuple[str, ...] | None:
@@ -516,7 +518,7 @@ class Prefiltered:
             return True
         if low is None:
             low = text if self._plain else folded(text)
-        if self._any is not None:
+        if self._any is not None:  # on `textindex.encode(low)`, inlined: lone surrogates kept
             return bool(self._any(low.encode("utf-8", "surrogatepass")))
         for lit in lits:  # type: ignore[union-attr]  # noqa: SIM110 - a loop beats any() over a generator
             if lit in low:
@@ -553,7 +555,7 @@ class Prefiltered:
             low = text if self._plain else _folded.get(text)
             if low is None:
                 low = folded(text)
-            if self._any is not None:
+            if self._any is not None:  # as in `possible`
                 if not self._any(low.encode("utf-8", "surrogatepass")):
                     return None
             else:
@@ -596,16 +598,6 @@ class Prefiltered:
 
 # from this many literals on, a primed pattern tests them by its automaton (`Prefiltered.prime`)
 AUTOMATON_MIN = 4
-
-
-def _finder(literals: tuple[str, ...]) -> Any:
-    """A test of whether a text's UTF-8 (`textindex.encode`: lone surrogates kept, where a
-    parsed JSON string may hold one) holds one of `literals`: the leftmost-first matches of
-    their automaton, an empty list where it holds none. Exact as `textindex._matches` is:
-    the encoding holds a literal's encoding exactly where the text holds the literal."""
-    from truecard.textindex import _automaton
-
-    return _automaton(literals).find_matches_as_indexes
 
 
 def _has_letter(lits: tuple[str, ...]) -> bool:
