@@ -67,3 +67,27 @@ def test_the_matcher_finds_a_licence_url(packages_own: Any) -> None:
 
     matcher.load_matcher()
     assert [h.id for h in identify_license("https://www.apache.org/licenses/LICENSE-2.0")] == ["Apache-2.0"]
+
+
+def test_the_start_state_is_kept_as_the_package_works_it_out(
+    packages_own: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import marshal
+
+    monkeypatch.setenv("TRUECARD_CACHE_DIR", str(tmp_path))
+    own = packages_own.re._state_info(packages_own.re._start_state)
+    first = matcher.load_matcher()
+    assert first.re._info[first.re._start_state] == own
+    (kept,) = sorted((tmp_path / "compiled").glob("licence-start-state-*.bin"))
+    for damage in (b"junk", marshal.dumps((1, 2)), marshal.dumps((1, [], {}, "x"))):
+        kept.write_bytes(damage)
+        monkeypatch.setattr(scan, "_builtin", None)
+        again = matcher.load_matcher()
+        assert again.re._info == {again.re._start_state: own}  # remade, and nothing else worked out
+        assert kept.read_bytes() == marshal.dumps(own)
+    monkeypatch.setattr(scan, "_builtin", None)
+    read = matcher.load_matcher()
+    assert read.re._info == {read.re._start_state: own}  # read back from the kept copy
+    from licenseclassifier import identify_license
+
+    assert [h.id for h in identify_license("see http://www.apache.org/licenses/LICENSE-2.0 here")] == ["Apache-2.0"]
