@@ -82,25 +82,61 @@ def _score_or_die(sources: list[str], options: dict[str, object]) -> dict[str, o
     return score_item(sources, options)
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_a_worker_that_dies_fails_its_item_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
-    """The dead worker breaks its pool, and every item the pool held with it; the batch goes
-    on with a fresh pool, runs those items again one by one, and fails only the one that
-    kills a worker by itself."""
+@pytest.mark.parametrize(("jobs", "n", "die"), [(1, 7, 2), (2, 7, 2), (1, 40, 3), (2, 40, 12)])
+def test_a_worker_that_dies_fails_its_item_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int, n: int, die: int
+) -> None:
+    """The dead worker breaks its pool, and every item the pool held with it (its chunk-mates
+    too, with 40 items: see the chunk sizes); the batch goes on with a fresh pool, runs those
+    items again one by one, and fails only the one that kills a worker by itself."""
     import truecard.batch.engines as engines
 
-    folders = card_folders(tmp_path, 7)
-    (folders[2] / "DIE").write_text("")
+    folders = card_folders(tmp_path, n)
+    (folders[die] / "DIE").write_text("")
     monkeypatch.setattr(engines, "score_item", _score_or_die)  # the forked workers inherit it
+    chunks: list[list[str]] = []
+    chunk = engines.LocalEngine._chunk
+
+    def recorded(self: engines.LocalEngine, queue: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+        got = chunk(self, queue)
+        chunks.append([key for key, _ in got])
+        return got
+
+    monkeypatch.setattr(engines.LocalEngine, "_chunk", recorded)  # runs in the parent
     src = sources_file(tmp_path, [str(f) for f in folders])
     state = tmp_path / "state.sqlite"
     summary = run_batch(BatchOptions(sources_file=src, concurrency=jobs, state=state))
-    assert (summary.scored, summary.failed) == (6, 1)
+    assert (summary.scored, summary.failed) == (n - 1, 1)
     [(key, kind, error)] = summary.failures
-    assert key == str(folders[2]) and kind == "error" and "worker crashed" in error
+    assert key == str(folders[die]) and kind == "error" and "worker crashed" in error
     rows = ledger_rows(state)
-    assert sorted(status for _, status, _ in rows) == ["done"] * 6 + ["failed"]
+    assert sorted(status for _, status, _ in rows) == ["done"] * (n - 1) + ["failed"]
     assert all(attempts == 1 for _, _, attempts in rows)  # each recorded once
+    (held,) = [c for c in chunks if str(folders[die]) in c]
+    # with 40 items the dying one had chunk-mates: 0-7 at -j 1; 0-4, 5-8, 9-11, 12-14 at -j 2
+    assert len(held) == (1 if n == 7 else 8 if jobs == 1 else 3)
+
+
+def test_local_items_go_in_chunks_remote_ones_alone() -> None:
+    """Consecutive local folders go to a worker together, up to CHUNK_MAX and at most a
+    quarter of the queue per worker; an item with a remote source always goes alone."""
+    from truecard.batch.engines import CHUNK_MAX, LocalEngine
+
+    engine = LocalEngine.__new__(LocalEngine)  # `_chunk` reads only the concurrency
+    engine.concurrency = 2
+    here = str(ROOT)
+    items = [(f"k{i}", [here]) for i in range(30)] + [("hub", ["hf:org/name"]), ("mixed", [here, "gh:org/repo"])]
+    items += [(f"t{i}", [here]) for i in range(9)]
+    queue = list(reversed(items))
+    chunks = []
+    while queue:
+        chunks.append([key for key, _ in engine._chunk(queue)])
+    assert [key for c in chunks for key in c] == [key for key, _ in items]  # every item once, in order
+    assert [len(c) for c in chunks][:3] == [5, 4, 4]  # a quarter per worker: 41 // 8, 36 // 8, 32 // 8
+    engine.concurrency = 1
+    assert len(engine._chunk(list(reversed(items)))) == CHUNK_MAX  # 41 // 4 is more
+    assert ["hub"] in chunks and ["mixed"] in chunks
+    assert all(len(c) == 1 for c in chunks[-3:])  # the tail spreads over both workers
 
 
 def test_merged_items_and_rescan_of_unchanged(tmp_path: Path, open_model: Path) -> None:

@@ -136,7 +136,7 @@ def _load_plugins(modules: tuple[str, ...] | None = None) -> None:
             PLUGIN_ERRORS[mod] = f"{mod.rsplit('.', 1)[-1]} sources need the {missing!r} package"
 
 
-def _plain_folder(spec: str) -> bool:
+def plain_folder(spec: str) -> bool:
     """A spec that can only name a local folder: no scheme, not a git address, an existing
     directory. Opened and probed as one without loading any source plugin."""
     return ":" not in spec and not spec.startswith(("git+", "git@")) and os.path.isdir(spec)
@@ -148,7 +148,7 @@ def open_source(spec: str, options: SourceOptions | None = None, **changes: Any)
     opts = SourceOptions.of(options, **changes)
     if not spec or not spec.strip():
         raise SourceError("empty source")
-    if _plain_folder(spec):
+    if plain_folder(spec):
         # a plain local folder (the common case) needs none of the remote sources' imports
         return LocalTree.open(spec)
     if not _plugins_loaded:
@@ -188,7 +188,7 @@ def probe_revision(spec: str) -> str | None:
     Used by batch re-scans: an item whose revisions are unchanged is not fetched again.
     For a local folder: its git HEAD, else a fingerprint of paths, sizes and mtimes.
     """
-    if _plain_folder(spec):  # what `open_source` opens as a local folder, plugins or not
+    if plain_folder(spec):  # what `open_source` opens as a local folder, plugins or not
         return _local_fingerprint(spec)
     if not _plugins_loaded:
         _load_plugins()
