@@ -79,6 +79,13 @@ def finder(literals: tuple[str, ...]) -> Callable[[bytes], list[tuple[int, int, 
     return _automaton(literals).find_matches_as_indexes  # type: ignore[no-any-return]
 
 
+def occurrences(literals: tuple[str, ...]) -> Callable[..., list[tuple[int, int, int]]]:
+    """The search of every occurrence of `literals` in a text's `encode`d bytes, overlapping
+    ones too, when called with `overlapping=True` (a standard-matching automaton: see
+    `present`): (literal index, start, end) of each, in bytes."""
+    return _automaton(literals, every=True).find_matches_as_indexes  # type: ignore[no-any-return]
+
+
 def holds_any(text: str, literals: tuple[str, ...]) -> bool:
     """Whether `text` holds one of `literals`: one automaton pass (a leftmost-first search
     finds a match wherever any literal occurs) instead of an `in` test per literal. The

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import truecard
@@ -28,6 +28,7 @@ from truecard.evidence.prefilter import (
     prefiltered,
     required_clauses,
     required_literals,
+    required_starts,
 )
 
 TRICKY_CHARS = "kKsSiI\u212a\u017f\u0130\u0131é€₂ \n.-_:/"
@@ -106,6 +107,19 @@ def _same(a: re.Match[str] | None, b: re.Match[str] | None) -> bool:
     return (a is None and b is None) or (a is not None and b is not None and a.span() == b.span())
 
 
+def _same_groups(a: re.Match[str] | None, b: re.Match[str] | None) -> bool:
+    """The same match: where it lies, and what each group took."""
+    return _same(a, b) and (a is None or b is None or [a.span(g) for g in range(a.re.groups + 1)] == [b.span(g) for g in range(b.re.groups + 1)])
+
+
+def _anchored(rx: re.Pattern[str]) -> Prefiltered:
+    """The pattern as a batch runs it, with every automaton built however few its literals
+    and start strings (a batch builds them from AUTOMATON_MIN and ANCHOR_MIN on)."""
+    primed = Prefiltered(rx)
+    primed.prime(least=1, starts=1)
+    return primed
+
+
 @pytest.mark.parametrize("rx", PATTERNS, ids=lambda rx: rx.pattern[:40])
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
@@ -119,6 +133,10 @@ def test_project_patterns_prefiltered_equal_plain(rx: re.Pattern[str], data: st.
     primed.prime(least=1)
     assert primed.possible(text) == pre.possible(text) and primed.may_match(text) == pre.may_match(text)
     assert _same(primed.search(text), rx.search(text))
+    ascii_text = text.encode("ascii", "ignore").decode()  # the texts a pattern is anchored on
+    anchored = _anchored(rx)
+    for t in (text, ascii_text):
+        assert _same_groups(anchored.search(t), rx.search(t))
 
 
 def test_project_patterns_have_literals_where_expected() -> None:
@@ -171,12 +189,108 @@ def test_random_regexes_prefiltered_equal_plain(pattern: str, flags: int, text: 
             assert any(lit in fold(text) for lit in clause), (pattern, text, clause)
     pre = prefiltered(rx)
     assert _same(pre.search(text), m)
+    assert _same_groups(_anchored(rx).search(text), m)
     primed = prefiltered(rx)
     primed.prime(least=1)
     assert primed.possible(text) == pre.possible(text) and primed.may_match(text) == pre.may_match(text)
     assert _same(primed.search(text), m)
     assert _same(pre.match(text), rx.match(text)) and _same(pre.fullmatch(text), rx.fullmatch(text))
     assert pre.findall(text) == rx.findall(text) and pre.split(text) == rx.split(text)
+
+
+ASCII_ALPHABET = ["a", "b", "k", "K", "s", "S", "i", "I", "e", "x", "1", "9", " ", "-", "."]
+
+
+def _ascii_regex() -> st.SearchStrategy[str]:
+    atom = st.one_of(
+        st.sampled_from(ASCII_ALPHABET).map(re.escape),
+        st.sampled_from([".", r"\w", r"\s", r"\b", r"\B", "^", "$", "[ak]", "[^a]", "[a-k]", "[sK1]", r"\d", "[0-9]"]),
+    )
+
+    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        return st.one_of(
+            st.lists(inner, min_size=2, max_size=4).map("".join),
+            st.lists(inner, min_size=2, max_size=6).map(lambda xs: "(?:" + "|".join(xs) + ")"),
+            st.tuples(inner, st.sampled_from(["?", "*", "+", "{2}", "{0,2}", "{1,3}", "??", "+?"])).map(
+                lambda t: "(?:" + t[0] + ")" + t[1]
+            ),
+            inner.map(lambda x: "(" + x + ")"),
+            inner.map(lambda x: "(?=" + x + ")"),
+            inner.map(lambda x: "(?!" + x + ")"),
+            inner.map(lambda x: "(?<=" + x + ")"),
+            inner.map(lambda x: "(?<!" + x + ")"),
+            inner.map(lambda x: "(?>" + x + ")"),
+            inner.map(lambda x: "(?-i:" + x + ")"),
+        )
+
+    return st.recursive(atom, extend, max_leaves=10)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    pattern=_ascii_regex(),
+    flags=st.sampled_from([0, re.IGNORECASE, re.IGNORECASE | re.MULTILINE]),
+    text=st.text(st.sampled_from([*ASCII_ALPHABET, "A", "B", "E", "X", "\n"]), max_size=16),
+)
+@example(pattern=r"\b(?:ab)*c", flags=0, text="c")  # a repeat that may be absent starts nothing
+@example(pattern=r"(?<!x)(?:ab|k)?(?:ab|s)", flags=re.IGNORECASE, text="xS ks")
+@example(pattern=r"\b(?:aa|bb|ee|ii|kk|ss|xx)(?:aa|bb|ee|ii|kk|ss|xx)(?:a|b)x", flags=0, text="aa kkssax")  # a cut
+def test_every_match_begins_with_a_start_string(pattern: str, flags: int, text: str) -> None:
+    """On ASCII texts (the only ones a pattern is anchored on): every match, and every match
+    found from a later position, begins with a start string; and the anchored search finds
+    the very match the plain one finds, groups and all."""
+    try:
+        rx = re.compile(pattern, flags)
+    except re.error:  # a lookbehind of no fixed width, say
+        return
+    starts = required_starts(rx)
+    if starts is not None:
+        low = text.lower()
+        for p in range(len(text) + 1):
+            m = rx.search(text, p)
+            if m is not None:
+                assert low.startswith(starts, m.start()), (pattern, text, starts, m)
+    assert _same_groups(_anchored(rx).search(text), rx.search(text))
+
+
+def _starts(pattern: str, flags: int = 0) -> set[str] | None:
+    got = required_starts(re.compile(pattern, flags))
+    return None if got is None else set(got)
+
+
+def test_start_strings_of_a_pattern() -> None:
+    assert _starts(r"\b(?:pre-?)?trained on\b", re.I) == {"trained on", "pre-trained on", "pretrained on"}
+    assert _starts(r"(?:\b|(?<=\dx))(?:A100|T4)s?\b") == {"t4", "a100"}  # assertions consume nothing
+    assert _starts(r"(?<!\.)\d+ ?tokens|web ?text", re.I) == {*"0123456789", "webtext", "web text"}
+    assert _starts(r"\bfine-?tun\w*\s+guide|\bhow to", re.I) == {"how to", "finetun", "fine-tun"}
+    assert _starts(r"\b[A-Z]\w*Model") is None  # a class of 26 letters: no few starts
+    assert _starts(r"\b(?:ab)?") is None  # may match ""
+    assert _starts(r"\b(?:Model|Tokenizer)") == {"model", "tokenizer"}
+    # `re` scans for these itself (a literal prefix, a first-character set): not anchored
+    assert _starts(r"from_pretrained\(") is None
+    assert _starts(r"[.!?]\s+[A-Z]") is None
+    assert _starts(r"\b(?:ab)*c") is None and _starts(r"\b(?:ab)+c") == {"ab"}
+    assert _starts(r"\b(?:ab)?c") == {"c", "abc"}
+    # 7 x 7 strings are too many: cut to shorter prefixes, and nothing joined after a cut
+    pairs = "(?:aa|bb|cc|dd|ee|ff|gg)"
+    many = re.compile(rf"\b{pairs}{pairs}(?:h|i)x")
+    assert _starts(many.pattern) == {"aa", "bb", "cc", "dd", "ee", "ff", "gg"}
+    text = "zz aaggihx ggaahx"
+    assert _same_groups(_anchored(many).search(text), many.search(text)) and many.search(text) is not None
+
+
+def test_an_anchored_search_is_tried_where_a_start_string_stands() -> None:
+    """A batch's pattern of many start strings is tried at their positions only, and a
+    non-ASCII text is searched whole."""
+    rx = re.compile(r"\b(?:alpha|beta|gamma|delta|epsilon|zeta|eta|theta)\s+(\w+)", re.I)
+    primed = prefiltered(rx)
+    primed.prime()
+    assert primed._at is not None  # eight start strings: anchored in a batch
+    for text in ("the Beta  release", "no such word", "xbeta gamma ray", "θ: Theta ray", "ETA\tzeta one", "alpha"):
+        assert _same_groups(primed.search(text), rx.search(text)), text
+    few = prefiltered(r"\b(?:alpha|beta)\s+\w+", re.I)
+    few.prime()
+    assert few._at is None  # two: searched as it is
 
 
 def test_a_primed_pattern_takes_lone_surrogates() -> None:

@@ -25,6 +25,13 @@ needs a licence word *and* a data word. The first set (`literals`) is what the s
 line indexes select on; the others (`clauses`: each a set one of which every match holds too)
 are tested only after it passed, before the search runs, and so rule out the many sentences
 holding a data word but no licence word at the price of a few more `in` tests.
+
+A pattern may also have start strings (`required_starts`): folded literals one of which
+every match *begins* with (`\\b(?:notebook|blog|guide|...)` begins with one of its words).
+Python's `re` has no fast scan for a pattern that opens with `\\b`, a lookaround, or an
+alternation of case-insensitive words: it tries the whole alternation at every position of
+the text. A primed pattern with many start strings is instead tried only where one of them
+stands (`Prefiltered.search`), which a search of its text for them finds in one pass.
 """
 
 from __future__ import annotations
@@ -304,6 +311,136 @@ def _extra_clauses(parsed: Any, main: tuple[str, ...] | None) -> list[list[str]]
     return [sorted(c, key=lambda x: (-len(x), x)) for c in extra]
 
 
+_compiler: Any = importlib.import_module("re._compiler")  # its prefix scans: private, as the parser
+_MAX_STARTS = 48  # start strings kept for a pattern (more are cut to shorter prefixes)
+
+
+def _zero_width(op: Any, av: Any) -> bool:
+    """Whether a parsed item matches only "" (an assertion, or a group or alternation of them)."""
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+        return True
+    if op is _c.SUBPATTERN:
+        return all(_zero_width(o, a) for o, a in av[-1])
+    if op is _c.BRANCH:
+        return all(all(_zero_width(o, a) for o, a in alt) for alt in av[1])
+    return False
+
+
+def _fewer(starts: set[str]) -> tuple[set[str] | None, bool]:
+    """`starts`, at most _MAX_STARTS of them: cut to shorter prefixes while too many (every
+    text a string begins with begins with its prefix too; None if even one letter is too
+    many), and whether any was cut (a cut string is no longer a whole one to join others to)."""
+    if len(starts) <= _MAX_STARTS:
+        return starts, False
+    for keep in (8, 6, 4, 3, 2, 1):
+        starts = {x[:keep] for x in starts}
+        if len(starts) <= _MAX_STARTS:
+            return starts, True
+    return None, True
+
+
+def _class_starts(av: Any) -> set[str] | None:
+    """The folded characters a character class can match in an ASCII text, when few; None
+    for a negated class, a wide range, a category other than digits, or a character whose
+    case-insensitive match is not itself alone (`is_safe_char`)."""
+    chars: set[str] = set()
+    for op, x in av:
+        if op is _c.LITERAL:
+            codes = [x]
+        elif op is _c.RANGE and x[1] - x[0] < 12:
+            codes = list(range(x[0], x[1] + 1))
+        elif op is _c.CATEGORY and x is _c.CATEGORY_DIGIT:
+            codes = list(range(ord("0"), ord("9") + 1))  # in an ASCII text, \d is [0-9]
+        else:
+            return None
+        for code in codes:
+            ch = _char(code)
+            if ch is None:
+                return None
+            chars.add(ch)
+    return chars if 0 < len(chars) <= 12 else None
+
+
+def _starts(items: Any) -> set[str] | None:
+    """Folded strings one of which every match of the sequence `items` begins with (in an
+    ASCII text), or None: the exact strings of its leading items (`_exact_item`, assertions
+    skipped as they consume nothing) joined, then the starts of the first other item."""
+    out = {""}
+    for op, av in items:
+        if _zero_width(op, av):
+            continue
+        e = _exact_item(op, av)
+        first = e if e is not None else _starts_item(op, av)
+        if first is None:
+            break
+        grown, cut = _fewer({a + b for a, b in product(out, first)})
+        if grown is None:
+            break
+        out = grown  # may hold "": optional items so far, and the next one's starts join on
+        if cut or e is None:  # what follows a cut string, or a non-exact item, does not join on
+            break
+    return None if "" in out else out
+
+
+def _starts_item(op: Any, av: Any) -> set[str] | None:
+    if op is _c.SUBPATTERN:
+        return _starts(av[-1])
+    if op is _c.ATOMIC_GROUP:
+        return _starts(av)
+    if op is _c.BRANCH:
+        out: set[str] = set()
+        for alt in av[1]:
+            s = _starts(alt)
+            if s is None:
+                return None
+            out |= s
+        return _fewer(out)[0]
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+        return _starts(av[2])
+    if op is _c.IN:
+        return _class_starts(av)
+    return None
+
+
+def _shortest_prefixes(s: set[str]) -> list[str]:
+    """`s` without the strings another member begins: a text position where one of those
+    stands is one where the shorter one stands."""
+    kept: list[str] = []
+    for x in sorted(s, key=lambda x: (len(x), x)):
+        if not any(x.startswith(y) for y in kept):
+            kept.append(x)
+    return kept
+
+
+def required_starts(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Folded literals one of which every match of `pattern` in an ASCII text begins with;
+    None if unknown, or if `re` itself scans for the pattern's first characters (a literal
+    prefix or a character set it finds with a fast loop: anchoring would only add a pass).
+    Remembered across processes like the literals."""
+    if not isinstance(pattern.pattern, str):
+        return None
+    memo = _starts_memo()
+    key = f"{pattern.flags}\0{pattern.pattern}"
+    if key not in memo:
+        memo[key] = _work_out_starts(pattern)
+    hit = memo[key]
+    return tuple(hit) if isinstance(hit, list) else None
+
+
+def _work_out_starts(pattern: re.Pattern[str]) -> list[str] | None:
+    try:
+        parsed = _sre_parse.parse(pattern.pattern, pattern.flags & ~re.UNICODE)
+        if _compiler._get_literal_prefix(parsed, pattern.flags)[0] or _compiler._get_charset_prefix(parsed, pattern.flags):
+            return None
+    except Exception:  # another Python's internals: not worked out, so not claimed
+        return None
+    try:
+        got = _starts(list(parsed))
+    finally:
+        _EXACT.clear()
+    return None if not got else _shortest_prefixes(got)
+
+
 _NL = ord("\n")
 # the categories (`\d`, `\S`, `\w`, and `[^\n]`'s own) that hold no line break
 _NO_NL_CATEGORIES = frozenset({_c.CATEGORY_DIGIT, _c.CATEGORY_NOT_SPACE, _c.CATEGORY_WORD, _c.CATEGORY_NOT_LINEBREAK})
@@ -411,6 +548,12 @@ def _clause_memo() -> dict[str, Any]:
     return process_memo("prefilter-clauses", [__file__])
 
 
+def _starts_memo() -> dict[str, Any]:
+    from truecard._compiled import process_memo
+
+    return process_memo("prefilter-starts", [__file__])
+
+
 _folded: dict[str, str] = {}  # text -> fold(text): a sentence is tested by many patterns
 
 
@@ -454,7 +597,7 @@ class Prefiltered:
     literals are worked out on first use (parsing every pattern at import would cost start-up).
     """
 
-    __slots__ = ("_any", "_fold_more", "_line_local", "_lits", "_more", "_plain", "rx")
+    __slots__ = ("_any", "_at", "_fold_more", "_line_local", "_lits", "_more", "_plain", "rx")
 
     def __init__(self, rx: re.Pattern[str]) -> None:
         self.rx = rx
@@ -468,8 +611,9 @@ class Prefiltered:
         self._fold_more = False  # whether a clause holds a letter (so is tested on the fold)
         self._line_local: bool | None = None  # `line_local(rx)`, worked out on first use
         self._any: Any = None  # an automaton of the literals, once `prime`d (a batch's)
+        self._at: Any = None  # a search of the start strings' occurrences, once `prime`d
 
-    def prime(self, least: int | None = None) -> None:
+    def prime(self, least: int | None = None, starts: int | None = None) -> None:
         """Work out the literals now, and where there are many (`AUTOMATON_MIN`), build the
         automaton that tests them all at once (clauses are short, and tested as they are).
 
@@ -479,12 +623,21 @@ class Prefiltered:
         where the text holds one of the literals (as `textindex.holds_any`). Building
         the automata costs about 6 ms for the project's patterns: a batch builds them once,
         before its workers fork (`batch.work.warm`); a single scan keeps the loop. `least`
-        (tests): the number of literals from which to build one."""
+        (tests): the number of literals from which to build one.
+
+        A pattern with many start strings (`required_starts`, ANCHOR_MIN) also gets the
+        search of their occurrences that `search` tries it at (`starts`, tests: from how many)."""
         lits = self.literals
         if lits is not None and self._any is None and len(lits) >= (AUTOMATON_MIN if least is None else least):
             from truecard.textindex import finder
 
             self._any = finder(lits)
+        if self._at is None:
+            at = required_starts(self.rx)
+            if at is not None and len(at) >= (ANCHOR_MIN if starts is None else starts):
+                from truecard.textindex import occurrences
+
+                self._at = occurrences(at)
 
     @property
     def literals(self) -> tuple[str, ...] | None:
@@ -551,6 +704,7 @@ class Prefiltered:
         lits = self._lits
         if lits is False:
             lits = self.literals
+        low = None
         if lits is not None:
             low = text if self._plain else _folded.get(text)
             if low is None:
@@ -566,7 +720,32 @@ class Prefiltered:
                     return None
             if self._more and not self._rest(text, low):
                 return None
+        if self._at is not None and not args:
+            return self._anchored(text, None if self._plain else low)
         return self.rx.search(text, *args)
+
+    def _anchored(self, text: str, low: str | None) -> re.Match[str] | None:
+        """`self.rx.search(text)`, tried only where a start string stands (`low`: the text's
+        fold, if known). Exact: every match begins with a start string, so the leftmost
+        match begins at the first of their positions where the pattern matches, and
+        `rx.match(text, p)` is the attempt `rx.search` makes at p (assertions such as `\\b`
+        and lookbehinds still see the text before p; `^` still means the text's start). With
+        many positions, one search from the first of them. Only for an ASCII text, whose
+        fold is its `lower()` and whose bytes are its characters (offsets need no mapping);
+        any other is searched as it is. The match's `pos` is where it was tried."""
+        if not text.isascii():
+            return self.rx.search(text)
+        hits = self._at((low if low is not None else text.lower()).encode("ascii"), overlapping=True)
+        if not hits:
+            return None
+        if len(hits) > MAX_ANCHORS:
+            return self.rx.search(text, min(h[1] for h in hits))
+        match = self.rx.match
+        for p in sorted({h[1] for h in hits}):
+            m = match(text, p)
+            if m is not None:
+                return m
+        return None
 
     def match(self, text: str, *args: Any) -> re.Match[str] | None:
         return self.rx.match(text, *args) if self.may_match(text) else None
@@ -598,6 +777,13 @@ class Prefiltered:
 
 # from this many literals on, a primed pattern tests them by its automaton (`Prefiltered.prime`)
 AUTOMATON_MIN = 4
+# From this many start strings on, a primed pattern is tried only where one stands
+# (`Prefiltered._anchored`). Measured on the searches the 400 corpus cards make: patterns
+# opening with an alternation of eight or more words (the fine-tuning guides, vague data,
+# accelerator names, release phrases) ran in a third to a half of their time; with fewer,
+# the words are common in the sentences given to them and anchoring costs what it saves.
+ANCHOR_MIN = 8
+MAX_ANCHORS = 8  # more start positions than this: one search from the first of them
 
 
 def _has_letter(lits: tuple[str, ...]) -> bool:
