@@ -312,7 +312,7 @@ def _extra_clauses(parsed: Any, main: tuple[str, ...] | None) -> list[list[str]]
 
 
 _compiler: Any = importlib.import_module("re._compiler")  # its prefix scans: private, as the parser
-_MAX_STARTS = 48  # start strings kept for a pattern (more are cut to shorter prefixes)
+_MAX_STARTS = 128  # start strings kept for a pattern (more are cut to shorter prefixes)
 
 
 def _zero_width(op: Any, av: Any) -> bool:
@@ -754,10 +754,39 @@ class Prefiltered:
         return self.rx.fullmatch(text, *args) if self.may_match(text) else None
 
     def finditer(self, text: str, *args: Any) -> Iterator[re.Match[str]]:
-        return self.rx.finditer(text, *args) if self.may_match(text) else iter(())
+        if not self.may_match(text):
+            return iter(())
+        if self._at is not None and not args and text.isascii():
+            return iter(self._all_anchored(text))
+        return self.rx.finditer(text, *args)
 
     def findall(self, text: str, *args: Any) -> list[Any]:
-        return self.rx.findall(text, *args) if self.may_match(text) else []
+        if not self.may_match(text):
+            return []
+        if self._at is not None and not args and text.isascii():
+            n = self.rx.groups  # what `re.findall` gives: the match, its group, or its groups
+            found = self._all_anchored(text)
+            if n == 0:
+                return [m.group() for m in found]
+            return [m.groups("")[0] for m in found] if n == 1 else [m.groups("") for m in found]
+        return self.rx.findall(text, *args)
+
+    def _all_anchored(self, text: str) -> list[re.Match[str]]:
+        """`list(self.rx.finditer(text))` for an ASCII text, tried only where a start string
+        stands (as `_anchored`). Every match begins with a start string, so none is empty,
+        and after a match `re` searches on from its end: the first position at or after it
+        where the pattern matches."""
+        hits = self._at(text.lower().encode("ascii"), overlapping=True)
+        if not hits:
+            return []
+        match, out, after = self.rx.match, [], 0
+        for p in sorted({h[1] for h in hits}):
+            if p >= after:
+                m = match(text, p)
+                if m is not None:
+                    out.append(m)
+                    after = m.end()
+        return out
 
     def split(self, text: str, maxsplit: int = 0) -> list[Any]:
         return self.rx.split(text, maxsplit) if self.may_match(text) else [text]
