@@ -293,8 +293,10 @@ def test_an_anchored_search_is_tried_where_a_start_string_stands() -> None:
     primed = prefiltered(rx)
     primed.prime()
     assert primed._at is not None  # eight start strings: anchored in a batch
-    for text in ("the Beta  release", "no such word", "xbeta gamma ray", "θ: Theta ray", "ETA\tzeta one", "alpha"):
+    long = "beta " * 5000  # over ANCHORED_MAX: searched as it is
+    for text in ("the Beta  release", "no such word", "xbeta gamma ray", "θ: Theta ray", "ETA\tzeta one", "alpha", long):
         assert _same_groups(primed.search(text), rx.search(text)), text
+        assert primed.findall(text) == rx.findall(text)
     few = prefiltered(r"\b(?:alpha|beta)\s+\w+", re.I)
     few.prime()
     assert few._at is None  # two: searched as it is

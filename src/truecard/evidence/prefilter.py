@@ -729,17 +729,17 @@ class Prefiltered:
         fold, if known). Exact: every match begins with a start string, so the leftmost
         match begins at the first of their positions where the pattern matches, and
         `rx.match(text, p)` is the attempt `rx.search` makes at p (assertions such as `\\b`
-        and lookbehinds still see the text before p; `^` still means the text's start). With
-        many positions, one search from the first of them. Only for an ASCII text, whose
-        fold is its `lower()` and whose bytes are its characters (offsets need no mapping);
-        any other is searched as it is. The match's `pos` is where it was tried."""
-        if not text.isascii():
+        and lookbehinds still see the text before p; `^` still means the text's start).
+        Each attempt is one `rx.search` would make, so however many positions there are,
+        this tries no more than it does. Only for an ASCII text, whose fold is its `lower()`
+        and whose bytes are its characters (offsets need no mapping), of at most
+        ANCHORED_MAX characters (the positions are listed at once); any other is searched as
+        it is. The match's `pos` is where it was tried."""
+        if len(text) > ANCHORED_MAX or not text.isascii():
             return self.rx.search(text)
         hits = self._at((low if low is not None else text.lower()).encode("ascii"), overlapping=True)
         if not hits:
             return None
-        if len(hits) > MAX_ANCHORS:
-            return self.rx.search(text, min(h[1] for h in hits))
         match = self.rx.match
         for p in sorted({h[1] for h in hits}):
             m = match(text, p)
@@ -756,14 +756,14 @@ class Prefiltered:
     def finditer(self, text: str, *args: Any) -> Iterator[re.Match[str]]:
         if not self.may_match(text):
             return iter(())
-        if self._at is not None and not args and text.isascii():
+        if self._at is not None and not args and len(text) <= ANCHORED_MAX and text.isascii():
             return iter(self._all_anchored(text))
         return self.rx.finditer(text, *args)
 
     def findall(self, text: str, *args: Any) -> list[Any]:
         if not self.may_match(text):
             return []
-        if self._at is not None and not args and text.isascii():
+        if self._at is not None and not args and len(text) <= ANCHORED_MAX and text.isascii():
             n = self.rx.groups  # what `re.findall` gives: the match, its group, or its groups
             found = self._all_anchored(text)
             if n == 0:
@@ -812,7 +812,9 @@ AUTOMATON_MIN = 4
 # accelerator names, release phrases) ran in a third to a half of their time; with fewer,
 # the words are common in the sentences given to them and anchoring costs what it saves.
 ANCHOR_MIN = 8
-MAX_ANCHORS = 8  # more start positions than this: one search from the first of them
+# Texts longer than this are searched as they are: the start strings' positions are listed
+# at once, and a card's sentences and code blocks are far shorter.
+ANCHORED_MAX = 20_000
 
 
 def _has_letter(lits: tuple[str, ...]) -> bool:
