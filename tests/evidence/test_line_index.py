@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import truecard.evidence.collectors.checkpoints as checkpoints
@@ -21,7 +21,7 @@ import truecard.evidence.collectors.links as links
 import truecard.evidence.collectors.usage as usage
 import truecard.evidence.patterns as patterns
 from truecard.evidence.prefilter import Prefiltered, fold, prefiltered
-from truecard.integrity.facts import _ENERGY_WORDS, _may_state_energy
+from truecard.integrity.facts import _energy_lines, _may_state_energy
 from truecard.textindex import LineIndex
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "cards"
@@ -52,8 +52,7 @@ def test_corpus_lines_every_pattern() -> None:
                 continue
             assert got == _want(lines, rx), (path.name, rx.pattern)
             checked += 1
-        energy = LineIndex("\n".join(lines).lower()).holding(_ENERGY_WORDS)
-        assert energy == {k for k, line in enumerate(lines) if _may_state_energy(line)}, path.name
+        assert _energy_lines(lines) == {k for k, line in enumerate(lines) if _may_state_energy(line)}, path.name
     assert checked > 3000
 
 
@@ -151,3 +150,12 @@ def test_folded_body_is_the_fold_of_the_body_lines(tmp_path: Path) -> None:
     for text in texts:
         card = parse_card(tree, "README.md", text, None)
         assert folded_body(card) == fold("\n".join(body_lines(card)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet="kKwWhHmMjJgGtTlLoOaA\u212a\u0130\u0131 é1", max_size=12), min_size=1, max_size=8))
+@example(["12 \u212aWh", "none", "4 K\u0130LOWATT", "MEGAWATT", "5 Mj"])  # the Kelvin sign; every case
+def test_energy_lines_are_the_lines_the_energy_prefilter_keeps(lines: list[str]) -> None:
+    """The card's lines searched for every form of the energy words, as they are, are the
+    lines whose `lower()` holds one of the words."""
+    assert _energy_lines(lines) == {k for k, line in enumerate(lines) if _may_state_energy(line)}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from itertools import product
 from typing import TYPE_CHECKING, Any
 
 from truecard.models import Evidence, EvidenceKind, ModelFact, clip
@@ -115,6 +116,24 @@ def _may_state_energy(text: str) -> bool:
     return any(w in low for w in _ENERGY_WORDS)
 
 
+def _forms(word: str) -> list[str]:
+    """Every string whose `lower()` is `word` (ASCII letters): each letter in either case,
+    and "k" also as the Kelvin sign, the one other character that lower-cases to one of them."""
+    choices = [[ch, ch.upper(), *(["\u212a"] if ch == "k" else [])] for ch in word]
+    return ["".join(x) for x in product(*choices)]
+
+
+# `_ENERGY_WORDS` in every form `lower()` maps to them (176 strings): a card's lines are
+# searched for these as they are, where lower-casing the whole file (its front matter can run
+# to a megabyte of model-index) cost more than the search
+_ENERGY_FORMS = tuple(f for w in _ENERGY_WORDS for f in _forms(w))
+
+
+def _energy_lines(lines: list[str]) -> set[int]:
+    """Indices of the `lines` for which `_may_state_energy` holds, from one automaton pass."""
+    return LineIndex("\n".join(lines)).holding(_ENERGY_FORMS)
+
+
 def energy(inv: Inventory) -> list[ModelFact]:
     """Energy used in training, where a sentence or metadata field states it with a unit."""
     out = []
@@ -128,7 +147,7 @@ def energy(inv: Inventory) -> list[ModelFact]:
             break
         # the lines holding one of the words, in one pass over the card (`LineIndex`): none other
         # can match, and most cards hold none
-        maybe = LineIndex("\n".join(card.lines).lower()).holding(_ENERGY_WORDS)
+        maybe = _energy_lines(card.lines)
         for i in sorted(maybe):
             line = card.lines[i]
             m = ENERGY_RE.search(line)
