@@ -149,26 +149,30 @@ def test_project_patterns_have_literals_where_expected() -> None:
 ALPHABET = ["a", "b", "k", "K", "s", "i", "\u212a", "\u017f", "\u0130", "\u0131", "€", "é", "É", " ", "-"]
 
 
-def _regex() -> st.SearchStrategy[str]:
-    atom = st.one_of(
-        st.sampled_from(ALPHABET).map(re.escape),
-        st.sampled_from([".", r"\w", r"\s", r"\b", "^", "$", "[ak]", "[^a]", "[a-k]", "[sK€]", r"\d"]),
-    )
+CLASSES = [".", r"\w", r"\s", r"\b", "^", "$", "[ak]", "[^a]", "[a-k]", "[sK€]", r"\d"]
+
+
+def _regex(
+    alphabet: list[str] = ALPHABET, classes: list[str] = CLASSES, choices: int = 3, more: tuple[str, ...] = (),
+    leaves: int = 8,
+) -> st.SearchStrategy[str]:
+    """Random regular expressions of literals from `alphabet` and `classes` (as written),
+    joined, alternated (up to `choices`), repeated, grouped and put in lookaheads and atomic
+    groups, and in the group openers of `more` ("(?<=", "(?-i:" ...)."""
+    atom = st.one_of(st.sampled_from(alphabet).map(re.escape), st.sampled_from(classes))
+    wraps = ["(", "(?=", "(?!", "(?>", *more]
 
     def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         return st.one_of(
             st.lists(inner, min_size=2, max_size=4).map("".join),
-            st.lists(inner, min_size=2, max_size=3).map(lambda xs: "(?:" + "|".join(xs) + ")"),
+            st.lists(inner, min_size=2, max_size=choices).map(lambda xs: "(?:" + "|".join(xs) + ")"),
             st.tuples(inner, st.sampled_from(["?", "*", "+", "{2}", "{0,2}", "{1,3}", "??", "+?"])).map(
                 lambda t: "(?:" + t[0] + ")" + t[1]
             ),
-            inner.map(lambda x: "(" + x + ")"),
-            inner.map(lambda x: "(?=" + x + ")"),
-            inner.map(lambda x: "(?!" + x + ")"),
-            inner.map(lambda x: "(?>" + x + ")"),
+            *(inner.map(lambda x, w=w: w + x + ")") for w in wraps),
         )
 
-    return st.recursive(atom, extend, max_leaves=8)
+    return st.recursive(atom, extend, max_leaves=leaves)
 
 
 @settings(max_examples=1500, deadline=None)
@@ -203,34 +207,11 @@ def test_random_regexes_prefiltered_equal_plain(pattern: str, flags: int, text: 
 ASCII_ALPHABET = ["a", "b", "k", "K", "s", "S", "i", "I", "e", "x", "1", "9", " ", "-", "."]
 
 
-def _ascii_regex() -> st.SearchStrategy[str]:
-    atom = st.one_of(
-        st.sampled_from(ASCII_ALPHABET).map(re.escape),
-        st.sampled_from([".", r"\w", r"\s", r"\b", r"\B", "^", "$", "[ak]", "[^a]", "[a-k]", "[sK1]", r"\d", "[0-9]"]),
-    )
-
-    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-        return st.one_of(
-            st.lists(inner, min_size=2, max_size=4).map("".join),
-            st.lists(inner, min_size=2, max_size=6).map(lambda xs: "(?:" + "|".join(xs) + ")"),
-            st.tuples(inner, st.sampled_from(["?", "*", "+", "{2}", "{0,2}", "{1,3}", "??", "+?"])).map(
-                lambda t: "(?:" + t[0] + ")" + t[1]
-            ),
-            inner.map(lambda x: "(" + x + ")"),
-            inner.map(lambda x: "(?=" + x + ")"),
-            inner.map(lambda x: "(?!" + x + ")"),
-            inner.map(lambda x: "(?<=" + x + ")"),
-            inner.map(lambda x: "(?<!" + x + ")"),
-            inner.map(lambda x: "(?>" + x + ")"),
-            inner.map(lambda x: "(?-i:" + x + ")"),
-        )
-
-    return st.recursive(atom, extend, max_leaves=10)
-
-
 @settings(max_examples=2000, deadline=None)
 @given(
-    pattern=_ascii_regex(),
+    pattern=_regex(ASCII_ALPHABET,
+                   [".", r"\w", r"\s", r"\b", r"\B", "^", "$", "[ak]", "[^a]", "[a-k]", "[sK1]", r"\d", "[0-9]"],
+                   choices=6, more=("(?<=", "(?<!", "(?-i:"), leaves=10),
     flags=st.sampled_from([0, re.IGNORECASE, re.IGNORECASE | re.MULTILINE]),
     text=st.text(st.sampled_from([*ASCII_ALPHABET, "A", "B", "E", "X", "\n"]), max_size=16),
 )

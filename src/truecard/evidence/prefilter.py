@@ -97,6 +97,24 @@ def _char(code: int) -> str | None:
 _EXACT: dict[int, tuple[Any, set[str] | None]] = {}
 
 
+# the repeat operators (`*`, `+`, `{m,n}`, lazy or possessive): a repeat at least once holds
+# what one of its items holds
+_REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None))
+
+
+def _union(alternatives: Any, of: Callable[[Any], set[str] | None]) -> set[str] | None:
+    """The union of `of(alternative)` over an alternation's alternatives (a new set), or None
+    when one of them has none: each walk of the parse (exact strings, required literals,
+    start strings) reads an alternation this way."""
+    out: set[str] = set()
+    for alt in alternatives:
+        got = of(alt)
+        if got is None:
+            return None
+        out |= got
+    return out
+
+
 def _exact(items: Any) -> set[str] | None:
     """The strings a subpattern can match, when they are few and all literal; else None.
     Zero-width assertions match "" (they consume nothing, so neighbours stay adjacent).
@@ -138,13 +156,8 @@ def _exact_item(op: Any, av: Any) -> set[str] | None:
     if op is _c.SUBPATTERN:
         return _exact(av[-1])
     if op is _c.BRANCH:
-        out: set[str] = set()
-        for alt in av[1]:
-            e = _exact(alt)
-            if e is None:
-                return None
-            out |= e
-        return out if len(out) <= _MAX_STRINGS else None
+        out = _union(av[1], _exact)
+        return out if out is not None and len(out) <= _MAX_STRINGS else None
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
         e = _exact(av[2])
         return None if e is None else e | {""}
@@ -196,14 +209,9 @@ def _required_item(op: Any, av: Any) -> set[str] | None:
     if op is _c.ATOMIC_GROUP:
         return _required(av)
     if op is _c.BRANCH:
-        out: set[str] = set()
-        for alt in av[1]:
-            r = _required(alt)
-            if r is None:
-                return None
-            out |= r
-        return _minimal(out)
-    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+        out = _union(av[1], _required)
+        return None if out is None else _minimal(out)
+    if op in _REPEATS and av[0] >= 1:
         return _required(av[2])
     if op is _c.ASSERT:  # a lookaround's text is in the string, if outside the match
         return _required(av[1])
@@ -262,7 +270,7 @@ def _clauses_item(op: Any, av: Any) -> list[frozenset[str]]:
             return _independent([u for u in unions if len(u) <= _MAX_CLAUSE_STRINGS])
         unions = [frozenset().union(*choice) for choice in product(*alts)]
         return _independent([u for u in unions if len(u) <= _MAX_CLAUSE_STRINGS])
-    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+    if op in _REPEATS and av[0] >= 1:
         return _clauses(av[2])
     if op is _c.ASSERT:
         return _clauses(av[1])
@@ -388,14 +396,9 @@ def _starts_item(op: Any, av: Any) -> set[str] | None:
     if op is _c.ATOMIC_GROUP:
         return _starts(av)
     if op is _c.BRANCH:
-        out: set[str] = set()
-        for alt in av[1]:
-            s = _starts(alt)
-            if s is None:
-                return None
-            out |= s
-        return _fewer(out)[0]
-    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+        out = _union(av[1], _starts)
+        return None if out is None else _fewer(out)[0]
+    if op in _REPEATS and av[0] >= 1:
         return _starts(av[2])
     if op is _c.IN:
         return _class_starts(av)
@@ -725,24 +728,29 @@ class Prefiltered:
             return self._anchored(text, None if self._plain else low)
         return self.rx.search(text, *args)
 
-    def _anchored(self, text: str, low: str | None) -> re.Match[str] | None:
-        """`self.rx.search(text)`, tried only where a start string stands (`low`: the text's
-        fold, if known). Exact: every match begins with a start string, so the leftmost
-        match begins at the first of their positions where the pattern matches, and
-        `rx.match(text, p)` is the attempt `rx.search` makes at p (assertions such as `\\b`
-        and lookbehinds still see the text before p; `^` still means the text's start).
-        Each attempt is one `rx.search` would make, so however many positions there are,
-        this tries no more than it does. Only for an ASCII text, whose fold is its `lower()`
-        and whose bytes are its characters (offsets need no mapping), of at most
-        ANCHORED_MAX characters (the positions are listed at once); any other is searched as
-        it is. The match's `pos` is where it was tried."""
+    def _positions(self, text: str, low: str | None = None) -> list[int] | None:
+        """Where in `text` a start string stands, in order (`low`: the text's fold, if
+        known); None for a text not anchored: one that is not ASCII (an ASCII text's fold is
+        its `lower()` and its bytes are its characters, so offsets need no mapping) or is
+        longer than ANCHORED_MAX (the positions are listed at once)."""
         if len(text) > ANCHORED_MAX or not text.isascii():
-            return self.rx.search(text)
-        hits = self._at((low if low is not None else text.lower()).encode("ascii"), overlapping=True)
-        if not hits:
             return None
+        hits = self._at((low if low is not None else text.lower()).encode("ascii"), overlapping=True)
+        return sorted({h[1] for h in hits})
+
+    def _anchored(self, text: str, low: str | None) -> re.Match[str] | None:
+        """`self.rx.search(text)`, tried only where a start string stands (`_positions`).
+        Exact: every match begins with a start string, so the leftmost match begins at the
+        first of their positions where the pattern matches, and `rx.match(text, p)` is the
+        attempt `rx.search` makes at p (assertions such as `\\b` and lookbehinds still see
+        the text before p; `^` still means the text's start). Each attempt is one `rx.search`
+        would make, so however many positions there are, this tries no more than it does. A
+        text not anchored is searched as it is. The match's `pos` is where it was tried."""
+        positions = self._positions(text, low)
+        if positions is None:
+            return self.rx.search(text)
         match = self.rx.match
-        for p in sorted({h[1] for h in hits}):
+        for p in positions:
             m = match(text, p)
             if m is not None:
                 return m
@@ -757,31 +765,30 @@ class Prefiltered:
     def finditer(self, text: str, *args: Any) -> Iterator[re.Match[str]]:
         if not self.may_match(text):
             return iter(())
-        if self._at is not None and not args and len(text) <= ANCHORED_MAX and text.isascii():
-            return iter(self._all_anchored(text))
-        return self.rx.finditer(text, *args)
+        found = self._all_anchored(text) if self._at is not None and not args else None
+        return self.rx.finditer(text, *args) if found is None else iter(found)
 
     def findall(self, text: str, *args: Any) -> list[Any]:
         if not self.may_match(text):
             return []
-        if self._at is not None and not args and len(text) <= ANCHORED_MAX and text.isascii():
-            n = self.rx.groups  # what `re.findall` gives: the match, its group, or its groups
-            found = self._all_anchored(text)
-            if n == 0:
-                return [m.group() for m in found]
-            return [m.groups("")[0] for m in found] if n == 1 else [m.groups("") for m in found]
-        return self.rx.findall(text, *args)
+        found = self._all_anchored(text) if self._at is not None and not args else None
+        if found is None:
+            return self.rx.findall(text, *args)
+        n = self.rx.groups  # what `re.findall` gives: the match, its group, or its groups
+        if n == 0:
+            return [m.group() for m in found]
+        return [m.groups("")[0] for m in found] if n == 1 else [m.groups("") for m in found]
 
-    def _all_anchored(self, text: str) -> list[re.Match[str]]:
-        """`list(self.rx.finditer(text))` for an ASCII text, tried only where a start string
-        stands (as `_anchored`). Every match begins with a start string, so none is empty,
-        and after a match `re` searches on from its end: the first position at or after it
-        where the pattern matches."""
-        hits = self._at(text.lower().encode("ascii"), overlapping=True)
-        if not hits:
-            return []
+    def _all_anchored(self, text: str) -> list[re.Match[str]] | None:
+        """`list(self.rx.finditer(text))`, tried only where a start string stands (as
+        `_anchored`), or None for a text not anchored. Every match begins with a start
+        string, so none is empty, and after a match `re` searches on from its end: the
+        first position at or after it where the pattern matches."""
+        positions = self._positions(text)
+        if positions is None:
+            return None
         match, out, after = self.rx.match, [], 0
-        for p in sorted({h[1] for h in hits}):
+        for p in positions:
             if p >= after:
                 m = match(text, p)
                 if m is not None:
