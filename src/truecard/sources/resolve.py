@@ -204,33 +204,62 @@ def probe_revision(spec: str) -> str | None:
     return _local_fingerprint(spec)
 
 
+_FINGERPRINT_SKIP = frozenset({".git", "__pycache__"})
+FINGERPRINT_MAX = 200_000  # files: past this, no fingerprint (the folder is always re-scanned)
+
+
 def _local_fingerprint(path: str) -> str | None:
+    """A folder's git HEAD, else a hash of its files' relative paths, sizes and mtimes.
+
+    The walk is `os.walk`'s (top-down, sub-folders in name order after a folder's own files,
+    which are in name order too; symlinked folders listed but not entered; unreadable folders
+    and files that cannot be stat'ed skipped), written over `os.scandir` with the relative
+    paths built as strings: `os.walk` then `os.path.relpath` for every file cost a batch item
+    about 40 us of its ~5 ms, this about a third of that. The hash is the same as theirs, so
+    a ledger written before keeps its fingerprints (tests/sources/test_fingerprint.py)."""
     import hashlib
-    import os
-    from pathlib import Path
 
-    from truecard.sources.local import _git_head
-
-    p = Path(path)
-    if not p.is_dir():
+    if not os.path.isdir(path):
         return None
-    # a folder holds ".git" exactly when its resolved path does: resolved (a system call per
-    # component) only for a work tree
-    head = _git_head(p.resolve()) if (p / ".git").exists() else None
-    if head:
-        return head
+    if os.path.exists(os.path.join(path, ".git")):
+        from pathlib import Path
+
+        from truecard.sources.local import _git_head
+
+        # a folder holds ".git" exactly when its resolved path does: resolved (a system call
+        # per component) only for a work tree
+        head = _git_head(Path(path).resolve())
+        if head:
+            return head
     h = hashlib.sha256()
     n = 0
-    for root, dirs, files in os.walk(p):
-        dirs[:] = sorted(d for d in dirs if d not in {".git", "__pycache__"})
+    stack: list[tuple[str, str]] = [(path, "")]  # (folder, its path relative to `path` + "/")
+    while stack:
+        top, rel = stack.pop()
+        files: list[str] = []
+        dirs: list[tuple[str, bool]] = []  # (name, whether it is a symlink: listed, not entered)
+        try:
+            with os.scandir(top) as it:
+                for entry in it:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    if not is_dir:
+                        files.append(entry.name)
+                    elif entry.name not in _FINGERPRINT_SKIP:
+                        dirs.append((entry.name, entry.is_symlink()))
+        except OSError:
+            continue
         for f in sorted(files):
-            fp = os.path.join(root, f)
             try:
-                st = os.stat(fp)
+                st = os.stat(os.path.join(top, f))
             except OSError:
                 continue
-            h.update(f"{os.path.relpath(fp, p)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            h.update(f"{rel}{f}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
             n += 1
-            if n > 200_000:
+            if n > FINGERPRINT_MAX:
                 return None
+        # pushed in reverse, so popped (walked) in name order, each before the next's
+        stack.extend((os.path.join(top, d), f"{rel}{d}/") for d, link in sorted(dirs, reverse=True) if not link)
     return "fs:" + h.hexdigest()[:40]
