@@ -139,6 +139,46 @@ def test_local_items_go_in_chunks_remote_ones_alone() -> None:
     assert all(len(c) == 1 for c in chunks[-3:])  # the tail spreads over both workers
 
 
+def test_a_bucket_is_shared_only_where_an_item_may_make_a_request(tmp_path: Path) -> None:
+    """Local folders alone start no bucket manager; a remote source or followed links do,
+    and their workers then share it (tests/batch/test_batch_hub.py counts its requests)."""
+    from truecard.batch.engines import may_request
+    from truecard.batch.ledger import Item
+    from truecard.batch.run import make_engine
+    from truecard.options import ScanOptions
+
+    here = str(ROOT)
+    assert not may_request([[here], [here, here]], follow_links=False)
+    assert may_request([[here], [here]], follow_links=True)
+    assert may_request([[here], ["hf:org/name"]], follow_links=False)
+    assert may_request([[here, "gh:org/repo"]], follow_links=False)
+    assert may_request([[str(tmp_path / "missing")]], follow_links=False)  # opened as whatever it names
+
+    def item(*sources: str) -> Item:
+        return Item(" ".join(sources), list(sources), "pending", 0, None, None, None, None, False)
+
+    local = BatchOptions(concurrency=1)
+    cases = [
+        (local, [item(here)], False),
+        (local, [item(here), item("hf:org/name")], True),
+        (BatchOptions(concurrency=1, scan_options=ScanOptions(follow_links=True)), [item(here)], True),
+        (local, None, True),  # items not known: shared, as before
+    ]
+    for opts, items, shared in cases:
+        engine = make_engine(opts, items)
+        try:
+            assert (engine._manager is not None) is shared
+            assert (engine.bucket is not None) is shared
+            assert engine.stats() == {"requests": 0, "pauses": 0}
+        finally:
+            engine.close()
+    # a run of local folders scores them without one
+    folders = card_folders(tmp_path, 3)
+    summary = run_batch(BatchOptions(sources_file=sources_file(tmp_path, [str(f) for f in folders]),
+                                     concurrency=2, state=tmp_path / "s.sqlite"))
+    assert (summary.scored, summary.failed, summary.requests) == (3, 0, 0)
+
+
 def test_merged_items_and_rescan_of_unchanged(tmp_path: Path, open_model: Path) -> None:
     code = tmp_path / "code"
     code.mkdir()
@@ -155,7 +195,11 @@ def test_merged_items_and_rescan_of_unchanged(tmp_path: Path, open_model: Path) 
 
 
 def test_kill_minus_nine_then_resume_scores_everything_exactly_once(tmp_path: Path) -> None:
-    folders = card_folders(tmp_path, 120)
+    # enough items that the run is still going when its first commits are seen: results are
+    # committed 64 at a time (BATCH_ROWS), and with 120 a fast machine could finish the run
+    # within one poll of the ledger after its first commit, leaving nothing to resume
+    n = 300
+    folders = card_folders(tmp_path, n)
     src = sources_file(tmp_path, [str(f) for f in folders])
     state = tmp_path / "state.sqlite"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
@@ -178,14 +222,14 @@ def test_kill_minus_nine_then_resume_scores_everything_exactly_once(tmp_path: Pa
     proc.wait()
     rows = ledger_rows(state)
     done_before = {k for k, s, _ in rows if s == "done"}
-    assert 15 <= len(done_before) < 120, len(done_before)
+    assert 15 <= len(done_before) < n, len(done_before)
     resumed = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert resumed.returncode == 0, resumed.stderr
     rows = ledger_rows(state)
-    assert len(rows) == 120
+    assert len(rows) == n
     assert all(status == "done" for _, status, _ in rows)
     assert all(attempts == 1 for _, _, attempts in rows), [r for r in rows if r[2] != 1]
-    assert f"{120 - len(done_before)} scored" in resumed.stderr
+    assert f"{n - len(done_before)} scored" in resumed.stderr
 
 
 @pytest.mark.ray

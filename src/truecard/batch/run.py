@@ -133,11 +133,14 @@ def hub_query_items(query: str, limit: int | None) -> list[list[str]]:
     return [[f"hf:{m.id}"] for m in models]
 
 
-def make_engine(opts: BatchOptions) -> Any:
-    from truecard.batch.engines import LocalEngine, RayEngine
+def make_engine(opts: BatchOptions, items: list[Item] | None = None) -> Any:
+    """The engine the options name; a local one for `items` (None: any item) shares a rate
+    bucket between its workers only where an item may make a request (`may_request`)."""
+    from truecard.batch.engines import LocalEngine, RayEngine, may_request
 
     if opts.engine == "local":
-        return LocalEngine(opts.concurrency, opts.rate, opts.burst)
+        requests = items is None or may_request([it.sources for it in items], opts.scan_options.follow_links)
+        return LocalEngine(opts.concurrency, opts.rate, opts.burst, requests=requests)
     if opts.engine == "ray":
         try:
             return RayEngine(opts.concurrency, opts.rate, opts.burst, opts.address)
@@ -186,7 +189,7 @@ def run_batch(
             progress.start(len(todo))
         if not todo:
             return summary
-        engine = make_engine(opts)
+        engine = make_engine(opts, todo)
         to_save: list[tuple[str, str]] = []  # (key, card JSON) recorded, not yet in the store
 
         def commit() -> None:
