@@ -375,6 +375,7 @@ def _from_events(ldr: Any) -> Any:
     get = ldr.get_event
     memo = _plain_values
     miss = _MISS
+    decimal = _DECIMAL_RE.fullmatch
     scalar_event, map_start, seq_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     stack: list[tuple[Any, bool]] = []  # per open collection: its parent and whether that is a mapping
@@ -391,7 +392,12 @@ def _from_events(ldr: Any) -> Any:
             value = ev.value
             if ev.implicit[0]:
                 made = memo.get(value, miss)
-                value = made if made is not miss else _plain_value(ldr, value, ev.implicit)
+                if made is not miss:
+                    value = made
+                elif decimal(value):  # `_plain_value`'s first case, here: most of a model-index
+                    value = float(value)
+                else:
+                    value = _plain_value(ldr, value, ev.implicit)
         elif kind is map_start or kind is seq_start:
             if ev.tag is not None:
                 raise _Fallback

@@ -283,6 +283,24 @@ def test_an_anchored_search_is_tried_where_a_start_string_stands() -> None:
     assert few._at is None  # two: searched as it is
 
 
+def test_a_primed_pattern_tests_a_long_clause_by_its_automaton() -> None:
+    """A batch's pattern gets an automaton for each clause of AUTOMATON_MIN literals or
+    more (the others keep their `in` tests), and answers as the unprimed pattern does."""
+    from truecard.evidence.prefilter import AUTOMATON_MIN
+
+    names = ["vllm", "llama.cpp", "ollama", "onnxruntime", "tensorrt", "mlx"]
+    rx = re.compile(r"\b(?:run|serve)s? (?:it )?(?:with|on) (" + "|".join(map(re.escape, names)) + r")\b(?: or (?:tgi|sglang))?", re.I)
+    plain, primed = prefiltered(rx), prefiltered(rx)
+    primed.prime()
+    assert primed._more_any is not None and plain._more_any is None
+    sizes = {len(c): find is not None for c, find in primed._more_any}
+    assert sizes == {n: n >= AUTOMATON_MIN for n in sizes} and any(sizes.values())
+    for text in ("It runs with vLLM today.", "serve on Ollama", "run with nothing", "runs on MLX or TGI",
+                 "it RUNS WITH ONNXRUNTIME", "run on llama.cpp\ud800", "with vllm but no verb"):
+        assert primed.may_match(text) == plain.may_match(text), text
+        assert _same_groups(primed.search(text), rx.search(text)), text
+
+
 def test_a_primed_pattern_takes_lone_surrogates() -> None:
     """A string parsed from JSON may hold a lone surrogate, which UTF-8 cannot encode: the
     primed test reads it as the plain one does."""
