@@ -264,19 +264,26 @@ def _sections(lines: list[str], first_line: int, placeholders: Any = _WHOLE) -> 
         placeholders = placeholder_pattern("\n".join(lines))  # once: each section is made of these lines
     heads: list[tuple[int, int, str]] = []  # (index, level, title)
     in_fence = False
+    # the compiled patterns beneath their prefilters (`prefilter_namespace` wraps this module's
+    # at its end): each is tried at a line's start only, behind the cheaper tests here, and a
+    # prefiltered `match` would first scan the whole line for its literals (a card's hundreds
+    # of lines cost more in those calls than in the patterns)
+    fence = getattr(_FENCE_RE, "rx", _FENCE_RE).match
+    heading = getattr(_HEADING_RE, "rx", _HEADING_RE).match
+    html_heading = getattr(_HTML_HEADING_RE, "rx", _HTML_HEADING_RE).match
     for i, line in enumerate(lines):
         # each pattern is tried only where it can match: a fence after leading whitespace
         # (`lstrip()` strips what `\s` matches), an ATX heading at "#", an HTML one with a "<"
-        if ("`" in line or "~" in line) and line.lstrip().startswith(_FENCES) and _FENCE_RE.match(line):
+        if ("`" in line or "~" in line) and line.lstrip().startswith(_FENCES) and fence(line):
             in_fence = not in_fence
             continue
         if in_fence:
             continue
-        m = _HEADING_RE.match(line) if line.startswith("#") else None
+        m = heading(line) if line.startswith("#") else None
         if m:
             heads.append((i, len(m.group(1)), _TAG_RE.sub("", m.group(2)).strip(" *_")))
             continue
-        m = _HTML_HEADING_RE.match(line) if "<" in line else None
+        m = html_heading(line) if "<" in line else None
         if m:
             heads.append((i, int(m.group(1)), _TAG_RE.sub("", m.group(2)).strip()))
     sections: list[Section] = []

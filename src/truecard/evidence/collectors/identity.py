@@ -55,10 +55,13 @@ def _loaded_ids(card: Card) -> list[tuple[int, str, str]]:
     training_command = False  # inside a (continued) command line that trains
     maybe = body_line_index(card).may_match(LOAD_ID_RE)  # body line k is file line first + k
     first = card.body_offset + 1
+    # the compiled pattern beneath its prefilter: tried at each line's start, where it fails
+    # within a few characters, while the prefiltered `match` scans the line for its literals
+    assign = getattr(ID_ASSIGN_RE, "rx", ID_ASSIGN_RE).match
     for ln, line in lines:
         training_command = is_training_line(line) or (training_command and prev_continues)
         prev_continues = line.rstrip().endswith("\\")
-        m = ID_ASSIGN_RE.match(line)
+        m = assign(line)
         if m:
             assigned[m.group(1)] = m.group(2)
         hit = LOAD_ID_RE.search(line) if maybe is None or ln - first in maybe else None
