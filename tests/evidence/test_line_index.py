@@ -152,6 +152,32 @@ def test_folded_body_is_the_fold_of_the_body_lines(tmp_path: Path) -> None:
         assert folded_body(card) == fold("\n".join(body_lines(card)))
 
 
+def test_raw_body_index_is_that_of_the_lines_after_the_front_matter(tmp_path: Path) -> None:
+    """The checkpoints collector's fold and index of the file's lines after the front matter,
+    shared with the body's where those lines are the body, answer as ones made afresh."""
+    from truecard.evidence.card import parse_card
+    from truecard.sources.local import LocalTree
+
+    tree = LocalTree.open(str(tmp_path))
+    lineage = "acme-v1-2 was resumed from acme-v1-1 ( loss | step )"
+    texts = [f"---\nlicense: mit\n---\n# Model\n{lineage}\n",
+             f"# Model\n<!-- template: {lineage}\n-->\n{lineage}\n",  # a comment: the "text" index
+             f"---\nlicense: mit\n---",  # closed at the end: the lines after it are not the body
+             f"---\nbase_model: x\n---\t\n{lineage}\n",
+             *(p.read_text(encoding="utf-8", errors="replace") for p in sorted(CORPUS.glob("*.md"))[::20])]
+    shared = 0
+    for text in texts:
+        card = parse_card(tree, "README.md", text, None)
+        lines = card.lines[card.body_offset :]
+        body, index = checkpoints.raw_body_index(card)
+        assert body == fold("\n".join(lines))
+        fresh = LineIndex(body)
+        for rx in (checkpoints.LINEAGE_RE, checkpoints._LOSS_CELL_RE, checkpoints._STEP_CELL_RE):
+            assert index.may_match(rx) == fresh.may_match(rx)
+        shared += "raw_body" not in "".join(k for k in card.cache if isinstance(k, str))
+    assert shared == len(texts) - 1  # all but the front matter closed at the end
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.text(alphabet="kKwWhHmMjJgGtTlLoOaA\u212a\u0130\u0131 é1", max_size=12), min_size=1, max_size=8))
 @example(["12 \u212aWh", "none", "4 K\u0130LOWATT", "MEGAWATT", "5 Mj"])  # the Kelvin sign; every case

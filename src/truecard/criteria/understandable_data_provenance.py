@@ -10,6 +10,8 @@ moderation, pseudo-labelling, compliance checks, or data preparation code shippe
 from __future__ import annotations
 
 import re
+from itertools import compress, count, repeat
+from operator import contains
 
 from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.evidence.card import DATA_TITLE_RE
@@ -94,8 +96,11 @@ def _data_sentences(inv: Inventory) -> list[tuple[Card, int, str]]:
 def _licence_table(inv: Inventory) -> list[Evidence]:
     """A data table with a licence column (`| Dataset | ... | Licence |`)."""
     for c in inv.cards + inv.docs:
-        for i, line in enumerate(c.lines):  # every line, front matter too: "|" first, as most lines have none
-            if "|" in line and line.lstrip().startswith("|") and re.search(r"\|\s*licen[cs]e\s*\|", line, re.I) and re.search(r"data", line, re.I):
+        # every line, front matter too (a model-index can be thousands of lines): only those
+        # holding a "|", picked out by C-level iteration, are looked at further
+        for i in compress(count(), map(contains, c.lines, repeat("|"))):
+            line = c.lines[i]
+            if line.lstrip().startswith("|") and re.search(r"\|\s*licen[cs]e\s*\|", line, re.I) and re.search(r"data", line, re.I):
                 return [c.evidence("data licences listed per dataset", kind=EvidenceKind.PROSE, line_start=i + 1, excerpt=line.strip()[:200])]
     return []
 
