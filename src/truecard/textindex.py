@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import add
 from typing import Any
 
 from ahocorasick_rs import BytesAhoCorasick, MatchKind
@@ -138,7 +139,10 @@ class LineIndex:
         """Where each line starts, in bytes: worked out on the first match (many texts hold
         none of the literals asked of them, and a card's front matter can be most of it)."""
         if self._starts is None:
-            self._starts = list(accumulate((len(x) + 1 for x in self.data.split(b"\n")[:-1]), initial=0))
+            # each line's length and its "\n", summed, in C-level iterators (a generator made
+            # this a Python step per line of every card's indexes)
+            lengths = map(len, self.data.split(b"\n")[:-1])
+            self._starts = list(accumulate(map(add, lengths, repeat(1)), initial=0))
         return self._starts
 
     def holding(self, literals: tuple[str, ...]) -> set[int]:

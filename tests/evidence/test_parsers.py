@@ -262,3 +262,33 @@ def test_meta_line_is_the_key_pattern_on_each_front_matter_line(lines: list[str]
                 lines=[*lines, "# body"], sections=[], sha256=None, filled_chars=0)
     want = next((i for i, ln in enumerate(lines, start=1) if re.match(rf"^{re.escape(key)}\s*:", ln)), None)
     assert _meta_line(card, key) == want
+
+
+_CARD_PARTS = ["---", "--", "\r\n", "\r", "\n", " ", "# Head", "## Sub", "a: 1", "text. More", "```", "<h2>x</h2>"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_CARD_PARTS), max_size=18))
+def test_parsed_sections_are_those_of_the_body_split_afresh(parts: list[str]) -> None:
+    """`parse_card` takes the body's lines from the file's (sliced after the front matter)
+    where the body starts a line: its sections are those of the body's own lines, split
+    afresh, whatever line breaks and front matter the text has."""
+    from truecard.evidence.card import parse_card
+    from truecard.sources.local import LocalTree
+
+    text = "".join(parts)
+    card = parse_card(LocalTree.open(str(Path(__file__).parent)), "README.md", text, None)
+    want = split_sections(card.body.split("\n"), card.body_offset + 1)
+    assert card.sections == want, repr(text)
+
+
+def test_parsed_sections_of_corpus_cards_and_edges() -> None:
+    from truecard.evidence.card import parse_card
+    from truecard.sources.local import LocalTree
+
+    tree = LocalTree.open(str(Path(__file__).parent))
+    texts = ["---\na: 1\n---", "---\na: 1\n---\n# T\nbody\n", "# T\nno front matter", "---\r\na: 1\r\n---\r\n# T\r\nx"]
+    texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted((require_corpus() / "cards").glob("*.md"))[::8]]
+    for text in texts:
+        card = parse_card(tree, "README.md", text, None)
+        assert card.sections == split_sections(card.body.split("\n"), card.body_offset + 1), text[:60]
