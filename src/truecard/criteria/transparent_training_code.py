@@ -121,6 +121,18 @@ def _names_scanned_repo(inv: Inventory) -> list[LinkRef]:
     return out
 
 
+def _withheld(inv: Inventory) -> list[Evidence]:
+    """The docs' sentences saying the pre-training code is not released."""
+    return [
+        c.evidence(
+            "the docs say the pre-training code is not released", kind=EvidenceKind.PROSE, line_start=ln, excerpt=sent[:200]
+        )
+        for c in inv.cards + inv.docs
+        for ln, sent in sentences_for(c, WITHHELD_TRAINING_RE)
+        if WITHHELD_TRAINING_RE.search(sent)
+    ]
+
+
 def evaluate(inv: Inventory) -> Assessment:
     training = inv.code_with("training")
     finetune = inv.code_with("finetuning")
@@ -131,14 +143,6 @@ def evaluate(inv: Inventory) -> Assessment:
     # for a base model, its pre-training config is the one to cite first
     own.sort(key=lambda c: (not ft_model) and (c.role == "finetuning" or bool(FT_PATH_RE.search(c.path))))
     commands = [f for f in inv.finetune if f.kind == "command"]
-    withheld = [
-        c.evidence(
-            "the docs say the pre-training code is not released", kind=EvidenceKind.PROSE, line_start=ln, excerpt=sent[:200]
-        )
-        for c in inv.cards + inv.docs
-        for ln, sent in sentences_for(c, WITHHELD_TRAINING_RE)
-        if WITHHELD_TRAINING_RE.search(sent)
-    ]
     if scripts:
         ev: list[Evidence] = [c.evidence for c in scripts[:2]] + [c.evidence for c in own[:2]]
         main = [c for c in scripts if not _finetune_only(c)]
@@ -150,6 +154,8 @@ def evaluate(inv: Inventory) -> Assessment:
                 + (f"config {own[0].path}" if own else f"the command at {commands[0].evidence.locator()}"),
                 ev or [commands[0].evidence],
             )
+        # read only here, where it decides (a scan without training code never asks)
+        withheld = _withheld(inv) if not ft_model and main else []
         if not ft_model and main and withheld:
             return Assessment.partial(
                 "training code is shared, but the docs say the pre-training code is not released",

@@ -122,11 +122,13 @@ def evaluate(inv: Inventory) -> Assessment:
             or any(n in (d.evidence.excerpt or "") for n in SOURCE_NAMES)
         )
     ]
-    lic: list[Evidence] = [f.evidence for f in inv.licenses if f.scope == "data"] + _licence_table(inv)
+    # each aspect's first piece of evidence is the one cited: a later source is read only
+    # where the earlier ones gave none (the table, and the sentences, cost a pass over the card)
+    lic: list[Evidence] = [f.evidence for f in inv.licenses if f.scope == "data"] or _licence_table(inv)
     cur: list[Evidence] = [c.evidence for c in inv.code if "data" in c.roles] + [
         c.evidence for c in inv.configs_of("data-pipeline")
     ]
-    for c, ln, sent in _data_sentences(inv):
+    for c, ln, sent in _data_sentences(inv) if not (lic and cur) else ():
         if not lic and LICENSE_RE.search(sent) and not DEFER_RE.search(sent):
             lic.append(c.evidence("data licensing stated", kind=EvidenceKind.PROSE, line_start=ln, excerpt=sent[:200]))
         if not cur and CURATION_RE.search(sent):
