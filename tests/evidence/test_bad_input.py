@@ -46,6 +46,28 @@ def test_file_instead_of_folder(tmp_path: Path) -> None:
     assert_clean_error(run_cli("scan", str(f)), "is a file, not a folder")
 
 
+def test_a_folder_named_every_way_opens_or_says_why(tmp_path: Path) -> None:
+    """The local source's one stat and real path: a folder through a symlink opens at its
+    real path; a broken link, a link loop, a path through a file and a missing path are each
+    a clear SourceError."""
+    from truecard.sources.local import LocalTree
+
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "via").symlink_to(real, target_is_directory=True)
+    (tmp_path / "broken").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    write(tmp_path / "file.md", "x")
+    tree = LocalTree.open(str(tmp_path / "via"))
+    assert tree.root == real.resolve() and tree.info.location == str(real.resolve())
+    assert LocalTree.open(f"{real}/.").root == real.resolve()
+    cases = {"broken": "broken symbolic link", "loop": "broken symbolic link", "file.md": "is a file, not a folder",
+             "file.md/sub": "no such file or directory", "missing": "no such file or directory"}
+    for name, fragment in cases.items():
+        with pytest.raises(SourceError, match=fragment):
+            LocalTree.open(str(tmp_path / name))
+
+
 def test_unknown_format(tmp_path: Path) -> None:
     assert_clean_error(run_cli("scan", str(tmp_path), "-f", "pdf"), "unknown format")
 
