@@ -162,7 +162,7 @@ def test_raw_body_index_is_that_of_the_lines_after_the_front_matter(tmp_path: Pa
     lineage = "acme-v1-2 was resumed from acme-v1-1 ( loss | step )"
     texts = [f"---\nlicense: mit\n---\n# Model\n{lineage}\n",
              f"# Model\n<!-- template: {lineage}\n-->\n{lineage}\n",  # a comment: the "text" index
-             f"---\nlicense: mit\n---",  # closed at the end: the lines after it are not the body
+             "---\nlicense: mit\n---",  # closed at the end: the lines after it are not the body
              f"---\nbase_model: x\n---\t\n{lineage}\n",
              *(p.read_text(encoding="utf-8", errors="replace") for p in sorted(CORPUS.glob("*.md"))[::20])]
     shared = 0

@@ -319,10 +319,7 @@ def parse_card(tree: Tree, path: str, text: str, sha256: str | None) -> Card:
     # (always but for front matter closed at the very end): sliced, not split a second time
     # (the front matter's `fm_lines` are the line breaks before the body: `parse_front_matter`)
     cut = len(text) - len(body)  # the body is the text from here on
-    if cut == 0 or text[cut - 1] == "\n":
-        body_lines = lines[fm_lines:]
-    else:
-        body_lines = body.split("\n")
+    body_lines = lines[fm_lines:] if cut == 0 or text[cut - 1] == "\n" else body.split("\n")
     low = fold(body)  # kept in the card's cache for the collectors (`folded_text`)
     placeholders = placeholder_pattern(body, low)  # the body's lines joined: once for the sections and the body
     sections, chars = _sections(body_lines, fm_lines + 1, placeholders)
