@@ -342,3 +342,44 @@ def test_sources_lines_split_as_shlex_splits_them(tmp_path_factory: pytest.TempP
     except BatchError:
         got = "error"
     assert got == want, text
+
+
+def test_a_worker_collects_cycles_every_so_often_and_freezes_what_it_keeps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the automatic collector off (as in a worker), `_task` collects every GC_EVERY
+    items: a reference cycle an item left is freed then, and what survives (the process's
+    caches) is frozen, so the next collection does not walk it again."""
+    import gc
+    import weakref
+
+    from truecard.batch import engines
+
+    class Node:
+        pass
+
+    left: list[weakref.ref[Node]] = []
+    kept: list[list[int]] = []
+
+    def item(sources: list[str], options: dict[str, object]) -> dict[str, bool]:
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # type: ignore[attr-defined]  # a cycle, then dropped
+        left.append(weakref.ref(a))
+        kept.append([len(kept)])  # a container the process keeps
+        return {"ok": True}
+
+    monkeypatch.setattr(engines, "score_item", item)
+    monkeypatch.setattr(engines, "_done", [0])
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        before = gc.get_freeze_count()
+        for _ in range(engines.GC_EVERY - 1):
+            engines._task("score", ["x"], {})
+        assert all(r() is not None for r in left)  # no collection yet: the cycles are still there
+        engines._task("score", ["x"], {})
+        assert all(r() is None for r in left)  # collected at the GC_EVERY-th item
+        assert gc.get_freeze_count() > before and gc.is_tracked(kept[0])
+        assert kept[0] == [0]
+    finally:
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()

@@ -28,7 +28,10 @@ _BucketManager.register("TokenBucket", ratelimit.TokenBucket)
 # A scan makes no reference cycles (none found over the 400 corpus cards), so the cyclic
 # collector only costs a worker time: 0.8 ms of a card's ~12 ms at the default thresholds.
 # Workers run without it and collect once every GC_EVERY items, which bounds what cycles an
-# odd input (a recursive YAML alias) could leave.
+# odd input (a recursive YAML alias) could leave. What survives a collection is what the
+# process keeps (its caches of folds, plans, URL kinds: some 10,000 containers after a hundred
+# cards) and is frozen with the rest, so that the next collection walks only what came since:
+# 1.5 ms a collection without, 0.1 ms with.
 GC_EVERY = 50
 _done = [0]
 
@@ -52,6 +55,7 @@ def _task(kind: str, sources: list[str], options: dict[str, Any]) -> Any:
         _done[0] += 1
         if _done[0] % GC_EVERY == 0 and not gc.isenabled():
             gc.collect()
+            gc.freeze()
 
 
 def _tasks(kind: str, batch: list[list[str]], options: dict[str, Any]) -> list[Any]:
