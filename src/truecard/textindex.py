@@ -134,6 +134,14 @@ class LineIndex:
         self._starts: list[int] | None = None
         self._memo: dict[tuple[str, ...], set[int]] = {}
 
+    @classmethod
+    def of_bytes(cls, data: bytes) -> LineIndex:
+        """The index of lines given as UTF-8 bytes joined by "\n", already folded the way its
+        literals are (`bytes.lower()`, say, which lowers ASCII letters alone)."""
+        index = cls.__new__(cls)
+        index.data, index._starts, index._memo = data, None, {}
+        return index
+
     @property
     def starts(self) -> list[int]:
         """Where each line starts, in bytes: worked out on the first match (many texts hold

@@ -182,6 +182,6 @@ def test_raw_body_index_is_that_of_the_lines_after_the_front_matter(tmp_path: Pa
 @given(st.lists(st.text(alphabet="kKwWhHmMjJgGtTlLoOaA\u212a\u0130\u0131 é1", max_size=12), min_size=1, max_size=8))
 @example(["12 \u212aWh", "none", "4 K\u0130LOWATT", "MEGAWATT", "5 Mj"])  # the Kelvin sign; every case
 def test_energy_lines_are_the_lines_the_energy_prefilter_keeps(lines: list[str]) -> None:
-    """The card's lines searched for every form of the energy words, as they are, are the
-    lines whose `lower()` holds one of the words."""
+    """The card's lines searched for the energy words in their UTF-8 with the ASCII letters
+    lowered (and "kwh" after the Kelvin sign too) are the lines whose `lower()` holds one."""
     assert _energy_lines(lines) == {k for k, line in enumerate(lines) if _may_state_energy(line)}

@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from itertools import product
 from typing import TYPE_CHECKING, Any
 
 from truecard.models import Evidence, EvidenceKind, ModelFact, clip
-from truecard.textindex import LineIndex
+from truecard.textindex import LineIndex, encode
 
 if TYPE_CHECKING:  # the inventory is handed in by its collector (truecard.evidence sits above)
     from truecard.evidence.inventory import Inventory
@@ -116,22 +115,19 @@ def _may_state_energy(text: str) -> bool:
     return any(w in low for w in _ENERGY_WORDS)
 
 
-def _forms(word: str) -> list[str]:
-    """Every string whose `lower()` is `word` (ASCII letters): each letter in either case,
-    and "k" also as the Kelvin sign, the one other character that lower-cases to one of them."""
-    choices = [[ch, ch.upper(), *(["\u212a"] if ch == "k" else [])] for ch in word]
-    return ["".join(x) for x in product(*choices)]
-
-
-# `_ENERGY_WORDS` in every form `lower()` maps to them (176 strings): a card's lines are
-# searched for these as they are, where lower-casing the whole file (its front matter can run
-# to a megabyte of model-index) cost more than the search
-_ENERGY_FORMS = tuple(f for w in _ENERGY_WORDS for f in _forms(w))
+# `_ENERGY_WORDS` as they stand in `bytes.lower()` of a text's UTF-8 wherever `lower()` of the
+# text holds them: that lowers the ASCII letters alone, and of the other characters only the
+# Kelvin sign lower-cases into the words' letters (to "k"; U+0130 gives an "i", which none
+# holds), so "kwh" is also looked for after the Kelvin sign's bytes. Ten words, searched by
+# the library's packed searcher over the whole file (front matter can run to a megabyte of
+# model-index), where the 176 forms of the words with each letter in either case made a
+# slower automaton (tests/evidence/test_line_index.py compares the two tests line by line)
+_ENERGY_BYTE_WORDS = (*_ENERGY_WORDS, "\u212awh")
 
 
 def _energy_lines(lines: list[str]) -> set[int]:
     """Indices of the `lines` for which `_may_state_energy` holds, from one automaton pass."""
-    return LineIndex("\n".join(lines)).holding(_ENERGY_FORMS)
+    return LineIndex.of_bytes(encode("\n".join(lines)).lower()).holding(_ENERGY_BYTE_WORDS)
 
 
 def energy(inv: Inventory) -> list[ModelFact]:
