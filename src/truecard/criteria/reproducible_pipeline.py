@@ -10,6 +10,7 @@ The environment counts as a training environment only beside training code or co
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from truecard.criteria.base import Assessment, Rubric, has_documentation
 from truecard.criteria.transparent_training_code import own_configs
@@ -108,6 +109,21 @@ def _run_documentation(inv: Inventory, e: Evidence) -> bool:
     return any(RUN_TITLE_RE.search(t) for t in titles) and not any(USER_TITLE_RE.search(t) for t in titles)
 
 
+def _card_parts(inv: Inventory, model_cards: set[tuple[str, str]]) -> Iterator[tuple[str, Evidence]]:
+    """What the model's own card gives of its training setup, in the order it is cited."""
+    for f in inv.finetune:
+        if f.kind in ("config", "command") and (f.evidence.source, f.evidence.path) in model_cards:
+            yield f"the card gives {'a training configuration' if f.kind == 'config' else 'a training command'}", f.evidence
+    for c in inv.model_cards:
+        for s in find_section(c, r"hyper-?param", r"training (procedure|details|setup|config)"):
+            if re.search(r"learning[ _]rate|batch|epoch|optimi[sz]er|warmup|steps", s.text, re.I):
+                yield f"training hyper-parameters in the card section '{s.title}'", c.section_evidence(s, f"card section '{s.title}'")
+        for e in _card_hyperparameters(c):
+            yield "training hyper-parameters in the card's prose", e
+        for e in _data_prep_examples(c):
+            yield "the card links a data-preparation example", e
+
+
 def evaluate(inv: Inventory) -> Assessment:
     training = inv.code_with("training") + inv.code_with("finetuning")
     own, _other = own_configs(inv, inv.configs_of("training", "deepspeed", "finetuning"))
@@ -139,18 +155,10 @@ def evaluate(inv: Inventory) -> Assessment:
             ev,
             f"Publish the missing part(s): {', '.join(missing)}.",
         )
-    card_parts: list[tuple[str, Evidence]] = []
-    for f in inv.finetune:
-        if f.kind in ("config", "command") and (f.evidence.source, f.evidence.path) in model_cards:
-            card_parts.append((f"the card gives {'a training configuration' if f.kind == 'config' else 'a training command'}", f.evidence))
-    for c in inv.model_cards:
-        for s in find_section(c, r"hyper-?param", r"training (procedure|details|setup|config)"):
-            if re.search(r"learning[ _]rate|batch|epoch|optimi[sz]er|warmup|steps", s.text, re.I):
-                card_parts.append((f"training hyper-parameters in the card section '{s.title}'", c.section_evidence(s, f"card section '{s.title}'")))
-        card_parts += [("training hyper-parameters in the card's prose", e) for e in _card_hyperparameters(c)]
-        card_parts += [("the card links a data-preparation example", e) for e in _data_prep_examples(c)]
-    if card_parts:
-        why, e = card_parts[0]
+    # the first of what the card itself gives (the rest is never cited: not looked for)
+    first = next(_card_parts(inv, model_cards), None)
+    if first is not None:
+        why, e = first
         return Assessment.partial(
             f"{why}, but no config files, data pipeline or environment",
             [e],
