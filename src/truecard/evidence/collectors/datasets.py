@@ -128,9 +128,6 @@ def _card(inv: Inventory, card: Card) -> None:
     picked = card_sentences(card) if datacard else sentences_for(
         card, TRAINISH_RE, TRAINED_RE, DATA_NOT_DISCLOSED_RE, containing=("://",), on_lines=data_lines
     )
-    # the sentences that may name a known dataset: its 78 literals found by one automaton pass
-    # (`sentences_for`) instead of tested sentence by sentence; the others name none
-    naming = set(sentences_for(card, KNOWN_DATASET_RE))
     for ln, sent in picked:
         in_data = ln in data_lines or datacard
         if not own and not (in_data and TRAIN_WORD_RE.search(sent)):
@@ -139,7 +136,10 @@ def _card(inv: Inventory, card: Card) -> None:
             continue  # instructions for users (fine-tuning, quantising, deploying) name their data
         if TEST_SPLIT_RE.search(sent):
             continue
-        found = dataset_names(sent) if (ln, sent) in naming else []  # once: both lists come from it
+        # a sentence that may name a known dataset (one of the pattern's 78 literals, tested by
+        # its automaton on the sentence: some 17 sentences a card get here, where a pass over
+        # all of a card's sentences cost more); once: both lists come from it
+        found = dataset_names(sent) if KNOWN_DATASET_RE.possible(sent) else []
         names = [n for n in found if n not in SOURCE_NAMES]
         sources = [n for n in found if n in SOURCE_NAMES]
         trainish = TRAINISH_RE.search(URL_RE.sub(" ", sent) if "://" in sent else sent)
