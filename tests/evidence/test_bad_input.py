@@ -66,6 +66,8 @@ def test_a_folder_named_every_way_opens_or_says_why(tmp_path: Path) -> None:
     for name, fragment in cases.items():
         with pytest.raises(SourceError, match=fragment):
             LocalTree.open(str(tmp_path / name))
+    with pytest.raises(SourceError, match="no such file or directory"):
+        LocalTree.open(f"{real}/a\0b")  # a NUL: no such path, never a traceback
 
 
 def test_unknown_format(tmp_path: Path) -> None:

@@ -41,6 +41,8 @@ class LocalTree(Tree):
             if exc.errno not in _ABSENT:
                 raise
             mode = None
+        except ValueError:  # a NUL in the path: no such file, as `Path.exists` says
+            mode = None
         if mode is None:
             if p.is_symlink():
                 raise SourceError(f"{path}: is a broken symbolic link")
