@@ -23,6 +23,7 @@ from truecard.evidence.patterns import (
     VAGUE_DATA_RE,
     dataset_names,
 )
+from truecard.evidence.prefilter import Prefiltered
 from truecard.models import EvidenceKind, clip
 
 DATA_SECTION_RE = re.compile(r"(training|pre-?training|fine-?tuning)?\s*(data|dataset|corpus|corpora)", re.I)
@@ -139,7 +140,8 @@ def _card(inv: Inventory, card: Card) -> None:
         # a sentence that may name a known dataset (one of the pattern's 78 literals, tested by
         # its automaton on the sentence: some 17 sentences a card get here, where a pass over
         # all of a card's sentences cost more); once: both lists come from it
-        found = dataset_names(sent) if KNOWN_DATASET_RE.possible(sent) else []
+        may_name = not isinstance(KNOWN_DATASET_RE, Prefiltered) or KNOWN_DATASET_RE.possible(sent)
+        found = dataset_names(sent) if may_name else []
         names = [n for n in found if n not in SOURCE_NAMES]
         sources = [n for n in found if n in SOURCE_NAMES]
         trainish = TRAINISH_RE.search(URL_RE.sub(" ", sent) if "://" in sent else sent)
