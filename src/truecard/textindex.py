@@ -125,22 +125,16 @@ class LineIndex:
 
     `folded`: the lines joined by "\n" and folded as the literals are (`prefilter.fold`, or
     `str.lower` for plain lower-case words); a fold never makes or removes a "\n", so line k
-    of it is line k's fold. Held as UTF-8 (`encode`), line k starting at byte `starts[k]`."""
+    of it is line k's fold. Held as UTF-8 (`encode`), line k starting at byte `starts[k]`;
+    given as bytes, they are that UTF-8 already (folded as the literals are: `bytes.lower()`,
+    say, which lowers the ASCII letters alone)."""
 
     __slots__ = ("_memo", "_starts", "data")
 
-    def __init__(self, folded: str) -> None:
-        self.data = encode(folded)
+    def __init__(self, folded: str | bytes) -> None:
+        self.data = folded if isinstance(folded, bytes) else encode(folded)
         self._starts: list[int] | None = None
         self._memo: dict[tuple[str, ...], set[int]] = {}
-
-    @classmethod
-    def of_bytes(cls, data: bytes) -> LineIndex:
-        """The index of lines given as UTF-8 bytes joined by "\n", already folded the way its
-        literals are (`bytes.lower()`, say, which lowers ASCII letters alone)."""
-        index = cls.__new__(cls)
-        index.data, index._starts, index._memo = data, None, {}
-        return index
 
     @property
     def starts(self) -> list[int]:

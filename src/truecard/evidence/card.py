@@ -18,7 +18,7 @@ import yaml
 from truecard import bounded
 from truecard.bounded import load_yaml
 from truecard.evidence.inventory import Card, Section
-from truecard.evidence.prefilter import Prefiltered, fold, remember_fold
+from truecard.evidence.prefilter import Prefiltered, compiled, fold, remember_fold
 from truecard.sources.base import Tree
 from truecard.textindex import present
 
@@ -268,9 +268,8 @@ def _sections(lines: list[str], first_line: int, placeholders: Any = _WHOLE) -> 
     # at its end): each is tried at a line's start only, behind the cheaper tests here, and a
     # prefiltered `match` would first scan the whole line for its literals (a card's hundreds
     # of lines cost more in those calls than in the patterns)
-    fence = getattr(_FENCE_RE, "rx", _FENCE_RE).match
-    heading = getattr(_HEADING_RE, "rx", _HEADING_RE).match
-    html_heading = getattr(_HTML_HEADING_RE, "rx", _HTML_HEADING_RE).match
+    fence, heading = compiled(_FENCE_RE).match, compiled(_HEADING_RE).match
+    html_heading = compiled(_HTML_HEADING_RE).match
     for i, line in enumerate(lines):
         # each pattern is tried only where it can match: a fence after leading whitespace
         # (`lstrip()` strips what `\s` matches), an ATX heading at "#", an HTML one with a "<"

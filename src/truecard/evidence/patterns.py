@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from truecard._compiled import RegexCache
+from truecard.evidence.prefilter import compiled
 
 # Every pattern here is compiled through `_rx`: the same objects as `re.compile`'s, but kept
 # across processes (`truecard._compiled.RegexCache`), since compiling them all costs more than
@@ -353,8 +354,7 @@ def sentences(lines: list[str], first_line: int = 1) -> Iterator[tuple[int, str]
     # checked against their prefilters by tests/evidence/test_sentence_index.py): a card's
     # hundreds of lines cost more in calls through the prefilter than in the patterns
     # (the compiled patterns beneath: `prefilter_namespace` wraps this module's at its end)
-    emphasis = getattr(_EMPHASIS_RE, "rx", _EMPHASIS_RE).sub
-    brk = getattr(_SENTENCE_BREAK_RE, "rx", _SENTENCE_BREAK_RE).search
+    emphasis, brk = compiled(_EMPHASIS_RE).sub, compiled(_SENTENCE_BREAK_RE).search
     for i, raw in enumerate(lines):
         if ("`" in raw or "~" in raw) and raw.lstrip().startswith(("```", "~~~")):  # a fence holds one
             in_fence = not in_fence

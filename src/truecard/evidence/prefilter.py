@@ -203,16 +203,25 @@ def _required(items: Any) -> set[str] | None:
     return _minimal(set(max(candidates, key=lambda c: _score(set(c)))))
 
 
-def _required_item(op: Any, av: Any) -> set[str] | None:
+def _inner(op: Any, av: Any) -> Any:
+    """The items inside a group, an atomic group or a repeat taken at least once, every
+    match of which holds (and begins with) a match of them; None for any other item."""
     if op is _c.SUBPATTERN:
-        return _required(av[-1])
+        return av[-1]
     if op is _c.ATOMIC_GROUP:
-        return _required(av)
+        return av
+    if op in _REPEATS and av[0] >= 1:
+        return av[2]
+    return None
+
+
+def _required_item(op: Any, av: Any) -> set[str] | None:
+    inner = _inner(op, av)
+    if inner is not None:
+        return _required(inner)
     if op is _c.BRANCH:
         out = _union(av[1], _required)
         return None if out is None else _minimal(out)
-    if op in _REPEATS and av[0] >= 1:
-        return _required(av[2])
     if op is _c.ASSERT:  # a lookaround's text is in the string, if outside the match
         return _required(av[1])
     return None
@@ -247,10 +256,9 @@ def _clauses(items: Any) -> list[frozenset[str]]:
 
 
 def _clauses_item(op: Any, av: Any) -> list[frozenset[str]]:
-    if op is _c.SUBPATTERN:
-        return _clauses(av[-1])
-    if op is _c.ATOMIC_GROUP:
-        return _clauses(av)
+    inner = _inner(op, av)
+    if inner is not None:
+        return _clauses(inner)
     if op is _c.BRANCH:
         # a match of the alternation is a match of one alternative, which holds one string of
         # each of that alternative's sets; so it holds one of the union of any one set taken
@@ -270,8 +278,6 @@ def _clauses_item(op: Any, av: Any) -> list[frozenset[str]]:
             return _independent([u for u in unions if len(u) <= _MAX_CLAUSE_STRINGS])
         unions = [frozenset().union(*choice) for choice in product(*alts)]
         return _independent([u for u in unions if len(u) <= _MAX_CLAUSE_STRINGS])
-    if op in _REPEATS and av[0] >= 1:
-        return _clauses(av[2])
     if op is _c.ASSERT:
         return _clauses(av[1])
     return []
@@ -391,15 +397,12 @@ def _starts(items: Any) -> set[str] | None:
 
 
 def _starts_item(op: Any, av: Any) -> set[str] | None:
-    if op is _c.SUBPATTERN:
-        return _starts(av[-1])
-    if op is _c.ATOMIC_GROUP:
-        return _starts(av)
+    inner = _inner(op, av)
+    if inner is not None:
+        return _starts(inner)
     if op is _c.BRANCH:
         out = _union(av[1], _starts)
         return None if out is None else _fewer(out)[0]
-    if op in _REPEATS and av[0] >= 1:
-        return _starts(av[2])
     if op is _c.IN:
         return _class_starts(av)
     return None
@@ -869,6 +872,13 @@ ANCHORED_MAX = 20_000
 
 def _has_letter(lits: tuple[str, ...]) -> bool:
     return any(c.isascii() and c.isalpha() for x in lits for c in x)
+
+
+def compiled(rx: Prefiltered | re.Pattern[str]) -> re.Pattern[str]:
+    """The compiled pattern beneath a prefiltered one (`rx` itself if it is not): for a loop
+    that tries it where its own tests already rule out most texts, or at a line's start only,
+    where a prefiltered call would first scan the whole text for its literals."""
+    return rx.rx if isinstance(rx, Prefiltered) else rx
 
 
 def prefiltered(pattern: str | re.Pattern[str], flags: int = 0) -> Prefiltered:

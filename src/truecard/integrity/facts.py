@@ -127,7 +127,7 @@ _ENERGY_BYTE_WORDS = (*_ENERGY_WORDS, "\u212awh")
 
 def _energy_lines(lines: list[str]) -> set[int]:
     """Indices of the `lines` for which `_may_state_energy` holds, from one automaton pass."""
-    return LineIndex.of_bytes(encode("\n".join(lines)).lower()).holding(_ENERGY_BYTE_WORDS)
+    return LineIndex(encode("\n".join(lines)).lower()).holding(_ENERGY_BYTE_WORDS)
 
 
 def energy(inv: Inventory) -> list[ModelFact]:

@@ -15,7 +15,7 @@ from dataclasses import fields
 from typing import Any
 
 from truecard.sources.base import SourceError, Tree
-from truecard.sources.local import LocalTree
+from truecard.sources.local import MAX_FILES, LocalTree
 from truecard.sources.options import DEFAULT, SourceOptions
 
 # An opener takes the source string as the user typed it and the (frozen) options of this scan.
@@ -205,7 +205,6 @@ def probe_revision(spec: str) -> str | None:
 
 
 _FINGERPRINT_SKIP = frozenset({".git", "__pycache__"})
-FINGERPRINT_MAX = 200_000  # files: past this, no fingerprint (the folder is always re-scanned)
 
 
 def _local_fingerprint(path: str) -> str | None:
@@ -258,7 +257,7 @@ def _local_fingerprint(path: str) -> str | None:
                 continue
             h.update(f"{rel}{f}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
             n += 1
-            if n > FINGERPRINT_MAX:
+            if n > MAX_FILES:  # past the local walk's bound: no fingerprint, always re-scanned
                 return None
         # pushed in reverse, so popped (walked) in name order, each before the next's
         stack.extend((os.path.join(top, d), f"{rel}{d}/") for d, link in sorted(dirs, reverse=True) if not link)

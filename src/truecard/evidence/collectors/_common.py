@@ -157,6 +157,23 @@ def body_line_index(card: Card) -> LineIndex:
     return line_index(card, "body", folded_body(card))
 
 
+def raw_body_index(card: Card) -> tuple[str, LineIndex]:
+    """The fold of the file's lines after the front matter, joined, and its `LineIndex` (for
+    the checkpoints collector's lineage and metrics-table search).
+
+    In the usual case those lines joined are the card's body, whose fold the parser made and
+    whose index the other collectors use (`body_line_index`, or the "text" index where the
+    body holds an HTML comment, which `body_lines` leave out): so they are shared, instead of
+    a third fold and index of the same text per card (1.3 % of a batch item). Otherwise (front
+    matter closed at the end of the file, without a line break) they are made for it."""
+    joined = "\n".join(card.lines[card.body_offset :])
+    if joined == card.body:
+        body = folded_text(card)
+        return body, body_line_index(card) if "<!--" not in card.body else line_index(card, "text", body)
+    body = fold(joined)
+    return body, line_index(card, "raw_body", body)
+
+
 def _plan(patterns: tuple[Any, ...], containing: tuple[str, ...]) -> tuple[str, ...] | None:
     """The sorted literals `sentences_for` looks for, or None when it keeps every sentence."""
     lits = set(containing)

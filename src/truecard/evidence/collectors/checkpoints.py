@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import re
 
-from truecard.evidence.collectors._common import body_line_index, ev, folded_text, line_index, may_match
-from truecard.evidence.inventory import Card, CheckpointRef, FileRecord, Inventory
+from truecard.evidence.collectors._common import ev, may_match, raw_body_index
+from truecard.evidence.inventory import CheckpointRef, FileRecord, Inventory
 from truecard.evidence.patterns import CHECKPOINT_DIR_RE, STEP_REF_RE
-from truecard.evidence.prefilter import fold
 from truecard.models import Evidence, EvidenceKind, clip
 from truecard.sources.base import Tree
-from truecard.textindex import LineIndex
 
 
 def collect_tree(inv: Inventory, tree: Tree, recs: list[FileRecord]) -> None:
@@ -81,22 +79,6 @@ def metrics_header(line: str) -> bool:
     loss = [i for i, c in enumerate(cells) if _LOSS_CELL_RE.search(c)]
     step = [i for i, c in enumerate(cells) if _STEP_CELL_RE.search(c)]
     return any(i != j for i in loss for j in step)
-
-
-def raw_body_index(card: Card) -> tuple[str, LineIndex]:
-    """The fold of the file's lines after the front matter, joined, and its `LineIndex`.
-
-    In the usual case those lines joined are the card's body, whose fold the parser made and
-    whose index the other collectors use (`body_line_index`, or the "text" index where the
-    body holds an HTML comment, which `body_lines` leave out): so they are shared, instead of
-    a third fold and index of the same text per card (1.3 % of a batch item). Otherwise (front
-    matter closed at the end of the file, without a line break) they are made for it."""
-    joined = "\n".join(card.lines[card.body_offset :])
-    if joined == card.body:
-        body = folded_text(card)
-        return body, body_line_index(card) if "<!--" not in card.body else line_index(card, "text", body)
-    body = fold(joined)
-    return body, line_index(card, "raw_body", body)
 
 
 def collect(inv: Inventory) -> None:

@@ -22,6 +22,7 @@ from truecard.evidence.patterns import (
     name_key,
     size_of,
 )
+from truecard.evidence.prefilter import compiled
 
 
 def fenced(card: Card) -> list[tuple[int, str]]:
@@ -57,7 +58,7 @@ def _loaded_ids(card: Card) -> list[tuple[int, str, str]]:
     first = card.body_offset + 1
     # the compiled pattern beneath its prefilter: tried at each line's start, where it fails
     # within a few characters, while the prefiltered `match` scans the line for its literals
-    assign = getattr(ID_ASSIGN_RE, "rx", ID_ASSIGN_RE).match
+    assign = compiled(ID_ASSIGN_RE).match
     for ln, line in lines:
         training_command = is_training_line(line) or (training_command and prev_continues)
         prev_continues = line.rstrip().endswith("\\")
