@@ -9,7 +9,9 @@ Reports models per second for:
   ledger included), its ratio to the floor, and `-j 2` against `-j 1`;
 - what the machine allows: two CPU-bound processes against one, timed the same way (on a
   shared 2-core machine other people's work takes a share, and no batch can beat that);
-- where the time goes: CPU seconds of the parent (ledger, results) and of the workers;
+- where the time goes: CPU seconds of the parent (ledger, results) and of the workers; the
+  wall time before the first result (ledger, engine start, first chunk), the steady rate
+  between the first and the last result (and its ratio to the floor), the time after the last;
 - `--ray`: `truecard batch` on a local Ray instance too.
 
 `--against DIR` (another checkout's `src`) runs the same measurements with that tree in a
@@ -86,16 +88,43 @@ def machine_parallelism(n: int = 3_000_000) -> float:
     return 2 * one / two
 
 
+class _Phases:
+    """A `run_batch` progress hook that only notes when things happen: the items read and
+    recorded as pending (`start`), each result (`advance`), the end (`stop`)."""
+
+    def __init__(self) -> None:
+        self.started = self.first = self.last = 0.0
+        self.results = 0
+
+    def start(self, total: int) -> None:
+        self.started = time.perf_counter()
+
+    def advance(self, ok: bool) -> None:
+        self.last = time.perf_counter()
+        if not self.results:
+            self.first = self.last
+        self.results += 1
+
+    def stop(self) -> None:
+        pass
+
+
 def run_engine(src_file: Path, state: Path, jobs: int, engine: str) -> dict[str, float]:
+    """One batch, and where its wall time went: before the first result (the ledger, the
+    engine's start: `warm()`, the workers, the first chunk), between the first and the last
+    result (the steady rate, which start-up does not dilute), after the last."""
     from truecard.batch.run import BatchOptions, run_batch
 
     if state.exists():
         state.unlink()
+    phases = _Phases()
     self0 = resource.getrusage(resource.RUSAGE_SELF)
     kids0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    s = run_batch(BatchOptions(sources_file=src_file, concurrency=jobs, engine=engine, state=state))
-    wall = time.perf_counter() - t
+    s = run_batch(BatchOptions(sources_file=src_file, concurrency=jobs, engine=engine, state=state),
+                  progress=phases)
+    end = time.perf_counter()
+    wall = end - t
     self1 = resource.getrusage(resource.RUSAGE_SELF)
     kids1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if s.failed:
@@ -105,6 +134,11 @@ def run_engine(src_file: Path, state: Path, jobs: int, engine: str) -> dict[str,
         "wall_s": wall,
         "parent_cpu_s": (self1.ru_utime + self1.ru_stime) - (self0.ru_utime + self0.ru_stime),
         "workers_cpu_s": (kids1.ru_utime + kids1.ru_stime) - (kids0.ru_utime + kids0.ru_stime),
+        "ledger_s": phases.started - t,
+        "to_first_result_s": phases.first - t,
+        "after_last_result_s": end - phases.last,
+        # results after the first, over the time they took: the rate once started
+        "steady_models_per_s": (phases.results - 1) / (phases.last - phases.first) if phases.results > 1 else 0.0,
     }
 
 
@@ -189,6 +223,9 @@ def main() -> None:
                 med = {m: statistics.median(x[m] for x in xs) for m in xs[0]}
                 tree_out[k] = {m: round(v, 2) for m, v in med.items()}
                 tree_out[k]["floor_ratio"] = round(floor_rate / med["models_per_s"], 2)  # type: ignore[index]
+                if med.get("steady_models_per_s"):
+                    tree_out[k]["steady_floor_ratio"] = round(  # type: ignore[index]
+                        floor_rate / med["steady_models_per_s"], 2)
             j1, j2 = tree_out.get("local -j 1"), tree_out.get("local -j 2")
             if isinstance(j1, dict) and isinstance(j2, dict):
                 tree_out["j2_vs_j1"] = round(j2["models_per_s"] / j1["models_per_s"], 2)
