@@ -10,8 +10,8 @@ Reports models per second for:
 - what the machine allows: two CPU-bound processes against one, timed the same way (on a
   shared 2-core machine other people's work takes a share, and no batch can beat that);
 - where the time goes: CPU seconds of the parent (ledger, results) and of the workers; the
-  wall time before the first result (ledger, engine start, first chunk), the steady rate
-  between the first and the last result (and its ratio to the floor), the time after the last;
+  wall time of the ledger's start, of the engine's start (`warm()`), to the first result (with
+  the first chunk of items), and after the last result;
 - `--ray`: `truecard batch` on a local Ray instance too.
 
 `--against DIR` (another checkout's `src`) runs the same measurements with that tree in a
@@ -90,34 +90,50 @@ def machine_parallelism(n: int = 3_000_000) -> float:
 
 class _Phases:
     """A `run_batch` progress hook that only notes when things happen: the items read and
-    recorded as pending (`start`), each result (`advance`), the end (`stop`)."""
+    recorded as pending (`start`), the first and the last result (`advance`)."""
 
     def __init__(self) -> None:
         self.started = self.first = self.last = 0.0
-        self.results = 0
 
     def start(self, total: int) -> None:
         self.started = time.perf_counter()
 
     def advance(self, ok: bool) -> None:
         self.last = time.perf_counter()
-        if not self.results:
-            self.first = self.last
-        self.results += 1
+        self.first = self.first or self.last
 
     def stop(self) -> None:
         pass
 
 
+def _timed_engine_start(engine: str) -> list[float]:
+    """The seconds each engine construction takes (the local engine's `warm()` and pool, the
+    Ray engine's `ray.init`), noted by wrapping the engine class's `__init__` in this process."""
+    from truecard.batch import engines
+
+    cls = engines.LocalEngine if engine == "local" else engines.RayEngine
+    spent: list[float] = []
+    init = cls.__init__
+
+    def timed(self: object, *args: object, **kwargs: object) -> None:
+        t = time.perf_counter()
+        init(self, *args, **kwargs)  # type: ignore[arg-type]
+        spent.append(time.perf_counter() - t)
+
+    cls.__init__ = timed  # type: ignore[method-assign]
+    return spent
+
+
 def run_engine(src_file: Path, state: Path, jobs: int, engine: str) -> dict[str, float]:
-    """One batch, and where its wall time went: before the first result (the ledger, the
-    engine's start: `warm()`, the workers, the first chunk), between the first and the last
-    result (the steady rate, which start-up does not dilute), after the last."""
+    """One batch, and where its wall time went: the ledger's start, the engine's, the time to
+    the first result (both, the workers' start and the first chunk's items) and after the last
+    (the rest is the items' scoring)."""
     from truecard.batch.run import BatchOptions, run_batch
 
     if state.exists():
         state.unlink()
     phases = _Phases()
+    engine_start = _timed_engine_start(engine)
     self0 = resource.getrusage(resource.RUSAGE_SELF)
     kids0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
@@ -134,11 +150,12 @@ def run_engine(src_file: Path, state: Path, jobs: int, engine: str) -> dict[str,
         "wall_s": wall,
         "parent_cpu_s": (self1.ru_utime + self1.ru_stime) - (self0.ru_utime + self0.ru_stime),
         "workers_cpu_s": (kids1.ru_utime + kids1.ru_stime) - (kids0.ru_utime + kids0.ru_stime),
-        "ledger_s": phases.started - t,
+        "ledger_s": phases.started - t,  # sources read, items recorded and selected
+        "engine_start_s": sum(engine_start),
+        # the engine's start, the workers' and the first chunk of items (the corpus's first
+        # cards, in name order, are among its heaviest)
         "to_first_result_s": phases.first - t,
         "after_last_result_s": end - phases.last,
-        # results after the first, over the time they took: the rate once started
-        "steady_models_per_s": (phases.results - 1) / (phases.last - phases.first) if phases.results > 1 else 0.0,
     }
 
 
@@ -223,9 +240,6 @@ def main() -> None:
                 med = {m: statistics.median(x[m] for x in xs) for m in xs[0]}
                 tree_out[k] = {m: round(v, 2) for m, v in med.items()}
                 tree_out[k]["floor_ratio"] = round(floor_rate / med["models_per_s"], 2)  # type: ignore[index]
-                if med.get("steady_models_per_s"):
-                    tree_out[k]["steady_floor_ratio"] = round(  # type: ignore[index]
-                        floor_rate / med["steady_models_per_s"], 2)
             j1, j2 = tree_out.get("local -j 1"), tree_out.get("local -j 2")
             if isinstance(j1, dict) and isinstance(j2, dict):
                 tree_out["j2_vs_j1"] = round(j2["models_per_s"] / j1["models_per_s"], 2)
