@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -106,9 +107,10 @@ class _Phases:
         pass
 
 
-def _timed_engine_start(engine: str) -> list[float]:
+@contextlib.contextmanager
+def _timed_engine_start(engine: str) -> Iterator[list[float]]:
     """The seconds each engine construction takes (the local engine's `warm()` and pool, the
-    Ray engine's `ray.init`), noted by wrapping the engine class's `__init__` in this process."""
+    Ray engine's `ray.init`), noted by wrapping the engine class's `__init__` while inside."""
     from truecard.batch import engines
 
     cls = engines.LocalEngine if engine == "local" else engines.RayEngine
@@ -121,7 +123,10 @@ def _timed_engine_start(engine: str) -> list[float]:
         spent.append(time.perf_counter() - t)
 
     cls.__init__ = timed  # type: ignore[method-assign]
-    return spent
+    try:
+        yield spent
+    finally:
+        cls.__init__ = init  # type: ignore[method-assign]
 
 
 def run_engine(src_file: Path, state: Path, jobs: int, engine: str) -> dict[str, float]:
@@ -133,13 +138,13 @@ def run_engine(src_file: Path, state: Path, jobs: int, engine: str) -> dict[str,
     if state.exists():
         state.unlink()
     phases = _Phases()
-    engine_start = _timed_engine_start(engine)
     self0 = resource.getrusage(resource.RUSAGE_SELF)
     kids0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
-    s = run_batch(BatchOptions(sources_file=src_file, concurrency=jobs, engine=engine, state=state),
-                  progress=phases)
-    end = time.perf_counter()
+    with _timed_engine_start(engine) as engine_start:
+        t = time.perf_counter()
+        s = run_batch(BatchOptions(sources_file=src_file, concurrency=jobs, engine=engine, state=state),
+                      progress=phases)
+        end = time.perf_counter()
     wall = end - t
     self1 = resource.getrusage(resource.RUSAGE_SELF)
     kids1 = resource.getrusage(resource.RUSAGE_CHILDREN)
