@@ -9,6 +9,8 @@ Reports models per second for:
   ledger included), its ratio to the floor, and `-j 2` against `-j 1`;
 - what the machine allows: two CPU-bound processes against one, timed the same way (on a
   shared 2-core machine other people's work takes a share, and no batch can beat that);
+- each round's own ratio to the floor (`floor_ratio_rounds`, sorted), the floor and the batch
+  timed one after the other, beside the ratio of the medians (`floor_ratio`);
 - where the time goes: CPU seconds of the parent (ledger, results) and of the workers; the
   wall time of the ledger's start, of the engine's start (`warm()`), to the first result (with
   the first chunk of items), and after the last result;
@@ -245,6 +247,10 @@ def main() -> None:
                 med = {m: statistics.median(x[m] for x in xs) for m in xs[0]}
                 tree_out[k] = {m: round(v, 2) for m, v in med.items()}
                 tree_out[k]["floor_ratio"] = round(floor_rate / med["models_per_s"], 2)  # type: ignore[index]
+                # each round's own ratio, its floor and its batch timed one after the other: the
+                # spread says how far load moved the figure within this run
+                per_round = sorted(n / f / x["models_per_s"] for f, x in zip(floors, xs, strict=True))
+                tree_out[k]["floor_ratio_rounds"] = [round(r, 2) for r in per_round]  # type: ignore[index]
             j1, j2 = tree_out.get("local -j 1"), tree_out.get("local -j 2")
             if isinstance(j1, dict) and isinstance(j2, dict):
                 tree_out["j2_vs_j1"] = round(j2["models_per_s"] / j1["models_per_s"], 2)
